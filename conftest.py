@@ -1,0 +1,78 @@
+"""Fixtures every app's tests share: the Henan tree (from migrations), staff in it, workers."""
+
+import random
+
+import pytest
+
+from gonghui.accounts.models import Role
+from gonghui.accounts.services import create_staff
+from gonghui.members.generate import make_id, make_name, make_uscc
+from gonghui.members.services import prepare_worker, save_worker
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_refs_visible_to
+from gonghui.orgs.services import create_grassroots_union
+
+PASSWORD = "Gonghui-2026!"
+
+
+@pytest.fixture
+def staff(db):
+    """Make a staff account: ``staff("yicheng", "411702")``."""
+
+    def make(username: str, org_code: str, role: str = Role.OFFICER):
+        org = Org.objects.get(code=org_code)
+        return create_staff(by=None, username=username, password=PASSWORD, org=org, role=role)
+
+    return make
+
+
+@pytest.fixture
+def province_admin(staff):
+    return staff("province", "410000", Role.PROVINCE_ADMIN)
+
+
+@pytest.fixture
+def zhumadian_officer(staff):
+    return staff("zhumadian", "411700")
+
+
+@pytest.fixture
+def yicheng_officer(staff):
+    return staff("yicheng", "411702")
+
+
+@pytest.fixture
+def luoyang_officer(staff):
+    return staff("luoyang", "410300")
+
+
+@pytest.fixture
+def make_worker(province_admin):
+    """Create a worker through the real service: ``make_worker("张东青", org="411702")``."""
+    rng = random.Random(42)
+    refs = org_refs_visible_to(province_admin)
+
+    def make(name: str | None = None, *, org: str = "411702", categories: str = "环卫工人",
+             joined_on: str = "2020-01-01", id_number: str | None = None, employer=None):
+        prepared, errors = prepare_worker(
+            name=name or make_name(rng), id_number=id_number or make_id(rng, "411702"),
+            phone="13800138000", org_code=org, employer_name=employer[0] if employer else "",
+            uscc=employer[1] if employer else "", categories=categories, joined_on=joined_on,
+            refs=refs,
+        )  # fmt: skip
+        assert not errors, errors
+        return save_worker(by=province_admin, prepared=prepared, refs=refs)
+
+    return make
+
+
+@pytest.fixture
+def grassroots(province_admin):
+    """A grassroots union under 驿城区 belonging to a made-up employer."""
+    county = Org.objects.get(code="411702")
+    return create_grassroots_union(by=province_admin, county=county, name="驿城区环卫处工会")
+
+
+@pytest.fixture
+def an_employer():
+    return ("驻马店市环卫服务有限公司", make_uscc(random.Random(7)))

@@ -1,0 +1,37 @@
+"""Creating staff accounts and API tokens."""
+
+from django.db import transaction
+
+from gonghui.accounts.models import ApiToken, Role, User
+from gonghui.audit.services import record_event
+from gonghui.core.errors import DomainError
+
+
+@transaction.atomic
+def create_staff(*, by: User | None, username: str, password: str, org, role: str) -> User:
+    """A staff account in ``org``; ``by`` (None only for bootstrapping) must hold that subtree."""
+    if role not in Role.values:
+        raise DomainError("bad_role", f"未知角色“{role}”")
+    if by is not None and (by.role != Role.PROVINCE_ADMIN or not org.path.startswith(by.scope_path)):
+        raise DomainError("forbidden", "无权在该组织下创建账号")
+    user = User(username=username, org=org, role=role)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    record_event(
+        actor=by, action="create", object_type="user", object_id=user.pk,
+        org_path=org.path, after={"username": username, "role": role, "org": org.code},
+    )  # fmt: skip
+    return user
+
+
+@transaction.atomic
+def issue_api_token(*, user: User, name: str) -> str:
+    """A new bearer token; the clear key is returned once and never stored."""
+    key = ApiToken.new_key()
+    ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
+    record_event(
+        actor=user, action="issue_token", object_type="user", object_id=user.pk,
+        org_path=user.scope_path or "", after={"name": name},
+    )  # fmt: skip
+    return key

@@ -1,0 +1,30 @@
+"""Writing audit events; services call this inside their own transaction."""
+
+from typing import Any
+
+from gonghui.audit.models import AuditEvent
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    org_path: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    client_ip: str | None = None,
+) -> AuditEvent:
+    """Append one event. Values must already be masked: the log never holds an ID number."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=getattr(actor, "username", "") or "system",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        org_path=org_path,
+        before=before,
+        after=after,
+        client_ip=client_ip,
+    )

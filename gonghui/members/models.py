@@ -1,0 +1,85 @@
+"""The worker registry. ID numbers and phones are held only encrypted."""
+
+from django.db import models
+
+from gonghui.members.categories import category_names
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class WorkerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WorkerQuerySet":
+        """The one scope cut, on the denormalised ``org_path`` (no join)."""
+        path = getattr(user, "scope_path", None)
+        if not path:
+            return self.none()
+        return self.filter(org_path__startswith=path)
+
+
+class Worker(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    name_simple = models.CharField("简体姓名", max_length=50, db_index=True)
+    name_pinyin = models.CharField("姓名拼音", max_length=200, db_index=True)
+    name_initials = models.CharField("拼音首字母", max_length=50, db_index=True)
+    id_cipher = models.BinaryField("身份证号（密文）")
+    id_index = models.CharField("身份证号索引", max_length=64, unique=True)
+    id_masked = models.CharField("身份证号", max_length=18)
+    id_last4 = models.CharField("身份证号后四位", max_length=4, db_index=True)
+    birth_date = models.DateField("出生日期")
+    sex = models.CharField("性别", max_length=1, choices=Sex.choices)
+    birth_region_code = models.CharField("出生地代码", max_length=6)
+    birth_region_name = models.CharField("出生地", max_length=50, blank=True)
+    phone_cipher = models.BinaryField("手机号码（密文）", null=True, blank=True)
+    phone_masked = models.CharField("手机号码", max_length=11, blank=True)
+    org = models.ForeignKey(
+        "orgs.Org", models.PROTECT, related_name="workers", verbose_name="工会组织"
+    )
+    org_path = models.CharField("组织路径", max_length=255, db_index=True)
+    employer = models.ForeignKey(
+        "orgs.Employer",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+        verbose_name="工作单位",
+    )
+    categories = models.PositiveIntegerField("职工类别", default=0)
+    is_member = models.BooleanField("工会会员", default=False)
+    joined_on = models.DateField("入会日期", null=True, blank=True)
+    import_run = models.ForeignKey(
+        "core.ImportRun", models.PROTECT, null=True, blank=True, verbose_name="导入批次"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = WorkerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "职工"
+        verbose_name_plural = "职工"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.id_masked}）"
+
+    @property
+    def category_names(self) -> list[str]:
+        return category_names(self.categories)
+
+
+class Transfer(models.Model):
+    """A worker moving from one union to another; both orgs keep the history."""
+
+    worker = models.ForeignKey(Worker, models.PROTECT, related_name="transfers")
+    from_org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", verbose_name="转出")
+    to_org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", verbose_name="转入")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    by = models.ForeignKey("accounts.User", models.PROTECT, verbose_name="经办人")
+
+    class Meta:
+        verbose_name = "转会记录"
+        verbose_name_plural = "转会记录"
+        ordering = ["at", "id"]

@@ -1,0 +1,63 @@
+"""Reads of the worker registry, always scoped to the acting user."""
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from gonghui.core.chinese import simplified
+from gonghui.core.idnumber import normalise_id
+from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
+from gonghui.members.models import Transfer, Worker
+
+_LETTERS = re.compile(r"^[a-z]+$")
+_LAST4 = re.compile(r"^\d{3}[\dX]$")
+
+
+def workers_visible_to(
+    user,
+    *,
+    q: str = "",
+    org_path: str | None = None,
+    category: str = "",
+    member: bool | None = None,
+) -> QuerySet[Worker]:
+    """Workers in the user's subtree, filtered; ``q`` is a name (either script), pinyin,
+    initials or the last 4 characters of the ID number."""
+    workers = Worker.objects.visible_to(user).select_related("org", "employer")
+    if org_path:
+        workers = workers.filter(org_path__startswith=org_path)
+    if category == NEW_EMPLOYMENT_FORM:
+        workers = workers.extra(where=["(categories & %s) != 0"], params=[NEW_EMPLOYMENT_FORM_BITS])
+    elif category in BY_NAME:
+        workers = workers.extra(where=["(categories & %s) != 0"], params=[BY_NAME[category].bit])
+    if member is not None:
+        workers = workers.filter(is_member=member)
+    q = q.strip()
+    if q:
+        workers = workers.filter(_search(q))
+    return workers
+
+
+def _search(q: str) -> Q:
+    lowered = q.lower().replace(" ", "")
+    if _LETTERS.match(lowered):
+        return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+    id_part = normalise_id(q)
+    if _LAST4.match(id_part):
+        return Q(id_last4=id_part)
+    return Q(name_simple__contains=simplified(q.strip()))
+
+
+def worker_for(user, pk: int) -> Worker:
+    """One worker in the user's subtree, or 404."""
+    try:
+        return workers_visible_to(user).get(pk=pk)
+    except Worker.DoesNotExist:
+        raise Http404 from None
+
+
+def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(worker=worker, worker__org_path__startswith=user.scope_path).select_related(
+        "from_org", "to_org", "by"
+    )

@@ -1,0 +1,111 @@
+"""Cleaning a worker's fields: one set of rules for the form, the API and the importer.
+
+Each function raises ``DomainError`` whose ``field`` is the template column
+the importer reports, and whose message is what the person should fix.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from gonghui.core.crypto import blind_index, encrypt
+from gonghui.core.dates import parse_date
+from gonghui.core.errors import DomainError
+from gonghui.core.idnumber import IdNumber, mask_phone, parse_id
+from gonghui.members.categories import BY_NAME
+
+COLUMNS = ("姓名", "身份证号", "手机号码", "工会组织代码", "工作单位", "统一社会信用代码", "职工类别", "入会日期")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+_SEPARATORS = re.compile(r"[、,，;；\s]+")
+ID_PURPOSE = "worker-id"
+PHONE_PURPOSE = "worker-phone"
+
+
+def clean_name(value: str) -> str:
+    name = unicodedata.normalize("NFKC", value).strip()
+    if not name:
+        raise DomainError("required", "姓名不能为空", field="姓名")
+    if len(name) > 50:
+        raise DomainError("too_long", "姓名超过50个字", field="姓名")
+    return name
+
+
+def clean_id(value: object) -> IdNumber:
+    if isinstance(value, float):
+        raise DomainError(
+            "id_as_number",
+            "身份证号被Excel存成了数字，末几位已丢失；请把该列设为“文本”后重新录入",
+            field="身份证号",
+        )
+    try:
+        return parse_id(value)
+    except DomainError as exc:
+        exc.field = "身份证号"
+        raise
+
+
+def clean_phone(value: str) -> str:
+    phone = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("-", "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    if phone and not _PHONE.match(phone):
+        raise DomainError("bad_phone", f"手机号码“{value}”应为11位，以1开头", field="手机号码")
+    return phone
+
+
+def clean_categories(value: str) -> int:
+    bits = 0
+    for name in filter(None, _SEPARATORS.split(unicodedata.normalize("NFKC", value).strip())):
+        category = BY_NAME.get(name)
+        if category is None:
+            raise DomainError(
+                "bad_category",
+                f"职工类别“{name}”不在可选范围内（{'、'.join(BY_NAME)}）",
+                field="职工类别",
+            )
+        bits |= category.bit
+    return bits
+
+
+def clean_joined_on(value: object, *, birth: datetime.date) -> datetime.date | None:
+    if value is None or str(value).strip() == "":
+        return None
+    joined = parse_date(value, field="入会日期")
+    if joined > datetime.date.today():
+        raise DomainError("future_date", f"入会日期{joined}晚于今天", field="入会日期")
+    if joined < birth:
+        raise DomainError("before_birth", f"入会日期{joined}早于出生日期", field="入会日期")
+    return joined
+
+
+@dataclass
+class PreparedWorker:
+    """A validated worker as the database stores it; the clear ID lives only in memory."""
+
+    name: str
+    simple: str
+    pinyin: str
+    initials: str
+    id_number: IdNumber
+    phone: str
+    org_code: str
+    employer_name: str
+    uscc: str
+    categories: int
+    joined_on: datetime.date | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def id_index(self) -> str:
+        return blind_index(self.id_number.number, purpose=ID_PURPOSE)
+
+    def id_cipher(self) -> bytes:
+        return encrypt(self.id_number.number, purpose=ID_PURPOSE)
+
+    def phone_cipher(self) -> bytes | None:
+        return encrypt(self.phone, purpose=PHONE_PURPOSE) if self.phone else None
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone) if self.phone else ""

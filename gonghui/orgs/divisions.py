@@ -1,0 +1,42 @@
+"""The Henan federations as the GB/T 2260 table gives them today."""
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from gonghui.core.regions import current_name, region_table
+
+PROVINCE_CODE = "410000"
+PROVINCE_UNION = "河南省总工会"
+
+
+class Division(NamedTuple):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+def henan_federations() -> Iterator[Division]:
+    """Province, its 17 cities plus 济源 (directly administered), and their current counties.
+
+    Placeholder codes (市辖区, 省直辖县级行政单位) are not federations and are skipped.
+    """
+    yield Division(PROVINCE_CODE, PROVINCE_UNION, "province", None)
+    current = {
+        code: current_name(code)
+        for code in region_table()
+        if code.startswith("41") and code != PROVINCE_CODE and current_name(code)
+    }
+    cities = {
+        code: name
+        for code, name in sorted(current.items())
+        if code != "419000" and (code.endswith("00") or code.startswith("4190"))
+    }
+    for code, name in cities.items():
+        yield Division(code, f"{name}总工会", "city", PROVINCE_CODE)
+    for code, name in sorted(current.items()):
+        if code in cities or code == "419000" or name == "市辖区":
+            continue
+        city = code[:4] + "00"
+        if city in cities:
+            yield Division(code, f"{name}总工会", "county", city)

@@ -1,0 +1,85 @@
+"""The union tree: provincial federation → city → county → grassroots unions."""
+
+from django.db import models
+from stdnum.cn import uscc
+
+
+class OrgKind(models.TextChoices):
+    PROVINCE = "province", "省总工会"
+    CITY = "city", "市总工会"
+    COUNTY = "county", "县（区）总工会"
+    GRASSROOTS = "grassroots", "基层工会"
+
+
+class OrgQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "OrgQuerySet":
+        """The one scope cut: orgs in the user's subtree (none for anonymous/orgless)."""
+        path = getattr(user, "scope_path", None)
+        if not path:
+            return self.none()
+        return self.filter(path__startswith=path)
+
+
+class Org(models.Model):
+    """A union federation or grassroots union.
+
+    ``path`` is the materialised chain of codes from the province down, each
+    followed by ``/`` (``410000/411700/411702/``), so a subtree is one prefix.
+    Federations use their GB/T 2260 code; grassroots unions use the county
+    code plus a 4-digit sequence (``4117020001``).
+    """
+
+    code = models.CharField("组织代码", max_length=20, unique=True)
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("层级", max_length=12, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+    path = models.CharField("路径", max_length=255, unique=True)
+    depth = models.PositiveSmallIntegerField("深度")
+    employer = models.ForeignKey(
+        "Employer", models.PROTECT, null=True, blank=True, related_name="unions", verbose_name="所属单位"
+    )
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "工会组织"
+        verbose_name_plural = "工会组织"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
+class EmployerQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EmployerQuerySet":
+        path = getattr(user, "scope_path", None)
+        if not path:
+            return self.none()
+        return self.filter(org__path__startswith=path)
+
+
+class Employer(models.Model):
+    """An employer, identified by its unified social credit code (GB 32100)."""
+
+    name = models.CharField("单位名称", max_length=200)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    org = models.ForeignKey(
+        Org, models.PROTECT, related_name="employers", verbose_name="所在县（区）总工会"
+    )
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "用人单位"
+        verbose_name_plural = "用人单位"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not uscc.is_valid(self.uscc):
+            raise ValidationError({"uscc": "统一社会信用代码不正确"})

@@ -1,0 +1,71 @@
+"""Writes to the union tree and the employer registry."""
+
+from django.db import transaction
+from stdnum.cn import uscc as uscc_module
+
+from gonghui.audit.services import record_event
+from gonghui.core.errors import DomainError
+from gonghui.orgs.models import Employer, Org, OrgKind
+
+
+def clean_uscc(value: str) -> str:
+    """Validated 18-character unified social credit code, or ``DomainError``."""
+    code = uscc_module.compact(value or "")
+    if not uscc_module.is_valid(code):
+        raise DomainError("bad_uscc", f"统一社会信用代码“{value}”不正确", field="统一社会信用代码")
+    return code
+
+
+def ensure_employers(*, by, employers: dict[str, tuple[str, int]]) -> dict[str, int]:
+    """Create the employers not yet registered; ``employers`` maps USCC → (name, county org id).
+
+    Returns USCC → employer id for all of them. Existing employers keep their
+    name: a roster is not the authority on an employer's registration.
+    """
+    existing = dict(Employer.objects.filter(uscc__in=list(employers)).values_list("uscc", "id"))
+    new = [
+        Employer(uscc=code, name=name, org_id=org_id)
+        for code, (name, org_id) in employers.items()
+        if code not in existing
+    ]
+    if new:
+        Employer.objects.bulk_create(new, batch_size=1000)
+        existing.update(
+            Employer.objects.filter(uscc__in=[e.uscc for e in new]).values_list("uscc", "id")
+        )
+    return existing
+
+
+@transaction.atomic
+def create_grassroots_union(*, by, county: Org, name: str, employer: Employer | None = None) -> Org:
+    """A grassroots union under a county; its code is the county code plus a 4-digit sequence."""
+    if county.kind != OrgKind.COUNTY:
+        raise DomainError("bad_parent", "基层工会须建在县（区）总工会之下")
+    if by.scope_path is None or not county.path.startswith(by.scope_path):
+        raise DomainError("forbidden", "无权在该组织下建立基层工会")
+    last = (
+        Org.objects.filter(parent=county, kind=OrgKind.GRASSROOTS)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    seq = int(last[-4:]) + 1 if last else 1
+    code = f"{county.code}{seq:04d}"
+    org = Org.objects.create(
+        code=code,
+        name=name,
+        kind=OrgKind.GRASSROOTS,
+        parent=county,
+        path=f"{county.path}{code}/",
+        depth=county.depth + 1,
+        employer=employer,
+    )
+    record_event(
+        actor=by,
+        action="create",
+        object_type="org",
+        object_id=code,
+        org_path=org.path,
+        after={"name": name, "employer": employer.uscc if employer else None},
+    )
+    return org
