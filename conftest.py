@@ -15,6 +15,12 @@ from gonghui.orgs.services import create_grassroots_union
 PASSWORD = "Gonghui-2026!"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Staff are created in nearly every test; the production hasher would dominate run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def staff(db):
     """Make a staff account: ``staff("yicheng", "411702")``."""
@@ -52,8 +58,15 @@ def make_worker(province_admin):
     rng = random.Random(42)
     refs = org_refs_visible_to(province_admin)
 
-    def make(name: str | None = None, *, org: str = "411702", categories: str = "环卫工人",
-             joined_on: str = "2020-01-01", id_number: str | None = None, employer=None):
+    def make(
+        name: str | None = None,
+        *,
+        org: str = "411702",
+        categories: str = "环卫工人",
+        joined_on: str = "2020-01-01",
+        id_number: str | None = None,
+        employer=None,
+    ):
         prepared, errors = prepare_worker(
             name=name or make_name(rng), id_number=id_number or make_id(rng, "411702"),
             phone="13800138000", org_code=org, employer_name=employer[0] if employer else "",

@@ -24,9 +24,7 @@ if PRODUCTION and (SECRET_KEY == _DEV_SECRET or FIELD_KEY == _DEV_FIELD_KEY):
     raise ImproperlyConfigured("生产模式必须设置 GONGHUI_SECRET_KEY 和 GONGHUI_FIELD_KEY")
 
 DEBUG = os.environ.get("GONGHUI_DEBUG", "0" if PRODUCTION else "1") == "1"
-ALLOWED_HOSTS = os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
-    ","
-)
+ALLOWED_HOSTS = os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -27,7 +27,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 class User(AbstractUser):
     org = models.ForeignKey(
-        "orgs.Org", models.PROTECT, null=True, blank=True, related_name="staff", verbose_name="所属组织"
+        "orgs.Org",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name="所属组织",
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OFFICER)
     failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
@@ -57,6 +62,9 @@ class ApiToken(models.Model):
     class Meta:
         verbose_name = "API令牌"
         verbose_name_plural = "API令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.name}"
 
     @staticmethod
     def hash_key(key: str) -> str:

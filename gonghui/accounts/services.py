@@ -12,7 +12,9 @@ def create_staff(*, by: User | None, username: str, password: str, org, role: st
     """A staff account in ``org``; ``by`` (None only for bootstrapping) must hold that subtree."""
     if role not in Role.values:
         raise DomainError("bad_role", f"未知角色“{role}”")
-    if by is not None and (by.role != Role.PROVINCE_ADMIN or not org.path.startswith(by.scope_path)):
+    if by is not None and (
+        by.role != Role.PROVINCE_ADMIN or not org.path.startswith(by.scope_path)
+    ):
         raise DomainError("forbidden", "无权在该组织下创建账号")
     user = User(username=username, org=org, role=role)
     user.set_password(password)

@@ -30,6 +30,8 @@ def progress_bar(description: str, total: int | None = None):
         task = bar.add_task(description, total=total)
 
         def update(done: int, total: int | None = None) -> None:
-            bar.update(task, completed=done, total=total if total is not None else bar.tasks[0].total)
+            bar.update(
+                task, completed=done, total=total if total is not None else bar.tasks[0].total
+            )
 
         yield update

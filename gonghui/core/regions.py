@@ -63,7 +63,9 @@ def region_name(code: str, year: int | None = None) -> str | None:
         return None
     if year is not None:
         for entry in names:
-            if (entry.start is None or entry.start <= year) and (entry.end is None or year <= entry.end):
+            if (entry.start is None or entry.start <= year) and (
+                entry.end is None or year <= entry.end
+            ):
                 return entry.name
     return names[-1].name
 

@@ -83,3 +83,6 @@ class Transfer(models.Model):
         verbose_name = "转会记录"
         verbose_name_plural = "转会记录"
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}: {self.from_org_id} → {self.to_org_id}"

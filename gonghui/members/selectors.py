@@ -58,6 +58,6 @@ def worker_for(user, pk: int) -> Worker:
 
 
 def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
-    return Transfer.objects.filter(worker=worker, worker__org_path__startswith=user.scope_path).select_related(
-        "from_org", "to_org", "by"
-    )
+    return Transfer.objects.filter(
+        worker=worker, worker__org_path__startswith=user.scope_path
+    ).select_related("from_org", "to_org", "by")

@@ -38,7 +38,12 @@ class Org(models.Model):
     path = models.CharField("路径", max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField("深度")
     employer = models.ForeignKey(
-        "Employer", models.PROTECT, null=True, blank=True, related_name="unions", verbose_name="所属单位"
+        "Employer",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="unions",
+        verbose_name="所属单位",
     )
 
     objects = OrgQuerySet.as_manager()

@@ -69,3 +69,18 @@ def create_grassroots_union(*, by, county: Org, name: str, employer: Employer | 
         after={"name": name, "employer": employer.uscc if employer else None},
     )
     return org
+
+
+@transaction.atomic
+def register_employer(*, by, name: str, uscc: str, county: Org) -> Employer:
+    """Register (or find) one employer by its credit code; audited when new."""
+    code = clean_uscc(uscc)
+    existing = Employer.objects.filter(uscc=code).first()
+    if existing:
+        return existing
+    employer = Employer.objects.create(name=name, uscc=code, org=county)
+    record_event(
+        actor=by, action="create", object_type="employer", object_id=code,
+        org_path=county.path, after={"name": name},
+    )  # fmt: skip
+    return employer

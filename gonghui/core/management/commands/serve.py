@@ -1,0 +1,48 @@
+"""Run gonghui under gunicorn, the production server, with static files from WhiteNoise."""
+
+import multiprocessing
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from gunicorn.app.base import BaseApplication
+
+
+class GonghuiServer(BaseApplication):
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from gonghui.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "用生产服务器（gunicorn）运行：gonghui serve [--host 127.0.0.1] [--port 8000]"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() * 2))
+        parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
+
+    def handle(self, host, port, workers, no_migrate, **options):
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"gonghui 已启动：http://{host}:{port}/", ending="\n")
+        self.stdout.flush()
+        GonghuiServer(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": 4,
+                "timeout": 300,
+                "accesslog": "-",
+            }
+        ).run()
