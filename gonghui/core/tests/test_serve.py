@@ -1,0 +1,74 @@
+"""The deploy path: ``gonghui serve`` under gunicorn, with static files, as a real process."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+BIN = Path(sys.executable).parent / "gonghui"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, dict, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_serve_runs_gunicorn_with_static_files(tmp_path):
+    port = free_port()
+    env = {
+        **os.environ,
+        "GONGHUI_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+        "GONGHUI_PRODUCTION": "1",
+        "GONGHUI_SECRET_KEY": "test-secret-for-serve",
+        "GONGHUI_FIELD_KEY": "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZy4uLi4=",
+    }
+    server = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, headers, body = fetch(f"{base}/accounts/login/")
+                break
+            except (ConnectionError, urllib.error.URLError):
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.3)
+        assert status == 200
+        assert headers["Server"] == "gunicorn"
+        assert "登录" in body.decode()
+        status, _, script = fetch(f"{base}/static/django_htmx/htmx-2.min.js")
+        assert status == 200 and b"htmx" in script
+        assert fetch(f"{base}/workers/")[0] in (200, 302)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_production_mode_refuses_development_keys():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GONGHUI_")}
+    env["GONGHUI_PRODUCTION"] = "1"
+    result = subprocess.run(
+        [sys.executable, "-c", "import gonghui.settings"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "GONGHUI_FIELD_KEY" in result.stderr
