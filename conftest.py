@@ -1,11 +1,12 @@
 """Fixtures every app's tests share: the Henan tree (from migrations), staff in it, workers."""
 
+import json
 import random
 
 import pytest
 
 from gonghui.accounts.models import Role
-from gonghui.accounts.services import create_staff
+from gonghui.accounts.services import create_staff, issue_api_token
 from gonghui.members.generate import make_id, make_name, make_uscc
 from gonghui.members.services import prepare_worker, save_worker
 from gonghui.orgs.models import Org
@@ -89,3 +90,23 @@ def grassroots(province_admin):
 @pytest.fixture
 def an_employer():
     return ("驻马店市环卫服务有限公司", make_uscc(random.Random(7)))
+
+
+@pytest.fixture
+def call(client):
+    """``call(user, "get", path, query)`` / ``call(user, "post", path, body)`` with a bearer token."""
+    tokens: dict[int, str] = {}
+
+    def call(user, method: str, path: str, data: dict | None = None):
+        headers = {}
+        if user is not None:
+            if user.pk not in tokens:
+                tokens[user.pk] = issue_api_token(user=user, name="pytest")
+            headers["Authorization"] = f"Bearer {tokens[user.pk]}"
+        if method == "get":
+            return client.get(path, data=data or {}, headers=headers)
+        return getattr(client, method)(
+            path, data=json.dumps(data or {}), content_type="application/json", headers=headers
+        )
+
+    return call

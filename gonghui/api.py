@@ -2,10 +2,13 @@
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
 from gonghui.accounts.models import ApiToken
 from gonghui.core.errors import DomainError
+from gonghui.members.api import router as workers_router
+from gonghui.orgs.api import router as orgs_router
 
 
 class TokenAuth(HttpBearer):
@@ -29,3 +32,21 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(
         request, {"code": exc.code, "message": exc.message, "field": exc.field}, status=exc.status
     )
+
+
+@api.exception_handler(ValidationError)
+def request_invalid(request: HttpRequest, exc: ValidationError):
+    """Malformed requests (wrong JSON types, bad query values) answered like domain errors."""
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(location) or None
+    message = f"请求参数{field or ''}格式不正确：{first.get('msg', '')}".strip("：")
+    return api.create_response(
+        request,
+        {"code": "invalid_request", "message": message, "field": field, "errors": exc.errors},
+        status=422,
+    )
+
+
+api.add_router("/orgs", orgs_router)
+api.add_router("/workers", workers_router)

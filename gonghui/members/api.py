@@ -1,0 +1,140 @@
+"""/api/workers: the worker registry through the same selectors and services as the console."""
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from gonghui.core.crypto import blind_index, decrypt
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.idnumber import normalise_id
+from gonghui.members.models import Worker
+from gonghui.members.schemas import (
+    ErrorOut,
+    ValidationErrorOut,
+    WorkerCreateIn,
+    WorkerOut,
+    WorkerPatchIn,
+)
+from gonghui.members.selectors import worker_for, workers_visible_to
+from gonghui.members.services import prepare_worker, save_worker
+from gonghui.members.validation import ID_PURPOSE, PHONE_PURPOSE
+from gonghui.orgs.selectors import org_for, org_refs_visible_to
+
+router = Router(tags=["职工"])
+
+WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
+
+
+@router.get("", response=list[WorkerOut], url_name="worker_list", summary="职工列表")
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_workers(
+    request: HttpRequest,
+    q: str = "",
+    org: str | None = None,
+    category: str = "",
+    member: bool | None = None,
+):
+    """Workers in the caller's subtree. ``q``: name (simplified or traditional), pinyin,
+    initials or the last 4 of the ID number; ``org``: a union code in scope (its whole
+    subtree; 404 outside scope); ``category``: a category name or 新就业形态劳动者."""
+    org_path = org_for(request.auth, org).path if org else None
+    return workers_visible_to(
+        request.auth, q=q, org_path=org_path, category=category, member=member
+    )
+
+
+@router.get("/{int:worker_id}", response=WorkerOut, url_name="worker_detail", summary="职工详情")
+def get_worker(request: HttpRequest, worker_id: int):
+    """One worker; 404 outside the caller's subtree."""
+    return worker_for(request.auth, worker_id)
+
+
+@router.post("", response={201: WorkerOut, **WRITE_ERRORS}, summary="登记职工")
+def create_worker(request: HttpRequest, payload: WorkerCreateIn):
+    """Register a worker. An ID number already registered updates that worker (same
+    person), as a roster import would; one registered outside the caller's subtree is
+    refused (400)."""
+    _require_write(request)
+    return _save(request, payload.dict(), status=201)
+
+
+@router.patch("/{int:worker_id}", response={200: WorkerOut, **WRITE_ERRORS}, summary="修改职工")
+def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatchIn):
+    """Change the fields sent; a new ``org`` is a transfer. The ID number cannot change."""
+    _require_write(request)
+    worker = worker_for(request.auth, worker_id)
+    changes = payload.dict(exclude_unset=True)
+    sent_id = changes.pop("id_number", None)
+    if sent_id is not None and _id_index(sent_id) != worker.id_index:
+        raise DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="身份证号")
+    return _save(request, _current_fields(worker) | _blank_nulls(changes), status=200)
+
+
+def _require_write(request: HttpRequest) -> None:
+    # Checked before validation so a read-only role never learns what would be accepted.
+    if not request.auth.can("write_workers"):
+        raise PermissionDenied("forbidden", "您的角色不能修改职工信息")
+
+
+def _save(request: HttpRequest, fields: dict, *, status: int) -> Status:
+    user = request.auth
+    refs = org_refs_visible_to(user)
+    prepared, errors = prepare_worker(
+        name=fields["name"],
+        id_number=fields["id_number"],
+        phone=fields["phone"],
+        org_code=fields["org"],
+        employer_name=fields["employer_name"],
+        uscc=fields["employer_uscc"],
+        categories=_categories(fields["categories"]),
+        joined_on=fields["joined_on"],
+        refs=refs,
+    )
+    if errors:
+        first = errors[0]
+        return Status(
+            422,
+            {
+                "code": first.code,
+                "message": first.message,
+                "field": first.field,
+                "errors": [
+                    {"code": e.code, "message": e.message, "field": e.field} for e in errors
+                ],
+            },
+        )
+    worker = save_worker(
+        by=user, prepared=prepared, refs=refs, client_ip=request.META.get("REMOTE_ADDR")
+    )
+    return Status(status, worker_for(user, worker.pk))
+
+
+def _categories(value: list[str] | int) -> str | int:
+    return value if isinstance(value, int) else "、".join(value)
+
+
+def _current_fields(worker: Worker) -> dict:
+    """The worker as a create payload, so an update runs the same validation as a create.
+
+    The clear numbers are decrypted only to be re-validated and re-encrypted; they are
+    never returned.
+    """
+    return {
+        "name": worker.name,
+        "id_number": decrypt(worker.id_cipher, purpose=ID_PURPOSE),
+        "phone": decrypt(worker.phone_cipher, purpose=PHONE_PURPOSE) if worker.phone_cipher else "",
+        "org": worker.org.code,
+        "employer_name": worker.employer.name if worker.employer_id else "",
+        "employer_uscc": worker.employer.uscc if worker.employer_id else "",
+        "categories": worker.categories,
+        "joined_on": worker.joined_on,
+    }
+
+
+def _blank_nulls(changes: dict) -> dict:
+    # null clears a text field; for joined_on it means "not a member".
+    return {k: ("" if v is None and k != "joined_on" else v) for k, v in changes.items()}
+
+
+def _id_index(raw: str) -> str:
+    return blind_index(normalise_id(raw), purpose=ID_PURPOSE)
