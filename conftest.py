@@ -4,6 +4,7 @@ import json
 import random
 
 import pytest
+from pytest_django.plugin import blocking_manager_key
 
 from gonghui.accounts.models import Role
 from gonghui.accounts.services import create_staff, issue_api_token
@@ -20,6 +21,29 @@ PASSWORD = "Gonghui-2026!"
 def fast_password_hashing(settings):
     """Staff are created in nearly every test; the production hasher would dominate run time."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """Put back the tree that migrations create once a transactional test has flushed it.
+
+    Runs after every fixture's teardown (the flush included), so each later test
+    sees the database that ``gonghui migrate`` leaves.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    if (
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker and marker.kwargs.get("transaction"))
+    ):
+        from gonghui.orgs.divisions import create_federations
+        from gonghui.orgs.models import Org
+
+        with item.config.stash[blocking_manager_key].unblock():
+            create_federations(Org)
+    return result
 
 
 @pytest.fixture

@@ -40,3 +40,25 @@ def henan_federations() -> Iterator[Division]:
         city = code[:4] + "00"
         if city in cities:
             yield Division(code, f"{name}总工会", "county", city)
+
+
+def create_federations(org_model) -> None:
+    """Create (or refresh) the federations; idempotent.
+
+    Takes the model class so the data migration can pass its historical model
+    and the test suite the real one (a transactional test's flush empties the tree).
+    """
+    paths: dict[str, str] = {}
+    for division in henan_federations():
+        path = f"{paths.get(division.parent, '')}{division.code}/"
+        paths[division.code] = path
+        org_model.objects.update_or_create(
+            code=division.code,
+            defaults={
+                "name": division.name,
+                "kind": division.kind,
+                "parent": org_model.objects.get(code=division.parent) if division.parent else None,
+                "path": path,
+                "depth": path.count("/") - 1,
+            },
+        )

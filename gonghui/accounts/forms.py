@@ -1,0 +1,34 @@
+"""The console login form, in Chinese, telling a locked-out user why."""
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+
+from gonghui.accounts.backends import is_locked
+
+LOCKED_MESSAGE = "登录失败次数过多，账号已暂时锁定，请15分钟后再试"
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="密码", strip=False, widget=forms.PasswordInput)
+
+    error_messages = {
+        "invalid_login": "用户名或密码不正确",
+        "inactive": "该账号已停用",
+        "locked": LOCKED_MESSAGE,
+    }
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is not None and password:
+            self.user_cache = authenticate(self.request, username=username, password=password)
+            if self.user_cache is None:
+                # The backend refuses a locked account even with the right password;
+                # say so, or the user keeps retrying a password that is not wrong.
+                if is_locked(username):
+                    raise forms.ValidationError(self.error_messages["locked"], code="locked")
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data

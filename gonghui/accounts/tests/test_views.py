@@ -1,0 +1,68 @@
+"""Console login: Chinese form, redirect to the registry, lockout after repeated failures."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD
+from gonghui.accounts.forms import LOCKED_MESSAGE
+
+pytestmark = pytest.mark.django_db
+
+
+def attempt(client, password, username="yicheng"):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def test_login_page_is_in_chinese(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert "工作人员登录" in html and "用户名" in html and "密码" in html
+
+
+def test_right_password_logs_in_and_lands_on_the_worker_list(client, yicheng_officer):
+    response = attempt(client, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:worker_list")
+    page = client.get(reverse("members:worker_list")).content.decode()
+    assert "yicheng" in page and "驿城区总工会" in page and "退出" in page
+
+
+def test_login_honours_next(client, yicheng_officer):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "yicheng", "password": PASSWORD, "next": reverse("orgs:tree")},
+    )
+    assert response["Location"] == reverse("orgs:tree")
+
+
+def test_wrong_password_says_so_without_saying_which_part(client, yicheng_officer):
+    html = attempt(client, "wrong").content.decode()
+    assert "用户名或密码不正确" in html
+    assert "用户名或密码不正确" in attempt(client, "x", username="nobody").content.decode()
+
+
+def test_five_failures_lock_the_account_even_for_the_right_password(client, yicheng_officer):
+    for _ in range(4):
+        assert LOCKED_MESSAGE not in attempt(client, "wrong").content.decode()
+    assert LOCKED_MESSAGE in attempt(client, "wrong").content.decode()
+    response = attempt(client, PASSWORD)
+    assert response.status_code == 200
+    assert LOCKED_MESSAGE in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert client.get(reverse("members:worker_list")).status_code == 302
+
+
+def test_a_success_before_the_fifth_failure_resets_the_count(client, yicheng_officer):
+    for _ in range(4):
+        attempt(client, "wrong")
+    assert attempt(client, PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        attempt(client, "wrong")
+    assert attempt(client, PASSWORD).status_code == 302
+
+
+def test_logout_is_a_post_and_ends_the_session(client, yicheng_officer):
+    client.force_login(yicheng_officer)
+    response = client.post(reverse("accounts:logout"))
+    assert response["Location"] == reverse("accounts:login")
+    assert client.get(reverse("members:worker_list")).status_code == 302

@@ -1,0 +1,28 @@
+"""Small helpers every console view shares: the client address and the page context."""
+
+from django.http import HttpRequest
+from django.shortcuts import render
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address recorded in the audit log.
+
+    ``REMOTE_ADDR`` only: a forwarded-for header is whatever the client wrote
+    unless a trusted proxy sets it, and the audit log must not be forgeable.
+    """
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class Can:
+    """``{{ can.unmask }}`` in a template asks ``user.can("unmask")``."""
+
+    def __init__(self, user) -> None:
+        self.user = user
+
+    def __getitem__(self, permission: str) -> bool:
+        return bool(getattr(self.user, "can", None)) and self.user.can(permission)
+
+
+def page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200):
+    """Render a console page; the layout needs to know which verbs the user has."""
+    return render(request, template, {"can": Can(request.user), **(context or {})}, status=status)

@@ -1,0 +1,102 @@
+"""Console forms for the worker registry.
+
+The forms only carry text to the services: every rule (required fields, ID
+checksum, category names, dates) is checked once, in ``members.validation``
+via ``prepare_worker``, and its errors come back keyed by template column.
+"""
+
+from django import forms
+
+from gonghui.members.categories import CATEGORIES, NEW_EMPLOYMENT_FORM
+
+MEMBER_CHOICES = [("", "全部"), ("yes", "是"), ("no", "否")]
+
+
+class WorkerFilterForm(forms.Form):
+    q = forms.CharField(
+        label="搜索",
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "姓名、拼音、首字母或身份证后4位",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    org = forms.CharField(
+        label="组织代码",
+        required=False,
+        widget=forms.TextInput(attrs={"size": 10, "placeholder": "全部"}),
+    )
+    category = forms.ChoiceField(
+        label="职工类别",
+        required=False,
+        choices=[("", "全部类别")]
+        + [(c.name, c.name) for c in CATEGORIES]
+        + [(NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM)],
+    )
+    member = forms.ChoiceField(label="工会会员", required=False, choices=MEMBER_CHOICES)
+
+    def member_value(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.cleaned_data.get("member") or "")
+
+
+class WorkerForm(forms.Form):
+    """One worker; on edit the ID number (the worker's identity) is not a field."""
+
+    name = forms.CharField(label="姓名", required=False, max_length=50)
+    id_number = forms.CharField(
+        label="身份证号",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(label="手机号码", required=False, max_length=20)
+    org_code = forms.CharField(
+        label="工会组织代码", required=False, max_length=20, help_text="可在“组织架构”中查看代码"
+    )
+    employer_name = forms.CharField(label="工作单位", required=False, max_length=200)
+    uscc = forms.CharField(label="统一社会信用代码", required=False, max_length=30)
+    categories = forms.MultipleChoiceField(
+        label="职工类别",
+        required=False,
+        choices=[(c.name, c.name) for c in CATEGORIES],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkboxes"}),
+    )
+    joined_on = forms.CharField(
+        label="入会日期",
+        required=False,
+        help_text="留空表示非会员",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    # DomainError.field names the template column; the form shows it by the field.
+    FIELD_FOR_COLUMN = {
+        "姓名": "name",
+        "身份证号": "id_number",
+        "手机号码": "phone",
+        "工会组织代码": "org_code",
+        "工作单位": "employer_name",
+        "统一社会信用代码": "uscc",
+        "职工类别": "categories",
+        "入会日期": "joined_on",
+    }
+
+    def __init__(self, *args, editing: bool = False, phone_masked: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        if editing:
+            del self.fields["id_number"]
+            self.fields["phone"].help_text = (
+                f"当前 {phone_masked}，留空则不修改" if phone_masked else "未登记"
+            )
+
+    def add_domain_error(self, error) -> None:
+        field = self.FIELD_FOR_COLUMN.get(error.field or "")
+        self.add_error(field if field in self.fields else None, error.message)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="名册文件（.xlsx 或 .csv）", required=False)
+    dry_run = forms.BooleanField(label="试导入（只校验，不写入）", required=False)

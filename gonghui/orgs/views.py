@@ -1,0 +1,52 @@
+"""The union tree in the console: one org, its children and the workers under each."""
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect
+
+from gonghui.core.views import page
+from gonghui.members.selectors import workers_visible_to
+from gonghui.orgs.selectors import children_with_counts, org_for, orgs_visible_to
+
+
+@login_required
+def tree(request):
+    """Start at the user's own org."""
+    if request.user.scope_path is None:
+        raise Http404
+    return redirect("orgs:detail", code=request.user.org.code)
+
+
+@login_required
+def detail(request, code: str):
+    user = request.user
+    org = org_for(user, code)
+    ancestor_codes = org.path.rstrip("/").split("/")[:-1]
+    breadcrumbs = (
+        list(orgs_visible_to(user).filter(code__in=ancestor_codes)) if ancestor_codes else []
+    )
+    children = list(children_with_counts(user, org))
+    # One grouped query for the whole subtree, bucketed by child path here: a worker
+    # belongs to exactly one org, so these row counts add up exactly.
+    per_path = Counter(
+        dict(
+            workers_visible_to(user, org_path=org.path)
+            .order_by()
+            .values_list("org_path")
+            .annotate(n=Count("id"))
+        )
+    )
+    for child in children:
+        child.n_workers = sum(n for path, n in per_path.items() if path.startswith(child.path))
+    context = {
+        "nav": "orgs",
+        "org": org,
+        "breadcrumbs": breadcrumbs,
+        "children": children,
+        "direct_workers": per_path.get(org.path, 0),
+        "total_workers": sum(per_path.values()),
+    }
+    return page(request, "orgs/detail.html", context)
