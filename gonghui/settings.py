@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "gonghui.accounts",
     "gonghui.audit",
     "gonghui.members",
+    "gonghui.programs",
 ]
 
 MIDDLEWARE = [
@@ -116,6 +117,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Seconds a worker's card QR code stays valid after it is shown.
+CARD_TOKEN_TTL = int(os.environ.get("GONGHUI_CARD_TOKEN_TTL", "300"))
 
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))

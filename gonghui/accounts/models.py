@@ -14,14 +14,19 @@ class Role(models.TextChoices):
     OFFICER = "officer", "经办人"
     REVIEWER = "reviewer", "审核人"
     AUDITOR = "auditor", "审计（只读）"
+    POINT_STAFF = "point_staff", "服务点核销员"
 
 
 # The role decides the verbs; the org path decides the rows.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.PROVINCE_ADMIN: frozenset({"write_workers", "unmask", "view_audit", "import"}),
-    Role.OFFICER: frozenset({"write_workers", "unmask", "import"}),
+    Role.PROVINCE_ADMIN: frozenset(
+        {"write_workers", "unmask", "view_audit", "import", "manage_programs", "record_services"}
+    ),
+    Role.OFFICER: frozenset({"write_workers", "unmask", "import", "manage_programs", "record_services"}),
     Role.REVIEWER: frozenset({"unmask"}),
     Role.AUDITOR: frozenset({"view_audit"}),
+    # Can do nothing but check workers in at their own service points.
+    Role.POINT_STAFF: frozenset({"checkin"}),
 }
 
 

@@ -6,9 +6,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.chinese import simplified
+from gonghui.core.crypto import blind_index
 from gonghui.core.idnumber import normalise_id
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.models import Transfer, Worker
+from gonghui.members.validation import ID_PURPOSE
 
 _LETTERS = re.compile(r"^[a-z]+$")
 _LAST4 = re.compile(r"^\d{3}[\dX]$")
@@ -61,3 +63,26 @@ def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
     return Transfer.objects.filter(
         worker=worker, worker__org_path__startswith=user.scope_path
     ).select_related("from_org", "to_org", "by")
+
+
+def worker_for_service(worker_id: int, *, within_path: str) -> Worker | None:
+    """A worker anywhere in a program's subtree, for the program's own check-in.
+
+    Service-point staff serve every eligible worker of the program, not only
+    those of their own org, so the program's subtree is the scope here; the
+    caller shows nothing of the worker but a masked name.
+    """
+    return Worker.objects.filter(pk=worker_id, org_path__startswith=within_path).first()
+
+
+def worker_by_id_number(number: str, *, within_path: str) -> Worker | None:
+    """Exact lookup through the blind index, inside a subtree."""
+    index = blind_index(number, purpose=ID_PURPOSE)
+    return Worker.objects.filter(id_index=index, org_path__startswith=within_path).first()
+
+
+def mask_name(name: str) -> str:
+    """张*青 / 张*: what a service point may see of a worker."""
+    if len(name) <= 2:
+        return name[:1] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

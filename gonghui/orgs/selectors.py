@@ -57,3 +57,23 @@ def employers_by_uscc(codes: list[str]) -> dict[str, int]:
 
 def employers_visible_to(user) -> QuerySet[Employer]:
     return Employer.objects.visible_to(user)
+
+
+def org_ids_by_path(paths: set[str]) -> dict[str, int]:
+    """Org ids for materialised paths (internal bookkeeping such as rollups, not a user read)."""
+    return dict(Org.objects.filter(path__in=list(paths)).values_list("path", "id"))
+
+
+def county_path_of(path: str) -> str:
+    """The county-level ancestor's path of an org path (the org itself above county level)."""
+    parts = path.rstrip("/").split("/")
+    return "/".join(parts[:3]) + "/"
+
+
+def org_by_path(path: str) -> Org:
+    """An org by its materialised path (callers have already decided the path is in scope)."""
+    return Org.objects.get(path=path)
+
+
+def child_orgs(org: Org) -> list[Org]:
+    return list(Org.objects.filter(parent=org).order_by("code"))

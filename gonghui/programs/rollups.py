@@ -1,0 +1,155 @@
+"""Rollups kept current by the services, in the same transaction as the record.
+
+``bump`` adds (or, for a void, subtracts) one record's contribution with an
+upsert that SQLite and PostgreSQL both understand, so concurrent writers
+never lose an increment. ``rebuild`` recomputes everything from raw records;
+``differences`` compares the two to the unit.
+"""
+
+from collections import Counter
+
+from django.db import connection, transaction
+
+from gonghui.orgs.selectors import county_path_of, org_ids_by_path
+from gonghui.programs.models import ProgramDaily, ProgramWorkerYear, ServiceRecord
+
+_DAILY = ProgramDaily._meta.db_table
+_YEAR = ProgramWorkerYear._meta.db_table
+
+
+def bump(record: ServiceRecord, *, county_id: int, county_path: str, sign: int = 1) -> None:
+    """Add ``sign`` × the record to both rollups; rows that fall to zero are removed."""
+    ops = connection.ops
+    day = ops.adapt_datefield_value(record.served_on)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_DAILY} (program_id, org_id, org_path, day, person_times, amount_fen) "
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (program_id, org_id, day) DO UPDATE SET "
+            f"person_times = {_DAILY}.person_times + excluded.person_times, "
+            f"amount_fen = {_DAILY}.amount_fen + excluded.amount_fen",
+            [
+                record.program_id,
+                record.org_id,
+                record.org_path,
+                day,
+                sign,
+                sign * record.amount_fen,
+            ],
+        )
+        cursor.execute(
+            f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
+            "VALUES (%s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
+            f"times = {_YEAR}.times + excluded.times",
+            [
+                record.program_id,
+                record.worker_id,
+                record.served_on.year,
+                county_id,
+                county_path,
+                sign,
+            ],
+        )
+        if sign < 0:
+            cursor.execute(
+                f"DELETE FROM {_DAILY} WHERE program_id = %s AND person_times <= 0",
+                [record.program_id],
+            )
+            cursor.execute(
+                f"DELETE FROM {_YEAR} WHERE program_id = %s AND times <= 0", [record.program_id]
+            )
+
+
+def expected_from_records(program_id: int | None = None) -> tuple[Counter, Counter]:
+    """(daily, worker-year) contributions recomputed from live raw records."""
+    records = ServiceRecord.objects.filter(voided=False)
+    if program_id is not None:
+        records = records.filter(program_id=program_id)
+    daily: Counter = Counter()
+    years: Counter = Counter()
+    rows = records.values_list(
+        "program_id", "org_id", "org_path", "served_on", "amount_fen", "worker_id"
+    )
+    for program, org, path, day, amount, worker in rows.iterator(chunk_size=10_000):
+        daily[(program, org, path, day, "times")] += 1
+        daily[(program, org, path, day, "fen")] += amount
+        years[(program, worker, day.year, county_path_of(path))] += 1
+    return daily, years
+
+
+def stored(program_id: int | None = None) -> tuple[Counter, Counter]:
+    daily_rows = ProgramDaily.objects.all()
+    year_rows = ProgramWorkerYear.objects.all()
+    if program_id is not None:
+        daily_rows = daily_rows.filter(program_id=program_id)
+        year_rows = year_rows.filter(program_id=program_id)
+    daily: Counter = Counter()
+    for program, org, path, day, times, fen in daily_rows.values_list(
+        "program_id", "org_id", "org_path", "day", "person_times", "amount_fen"
+    ):
+        daily[(program, org, path, day, "times")] += times
+        daily[(program, org, path, day, "fen")] += fen
+    years: Counter = Counter()
+    for program, worker, year, path, times in year_rows.values_list(
+        "program_id", "worker_id", "year", "org_path", "times"
+    ):
+        years[(program, worker, year, path)] += times
+    return +daily, +years
+
+
+def differences(program_id: int | None = None) -> list[str]:
+    """Every disagreement between the rollups and the raw records; empty when they agree."""
+    want_daily, want_years = expected_from_records(program_id)
+    have_daily, have_years = stored(program_id)
+    problems = []
+    for key in sorted(set(want_daily) | set(have_daily), key=str):
+        if want_daily[key] != have_daily[key]:
+            problems.append(f"日汇总 {key}: 原始记录 {want_daily[key]}，汇总表 {have_daily[key]}")
+    for key in sorted(set(want_years) | set(have_years), key=str):
+        if want_years[key] != have_years[key]:
+            problems.append(f"人数汇总 {key}: 原始记录 {want_years[key]}，汇总表 {have_years[key]}")
+    return problems
+
+
+@transaction.atomic
+def rebuild(program_id: int | None = None) -> None:
+    """Recompute both rollups from raw records (all programs, or one)."""
+    daily_rows = ProgramDaily.objects.all()
+    year_rows = ProgramWorkerYear.objects.all()
+    if program_id is not None:
+        daily_rows = daily_rows.filter(program_id=program_id)
+        year_rows = year_rows.filter(program_id=program_id)
+    daily_rows.delete()
+    year_rows.delete()
+    want_daily, want_years = expected_from_records(program_id)
+    ProgramDaily.objects.bulk_create(
+        [
+            ProgramDaily(
+                program_id=program,
+                org_id=org,
+                org_path=path,
+                day=day,
+                person_times=count,
+                amount_fen=want_daily[(program, org, path, day, "fen")],
+            )  # fmt: skip
+            for (program, org, path, day, kind), count in want_daily.items()
+            if kind == "times"
+        ],
+        batch_size=2000,
+    )
+    counties = org_ids_by_path({key[3] for key in want_years})
+    ProgramWorkerYear.objects.bulk_create(
+        [
+            ProgramWorkerYear(
+                program_id=program,
+                worker_id=worker,
+                year=year,
+                county_id=counties[path],
+                org_path=path,
+                times=times,
+            )  # fmt: skip
+            for (program, worker, year, path), times in want_years.items()
+        ],
+        batch_size=2000,
+    )

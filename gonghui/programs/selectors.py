@@ -1,0 +1,136 @@
+"""Reads of programs and their figures, scoped to the acting user.
+
+A user sees programs run inside their subtree and programs of the orgs above
+them (a county officer sees the province's breakfast programme), but figures
+only for the part of the tree they hold. Figures come from the rollups, never
+from scanning raw records, except distinct persons below county level, which
+the per-county rollup cannot split.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
+from gonghui.programs.models import (
+    Program,
+    ProgramDaily,
+    ProgramWorkerYear,
+    ServicePoint,
+    ServiceRecord,
+)
+
+_COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
+
+
+def programs_visible_to(user) -> QuerySet[Program]:
+    path = getattr(user, "scope_path", None)
+    if not path:
+        return Program.objects.none()
+    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+    return Program.objects.filter(
+        Q(org_path__startswith=path) | Q(org_path__in=ancestors)
+    ).select_related("org")
+
+
+def program_for(user, pk: int) -> Program:
+    try:
+        return programs_visible_to(user).get(pk=pk)
+    except Program.DoesNotExist:
+        raise Http404 from None
+
+
+def points_visible_to(user) -> QuerySet[ServicePoint]:
+    return ServicePoint.objects.visible_to(user).select_related("org")
+
+
+def points_of_staff(user) -> QuerySet[ServicePoint]:
+    """The service points where this account checks workers in."""
+    return user.service_points.select_related("org").prefetch_related("programs")
+
+
+def records_visible_to(user, *, program: Program | None = None) -> QuerySet[ServiceRecord]:
+    records = ServiceRecord.objects.visible_to(user).select_related("worker", "point", "org")
+    return records.filter(program=program) if program is not None else records
+
+
+@dataclass
+class OrgFigures:
+    org: Org
+    persons: int
+    person_times: int
+    amount_fen: int
+
+
+@dataclass
+class ProgramFigures:
+    program: Program
+    org: Org
+    persons: int
+    person_times: int
+    amount_fen: int
+    children: list[OrgFigures] = field(default_factory=list)
+    days: list[tuple[datetime.date, int, int]] = field(default_factory=list)
+
+    @property
+    def budget_left_fen(self) -> int | None:
+        if self.program.budget_fen is None:
+            return None
+        return self.program.budget_fen - self.program.spent_fen
+
+
+def _base_path(user, program: Program, org_code: str | None) -> str:
+    base = user.scope_path if user.scope_path.startswith(program.org_path) else program.org_path
+    if org_code:
+        path = org_for(user, org_code).path
+        if not path.startswith(base):
+            raise Http404
+        return path
+    return base
+
+
+def distinct_persons(program: Program, path: str) -> int:
+    """Exact distinct workers served under ``path``."""
+    if path.count("/") <= _COUNTY_DEPTH:
+        rows = ProgramWorkerYear.objects.filter(program=program, org_path__startswith=path)
+    else:
+        rows = ServiceRecord.objects.filter(
+            program=program, voided=False, org_path__startswith=path
+        )
+    return rows.values("worker_id").distinct().count()
+
+
+def program_figures(user, program: Program, *, org_code: str | None = None) -> ProgramFigures:
+    """Persons (distinct), person-times and amount for the user's part of the program,
+    split by child org and by day. ``org_code`` drills down inside that part."""
+    base = _base_path(user, program, org_code)
+    daily = ProgramDaily.objects.filter(program=program, org_path__startswith=base)
+    by_path = list(
+        daily.values("org_path").annotate(times=Sum("person_times"), fen=Sum("amount_fen"))
+    )
+    children = []
+    for child in child_orgs(org_by_path(base)):
+        rows = [r for r in by_path if r["org_path"].startswith(child.path)]
+        times = sum(r["times"] for r in rows)
+        if not times:
+            continue
+        fen = sum(r["fen"] for r in rows)
+        children.append(OrgFigures(child, distinct_persons(program, child.path), times, fen))
+    days = [
+        (row["day"], row["times"], row["fen"])
+        for row in daily.values("day")
+        .annotate(times=Sum("person_times"), fen=Sum("amount_fen"))
+        .order_by("day")
+    ]
+    return ProgramFigures(
+        program=program,
+        org=org_by_path(base),
+        persons=distinct_persons(program, base),
+        person_times=sum(r["times"] for r in by_path),
+        amount_fen=sum(r["fen"] for r in by_path),
+        children=children,
+        days=days,
+    )

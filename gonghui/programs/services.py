@@ -1,0 +1,260 @@
+"""Every write to programs: set-up, service records (check-in, manual, import), voids.
+
+``record_service`` is the one door for a service record. It checks the
+program, the point and the worker's eligibility, relies on the database's
+unique constraint for the frequency limit (so concurrent check-ins cannot
+both win), spends the budget with a conditional update, and keeps the
+rollups and the audit log in the same transaction.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from gonghui.audit.services import record_event
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.members.categories import category_names
+from gonghui.members.selectors import mask_name, worker_for_service
+from gonghui.orgs.selectors import county_path_of, org_ids_by_path
+from gonghui.programs import rollups
+from gonghui.programs.cards import read_card_token
+from gonghui.programs.models import (
+    Channel,
+    Frequency,
+    Program,
+    ServicePoint,
+    ServiceRecord,
+    WhenExhausted,
+)
+
+
+class ServiceRefused(DomainError):
+    """A precise refusal: ``code`` for machines, ``message`` for the person at the counter."""
+
+    status = 409
+    masked_name = ""
+
+
+def _require(user, permission: str, path: str) -> None:
+    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
+        raise PermissionDenied("forbidden", "无权在该组织办理此项业务")
+
+
+@transaction.atomic
+def create_program(*, by, org, name: str, kind: str, starts_on: datetime.date,
+                   ends_on: datetime.date, frequency: str, categories: int = 0,
+                   min_age: int | None = None, max_age: int | None = None,
+                   members_only: bool = False, unit_cost_fen: int = 0,
+                   budget_fen: int | None = None, when_exhausted: str = WhenExhausted.REFUSE,
+                   **policy) -> Program:  # fmt: skip
+    """A program run by ``org`` in its subtree; ``policy`` holds the insurance fields."""
+    _require(by, "manage_programs", org.path)
+    program = Program(
+        org=org, org_path=org.path, name=name, kind=kind, starts_on=starts_on, ends_on=ends_on,
+        frequency=frequency, categories=categories, min_age=min_age, max_age=max_age,
+        members_only=members_only, unit_cost_fen=unit_cost_fen, budget_fen=budget_fen,
+        when_exhausted=when_exhausted, **policy,
+    )  # fmt: skip
+    program.full_clean()
+    program.save()
+    record_event(
+        actor=by, action="create", object_type="program", object_id=program.pk,
+        org_path=org.path, after={"name": name, "kind": kind, "frequency": frequency},
+    )  # fmt: skip
+    return program
+
+
+@transaction.atomic
+def create_service_point(
+    *, by, org, name: str, address: str = "", programs=(), staff=()
+) -> ServicePoint:
+    _require(by, "manage_programs", org.path)
+    for program in programs:
+        if not org.path.startswith(program.org_path):
+            raise DomainError("point_outside_program", f"服务点不在项目“{program.name}”的范围内")
+    point = ServicePoint.objects.create(org=org, org_path=org.path, name=name, address=address)
+    point.programs.set(programs)
+    point.staff.set(staff)
+    record_event(
+        actor=by, action="create", object_type="service_point", object_id=point.pk,
+        org_path=org.path, after={"name": name, "programs": [p.pk for p in programs]},
+    )  # fmt: skip
+    return point
+
+
+def period_key(frequency: str, day: datetime.date) -> str:
+    if frequency == Frequency.DAILY:
+        return day.isoformat()
+    if frequency == Frequency.YEARLY:
+        return str(day.year)
+    return ""
+
+
+def _age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def check_eligibility(program: Program, worker, day: datetime.date) -> None:
+    """Raise ``ServiceRefused`` naming the first rule the worker does not meet."""
+    if not program.is_active or not (program.starts_on <= day <= program.ends_on):
+        raise ServiceRefused(
+            "program_inactive",
+            f"“{program.name}”不在服务期内（{program.starts_on}至{program.ends_on}）",
+        )
+    if worker is None or not worker.org_path.startswith(program.org_path):
+        raise ServiceRefused("not_eligible", f"该职工不在“{program.name}”的服务范围内")
+    if program.categories and not worker.categories & program.categories:
+        allowed = "、".join(category_names(program.categories))
+        raise ServiceRefused("not_eligible", f"本项目仅限{allowed}")
+    age = _age_on(worker.birth_date, day)
+    if program.min_age is not None and age < program.min_age:
+        raise ServiceRefused("not_eligible", f"本项目限{program.min_age}周岁以上，该职工{age}周岁")
+    if program.max_age is not None and age > program.max_age:
+        raise ServiceRefused("not_eligible", f"本项目限{program.max_age}周岁以下，该职工{age}周岁")
+    if program.members_only and not worker.is_member:
+        raise ServiceRefused("not_eligible", "本项目仅限工会会员")
+
+
+def _already_served(program: Program, worker, key: str) -> ServiceRefused:
+    earlier = (
+        ServiceRecord.objects.filter(program=program, worker=worker, period_key=key, voided=False)
+        .select_related("point", "org")
+        .first()
+    )
+    where = (
+        earlier.point.name if earlier and earlier.point else (earlier.org.name if earlier else "")
+    )
+    when = timezone.localtime(earlier.served_at).strftime("%m-%d %H:%M") if earlier else ""
+    window = {Frequency.DAILY: "今天", Frequency.YEARLY: "今年"}.get(program.frequency, "")
+    return ServiceRefused("already_served", f"{window}已在{where}享受过本项目（{when}）")
+
+
+@dataclass
+class Served:
+    record: ServiceRecord
+    masked_name: str
+    repeated: bool = False  # an idempotent replay of an earlier request
+
+
+def record_service(*, by, program: Program, worker, point: ServicePoint | None = None,
+                   channel: str = Channel.MANUAL, served_at: datetime.datetime | None = None,
+                   quantity: int = 1, amount_fen: int | None = None,
+                   request_id: str | None = None, client_ip: str | None = None) -> Served:  # fmt: skip
+    """Record one service, or raise ``ServiceRefused`` with the precise reason.
+
+    Idempotent per ``request_id``: the same request again returns the first
+    record. The delivering org is the point's org (or the worker's union for
+    records without a point).
+    """
+    served_at = served_at or timezone.now()
+    day = timezone.localdate(served_at)
+    if request_id:
+        earlier = ServiceRecord.objects.filter(program=program, request_id=request_id).first()
+        if earlier:
+            return Served(earlier, mask_name(earlier.worker.name), repeated=True)
+    _may_record(by, point, worker)
+    if point is not None and not point.programs.filter(pk=program.pk).exists():
+        raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
+    check_eligibility(program, worker, day)
+    amount = program.unit_cost_fen * quantity if amount_fen is None else amount_fen
+    key = period_key(program.frequency, day)
+    org = point.org if point else worker.org
+    try:
+        with transaction.atomic():
+            record = ServiceRecord.objects.create(
+                program=program, worker=worker, point=point, org=org, org_path=org.path,
+                served_at=served_at, served_on=day, period_key=key, quantity=quantity,
+                amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
+            )  # fmt: skip
+            _spend(program, amount)
+            _bump(record, sign=1)
+            record_event(
+                actor=by, action="serve", object_type="service_record", object_id=record.pk,
+                org_path=org.path, client_ip=client_ip,
+                after={"program": program.pk, "worker": worker.pk, "day": day.isoformat(),
+                       "amount_fen": amount, "channel": channel},
+            )  # fmt: skip
+    except IntegrityError:
+        if request_id:
+            earlier = ServiceRecord.objects.filter(program=program, request_id=request_id).first()
+            if earlier:
+                return Served(earlier, mask_name(worker.name), repeated=True)
+        raise _already_served(program, worker, key) from None
+    return Served(record, mask_name(worker.name))
+
+
+def _may_record(by, point: ServicePoint | None, worker) -> None:
+    """Point staff record at their own points; officers at points or for workers in their subtree."""
+    scope = by.scope_path or "\0"
+    if point is not None:
+        if by.can("checkin") and by.service_points.filter(pk=point.pk).exists():
+            return
+        if by.can("record_services") and point.org_path.startswith(scope):
+            return
+        raise PermissionDenied("forbidden", "您不是该服务点的核销人员")
+    if by.can("record_services") and (worker is None or worker.org_path.startswith(scope)):
+        return
+    raise PermissionDenied("forbidden", "无权为该职工登记服务")
+
+
+def _spend(program: Program, amount: int) -> None:
+    if amount == 0:
+        return
+    programs = Program.objects.filter(pk=program.pk)
+    if program.budget_fen is not None and program.when_exhausted == WhenExhausted.REFUSE:
+        programs = programs.filter(Q(spent_fen__lte=F("budget_fen") - amount))
+    if not programs.update(spent_fen=F("spent_fen") + amount):
+        raise ServiceRefused("budget_exhausted", f"“{program.name}”预算已用完")
+
+
+def _bump(record: ServiceRecord, *, sign: int) -> None:
+    county_path = county_path_of(record.org_path)
+    county_id = org_ids_by_path({county_path})[county_path]
+    rollups.bump(record, county_id=county_id, county_path=county_path, sign=sign)
+
+
+@transaction.atomic
+def void_record(
+    *, by, record: ServiceRecord, reason: str, client_ip: str | None = None
+) -> ServiceRecord:
+    """Void a record (never delete): the person-time, amount and budget are given back."""
+    _require(by, "manage_programs", record.org_path)
+    if not reason.strip():
+        raise DomainError("reason_required", "作废须填写原因", field="reason")
+    updated = ServiceRecord.objects.filter(pk=record.pk, voided=False).update(
+        voided=True, voided_at=timezone.now(), voided_by=by, void_reason=reason.strip()
+    )
+    if not updated:
+        raise DomainError("already_voided", "该记录已作废")
+    record.refresh_from_db()
+    Program.objects.filter(pk=record.program_id).update(
+        spent_fen=F("spent_fen") - record.amount_fen
+    )
+    _bump(record, sign=-1)
+    record_event(
+        actor=by, action="void", object_type="service_record", object_id=record.pk,
+        org_path=record.org_path, client_ip=client_ip,
+        before={"voided": False}, after={"voided": True, "reason": reason.strip()},
+    )  # fmt: skip
+    return record
+
+
+def check_in(*, by, point: ServicePoint, program: Program, token: str,
+             request_id: str | None = None, client_ip: str | None = None) -> Served:  # fmt: skip
+    """A scanned (or typed) card token at a service point; refusals carry the masked name."""
+    try:
+        worker_id = read_card_token(token)
+    except DomainError as exc:
+        raise ServiceRefused(exc.code, exc.message) from None
+    worker = worker_for_service(worker_id, within_path=program.org_path)
+    try:
+        return record_service(
+            by=by, program=program, worker=worker, point=point, channel=Channel.SCAN,
+            request_id=request_id, client_ip=client_ip,
+        )  # fmt: skip
+    except ServiceRefused as refusal:
+        refusal.masked_name = mask_name(worker.name) if worker else ""
+        raise
