@@ -1,8 +1,9 @@
 """Reads of the worker registry, always scoped to the acting user."""
 
 import re
+from collections import Counter
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.chinese import simplified
@@ -60,9 +61,20 @@ def worker_for(user, pk: int) -> Worker:
 
 
 def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
+    if not user.scope_path:
+        return Transfer.objects.none()
     return Transfer.objects.filter(
         worker=worker, worker__org_path__startswith=user.scope_path
     ).select_related("from_org", "to_org", "by")
+
+
+def worker_counts_by_path(user, *, under: str) -> Counter:
+    """Workers per org path in the user's part of ``under``, in one grouped query.
+
+    A worker belongs to exactly one org, so these counts add up the tree exactly.
+    """
+    rows = workers_visible_to(user, org_path=under).order_by().values_list("org_path")
+    return Counter(dict(rows.annotate(n=Count("id"))))
 
 
 def worker_for_service(worker_id: int, *, within_path: str) -> Worker | None:

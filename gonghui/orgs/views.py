@@ -1,14 +1,11 @@
 """The union tree in the console: one org, its children and the workers under each."""
 
-from collections import Counter
-
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect
 
 from gonghui.core.views import page
-from gonghui.members.selectors import workers_visible_to
+from gonghui.members.selectors import worker_counts_by_path
 from gonghui.orgs.selectors import children_with_counts, org_for, orgs_visible_to
 
 
@@ -29,16 +26,7 @@ def detail(request, code: str):
         list(orgs_visible_to(user).filter(code__in=ancestor_codes)) if ancestor_codes else []
     )
     children = list(children_with_counts(user, org))
-    # One grouped query for the whole subtree, bucketed by child path here: a worker
-    # belongs to exactly one org, so these row counts add up exactly.
-    per_path = Counter(
-        dict(
-            workers_visible_to(user, org_path=org.path)
-            .order_by()
-            .values_list("org_path")
-            .annotate(n=Count("id"))
-        )
-    )
+    per_path = worker_counts_by_path(user, under=org.path)
     for child in children:
         child.n_workers = sum(n for path, n in per_path.items() if path.startswith(child.path))
     context = {
