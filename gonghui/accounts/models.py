@@ -22,7 +22,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(
         {"write_workers", "unmask", "view_audit", "import", "manage_programs", "record_services"}
     ),
-    Role.OFFICER: frozenset({"write_workers", "unmask", "import", "manage_programs", "record_services"}),
+    Role.OFFICER: frozenset(
+        {"write_workers", "unmask", "import", "manage_programs", "record_services"}
+    ),
     Role.REVIEWER: frozenset({"unmask"}),
     Role.AUDITOR: frozenset({"view_audit"}),
     # Can do nothing but check workers in at their own service points.

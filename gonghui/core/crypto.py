@@ -10,6 +10,7 @@ import base64
 import hashlib
 import hmac
 import os
+from collections.abc import Iterable
 from functools import cache
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,6 +34,23 @@ def encrypt(value: str, *, purpose: str) -> bytes:
     return nonce + aes.encrypt(nonce, value.encode(), purpose.encode())
 
 
+def encrypt_many(values: Iterable[str], *, purpose: str) -> list[bytes]:
+    """``encrypt`` for a batch (an import), with one random read for all the nonces.
+
+    Each value still gets its own random nonce; reading them in one call and
+    the key once saves two thirds of the per-value cost outside AES itself.
+    """
+    values = list(values)
+    aes, _ = _keys(settings.FIELD_KEY)
+    seal, data = aes.encrypt, purpose.encode()
+    nonces = os.urandom(_NONCE * len(values))
+    out = []
+    for i, value in enumerate(values):
+        nonce = nonces[i * _NONCE : (i + 1) * _NONCE]
+        out.append(nonce + seal(nonce, value.encode(), data))
+    return out
+
+
 def decrypt(blob: bytes, *, purpose: str) -> str:
     aes, _ = _keys(settings.FIELD_KEY)
     blob = bytes(blob)
@@ -43,3 +61,16 @@ def blind_index(value: str, *, purpose: str) -> str:
     """Deterministic keyed hash (hex) for exact lookups and unique constraints."""
     _, key = _keys(settings.FIELD_KEY)
     return hmac.new(key, f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def blind_indexes(values: Iterable[str], *, purpose: str) -> list[str]:
+    """``blind_index`` for a batch: the keyed HMAC state is set up once and copied per value."""
+    _, key = _keys(settings.FIELD_KEY)
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+    prefix = f"{purpose}:"
+    out = []
+    for value in values:
+        mac = keyed.copy()
+        mac.update((prefix + value).encode())
+        out.append(mac.hexdigest())
+    return out

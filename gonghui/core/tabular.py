@@ -85,6 +85,8 @@ def iter_padded(table: Table, width: int) -> Iterator[tuple[int, list[Cell]]]:
 
 def cell_text(value: Cell) -> str:
     """A cell as the text a person sees, without Excel's float artefacts."""
+    if value.__class__ is str:  # every CSV cell: skip the type tests below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -5,6 +5,7 @@ its spreadsheet number (header = row 1), the column and the reason. A clean
 file is written in one transaction, and importing it again changes nothing.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,11 @@ def import_workers(
     client_ip: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Validate and (unless ``dry_run`` or any row is bad) import a roster for ``by``'s scope."""
+    """Validate and (unless ``dry_run`` or any row is bad) import a roster for ``by``'s scope.
+
+    ``progress(done, total)`` counts rows twice: once while checking them and,
+    for a clean file, again from zero while writing them.
+    """
     name = filename or path.name
     report = ImportReport(filename=name, dry_run=dry_run)
     try:
@@ -90,6 +95,7 @@ def import_workers(
     report.rows = total
     prepared, numbers = [], []
     first_row_of: dict[str, int] = {}
+    today = datetime.date.today()  # one "today" for the whole file, even across midnight
     for number, cells in iter_padded(table, len(COLUMNS)):
         raw_id = cells[1]
         worker, errors = prepare_worker(
@@ -102,6 +108,7 @@ def import_workers(
             categories=cell_text(cells[6]),
             joined_on=cells[7] if cells[7] not in (None, "") else "",
             refs=refs,
+            today=today,
         )
         for error in errors:
             report.errors.append(RowProblem(number, error.field or "", error.message))
@@ -118,15 +125,19 @@ def import_workers(
         if progress and number % 10_000 == 0:
             progress(number - 1, total)
     if report.errors:
-        report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 0))
+        report.errors.sort(
+            key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 0)
+        )
         return report
     with transaction.atomic():
         run = None
         if not dry_run:
-            run = ImportRun.objects.create(kind="workers", filename=name, user=by, org_path=by.scope_path)
+            run = ImportRun.objects.create(
+                kind="workers", filename=name, user=by, org_path=by.scope_path
+            )
         result = save_workers(
             by=by, prepared=prepared, refs=refs, import_run_id=run.pk if run else None,
-            client_ip=client_ip, dry_run=dry_run,
+            client_ip=client_ip, dry_run=dry_run, progress=progress,
         )  # fmt: skip
         if result.refused:
             for position, message in result.refused:

@@ -8,6 +8,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gonghui.core.crypto import blind_index, encrypt
 from gonghui.core.dates import parse_date
@@ -15,7 +16,16 @@ from gonghui.core.errors import DomainError
 from gonghui.core.idnumber import IdNumber, mask_phone, parse_id
 from gonghui.members.categories import BY_NAME
 
-COLUMNS = ("姓名", "身份证号", "手机号码", "工会组织代码", "工作单位", "统一社会信用代码", "职工类别", "入会日期")
+COLUMNS = (
+    "姓名",
+    "身份证号",
+    "手机号码",
+    "工会组织代码",
+    "工作单位",
+    "统一社会信用代码",
+    "职工类别",
+    "入会日期",
+)
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 ID_PURPOSE = "worker-id"
@@ -31,7 +41,7 @@ def clean_name(value: str) -> str:
     return name
 
 
-def clean_id(value: object) -> IdNumber:
+def clean_id(value: object, *, today: datetime.date | None = None) -> IdNumber:
     if isinstance(value, float):
         raise DomainError(
             "id_as_number",
@@ -39,14 +49,15 @@ def clean_id(value: object) -> IdNumber:
             field="身份证号",
         )
     try:
-        return parse_id(value)
+        return parse_id(value, today=today)
     except DomainError as exc:
         exc.field = "身份证号"
         raise
 
 
 def clean_phone(value: str) -> str:
-    phone = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("-", "")
+    phone = value if value.isascii() else unicodedata.normalize("NFKC", value)
+    phone = phone.strip().replace(" ", "").replace("-", "")
     if phone.startswith("+86"):
         phone = phone[3:]
     if phone and not _PHONE.match(phone):
@@ -54,6 +65,7 @@ def clean_phone(value: str) -> str:
     return phone
 
 
+@lru_cache(maxsize=4096)  # a roster repeats a handful of spellings; errors are not cached
 def clean_categories(value: str) -> int:
     bits = 0
     for name in filter(None, _SEPARATORS.split(unicodedata.normalize("NFKC", value).strip())):
@@ -68,15 +80,23 @@ def clean_categories(value: str) -> int:
     return bits
 
 
-def clean_joined_on(value: object, *, birth: datetime.date) -> datetime.date | None:
+def clean_joined_on(
+    value: object, *, birth: datetime.date, today: datetime.date | None = None
+) -> datetime.date | None:
+    """``today`` defaults to the current date; an import passes it once for every row."""
     if value is None or str(value).strip() == "":
         return None
-    joined = parse_date(value, field="入会日期")
-    if joined > datetime.date.today():
+    joined = _parse_joined(value) if value.__class__ is str else parse_date(value, field="入会日期")
+    if joined > (today or datetime.date.today()):
         raise DomainError("future_date", f"入会日期{joined}晚于今天", field="入会日期")
     if joined < birth:
         raise DomainError("before_birth", f"入会日期{joined}早于出生日期", field="入会日期")
     return joined
+
+
+@lru_cache(maxsize=65_536)  # the days of a roster repeat; a bad one raises and is not cached
+def _parse_joined(text: str) -> datetime.date:
+    return parse_date(text, field="入会日期")
 
 
 @dataclass
