@@ -24,13 +24,15 @@ def fast_password_hashing(settings):
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item):
+def pytest_runtest_teardown(item, nextitem):
     """Put back the tree that migrations create once a transactional test has flushed it.
 
     Runs after every fixture's teardown (the flush included), so each later test
     sees the database that ``gonghui migrate`` leaves.
     """
     result = yield
+    if nextitem is None:  # the session is ending and the test database is gone
+        return result
     marker = item.get_closest_marker("django_db")
     names = getattr(item, "fixturenames", ())
     if (

@@ -20,16 +20,18 @@ class Role(models.TextChoices):
 # The role decides the verbs; the org path decides the rows.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(
-        {"write_workers", "unmask", "view_audit", "import", "manage_programs", "record_services"}
+        {"browse", "write_workers", "unmask", "view_audit", "import", "manage_programs",
+         "record_services"}
     ),
     Role.OFFICER: frozenset(
-        {"write_workers", "unmask", "import", "manage_programs", "record_services"}
+        {"browse", "write_workers", "unmask", "import", "manage_programs", "record_services"}
     ),
-    Role.REVIEWER: frozenset({"unmask"}),
-    Role.AUDITOR: frozenset({"view_audit"}),
-    # Can do nothing but check workers in at their own service points.
+    Role.REVIEWER: frozenset({"browse", "unmask"}),
+    Role.AUDITOR: frozenset({"browse", "view_audit"}),
+    # No "browse": a service point's clerk checks workers in at their own points and
+    # reads nothing else, so their scope is empty everywhere.
     Role.POINT_STAFF: frozenset({"checkin"}),
-}
+}  # fmt: skip
 
 
 class User(AbstractUser):
@@ -52,7 +54,9 @@ class User(AbstractUser):
     @cached_property
     def scope_path(self) -> str | None:
         """The org-path prefix of everything this user may see; None sees nothing."""
-        return self.org.path if self.org_id and self.is_active else None
+        if not self.org_id or not self.can("browse"):
+            return None
+        return self.org.path
 
     def can(self, permission: str) -> bool:
         return self.is_active and permission in ROLE_PERMISSIONS.get(self.role, frozenset())

@@ -1,12 +1,11 @@
 """The audit log in the console: read-only, for roles with ``view_audit``."""
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 
 from gonghui.audit.selectors import audit_events_visible_to
-from gonghui.core.views import page
+from gonghui.core.views import console_view, page
 
 ACTION_LABELS = {
     "create": "新增",
@@ -24,7 +23,7 @@ class EventFilterForm(forms.Form):
     )
 
 
-@login_required
+@console_view
 def event_list(request):
     # Without the verb the page does not exist for this user (as outside the subtree).
     if not request.user.can("view_audit"):

@@ -1,7 +1,10 @@
 """Small helpers every console view shares: the client address and the page context."""
 
-from django.http import HttpRequest
-from django.shortcuts import render
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect, render
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -26,3 +29,24 @@ class Can:
 def page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200):
     """Render a console page; the layout needs to know which verbs the user has."""
     return render(request, template, {"can": Can(request.user), **(context or {})}, status=status)
+
+
+@login_required
+def home(request: HttpRequest):
+    """Where a login lands: the registry for staff, the check-in page for a point's clerk."""
+    if request.user.can("browse"):
+        return redirect("members:worker_list")
+    return redirect("programs:checkin")
+
+
+def console_view(view):
+    """``login_required`` plus: accounts that may not browse (a point's clerk) get 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.can("browse"):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped

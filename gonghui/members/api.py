@@ -4,10 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from gonghui.core.crypto import blind_index, decrypt
-from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.idnumber import normalise_id
-from gonghui.members.models import Worker
+from gonghui.core.errors import PermissionDenied
 from gonghui.members.schemas import (
     ErrorOut,
     ValidationErrorOut,
@@ -16,8 +13,7 @@ from gonghui.members.schemas import (
     WorkerPatchIn,
 )
 from gonghui.members.selectors import worker_for, workers_visible_to
-from gonghui.members.services import prepare_worker, save_worker
-from gonghui.members.validation import ID_PURPOSE, PHONE_PURPOSE
+from gonghui.members.services import prepare_worker, prepare_worker_update, save_worker
 from gonghui.orgs.selectors import org_for, org_refs_visible_to
 
 router = Router(tags=["职工"])
@@ -63,11 +59,19 @@ def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatchIn):
     """Change the fields sent; a new ``org`` is a transfer. The ID number cannot change."""
     _require_write(request)
     worker = worker_for(request.auth, worker_id)
-    changes = payload.dict(exclude_unset=True)
-    sent_id = changes.pop("id_number", None)
-    if sent_id is not None and _id_index(sent_id) != worker.id_index:
-        raise DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="身份证号")
-    return _save(request, _current_fields(worker) | _blank_nulls(changes), status=200)
+    changes = {
+        _SERVICE_NAMES.get(key, key): value
+        for key, value in _blank_nulls(payload.dict(exclude_unset=True)).items()
+    }
+    if "categories" in changes:
+        changes["categories"] = _categories(changes["categories"])
+    refs = org_refs_visible_to(request.auth)
+    prepared, errors = prepare_worker_update(worker=worker, changes=changes, refs=refs)
+    return _saved_or_errors(request, prepared, errors, refs, status=200)
+
+
+# API field names → the service's argument names
+_SERVICE_NAMES = {"org": "org_code", "employer_uscc": "uscc"}
 
 
 def _require_write(request: HttpRequest) -> None:
@@ -77,8 +81,7 @@ def _require_write(request: HttpRequest) -> None:
 
 
 def _save(request: HttpRequest, fields: dict, *, status: int) -> Status:
-    user = request.auth
-    refs = org_refs_visible_to(user)
+    refs = org_refs_visible_to(request.auth)
     prepared, errors = prepare_worker(
         name=fields["name"],
         id_number=fields["id_number"],
@@ -90,6 +93,10 @@ def _save(request: HttpRequest, fields: dict, *, status: int) -> Status:
         joined_on=fields["joined_on"],
         refs=refs,
     )
+    return _saved_or_errors(request, prepared, errors, refs, status=status)
+
+
+def _saved_or_errors(request: HttpRequest, prepared, errors, refs, *, status: int) -> Status:
     if errors:
         first = errors[0]
         return Status(
@@ -104,37 +111,15 @@ def _save(request: HttpRequest, fields: dict, *, status: int) -> Status:
             },
         )
     worker = save_worker(
-        by=user, prepared=prepared, refs=refs, client_ip=request.META.get("REMOTE_ADDR")
+        by=request.auth, prepared=prepared, refs=refs, client_ip=request.META.get("REMOTE_ADDR")
     )
-    return Status(status, worker_for(user, worker.pk))
+    return Status(status, worker_for(request.auth, worker.pk))
 
 
 def _categories(value: list[str] | int) -> str | int:
     return value if isinstance(value, int) else "、".join(value)
 
 
-def _current_fields(worker: Worker) -> dict:
-    """The worker as a create payload, so an update runs the same validation as a create.
-
-    The clear numbers are decrypted only to be re-validated and re-encrypted; they are
-    never returned.
-    """
-    return {
-        "name": worker.name,
-        "id_number": decrypt(worker.id_cipher, purpose=ID_PURPOSE),
-        "phone": decrypt(worker.phone_cipher, purpose=PHONE_PURPOSE) if worker.phone_cipher else "",
-        "org": worker.org.code,
-        "employer_name": worker.employer.name if worker.employer_id else "",
-        "employer_uscc": worker.employer.uscc if worker.employer_id else "",
-        "categories": worker.categories,
-        "joined_on": worker.joined_on,
-    }
-
-
 def _blank_nulls(changes: dict) -> dict:
     # null clears a text field; for joined_on it means "not a member".
     return {k: ("" if v is None and k != "joined_on" else v) for k, v in changes.items()}
-
-
-def _id_index(raw: str) -> str:
-    return blind_index(normalise_id(raw), purpose=ID_PURPOSE)

@@ -18,7 +18,8 @@ from gonghui.audit.models import AuditEvent
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import name_keys
 from gonghui.core.crypto import blind_indexes, decrypt, encrypt_many
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.idnumber import normalise_id
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.validation import (
     ID_PURPOSE,
@@ -200,7 +201,7 @@ def save_workers(
     masked before/after values. ``progress(done, total)`` is called as rows are written.
     """
     if not by.can("write_workers"):
-        raise DomainError("forbidden", "您的角色不能修改职工信息")
+        raise PermissionDenied("forbidden", "您的角色不能修改职工信息")
     result = SaveResult()
     indexes = blind_indexes([p.id_number.number for p in prepared], purpose=ID_PURPOSE)
     existing = _existing(indexes)
@@ -369,11 +370,48 @@ def save_worker(*, by, prepared: PreparedWorker, refs: dict[str, OrgRef], client
     return worker
 
 
+UPDATABLE = ("name", "phone", "org_code", "employer_name", "uscc", "categories", "joined_on")
+
+
+def prepare_worker_update(
+    *, worker: Worker, changes: dict, refs: dict[str, OrgRef]
+) -> tuple[PreparedWorker | None, list[DomainError]]:
+    """Validate an edit of ``worker``: its stored fields overlaid with ``changes``.
+
+    ``changes`` uses ``prepare_worker``'s argument names (``UPDATABLE``); an
+    ``id_number`` in it must be the same number, since the ID is the worker's
+    identity. The stored ID and phone are decrypted here only to run the same
+    validation as a create; they never leave the services.
+    """
+    sent_id = changes.pop("id_number", None)
+    if sent_id is not None and blind_indexes([normalise_id(sent_id)], purpose=ID_PURPOSE) != [
+        worker.id_index
+    ]:
+        return None, [
+            DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="身份证号")
+        ]
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    fields = {
+        "name": worker.name,
+        "phone": decrypt(worker.phone_cipher, purpose=PHONE_PURPOSE) if worker.phone_cipher else "",
+        "org_code": worker.org.code,
+        "employer_name": worker.employer.name if worker.employer_id else "",
+        "uscc": worker.employer.uscc if worker.employer_id else "",
+        "categories": worker.categories,
+        "joined_on": worker.joined_on or "",
+    } | changes
+    return prepare_worker(
+        id_number=decrypt(worker.id_cipher, purpose=ID_PURPOSE), refs=refs, **fields
+    )
+
+
 @transaction.atomic
 def reveal_id_number(*, by, worker: Worker, client_ip: str | None = None) -> str:
     """The clear ID number, for a user with ``unmask`` in scope; always audited."""
     if not by.can("unmask") or not worker.org_path.startswith(by.scope_path or "\0"):
-        raise DomainError("forbidden", "无权查看完整身份证号")
+        raise PermissionDenied("forbidden", "无权查看完整身份证号")
     record_event(
         actor=by, action="unmask", object_type="worker", object_id=worker.pk,
         org_path=worker.org_path, client_ip=client_ip, after={"field": "身份证号"},

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.paginator import Paginator
@@ -28,13 +27,18 @@ from openpyxl import Workbook
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError
 from gonghui.core.tabular import cell_text, iter_padded, read_table
-from gonghui.core.views import client_ip, page
+from gonghui.core.views import client_ip, console_view, page
 from gonghui.members.exporters import export_workers
 from gonghui.members.forms import ImportForm, WorkerFilterForm, WorkerForm
 from gonghui.members.importers import import_workers
 from gonghui.members.selectors import transfers_of, worker_for, workers_visible_to
-from gonghui.members.services import prepare_worker, reveal_id_number, save_worker
-from gonghui.members.validation import COLUMNS, ID_PURPOSE, PHONE_PURPOSE
+from gonghui.members.services import (
+    prepare_worker,
+    prepare_worker_update,
+    reveal_id_number,
+    save_worker,
+)
+from gonghui.members.validation import COLUMNS
 from gonghui.orgs.selectors import org_for, org_refs_visible_to
 
 PAGE_SIZE = 50
@@ -66,7 +70,7 @@ def _filters(request) -> tuple[WorkerFilterForm, dict | None]:
     return form, filters
 
 
-@login_required
+@console_view
 @vary_on_headers("HX-Request")
 def worker_list(request):
     form, filters = _filters(request)
@@ -84,7 +88,7 @@ def worker_list(request):
     return page(request, template, context)
 
 
-@login_required
+@console_view
 def worker_export(request):
     """The filtered list as .xlsx: the whole scope, not one page; IDs and phones masked."""
     form, filters = _filters(request)
@@ -101,7 +105,7 @@ def worker_export(request):
     return FileResponse(stream, as_attachment=True, filename="职工名册.xlsx", content_type=XLSX)
 
 
-@login_required
+@console_view
 def worker_detail(request, pk: int):
     worker = worker_for(request.user, pk)
     context = {
@@ -113,7 +117,7 @@ def worker_detail(request, pk: int):
 
 
 @never_cache
-@login_required
+@console_view
 @require_POST
 def worker_reveal_id(request, pk: int):
     """The clear ID number as an htmx fragment; audited by the service."""
@@ -140,6 +144,11 @@ def _save(request, form: WorkerForm, *, id_number: str, phone: str):
         joined_on=data["joined_on"],
         refs=refs,
     )
+    return _save_prepared(request, form, prepared, errors, refs)
+
+
+def _save_prepared(request, form: WorkerForm, prepared, errors, refs):
+    """Show every field's error next to its field, or save; the worker or None."""
     for error in errors:
         form.add_domain_error(error)
     if prepared is None:
@@ -153,7 +162,7 @@ def _save(request, form: WorkerForm, *, id_number: str, phone: str):
         return None
 
 
-@login_required
+@console_view
 def worker_create(request):
     _require(request.user, "write_workers", "您的角色不能登记职工")
     if request.method == "POST":
@@ -176,7 +185,7 @@ def worker_create(request):
     )
 
 
-@login_required
+@console_view
 def worker_edit(request, pk: int):
     _require(request.user, "write_workers", "您的角色不能修改职工信息")
     worker = worker_for(request.user, pk)
@@ -184,14 +193,20 @@ def worker_edit(request, pk: int):
     if request.method == "POST":
         form = WorkerForm(request.POST, **kwargs)
         if form.is_valid():
-            # The ID number is the worker's identity and is never shown in the form; the
-            # services match workers by it, so it is decrypted here, not displayed (not an
-            # unmask). A blank phone keeps the registered one.
-            id_number = decrypt(worker.id_cipher, purpose=ID_PURPOSE)
-            phone = form.cleaned_data["phone"]
-            if not phone.strip() and worker.phone_cipher:
-                phone = decrypt(worker.phone_cipher, purpose=PHONE_PURPOSE)
-            saved = _save(request, form, id_number=id_number, phone=phone)
+            data = form.cleaned_data
+            changes = {
+                "name": data["name"],
+                "org_code": data["org_code"],
+                "employer_name": data["employer_name"],
+                "uscc": data["uscc"],
+                "categories": "、".join(data["categories"]),
+                "joined_on": data["joined_on"],
+            }
+            if data["phone"].strip():  # blank keeps the registered phone, which is never shown
+                changes["phone"] = data["phone"]
+            refs = org_refs_visible_to(request.user)
+            prepared, errors = prepare_worker_update(worker=worker, changes=changes, refs=refs)
+            saved = _save_prepared(request, form, prepared, errors, refs)
             if saved is not None:
                 return redirect("members:worker_detail", pk=saved.pk)
     else:
@@ -304,7 +319,7 @@ def _import(request, data: bytes, filename: str, *, dry_run: bool):
 
 
 @csrf_exempt  # the upload handler must be set before anything reads POST; CSRF checked below
-@login_required
+@console_view
 def worker_import(request):
     _require(request.user, "import", "您的角色不能导入名册")
     request.upload_handlers = [InMemoryUploadHandler(request)]
@@ -344,7 +359,7 @@ def _worker_import(request):
     return page(request, "members/worker_import.html", context)
 
 
-@login_required
+@console_view
 def worker_import_badrows(request):
     """The last upload's bad rows, as uploaded, plus a 错误原因 column, to fix and re-import."""
     _require(request.user, "import", "您的角色不能导入名册")
@@ -382,7 +397,7 @@ def worker_import_badrows(request):
     return response
 
 
-@login_required
+@console_view
 def worker_template(request):
     """An empty roster with the template header; 身份证号 is text so Excel keeps all 18 digits."""
     book = Workbook()

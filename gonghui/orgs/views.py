@@ -1,15 +1,14 @@
 """The union tree in the console: one org, its children and the workers under each."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 
-from gonghui.core.views import page
+from gonghui.core.views import console_view, page
 from gonghui.members.selectors import worker_counts_by_path
 from gonghui.orgs.selectors import children_with_counts, org_for, orgs_visible_to
 
 
-@login_required
+@console_view
 def tree(request):
     """Start at the user's own org."""
     if request.user.scope_path is None:
@@ -17,7 +16,7 @@ def tree(request):
     return redirect("orgs:detail", code=request.user.org.code)
 
 
-@login_required
+@console_view
 def detail(request, code: str):
     user = request.user
     org = org_for(user, code)

@@ -10,11 +10,12 @@ the per-county rollup cannot split.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from gonghui.accounts.selectors import staff_visible_to
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
+from gonghui.orgs.selectors import child_orgs, org_by_path, org_for, orgs_visible_to
 from gonghui.programs.models import (
     Program,
     ProgramDaily,
@@ -134,3 +135,93 @@ def program_figures(user, program: Program, *, org_code: str | None = None) -> P
         children=children,
         days=days,
     )
+
+
+# --- reads for the console pages ----------------------------------------------------------
+
+
+@dataclass
+class ProgramTotals:
+    persons: int = 0
+    person_times: int = 0
+    amount_fen: int = 0
+
+
+def program_totals(user, programs: list[Program]) -> dict[int, ProgramTotals]:
+    """Persons (distinct), person-times and amount of each program within the user's part
+    of it, in two queries whatever the number of programs (the list page).
+
+    Every record of a program lies in the program's subtree, so the user's part of any
+    visible program is simply what lies in the user's subtree: the whole program when it
+    runs below the user, the user's share when it is run from above. The figures equal
+    ``program_figures(user, program)``'s headline.
+    """
+    totals = {program.pk: ProgramTotals() for program in programs}
+    path = getattr(user, "scope_path", None)
+    if not totals or not path:
+        return totals
+    daily = (
+        ProgramDaily.objects.filter(program_id__in=totals, org_path__startswith=path)
+        .values("program_id")
+        .annotate(times=Sum("person_times"), fen=Sum("amount_fen"))
+    )
+    for row in daily:
+        totals[row["program_id"]].person_times = row["times"]
+        totals[row["program_id"]].amount_fen = row["fen"]
+    if path.count("/") <= _COUNTY_DEPTH:
+        rows = ProgramWorkerYear.objects.filter(program_id__in=totals, org_path__startswith=path)
+    else:  # below county level the per-county rollup cannot split workers
+        rows = ServiceRecord.objects.filter(
+            program_id__in=totals, voided=False, org_path__startswith=path
+        )
+    persons = rows.values("program_id").annotate(n=Count("worker_id", distinct=True))
+    for row in persons:
+        totals[row["program_id"]].persons = row["n"]
+    return totals
+
+
+def budget_left_for(user, program: Program) -> int | None:
+    """The program's budget left (fen), for users who hold the whole program.
+
+    The budget is spent by the whole tree; a county officer looking at the province's
+    programme would otherwise learn what the other cities spent. None when there is no
+    budget or the user holds only part of the program.
+    """
+    path = getattr(user, "scope_path", None)
+    if program.budget_fen is None or not path or not program.org_path.startswith(path):
+        return None
+    return program.budget_fen - program.spent_fen
+
+
+def figures_trail(user, program: Program, org: Org) -> list[Org]:
+    """The orgs from the user's base for this program down to ``org``'s parent (breadcrumbs)."""
+    base = _base_path(user, program, None)
+    parts = org.path.rstrip("/").split("/")
+    prefixes = ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
+    wanted = [p for p in prefixes if p.startswith(base)]
+    return list(orgs_visible_to(user).filter(path__in=wanted).order_by("depth"))
+
+
+def recent_records(user, program: Program, *, under: str, limit: int = 20) -> list[ServiceRecord]:
+    """The latest records of the program delivered under ``under`` (already in scope)."""
+    return list(
+        records_visible_to(user, program=program)
+        .filter(org_path__startswith=under)
+        .order_by("-served_at", "-id")[:limit]
+    )
+
+
+def record_for(user, pk: int) -> ServiceRecord:
+    try:
+        return records_visible_to(user).get(pk=pk)
+    except ServiceRecord.DoesNotExist:
+        raise Http404 from None
+
+
+def points_of_program(user, program: Program) -> QuerySet[ServicePoint]:
+    return points_visible_to(user).filter(programs=program).order_by("org_path", "name")
+
+
+def staff_for_points(user, usernames: list[str]):
+    """Active staff accounts in the user's subtree with these usernames (point staff set-up)."""
+    return staff_visible_to(user, usernames=usernames)

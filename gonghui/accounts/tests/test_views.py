@@ -21,7 +21,8 @@ def test_login_page_is_in_chinese(client):
 def test_right_password_logs_in_and_lands_on_the_worker_list(client, yicheng_officer):
     response = attempt(client, PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("members:worker_list")
+    landing = client.get(response["Location"])
+    assert landing["Location"] == reverse("members:worker_list")
     page = client.get(reverse("members:worker_list")).content.decode()
     assert "yicheng" in page and "驿城区总工会" in page and "退出" in page
 
@@ -66,3 +67,13 @@ def test_logout_is_a_post_and_ends_the_session(client, yicheng_officer):
     response = client.post(reverse("accounts:logout"))
     assert response["Location"] == reverse("accounts:login")
     assert client.get(reverse("members:worker_list")).status_code == 302
+
+
+def test_point_clerk_lands_on_check_in_and_sees_no_registry(client, staff, make_worker):
+    make_worker("张东青", org="411702")
+    clerk = staff("clerk", "411702", "point_staff")
+    client.force_login(clerk)
+    assert client.get(reverse("home"))["Location"] == reverse("programs:checkin")
+    assert client.get(reverse("members:worker_list")).status_code == 404
+    assert "职工名册" not in client.get(reverse("programs:checkin")).content.decode()
+    assert client.get(reverse("orgs:detail", args=["411702"])).status_code == 404

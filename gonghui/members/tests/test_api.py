@@ -283,7 +283,7 @@ def test_update_cannot_change_the_id_number(call, zhumadian_officer, zhang):
     other = make_id(random.Random(9), "411702")
     url = f"/api/workers/{zhang.pk}"
     response = call(zhumadian_officer, "patch", url, {"id_number": other})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert (response.json()["code"], response.json()["field"]) == ("id_immutable", "身份证号")
     assert not Worker.objects.filter(id_masked__endswith=other[-4:]).exclude(pk=zhang.pk).exists()
     # the same number, written differently, is not a change

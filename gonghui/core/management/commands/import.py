@@ -5,25 +5,58 @@ from django.utils.module_loading import import_string
 
 from gonghui.core.cli import acting_user, progress_bar
 
-IMPORTERS = {"workers": "gonghui.members.importers.import_workers"}
+# kind: (importer, the keyword arguments it takes from the operands before FILE)
+IMPORTERS = {
+    "workers": ("gonghui.members.importers.import_workers", ()),
+    "services": ("gonghui.programs.importers.import_services", ("program",)),
+}
+
+
+def _synopsis(kind: str) -> str:
+    """``services PROGRAM FILE [--dry-run] [--user NAME]``"""
+    _, before_file = IMPORTERS[kind]
+    return " ".join([kind, *(n.upper() for n in before_file), "FILE [--dry-run] [--user NAME]"])
 
 
 class Command(BaseCommand):
-    help = "导入文件：gonghui import workers FILE [--dry-run] [--user NAME]"
+    help = (
+        "导入文件：gonghui import workers FILE | gonghui import services PROGRAM FILE"
+        "（PROGRAM 为服务项目编号） [--dry-run] [--user NAME]"
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # Options may sit between the operands (services 3 --user x FILE), as in most tools;
+        # plain parse_args would give every operand to the first greedy positional.
+        parser.parse_args = parser.parse_intermixed_args
+        return parser
 
     def add_arguments(self, parser):
+        parser.usage = "\n       ".join(f"%(prog)s {_synopsis(kind)}" for kind in sorted(IMPORTERS))
         parser.add_argument("kind", choices=sorted(IMPORTERS))
-        parser.add_argument("file", type=Path)
+        # Positional operands, not sub-commands: Django's shared options (--traceback, -v)
+        # stay valid after FILE, as they were for `import workers`.
+        parser.add_argument(
+            "operands",
+            nargs="+",
+            metavar="[PROGRAM] FILE",
+            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE",
+        )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")
 
-    def handle(self, kind, file, dry_run, user, **options):
+    def handle(self, kind, operands, dry_run, user, **options):
+        path, before_file = IMPORTERS[kind]
+        if len(operands) != len(before_file) + 1:
+            raise CommandError(f"用法：gonghui import {_synopsis(kind)}")
+        extra = dict(zip(before_file, operands[:-1], strict=True))
+        file = Path(operands[-1])
         if not file.is_file():
             raise CommandError(f"{file}：文件不存在")
-        importer = import_string(IMPORTERS[kind])
+        importer = import_string(path)
         actor = acting_user(user)
         with progress_bar(f"校验并导入 {file.name}") as update:
-            report = importer(file, by=actor, dry_run=dry_run, progress=update)
+            report = importer(file, by=actor, dry_run=dry_run, progress=update, **extra)
         for problem in report.errors:
             self.stderr.write(f"{file.name} {problem}")
         for problem in report.warnings[:50]:
