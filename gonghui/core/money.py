@@ -17,6 +17,8 @@ def yuan_to_fen(value: object, *, field: str = "金额") -> int:
         amount = Decimal(str(value).strip().replace(",", "").removesuffix("元"))
     except InvalidOperation:
         raise DomainError("bad_amount", f"{field}“{value}”不是有效金额", field=field) from None
+    if not amount.is_finite():
+        raise DomainError("bad_amount", f"{field}“{value}”不是有效金额", field=field)
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise DomainError("bad_amount", f"{field}“{value}”最多两位小数（精确到分）", field=field)

@@ -7,13 +7,13 @@ file is written in one transaction, and importing it again changes nothing.
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
+from gonghui.core.importing import ImportReport, RowProblem
 from gonghui.core.models import ImportRun
 from gonghui.core.tabular import cell_text, iter_padded, read_table
 from gonghui.members.services import prepare_worker, save_workers
@@ -21,49 +21,6 @@ from gonghui.members.validation import COLUMNS
 from gonghui.orgs.selectors import org_refs_visible_to
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行【{self.column}】{self.message}"
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowProblem] = field(default_factory=list)
-    warnings: list[RowProblem] = field(default_factory=list)
-    file_error: str = ""
-    dry_run: bool = False
-    run_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.file_error
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({p.row for p in self.errors})
-
-    def summary(self) -> str:
-        if self.file_error:
-            return self.file_error
-        if self.errors:
-            return f"{self.filename}：{len(self.bad_rows)}行有错误，未导入任何数据"
-        verb = "校验通过（试导入，未写入）" if self.dry_run else "导入完成"
-        return (
-            f"{self.filename}：{verb}，共{self.rows}行，新增{self.created}，"
-            f"更新{self.updated}，未变{self.unchanged}"
-        )
 
 
 def import_workers(

@@ -30,10 +30,10 @@ from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.importing import ImportReport, RowProblem
 from gonghui.core.models import ImportRun
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.tabular import Cell, cell_text, iter_padded, read_table
-from gonghui.members.importers import ImportReport, RowProblem
 from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.members.validation import clean_id
 from gonghui.programs.models import Channel, Frequency, Program, ServicePoint, ServiceRecord

@@ -124,12 +124,19 @@ def _already_served(program: Program, worker, key: str) -> ServiceRefused:
         .select_related("point", "org")
         .first()
     )
-    where = (
-        earlier.point.name if earlier and earlier.point else (earlier.org.name if earlier else "")
+    if earlier is None:  # voided between the conflict and this read
+        return ServiceRefused("already_served", "该职工本期已享受过本项目，请稍后重试")
+    where = earlier.point.name if earlier.point else earlier.org.name
+    served = timezone.localtime(earlier.served_at)
+    if program.frequency == Frequency.DAILY:
+        window = "今天" if earlier.served_on == timezone.localdate() else f"{earlier.served_on}"
+    elif program.frequency == Frequency.YEARLY:
+        window = f"{earlier.served_on.year}年"
+    else:
+        window = ""
+    return ServiceRefused(
+        "already_served", f"{window}已在{where}享受过本项目（{served:%Y-%m-%d %H:%M}）"
     )
-    when = timezone.localtime(earlier.served_at).strftime("%m-%d %H:%M") if earlier else ""
-    window = {Frequency.DAILY: "今天", Frequency.YEARLY: "今年"}.get(program.frequency, "")
-    return ServiceRefused("already_served", f"{window}已在{where}享受过本项目（{when}）")
 
 
 @dataclass
@@ -151,11 +158,11 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
     """
     served_at = served_at or timezone.now()
     day = timezone.localdate(served_at)
+    _may_record(by, point, worker)
     if request_id:
         earlier = ServiceRecord.objects.filter(program=program, request_id=request_id).first()
         if earlier:
             return Served(earlier, mask_name(earlier.worker.name), repeated=True)
-    _may_record(by, point, worker)
     if point is not None and not point.programs.filter(pk=program.pk).exists():
         raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
     check_eligibility(program, worker, day)
