@@ -1,24 +1,31 @@
 """One command from an empty machine to a running demo."""
 
+import datetime
 import random
 import tempfile
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import create_staff
+from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.generate import make_uscc, roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
+from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.models import Org
 from gonghui.orgs.services import create_grassroots_union, register_employer
+from gonghui.programs.models import Channel, Frequency, ProgramKind
+from gonghui.programs.services import create_program, create_service_point, record_service
 
 DEMO_PASSWORD = "gonghui2026"
 ACCOUNTS = (
     ("admin", "410000", Role.PROVINCE_ADMIN, "省级管理员"),
     ("zhumadian", "411700", Role.OFFICER, "驻马店市总工会经办人"),
     ("yicheng", "411702", Role.OFFICER, "驿城区总工会经办人"),
+    ("zaocan", "411702", Role.POINT_STAFF, "驿城区爱心早餐店核销员"),
 )
 UNIONS = (
     ("411702", "驿城区环卫服务中心工会"),
@@ -74,3 +81,43 @@ class Command(BaseCommand):
             )
             report = import_workers(path, by=admin)
         self.stdout.write(report.summary())
+        self._programs(admin)
+
+    def _programs(self, admin) -> None:
+        """A breakfast programme with a week of check-ins, and a health check."""
+        today = timezone.localdate()
+        province = Org.objects.get(code="410000")
+        breakfast = create_program(
+            by=admin, org=province, name="环卫工人免费早餐", kind=ProgramKind.DAILY,
+            frequency=Frequency.DAILY, starts_on=today - datetime.timedelta(days=60),
+            ends_on=today + datetime.timedelta(days=300), categories=BY_NAME["环卫工人"].bit,
+            unit_cost_fen=500, budget_fen=50_000_00,
+        )  # fmt: skip
+        create_program(
+            by=admin, org=province, name="新就业形态劳动者免费体检", kind=ProgramKind.ONE_OFF,
+            frequency=Frequency.ONCE, starts_on=today - datetime.timedelta(days=30),
+            ends_on=today + datetime.timedelta(days=120), categories=NEW_EMPLOYMENT_FORM_BITS,
+            unit_cost_fen=200_00,
+        )  # fmt: skip
+        clerk = User.objects.get(username="zaocan")
+        shops = [
+            create_service_point(
+                by=admin,
+                org=Org.objects.get(code=code),
+                name=name,
+                programs=[breakfast],
+                staff=[clerk] if code == "411702" else [],
+            )  # fmt: skip
+            for code, name in (("411702", "驿城区爱心早餐店"), ("410302", "老城区爱心早餐店"))
+        ]
+        sanitation = workers_visible_to(admin, category="环卫工人")
+        rng = random.Random(7)
+        now = timezone.now()
+        for days_ago in range(7, 0, -1):
+            for worker in sanitation.order_by("?")[:40]:
+                shop = shops[0] if worker.org_path.startswith("410000/411700/") else shops[1]
+                record_service(
+                    by=admin, program=breakfast, worker=worker, point=shop,
+                    served_at=now - datetime.timedelta(days=days_ago, minutes=rng.randrange(90)),
+                    channel=Channel.SCAN,
+                )  # fmt: skip
