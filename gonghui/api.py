@@ -9,6 +9,7 @@ from gonghui.accounts.models import ApiToken
 from gonghui.core.errors import DomainError
 from gonghui.members.api import router as workers_router
 from gonghui.orgs.api import router as orgs_router
+from gonghui.programs.api import checkins_router, points_router, programs_router
 
 
 class TokenAuth(HttpBearer):
@@ -50,3 +51,12 @@ def request_invalid(request: HttpRequest, exc: ValidationError):
 
 api.add_router("/orgs", orgs_router)
 api.add_router("/workers", workers_router)
+api.add_router("/checkins", checkins_router)
+api.add_router("/programs", programs_router)
+api.add_router("/points", points_router)
+
+
+@api.get("/health", auth=None, url_name="health", summary="健康检查")
+def health(request: HttpRequest):
+    """Liveness for load balancers; touches no database."""
+    return {"status": "ok"}

@@ -6,6 +6,11 @@ picks that database: ``--database-url`` or a throwaway SQLite file run the
 bench in a child process configured for it (settings read ``DATABASE_URL``
 once, at start-up); ``DATABASE_URL`` in the environment, or ``--in-place``,
 runs it right here.
+
+``checkin`` is different: it measures the deployed server, so it sets up its
+own database (a temp SQLite file, or a scratch database on the PostgreSQL
+server of ``--database-url``/``DATABASE_URL``), starts ``gonghui serve`` and a
+separate load process itself.
 """
 
 import os
@@ -24,10 +29,14 @@ BENCHES = {"import": "gonghui.members.bench.bench_import"}
 
 
 class Command(BaseCommand):
-    help = "性能基准：gonghui bench import [--rows 1000000] [--database-url URL]"
+    help = (
+        "性能基准：gonghui bench import [--rows 1000000] [--database-url URL] | "
+        "gonghui bench checkin [--seconds 30] [--database-url URL]"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(BENCHES))
+        parser.add_argument("kind", choices=sorted([*BENCHES, "checkin"]))
+        parser.add_argument("--seconds", type=int, default=30, help="checkin：施压秒数")
         parser.add_argument("--rows", type=int, default=1_000_000, help="生成并导入的行数")
         parser.add_argument(
             "--database-url",
@@ -38,7 +47,13 @@ class Command(BaseCommand):
             "--in-place", action="store_true", help="在当前连接的数据库中测试（测试数据结束后删除）"
         )
 
-    def handle(self, kind, rows, database_url, in_place, **options):
+    def handle(self, kind, rows, database_url, in_place, seconds, **options):
+        if kind == "checkin":
+            from gonghui.programs.bench import run_checkin_bench
+
+            url = database_url or os.environ.get("DATABASE_URL")
+            run_checkin_bench(seconds=seconds, database_url=url, stdout=self.stdout)
+            return
         if rows < 1:
             raise CommandError("--rows 须为正整数")
         if in_place or (not database_url and os.environ.get("DATABASE_URL")):

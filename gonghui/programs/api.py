@@ -1,0 +1,202 @@
+"""/api/checkins, /api/programs, /api/points: thin handlers over the programs services.
+
+A point or program the caller may not use is 404 (its existence is not
+revealed); a refusal at the counter is 409 with the code, the message and the
+worker's masked name; a role that may not check in is 403.
+"""
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from gonghui.programs.models import Program, ServicePoint
+from gonghui.programs.offline import OfflineItem, upload_offline_batch
+from gonghui.programs.schemas import (
+    CheckInIn,
+    CheckInOut,
+    DayFiguresOut,
+    ErrorOut,
+    NotFoundOut,
+    OfflineBatchIn,
+    OfflineBatchOut,
+    OrgFiguresOut,
+    PointOut,
+    ProgramDetailOut,
+    ProgramOut,
+    RefusalOut,
+    yuan,
+)
+from gonghui.programs.selectors import (
+    points_of_staff,
+    points_visible_to,
+    program_figures,
+    program_for,
+    programs_visible_to,
+)
+from gonghui.programs.services import ServiceRefused, check_in
+
+checkins_router = Router(tags=["核销"])
+programs_router = Router(tags=["服务项目"])
+points_router = Router(tags=["服务点"])
+
+
+def _points_usable_by(user):
+    """A point's clerk uses their own points; everyone else the points in their subtree."""
+    return points_of_staff(user) if user.can("checkin") else points_visible_to(user)
+
+
+def _point_for(user, pk: int) -> ServicePoint:
+    return get_object_or_404(_points_usable_by(user), pk=pk)
+
+
+def _point_and_program(user, point_id: int, program_id: int) -> tuple[ServicePoint, Program]:
+    """The point and program a check-in names, or 404 when the caller may not use them.
+
+    A clerk has no scope: their points, and the programs those points offer (so one of
+    their programs named at another of their points is the service's refusal, not 404).
+    Everyone else: a point in their subtree and a program visible to them.
+    """
+    if not user.can("checkin"):
+        return _point_for(user, point_id), program_for(user, program_id)
+    points = {point.pk: point for point in points_of_staff(user)}
+    programs = {
+        program.pk: program for point in points.values() for program in point.programs.all()
+    }
+    if point_id not in points or program_id not in programs:
+        raise Http404
+    return points[point_id], programs[program_id]
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@checkins_router.post(
+    "",
+    response={200: CheckInOut, 403: ErrorOut, 404: NotFoundOut, 409: RefusalOut},
+    url_name="checkin",
+    summary="扫码核销",
+)
+def post_checkin(request: HttpRequest, payload: CheckInIn):
+    """Check a worker in at a point for a program, at once: 200 with the masked name, or
+    409 with the precise reason. Idempotent per ``request_id``: the same request again
+    returns the same record (``repeated`` true)."""
+    user = request.auth
+    point, program = _point_and_program(user, payload.point, payload.program)
+    try:
+        served = check_in(
+            by=user, point=point, program=program, token=payload.token,
+            request_id=payload.request_id or None, client_ip=_client_ip(request),
+        )  # fmt: skip
+    except ServiceRefused as refusal:
+        return Status(
+            409,
+            {
+                "ok": False,
+                "code": refusal.code,
+                "message": refusal.message,
+                "masked_name": refusal.masked_name,
+            },
+        )
+    record = served.record
+    return {
+        "ok": True,
+        "masked_name": served.masked_name,
+        "record_id": record.pk,
+        "served_at": record.served_at,
+        "point": point.pk,
+        "point_name": point.name,
+        "repeated": served.repeated,
+    }
+
+
+@checkins_router.post(
+    "/batch",
+    response={200: OfflineBatchOut, 403: ErrorOut, 404: NotFoundOut},
+    url_name="checkin_batch",
+    summary="离线核销批量上传",
+)
+def post_checkin_batch(request: HttpRequest, payload: OfflineBatchIn):
+    """Upload check-ins taken offline. Each item is judged on its own (its card token at
+    its ``served_at``) and reported as recorded, repeated (uploaded before), duplicate
+    (of an earlier item in this batch) or refused; nothing is counted twice."""
+    user = request.auth
+    point, program = _point_and_program(user, payload.point, payload.program)
+    report = upload_offline_batch(
+        by=user, point=point, program=program, client_ip=_client_ip(request),
+        items=[OfflineItem(**item.dict()) for item in payload.items],
+    )  # fmt: skip
+    return {
+        "recorded": report.recorded,
+        "repeated": report.repeated,
+        "duplicates": report.duplicates,
+        "refused": report.refused,
+        "items": [vars(item) for item in report.items],
+    }
+
+
+@programs_router.get("", response=list[ProgramOut], url_name="program_list", summary="服务项目列表")
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_programs(request: HttpRequest):
+    """Programs run in the caller's subtree and by the orgs above it."""
+    return programs_visible_to(request.auth)
+
+
+@programs_router.get(
+    "/{int:program_id}",
+    response={200: ProgramDetailOut, 404: NotFoundOut},
+    url_name="program_detail",
+    summary="服务项目详情与统计",
+)
+def get_program(request: HttpRequest, program_id: int, org: str | None = None):
+    """The program with its figures for the caller's part of the tree: distinct persons,
+    person-times, amount, budget left, per child org and per day. ``org`` (a union code
+    in that part) drills down."""
+    user = request.auth
+    program = program_for(user, program_id)
+    figures = program_figures(user, program, org_code=org)
+    left = figures.budget_left_fen
+    return {
+        "program": program,
+        "org_scope_code": figures.org.code,
+        "persons": figures.persons,
+        "person_times": figures.person_times,
+        "amount_fen": figures.amount_fen,
+        "amount_yuan": yuan(figures.amount_fen),
+        "budget_left_fen": left,
+        "budget_left_yuan": None if left is None else yuan(left),
+        "children": [
+            OrgFiguresOut(
+                org_code=row.org.code,
+                org_name=row.org.name,
+                persons=row.persons,
+                person_times=row.person_times,
+                amount_fen=row.amount_fen,
+                amount_yuan=yuan(row.amount_fen),
+            )  # fmt: skip
+            for row in figures.children
+        ],
+        "days": [
+            DayFiguresOut(day=day, person_times=times, amount_fen=fen, amount_yuan=yuan(fen))
+            for day, times, fen in figures.days
+        ],
+    }
+
+
+@points_router.get("", response=list[PointOut], url_name="point_list", summary="服务点列表")
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_points(request: HttpRequest):
+    """Points the caller may check in at, with the programs each offers: a clerk's own
+    points, or the points in an officer's subtree."""
+    return _points_usable_by(request.auth).prefetch_related("programs").order_by("id")
+
+
+@points_router.get(
+    "/{int:point_id}",
+    response={200: PointOut, 404: NotFoundOut},
+    url_name="point_detail",
+    summary="服务点详情",
+)
+def get_point(request: HttpRequest, point_id: int):
+    return _point_for(request.auth, point_id)

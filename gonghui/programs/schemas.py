@@ -1,0 +1,174 @@
+"""Shapes of /api/checkins, /api/programs and /api/points.
+
+A service point sees nothing of a worker but the masked name. Money leaves
+the server twice, exact: integer fen and a yuan string with two decimals.
+"""
+
+import datetime
+
+from ninja import Field, Schema
+
+from gonghui.core.money import fen_to_yuan
+
+MAX_BATCH = 1000
+
+
+class CheckInIn(Schema):
+    point: int = Field(description="服务点编号")
+    program: int = Field(description="服务项目编号")
+    token: str = Field(max_length=200, description="职工工会卡二维码内容")
+    request_id: str | None = Field(
+        None, max_length=64, description="客户端生成的请求编号；同一编号重复提交返回同一条记录"
+    )
+
+
+class CheckInOut(Schema):
+    ok: bool = True
+    masked_name: str = Field(description="职工姓名（脱敏）")
+    record_id: int
+    served_at: datetime.datetime
+    point: int
+    point_name: str
+    repeated: bool = Field(False, description="同一请求编号的重复提交（未重复记录）")
+
+
+class RefusalOut(Schema):
+    """A precise refusal the person at the counter can read out."""
+
+    ok: bool = False
+    code: str = Field(
+        description="card_invalid, card_expired, not_eligible, already_served, "
+        "program_inactive, budget_exhausted, point_not_in_program"
+    )
+    message: str
+    masked_name: str = ""
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class NotFoundOut(Schema):
+    """A point or program the caller may not use, exactly like one that does not exist."""
+
+    detail: str
+
+
+class OfflineItemIn(Schema):
+    token: str | None = Field(None, max_length=200, description="扫到的工会卡二维码内容")
+    worker_id: int | None = Field(
+        None, description="无二维码时的职工编号（手工登记，仅经办人可用）"
+    )
+    served_at: datetime.datetime = Field(description="实际服务时间（含时区）")
+    request_id: str = Field(min_length=1, max_length=64, description="该条的客户端请求编号")
+
+
+class OfflineBatchIn(Schema):
+    point: int
+    program: int
+    items: list[OfflineItemIn] = Field(max_length=MAX_BATCH)
+
+
+class OfflineItemOut(Schema):
+    index: int = Field(description="该条在上传批次中的序号（从0开始）")
+    request_id: str
+    outcome: str = Field(
+        description="recorded 已记录；repeated 此前已上传过（未重复记录）；"
+        "duplicate 与本批前面某条重复（未重复记录）；refused 拒绝"
+    )
+    code: str = ""
+    message: str = ""
+    masked_name: str = ""
+    record_id: int | None = None
+    duplicate_of: int | None = Field(None, description="与本批第几条重复")
+
+
+class OfflineBatchOut(Schema):
+    recorded: int
+    repeated: int
+    duplicates: int
+    refused: int
+    items: list[OfflineItemOut]
+
+
+class ProgramOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    org_code: str
+    org_name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    is_active: bool
+    frequency: str
+    unit_cost_fen: int
+    budget_fen: int | None
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return obj.get_kind_display()
+
+    @staticmethod
+    def resolve_org_code(obj) -> str:
+        return obj.org.code
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+
+def yuan(fen: int) -> str:
+    return str(fen_to_yuan(fen))
+
+
+class OrgFiguresOut(Schema):
+    org_code: str
+    org_name: str
+    persons: int = Field(description="服务人数（去重）")
+    person_times: int = Field(description="服务人次")
+    amount_fen: int
+    amount_yuan: str
+
+
+class DayFiguresOut(Schema):
+    day: datetime.date
+    person_times: int
+    amount_fen: int
+    amount_yuan: str
+
+
+class ProgramDetailOut(Schema):
+    program: ProgramOut
+    org_scope_code: str = Field(description="这些数字所属的组织（调用者的范围或 org 参数）")
+    persons: int = Field(description="服务人数（去重，不是各下级之和）")
+    person_times: int
+    amount_fen: int
+    amount_yuan: str
+    budget_left_fen: int | None
+    budget_left_yuan: str | None
+    children: list[OrgFiguresOut]
+    days: list[DayFiguresOut]
+
+
+class PointOut(Schema):
+    id: int
+    name: str
+    address: str
+    org_code: str
+    org_name: str
+    programs: list[int]
+
+    @staticmethod
+    def resolve_org_code(obj) -> str:
+        return obj.org.code
+
+    @staticmethod
+    def resolve_org_name(obj) -> str:
+        return obj.org.name
+
+    @staticmethod
+    def resolve_programs(obj) -> list[int]:
+        return [program.pk for program in obj.programs.all()]
