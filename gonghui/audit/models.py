@@ -2,23 +2,19 @@
 
 from django.db import models
 
+from gonghui.core.scoping import ScopedQuerySet
+
 
 class AuditLogIsAppendOnly(Exception):
     pass
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(ScopedQuerySet):
     def update(self, **kwargs):
         raise AuditLogIsAppendOnly("审计记录不可修改")
 
     def delete(self):
         raise AuditLogIsAppendOnly("审计记录不可删除")
-
-    def visible_to(self, user) -> "AuditQuerySet":
-        path = getattr(user, "scope_path", None)
-        if not path:
-            return self.none()
-        return self.filter(org_path__startswith=path)
 
 
 class AuditEvent(models.Model):

@@ -4,7 +4,12 @@ Row numbers are the spreadsheet's (header = row 1), so staff can go straight
 to the cell in Excel.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from gonghui.core.errors import DomainError
+from gonghui.core.tabular import Table, read_table
 
 
 @dataclass(frozen=True)
@@ -48,3 +53,17 @@ class ImportReport:
             f"{self.filename}：{verb}，共{self.rows}行，新增{self.created}，"
             f"更新{self.updated}，未变{self.unchanged}"
         )
+
+
+def read_rows(path: Path, columns: Sequence[str], report: ImportReport) -> Table | None:
+    """The file's data rows, or None with ``report.file_error`` saying what is wrong with it."""
+    try:
+        table = read_table(path, columns, filename=report.filename)
+    except DomainError as exc:
+        report.file_error = exc.message
+        return None
+    if not table.rows:
+        report.file_error = f"{report.filename}：只有表头，没有数据行"
+        return None
+    report.rows = len(table.rows)
+    return table

@@ -12,10 +12,9 @@ from pathlib import Path
 from django.db import transaction
 
 from gonghui.audit.services import record_event
-from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
 from gonghui.core.models import ImportRun
-from gonghui.core.tabular import cell_text, iter_padded, read_table
+from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.members.services import prepare_worker, save_workers
 from gonghui.members.validation import COLUMNS
 from gonghui.orgs.selectors import org_refs_visible_to
@@ -39,17 +38,11 @@ def import_workers(
     """
     name = filename or path.name
     report = ImportReport(filename=name, dry_run=dry_run)
-    try:
-        table = read_table(path, COLUMNS, filename=name)
-    except DomainError as exc:
-        report.file_error = exc.message
-        return report
-    if not table.rows:
-        report.file_error = f"{name}：只有表头，没有数据行"
+    table = read_rows(path, COLUMNS, report)
+    if table is None:
         return report
     refs = org_refs_visible_to(by)
-    total = len(table.rows)
-    report.rows = total
+    total = report.rows
     prepared, numbers = [], []
     first_row_of: dict[str, int] = {}
     today = datetime.date.today()  # one "today" for the whole file, even across midnight

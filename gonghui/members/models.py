@@ -2,21 +2,13 @@
 
 from django.db import models
 
+from gonghui.core.scoping import ScopedQuerySet
 from gonghui.members.categories import category_names
 
 
 class Sex(models.TextChoices):
     MALE = "M", "男"
     FEMALE = "F", "女"
-
-
-class WorkerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "WorkerQuerySet":
-        """The one scope cut, on the denormalised ``org_path`` (no join)."""
-        path = getattr(user, "scope_path", None)
-        if not path:
-            return self.none()
-        return self.filter(org_path__startswith=path)
 
 
 class Worker(models.Model):
@@ -55,7 +47,8 @@ class Worker(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
-    objects = WorkerQuerySet.as_manager()
+    # the scope cut filters the denormalised org_path, no join
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "职工"

@@ -3,6 +3,8 @@
 from django.db import models
 from stdnum.cn import uscc
 
+from gonghui.core.scoping import ScopedQuerySet
+
 
 class OrgKind(models.TextChoices):
     PROVINCE = "province", "省总工会"
@@ -11,13 +13,8 @@ class OrgKind(models.TextChoices):
     GRASSROOTS = "grassroots", "基层工会"
 
 
-class OrgQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "OrgQuerySet":
-        """The one scope cut: orgs in the user's subtree (none for anonymous/orgless)."""
-        path = getattr(user, "scope_path", None)
-        if not path:
-            return self.none()
-        return self.filter(path__startswith=path)
+class OrgQuerySet(ScopedQuerySet):
+    scope_field = "path"
 
 
 class Org(models.Model):
@@ -57,12 +54,8 @@ class Org(models.Model):
         return f"{self.name}（{self.code}）"
 
 
-class EmployerQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EmployerQuerySet":
-        path = getattr(user, "scope_path", None)
-        if not path:
-            return self.none()
-        return self.filter(org__path__startswith=path)
+class EmployerQuerySet(ScopedQuerySet):
+    scope_field = "org__path"
 
 
 class Employer(models.Model):

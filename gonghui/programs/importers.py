@@ -30,10 +30,10 @@ from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.importing import ImportReport, RowProblem
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
 from gonghui.core.models import ImportRun
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
-from gonghui.core.tabular import Cell, cell_text, iter_padded, read_table
+from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.members.validation import clean_id
 from gonghui.programs.models import Channel, Frequency, Program, ServicePoint, ServiceRecord
@@ -109,15 +109,10 @@ def import_services(
     if program is None:
         return report
     report.program_name = program.name
-    try:
-        table = read_table(path, COLUMNS, filename=name)
-    except DomainError as exc:
-        report.file_error = exc.message
+    table = read_rows(path, COLUMNS, report)
+    if table is None:
         return report
-    if not table.rows:
-        report.file_error = f"{name}：只有表头，没有数据行"
-        return report
-    report.rows = total = len(table.rows)
+    total = report.rows
     rows = _check_rows(table, program, report, progress)
     _record(rows, program=program, by=by, report=report, client_ip=client_ip, progress=progress)
     report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 0))

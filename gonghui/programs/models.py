@@ -9,15 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class ScopedQuerySet(models.QuerySet):
-    """``visible_to``: rows whose ``org_path`` lies in the user's subtree."""
-
-    def visible_to(self, user):
-        path = getattr(user, "scope_path", None)
-        if not path:
-            return self.none()
-        return self.filter(org_path__startswith=path)
+from gonghui.core.scoping import ScopedQuerySet
 
 
 class ProgramKind(models.TextChoices):
