@@ -8,7 +8,7 @@ saves "CSV" in GBK, and a GBK file is almost never valid UTF-8.
 import csv
 import datetime
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,3 +96,18 @@ def cell_text(value: Cell) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def write_csv(
+    path: Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    encoding: str = "utf-8-sig",
+) -> Path:
+    """A CSV as Excel expects it: UTF-8 with BOM by default, ``gbk`` as Chinese Windows saves it."""
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path

@@ -1,12 +1,12 @@
 """Exporting the registry: the user's scope only, ID numbers and phones masked."""
 
-import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
+from gonghui.core.tabular import write_csv
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import workers_visible_to
 
@@ -27,30 +27,35 @@ def export_rows(user, **filters):
         ]  # fmt: skip
 
 
+class _Tally:
+    """Passes rows through, counting them and reporting progress every 5,000."""
+
+    def __init__(self, rows: Iterator[list], progress: Callable[[int], None] | None) -> None:
+        self.rows, self.progress, self.count = rows, progress, 0
+
+    def __iter__(self) -> Iterator[list]:
+        for row in self.rows:
+            self.count += 1
+            if self.progress and self.count % 5000 == 0:
+                self.progress(self.count)
+            yield row
+
+
 def export_workers(
     user, output: Path, *, progress: Callable[[int], None] | None = None, **filters
 ) -> int:
     """Write .csv (UTF-8 with BOM, which Excel opens correctly) or .xlsx; return the row count."""
-    count = 0
+    rows = _Tally(export_rows(user, **filters), progress)
     if output.suffix.lower() == ".xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet("职工")
         sheet.append(EXPORT_COLUMNS)
-        for row in export_rows(user, **filters):
+        for row in rows:
             sheet.append(row)
-            count += 1
-            if progress and count % 5000 == 0:
-                progress(count)
         book.save(output)
     else:
-        with output.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(EXPORT_COLUMNS)
-            for row in export_rows(user, **filters):
-                writer.writerow(row)
-                count += 1
-                if progress and count % 5000 == 0:
-                    progress(count)
+        write_csv(output, EXPORT_COLUMNS, rows)
+    count = rows.count
     record_event(
         actor=user, action="export", object_type="workers", object_id=output.name,
         org_path=user.scope_path or "", after={"rows": count, "filters": {k: str(v) for k, v in filters.items()}},

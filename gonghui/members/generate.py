@@ -3,13 +3,13 @@
 Seeded, so a run can be repeated; never real people.
 """
 
-import csv
 import datetime
 import random
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gonghui.core.idnumber import check_digit
+from gonghui.core.tabular import write_csv
 from gonghui.members.categories import CATEGORIES
 from gonghui.members.validation import COLUMNS
 
@@ -63,11 +63,7 @@ def roster_rows(
 
 
 def write_roster_csv(path: Path, rows: Iterator[list[str]], *, encoding: str = "utf-8-sig") -> Path:
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-    return path
+    return write_csv(path, COLUMNS, rows, encoding=encoding)
 
 
 def make_uscc(rng: random.Random, region: str = "411702") -> str:

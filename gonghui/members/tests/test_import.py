@@ -1,4 +1,3 @@
-import csv
 import logging
 import random
 
@@ -9,6 +8,7 @@ from openpyxl import Workbook
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.idnumber import check_digit
+from gonghui.core.tabular import write_csv as write_table
 from gonghui.members.generate import make_id, make_uscc, roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
 from gonghui.members.models import Transfer, Worker
@@ -34,11 +34,7 @@ def good_row(seed: int, **changes) -> list[str]:
 
 
 def write_csv(path, rows, *, encoding="utf-8-sig", header=COLUMNS):
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_table(path, header, rows, encoding=encoding)
 
 
 def test_clean_gbk_file_imports_in_one_go_and_again_changes_nothing(tmp_path, province_admin):

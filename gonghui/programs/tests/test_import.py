@@ -1,4 +1,3 @@
-import csv
 import datetime
 import random
 
@@ -9,6 +8,7 @@ from openpyxl import Workbook
 from gonghui.accounts.models import Role
 from gonghui.audit.models import AuditEvent
 from gonghui.core.idnumber import check_digit
+from gonghui.core.tabular import write_csv as write_table
 from gonghui.members.categories import BY_NAME
 from gonghui.members.generate import make_id
 from gonghui.programs.importers import COLUMNS, import_services
@@ -62,11 +62,7 @@ def row(seed: int, region: str = "411702", **changes) -> list:
 
 
 def write_csv(path, rows, *, encoding="utf-8-sig", header=COLUMNS):
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
+    return write_table(path, header, rows, encoding=encoding)
 
 
 def problems(report) -> list[tuple[int, str]]:
