@@ -17,9 +17,9 @@ from django.utils import timezone
 from gonghui.audit.models import AuditEvent
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import name_keys
-from gonghui.core.crypto import blind_indexes, decrypt, encrypt_many
+from gonghui.core.crypto import blind_index, blind_indexes, decrypt, encrypt_many
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.idnumber import normalise_id
+from gonghui.core.idnumber import mask_phone, normalise_id
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.validation import (
     ID_PURPOSE,
@@ -347,7 +347,7 @@ def _masked_diff(values: dict, changed: list[str]) -> dict:
     for key in changed:
         value = values[key]
         if key == "phone":
-            value = value[:3] + "****" + value[-4:] if value else ""
+            value = mask_phone(value)
         elif isinstance(value, datetime.date):
             value = value.isoformat()
         out[key] = value
@@ -384,9 +384,10 @@ def prepare_worker_update(
     validation as a create; they never leave the services.
     """
     sent_id = changes.pop("id_number", None)
-    if sent_id is not None and blind_indexes([normalise_id(sent_id)], purpose=ID_PURPOSE) != [
-        worker.id_index
-    ]:
+    if (
+        sent_id is not None
+        and blind_index(normalise_id(sent_id), purpose=ID_PURPOSE) != worker.id_index
+    ):
         return None, [
             DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="身份证号")
         ]

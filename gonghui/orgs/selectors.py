@@ -35,15 +35,9 @@ class OrgRef:
 
 def org_refs_visible_to(user) -> dict[str, OrgRef]:
     """Every org in the user's subtree by code, with its county (for employers)."""
-    rows = list(orgs_visible_to(user).values_list("id", "code", "path", "kind"))
-    ids_by_code = {code: pk for pk, code, _, _ in rows}
-    counties = dict(Org.objects.filter(kind="county").values_list("code", "id"))
-    refs = {}
-    for pk, code, path, _ in rows:
-        parts = path.rstrip("/").split("/")
-        county = parts[2] if len(parts) > 2 else code
-        refs[code] = OrgRef(pk, path, counties.get(county, ids_by_code.get(code, pk)))
-    return refs
+    rows = list(orgs_visible_to(user).values_list("id", "code", "path"))
+    county_ids = org_ids_by_path({county_path_of(path) for _, _, path in rows})
+    return {code: OrgRef(pk, path, county_ids[county_path_of(path)]) for pk, code, path in rows}
 
 
 def employers_by_uscc(codes: list[str]) -> dict[str, int]:
