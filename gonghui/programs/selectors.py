@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from gonghui.accounts.selectors import staff_visible_to
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for, orgs_visible_to
 from gonghui.programs.models import (
@@ -93,15 +92,17 @@ def _base_path(user, program: Program, org_code: str | None) -> str:
     return base
 
 
+def _served_rows(path: str, **programs) -> QuerySet:
+    """Rows to count distinct workers served under ``path``: the per-county rollup at
+    county level and above, live raw records below (that rollup cannot split a county)."""
+    if path.count("/") <= _COUNTY_DEPTH:
+        return ProgramWorkerYear.objects.filter(org_path__startswith=path, **programs)
+    return ServiceRecord.objects.filter(voided=False, org_path__startswith=path, **programs)
+
+
 def distinct_persons(program: Program, path: str) -> int:
     """Exact distinct workers served under ``path``."""
-    if path.count("/") <= _COUNTY_DEPTH:
-        rows = ProgramWorkerYear.objects.filter(program=program, org_path__startswith=path)
-    else:
-        rows = ServiceRecord.objects.filter(
-            program=program, voided=False, org_path__startswith=path
-        )
-    return rows.values("worker_id").distinct().count()
+    return _served_rows(path, program=program).values("worker_id").distinct().count()
 
 
 def program_figures(user, program: Program, *, org_code: str | None = None) -> ProgramFigures:
@@ -168,13 +169,11 @@ def program_totals(user, programs: list[Program]) -> dict[int, ProgramTotals]:
     for row in daily:
         totals[row["program_id"]].person_times = row["times"]
         totals[row["program_id"]].amount_fen = row["fen"]
-    if path.count("/") <= _COUNTY_DEPTH:
-        rows = ProgramWorkerYear.objects.filter(program_id__in=totals, org_path__startswith=path)
-    else:  # below county level the per-county rollup cannot split workers
-        rows = ServiceRecord.objects.filter(
-            program_id__in=totals, voided=False, org_path__startswith=path
-        )
-    persons = rows.values("program_id").annotate(n=Count("worker_id", distinct=True))
+    persons = (
+        _served_rows(path, program_id__in=totals)
+        .values("program_id")
+        .annotate(n=Count("worker_id", distinct=True))
+    )
     for row in persons:
         totals[row["program_id"]].persons = row["n"]
     return totals
@@ -220,8 +219,3 @@ def record_for(user, pk: int) -> ServiceRecord:
 
 def points_of_program(user, program: Program) -> QuerySet[ServicePoint]:
     return points_visible_to(user).filter(programs=program).order_by("org_path", "name")
-
-
-def staff_for_points(user, usernames: list[str]):
-    """Active staff accounts in the user's subtree with these usernames (point staff set-up)."""
-    return staff_visible_to(user, usernames=usernames)

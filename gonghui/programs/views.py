@@ -25,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from gonghui.accounts.selectors import staff_visible_to
 from gonghui.core.errors import DomainError
 from gonghui.core.money import chinese_units, fen_to_yuan, yuan_in_units, yuan_to_fen
 from gonghui.core.views import client_ip, page
@@ -44,7 +45,6 @@ from gonghui.programs.selectors import (
     programs_visible_to,
     recent_records,
     record_for,
-    staff_for_points,
 )
 from gonghui.programs.services import (
     ServiceRefused,
@@ -298,7 +298,7 @@ def point_create(request):
 def _save_point(form: ServicePointForm, user, programs):
     org = _org(form, user)
     names = form.usernames()
-    staff = list(staff_for_points(user, names))
+    staff = list(staff_visible_to(user, usernames=names))
     missing = sorted(set(names) - {s.username for s in staff})
     if missing:
         form.add_error("staff", f"以下账号不存在或不在您的管辖范围内：{'、'.join(missing)}")
