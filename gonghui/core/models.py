@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from gonghui.core.scoping import ScopedQuerySet
+
 
 class ImportRun(models.Model):
     kind = models.CharField("导入类型", max_length=40)
@@ -21,3 +23,37 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename}"
+
+
+class WorkflowStep(models.Model):
+    """One state change of a case (claim, wage case): who, when, why, and the case as it was.
+
+    Written only by ``gonghui.core.workflow.Workflow.move`` in the same transaction as
+    the change, so the timeline and the state can never disagree. ``snapshot`` holds
+    the case's fields after the step: the timeline shows every version.
+    """
+
+    object_type = models.CharField("对象类型", max_length=40)
+    object_id = models.BigIntegerField("对象")
+    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    action = models.CharField("操作", max_length=40)
+    action_label = models.CharField("操作名称", max_length=40)
+    from_state = models.CharField("原状态", max_length=20, blank=True)
+    to_state = models.CharField("新状态", max_length=20)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name="操作人"
+    )
+    at = models.DateTimeField("时间")
+    reason = models.TextField("理由", blank=True)
+    snapshot = models.JSONField("当时内容", default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "流程记录"
+        verbose_name_plural = "流程记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"

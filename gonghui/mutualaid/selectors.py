@@ -1,0 +1,121 @@
+"""Reads of mutual aid, scoped to the acting user; figures come from the rollups.
+
+Lists never carry health data: the illness category and the diagnosis appear
+only on a claim's own page (the diagnosis in clear only to reviewers in scope,
+through ``services.reveal_diagnosis``, which audits it).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+
+from gonghui.core.workflow import timeline
+from gonghui.mutualaid.models import AidOrgYear, AidPayeeYear, Claim, Enrolment, Payout, Plan
+from gonghui.mutualaid.services import CLAIM_FLOW
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import child_orgs, org_for
+
+_COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    """Plans run in the user's subtree and by the orgs above it (their workers enrol in them)."""
+    path = getattr(user, "scope_path", None)
+    if not path:
+        return Plan.objects.none()
+    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+    return (Plan.objects.filter(org_path__startswith=path) | Plan.objects.filter(
+        org_path__in=ancestors
+    )).select_related("org")  # fmt: skip
+
+
+def plan_for(user, pk: int) -> Plan:
+    try:
+        return plans_visible_to(user).get(pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+
+
+def enrolments_visible_to(user) -> QuerySet[Enrolment]:
+    return Enrolment.objects.visible_to(user).select_related("plan", "worker", "org")
+
+
+def enrolment_for(user, pk: int) -> Enrolment:
+    try:
+        return enrolments_visible_to(user).get(pk=pk)
+    except Enrolment.DoesNotExist:
+        raise Http404 from None
+
+
+def claims_visible_to(user, *, state: str | None = None) -> QuerySet[Claim]:
+    claims = Claim.objects.visible_to(user).select_related(
+        "worker", "org", "benefit", "enrolment__plan"
+    )
+    return claims.filter(state=state) if state else claims
+
+
+def claim_for(user, pk: int) -> Claim:
+    """One claim in the user's subtree, or 404 (its existence is not revealed)."""
+    try:
+        return claims_visible_to(user).get(pk=pk)
+    except Claim.DoesNotExist:
+        raise Http404 from None
+
+
+def claim_queue(user) -> QuerySet[Claim]:
+    """What waits for this user: claims in the states their role moves on, oldest first."""
+    states = CLAIM_FLOW.queue_states(getattr(user, "role", ""))
+    return claims_visible_to(user).filter(state__in=states).order_by("state_changed_at", "id")
+
+
+def claim_timeline(user, claim: Claim) -> list:
+    """The claim's steps (who, when, why, each version); ``claim`` came from ``claim_for``."""
+    claim_for(user, claim.pk)
+    return timeline(CLAIM_FLOW.object_type, claim.pk)
+
+
+def payout_of(claim: Claim) -> Payout | None:
+    return Payout.objects.filter(claim=claim).first()
+
+
+@dataclass
+class AidFigures:
+    org: Org
+    year: int
+    enrolments: int
+    payees: int
+    payouts: int
+    paid_fen: int
+    children: list["AidFigures"] = field(default_factory=list)
+
+
+def _payees(path: str, year: int) -> int:
+    """Exact distinct payees under ``path``: per-county rollup at county level and above,
+    raw payouts below (that rollup cannot split a county)."""
+    if path.count("/") <= _COUNTY_DEPTH:
+        rows = AidPayeeYear.objects.filter(org_path__startswith=path, year=year)
+    else:
+        rows = Payout.objects.filter(org_path__startswith=path, year=year)
+    return rows.values("worker_id").distinct().count()
+
+
+def _figures(org: Org, year: int) -> AidFigures:
+    sums = AidOrgYear.objects.filter(org_path__startswith=org.path, year=year).aggregate(
+        enrolments=Sum("enrolments"), payouts=Sum("payouts"), paid=Sum("paid_fen")
+    )
+    return AidFigures(
+        org=org, year=year, enrolments=sums["enrolments"] or 0, payees=_payees(org.path, year),
+        payouts=sums["payouts"] or 0, paid_fen=sums["paid"] or 0,
+    )  # fmt: skip
+
+
+def aid_figures(user, *, year: int, org_code: str | None = None) -> AidFigures:
+    """Enrolments (person-years), distinct payees, payouts and fen paid in the user's subtree
+    (or the org ``org_code`` inside it) for a plan year, with one line per child org."""
+    if not getattr(user, "scope_path", None):
+        raise Http404
+    org = org_for(user, org_code) if org_code else user.org
+    figures = _figures(org, year)
+    figures.children = [_figures(child, year) for child in child_orgs(org)]
+    return figures

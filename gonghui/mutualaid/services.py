@@ -1,0 +1,323 @@
+"""Every write to mutual aid: plans, enrolments, claims through their workflow, payouts.
+
+A claim moves draft → submitted → checked (grassroots) → approved / returned /
+rejected → paid through ``CLAIM_FLOW`` (``gonghui.core.workflow``), whose
+conditional update makes two reviewers (or two payers) acting at once end with
+one winner. Approval computes the payable amount from the plan's rules with
+the enrolment row locked, so two claims of one person cannot both use the
+same part of the annual cap; paying creates the one ``Payout`` a claim may
+have, and the rollups, in the same transaction.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from gonghui.accounts.models import Role
+from gonghui.audit.services import record_event
+from gonghui.core.crypto import decrypt, encrypt
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.money import fen_to_yuan
+from gonghui.core.workflow import Transition, Workflow
+from gonghui.mutualaid import rollups
+from gonghui.mutualaid.models import Benefit, Claim, ClaimState, Enrolment, Payout, Plan
+
+DIAGNOSIS_PURPOSE = "mutualaid-diagnosis"
+# Union staff file, check and pay; reviewers decide. The province admin may do both.
+STAFF = frozenset({Role.OFFICER, Role.PROVINCE_ADMIN})
+REVIEWERS = frozenset({Role.REVIEWER, Role.PROVINCE_ADMIN})
+S = ClaimState
+
+
+class ClaimRefused(DomainError):
+    status = 409
+
+
+def _snapshot(claim: Claim) -> dict:
+    """What the timeline keeps of each version; the diagnosis stays out (health data)."""
+    return {
+        "benefit": claim.benefit_id,
+        "diagnosed_on": claim.diagnosed_on.isoformat(),
+        "hospital": claim.hospital,
+        "claimed_fen": claim.claimed_fen,
+        "rule_fen": claim.rule_fen,
+        "rule_text": claim.rule_text,
+        "approved_fen": claim.approved_fen,
+    }
+
+
+CLAIM_FLOW = Workflow(
+    object_type="aid_claim",
+    states=ClaimState,
+    snapshot=_snapshot,
+    transitions=[
+        Transition("submit", "提交", (S.DRAFT,), S.SUBMITTED, STAFF),
+        Transition("check", "基层核实", (S.SUBMITTED,), S.CHECKED, STAFF),
+        Transition("approve", "批准", (S.CHECKED,), S.APPROVED, REVIEWERS),
+        Transition("return", "退回补充材料", (S.CHECKED,), S.RETURNED, REVIEWERS, True),
+        Transition("resubmit", "重新提交", (S.RETURNED,), S.SUBMITTED, STAFF),
+        Transition("reject", "不予给付", (S.SUBMITTED, S.CHECKED), S.REJECTED, REVIEWERS, True),
+        Transition("pay", "发放", (S.APPROVED,), S.PAID, STAFF),
+    ],
+)
+
+
+def _require(user, roles: frozenset[str], path: str, what: str) -> None:
+    if user.role not in roles or not path.startswith(user.scope_path or "\0"):
+        raise PermissionDenied("forbidden", f"无权{what}")
+
+
+@transaction.atomic
+def create_plan(*, by, org, year: int, name: str, contribution_fen: int,
+                enrol_opens: datetime.date, enrol_closes: datetime.date,
+                cover_starts: datetime.date, cover_ends: datetime.date, annual_cap_fen: int,
+                waiting_days: int, benefits: dict[str, int]) -> Plan:  # fmt: skip
+    """A plan run by ``org`` for its subtree; ``benefits`` maps illness category → fen."""
+    _require(by, STAFF, org.path, "在该组织设立互助保障计划")
+    if not benefits:
+        raise DomainError("no_benefits", "须至少设定一个疾病类别的给付标准", field="benefits")
+    plan = Plan(
+        org=org, org_path=org.path, year=year, name=name, contribution_fen=contribution_fen,
+        enrol_opens=enrol_opens, enrol_closes=enrol_closes, cover_starts=cover_starts,
+        cover_ends=cover_ends, annual_cap_fen=annual_cap_fen, waiting_days=waiting_days,
+    )  # fmt: skip
+    plan.full_clean()
+    plan.save()
+    Benefit.objects.bulk_create(
+        [Benefit(plan=plan, category=c, amount_fen=fen) for c, fen in benefits.items()]
+    )
+    record_event(
+        actor=by, action="create", object_type="aid_plan", object_id=plan.pk, org_path=org.path,
+        after={"year": year, "name": name, "benefits": benefits, "cap_fen": annual_cap_fen},
+    )  # fmt: skip
+    return plan
+
+
+def enrol_worker(*, by, plan: Plan, worker, paid_on: datetime.date,
+                 client_ip: str | None = None) -> Enrolment:  # fmt: skip
+    """Enrol one worker for the plan's year with the contribution recorded on ``paid_on``.
+
+    Cover runs from the later of ``paid_on`` and the plan's cover start to the
+    plan's cover end. A second enrolment of the same worker in the plan is refused.
+    """
+    _require(by, STAFF, worker.org_path, "为该职工办理参保")
+    if not worker.org_path.startswith(plan.org_path):
+        raise ClaimRefused("outside_plan", f"该职工不在“{plan.name}”的范围内")
+    if not plan.enrol_opens <= paid_on <= plan.enrol_closes:
+        raise ClaimRefused(
+            "enrol_closed", f"参保时间为{plan.enrol_opens}至{plan.enrol_closes}，{paid_on}不在其中"
+        )
+    try:
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(
+                plan=plan, worker=worker, org_id=worker.org_id, org_path=worker.org_path,
+                year=plan.year, contribution_fen=plan.contribution_fen, paid_on=paid_on,
+                cover_starts=max(paid_on, plan.cover_starts), cover_ends=plan.cover_ends,
+                created_by=by,
+            )  # fmt: skip
+            rollups.add_enrolment(enrolment)
+            record_event(
+                actor=by, action="enrol", object_type="aid_enrolment", object_id=enrolment.pk,
+                org_path=enrolment.org_path, client_ip=client_ip,
+                after={"plan": plan.pk, "worker": worker.pk, "paid_on": paid_on.isoformat(),
+                       "contribution_fen": plan.contribution_fen},
+            )  # fmt: skip
+    except IntegrityError:
+        raise ClaimRefused("already_enrolled", f"该职工已参加{plan.year}年度互助保障") from None
+    return enrolment
+
+
+def _waiting_ends(enrolment: Enrolment) -> datetime.date:
+    return enrolment.cover_starts + datetime.timedelta(days=enrolment.plan.waiting_days)
+
+
+def _check_cover(enrolment: Enrolment, diagnosed_on: datetime.date) -> None:
+    """Refuse an episode outside cover: before cover, in the waiting period, after cover."""
+    waiting_ends = _waiting_ends(enrolment)
+    if diagnosed_on < waiting_ends:
+        raise ClaimRefused(
+            "waiting_period", f"等待期内（{waiting_ends}前）确诊的疾病不能申请互助金"
+        )
+    if diagnosed_on > enrolment.cover_ends:
+        raise ClaimRefused("not_covered", f"保障期至{enrolment.cover_ends}，确诊日期在其后")
+
+
+def file_claim(*, by, enrolment: Enrolment, category: str, diagnosed_on: datetime.date,
+               hospital: str, diagnosis: str, claimed_fen: int,
+               client_ip: str | None = None) -> Claim:  # fmt: skip
+    """A draft claim for one illness episode; one live claim per (person-year, category, date)."""
+    _require(by, STAFF, enrolment.org_path, "为该职工申请互助金")
+    benefit = Benefit.objects.filter(plan_id=enrolment.plan_id, category=category).first()
+    if benefit is None:
+        raise ClaimRefused("no_benefit", f"本计划没有“{category}”这一疾病类别", field="category")
+    if claimed_fen <= 0:
+        raise DomainError("bad_amount", "申请金额须大于0", field="claimed_fen")
+    if not hospital.strip() or not diagnosis.strip():
+        raise DomainError("required", "须填写医院和诊断", field="hospital")
+    _check_cover(enrolment, diagnosed_on)
+    claim = Claim(
+        enrolment=enrolment, benefit=benefit, worker_id=enrolment.worker_id,
+        org_id=enrolment.org_id, org_path=enrolment.org_path, diagnosed_on=diagnosed_on,
+        hospital=hospital.strip(), claimed_fen=claimed_fen, state=S.DRAFT,
+        state_changed_at=timezone.now(), filed_by=by,
+        diagnosis_cipher=encrypt(diagnosis.strip(), purpose=DIAGNOSIS_PURPOSE),
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            claim.save()
+            CLAIM_FLOW.start(claim, by=by)
+            record_event(
+                actor=by, action="create", object_type="aid_claim", object_id=claim.pk,
+                org_path=claim.org_path, client_ip=client_ip,
+                after={"category": category, "diagnosed_on": diagnosed_on.isoformat(),
+                       "claimed_fen": claimed_fen},
+            )  # fmt: skip
+    except IntegrityError:
+        raise ClaimRefused(
+            "episode_claimed",
+            f"该职工{diagnosed_on}确诊的“{category}”已有申请（每次疾病只给付一次）",
+        ) from None
+    return claim
+
+
+@transaction.atomic
+def amend_claim(*, by, claim: Claim, hospital: str | None = None, diagnosis: str | None = None,
+                claimed_fen: int | None = None, client_ip: str | None = None) -> Claim:  # fmt: skip
+    """Correct a draft or returned claim; the next step's snapshot keeps the new version."""
+    _require(by, STAFF, claim.org_path, "修改该申请")
+    if claim.state not in (S.DRAFT, S.RETURNED):
+        raise ClaimRefused("not_editable", "只有草稿或被退回的申请可以修改")
+    changes: dict = {}
+    if hospital is not None:
+        changes["hospital"] = hospital.strip()
+    if claimed_fen is not None:
+        if claimed_fen <= 0:
+            raise DomainError("bad_amount", "申请金额须大于0", field="claimed_fen")
+        changes["claimed_fen"] = claimed_fen
+    if diagnosis is not None:
+        changes["diagnosis_cipher"] = encrypt(diagnosis.strip(), purpose=DIAGNOSIS_PURPOSE)
+    updated = Claim.objects.filter(pk=claim.pk, state=claim.state).update(**changes)
+    if not updated:
+        raise ClaimRefused("stale_state", "该申请已被他人处理，请刷新")
+    for name, value in changes.items():
+        setattr(claim, name, value)
+    record_event(
+        actor=by, action="amend", object_type="aid_claim", object_id=claim.pk,
+        org_path=claim.org_path, client_ip=client_ip,
+        after={k: v for k, v in changes.items() if k != "diagnosis_cipher"}
+        | ({"diagnosis": "（已修改）"} if diagnosis is not None else {}),
+    )  # fmt: skip
+    return claim
+
+
+@dataclass(frozen=True)
+class Payable:
+    """The most the rules allow for a claim, and the rule that produced it, in words."""
+
+    fen: int
+    rule: str
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen_to_yuan(fen):,.2f}元"
+
+
+def payable(claim: Claim) -> Payable:
+    """min(category amount, amount claimed, annual cap left) once the waiting period is over.
+
+    The cap counts every other approved or paid claim of the same person-year.
+    """
+    enrolment = claim.enrolment
+    plan = enrolment.plan
+    _check_cover(enrolment, claim.diagnosed_on)
+    used = (
+        Claim.objects.filter(enrolment=enrolment, state__in=(S.APPROVED, S.PAID))
+        .exclude(pk=claim.pk)
+        .aggregate(total=Sum("approved_fen"))["total"]
+        or 0
+    )
+    left = max(plan.annual_cap_fen - used, 0)
+    fen = min(claim.benefit.amount_fen, claim.claimed_fen, left)
+    rule = (
+        f"“{claim.benefit.category}”给付标准{_yuan(claim.benefit.amount_fen)}；"
+        f"申请{_yuan(claim.claimed_fen)}；年度封顶{_yuan(plan.annual_cap_fen)}，"
+        f"已批准{_yuan(used)}，尚余{_yuan(left)}；取三者最小值{_yuan(fen)}"
+    )
+    return Payable(fen, rule)
+
+
+def move_claim(*, by, claim: Claim, action: str, reason: str = "",
+               client_ip: str | None = None) -> Claim:  # fmt: skip
+    """Submit, check, return, resubmit or reject a claim (approve and pay have their own door)."""
+    if action in ("approve", "pay"):
+        raise DomainError("use_service", "批准和发放须通过专门的操作")
+    CLAIM_FLOW.move(claim, action=action, by=by, reason=reason, client_ip=client_ip)
+    return claim
+
+
+@transaction.atomic
+def approve_claim(*, by, claim: Claim, amount_fen: int | None = None, reason: str = "",
+                  client_ip: str | None = None) -> Claim:  # fmt: skip
+    """Approve at the rule's amount, or lower (a lower amount needs a reason); never higher."""
+    CLAIM_FLOW.check(claim, action="approve", by=by)
+    # Lock the person-year: two claims of one person approved at once must not share the cap.
+    Enrolment.objects.select_for_update().filter(pk=claim.enrolment_id).first()
+    found = payable(claim)
+    if found.fen <= 0:
+        raise ClaimRefused("cap_reached", f"已达年度封顶，无可给付金额（{found.rule}）")
+    amount = found.fen if amount_fen is None else amount_fen
+    if amount > found.fen:
+        raise ClaimRefused(
+            "above_rule", f"批准金额{_yuan(amount)}超过规则允许的{_yuan(found.fen)}（{found.rule}）"
+        )
+    if amount <= 0:
+        raise DomainError("bad_amount", "批准金额须大于0", field="amount_fen")
+    if amount < found.fen and not reason.strip():
+        raise DomainError("reason_required", "低于规则金额批准须填写理由", field="reason")
+    CLAIM_FLOW.move(
+        claim, action="approve", by=by, reason=reason, client_ip=client_ip,
+        changes={"rule_fen": found.fen, "rule_text": found.rule, "approved_fen": amount},
+    )  # fmt: skip
+    return claim
+
+
+@transaction.atomic
+def pay_claim(*, by, claim: Claim, paid_on: datetime.date | None = None,
+              client_ip: str | None = None) -> Payout:  # fmt: skip
+    """Pay an approved claim once: the state change, the payout and the rollups stand or fall
+    together, and a second attempt (even at the same moment) is refused."""
+    CLAIM_FLOW.move(claim, action="pay", by=by, client_ip=client_ip)
+    payout = Payout.objects.create(
+        claim=claim, reference=f"HZ{claim.enrolment.year}{claim.pk:010d}",
+        worker_id=claim.worker_id, org_id=claim.org_id, org_path=claim.org_path,
+        year=claim.enrolment.year, amount_fen=claim.approved_fen,
+        paid_on=paid_on or timezone.localdate(), paid_by=by,
+    )  # fmt: skip
+    rollups.add_payout(payout)
+    record_event(
+        actor=by, action="create", object_type="aid_payout", object_id=payout.pk,
+        org_path=payout.org_path, client_ip=client_ip,
+        after={"claim": claim.pk, "reference": payout.reference, "amount_fen": payout.amount_fen},
+    )  # fmt: skip
+    return payout
+
+
+def reveal_diagnosis(*, by, claim: Claim, client_ip: str | None = None) -> str:
+    """The diagnosis in clear, for reviewers of the claim's subtree only; always audited."""
+    _require(by, REVIEWERS, claim.org_path, "查看诊断信息")
+    record_event(
+        actor=by, action="view_health", object_type="aid_claim", object_id=claim.pk,
+        org_path=claim.org_path, client_ip=client_ip,
+    )  # fmt: skip
+    return decrypt(claim.diagnosis_cipher, purpose=DIAGNOSIS_PURPOSE)
+
+
+def record_claim_view(*, by, claim: Claim, client_ip: str | None = None) -> None:
+    """Every opening of a claim is in the audit log (it is health data even masked)."""
+    record_event(
+        actor=by, action="view", object_type="aid_claim", object_id=claim.pk,
+        org_path=claim.org_path, client_ip=client_ip,
+    )  # fmt: skip
