@@ -29,9 +29,14 @@ def _keys(master: str) -> tuple[AESGCM, bytes]:
 
 def encrypt(value: str, *, purpose: str) -> bytes:
     """Nonce + AES-GCM ciphertext; ``purpose`` is bound as associated data."""
+    return encrypt_bytes(value.encode(), purpose=purpose)
+
+
+def encrypt_bytes(data: bytes, *, purpose: str) -> bytes:
+    """``encrypt`` for binary content (an uploaded document)."""
     aes, _ = _keys(settings.FIELD_KEY)
     nonce = os.urandom(_NONCE)
-    return nonce + aes.encrypt(nonce, value.encode(), purpose.encode())
+    return nonce + aes.encrypt(nonce, data, purpose.encode())
 
 
 def encrypt_many(values: Iterable[str], *, purpose: str) -> list[bytes]:
@@ -52,9 +57,13 @@ def encrypt_many(values: Iterable[str], *, purpose: str) -> list[bytes]:
 
 
 def decrypt(blob: bytes, *, purpose: str) -> str:
+    return decrypt_bytes(blob, purpose=purpose).decode()
+
+
+def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
     aes, _ = _keys(settings.FIELD_KEY)
     blob = bytes(blob)
-    return aes.decrypt(blob[:_NONCE], blob[_NONCE:], purpose.encode()).decode()
+    return aes.decrypt(blob[:_NONCE], blob[_NONCE:], purpose.encode())
 
 
 def blind_index(value: str, *, purpose: str) -> str:

@@ -10,8 +10,18 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from gonghui.core.money import fen_to_yuan
 from gonghui.core.workflow import timeline
-from gonghui.mutualaid.models import AidOrgYear, AidPayeeYear, Claim, Enrolment, Payout, Plan
+from gonghui.members.selectors import mask_name
+from gonghui.mutualaid.models import (
+    AidOrgYear,
+    AidPayeeYear,
+    Claim,
+    ClaimDocument,
+    Enrolment,
+    Payout,
+    Plan,
+)
 from gonghui.mutualaid.services import CLAIM_FLOW
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_for
@@ -75,6 +85,17 @@ def claim_timeline(user, claim: Claim) -> list:
     return timeline(CLAIM_FLOW.object_type, claim.pk)
 
 
+def documents_of(user, claim: Claim) -> QuerySet[ClaimDocument]:
+    return ClaimDocument.objects.visible_to(user).filter(claim=claim)
+
+
+def document_for(user, pk: int) -> ClaimDocument:
+    try:
+        return ClaimDocument.objects.visible_to(user).get(pk=pk)
+    except ClaimDocument.DoesNotExist:
+        raise Http404 from None
+
+
 def payout_of(claim: Claim) -> Payout | None:
     return Payout.objects.filter(claim=claim).first()
 
@@ -119,3 +140,52 @@ def aid_figures(user, *, year: int, org_code: str | None = None) -> AidFigures:
     figures = _figures(org, year)
     figures.children = [_figures(child, year) for child in child_orgs(org)]
     return figures
+
+
+def claim_row(claim: Claim) -> dict:
+    """What a list shows of a claim: masked name, org, state and amounts; no health data."""
+    return {
+        "id": claim.pk,
+        "masked_name": mask_name(claim.worker.name),
+        "org_code": claim.org.code,
+        "org_name": claim.org.name,
+        "state": claim.state,
+        "state_label": claim.get_state_display(),
+        "claimed_fen": claim.claimed_fen,
+        "approved_fen": claim.approved_fen,
+        "state_changed_at": claim.state_changed_at,
+    }
+
+
+def claim_detail(user, claim: Claim) -> dict:
+    """A claim's page: the row, the episode, the rule, what the user may do now, the
+    documents and the timeline (each step with the version it left)."""
+    payout = payout_of(claim)
+    return {
+        **claim_row(claim),
+        "year": claim.enrolment.year,
+        "category": claim.benefit.category,
+        "diagnosed_on": claim.diagnosed_on,
+        "hospital": claim.hospital,
+        "rule_fen": claim.rule_fen,
+        "rule_text": claim.rule_text,
+        "approved_yuan": None
+        if claim.approved_fen is None
+        else str(fen_to_yuan(claim.approved_fen)),
+        "payout_reference": payout.reference if payout else None,
+        "actions": [t.name for t in CLAIM_FLOW.available(user, claim)],
+        "documents": list(documents_of(user, claim)),
+        "timeline": [
+            {
+                "action": s.action,
+                "action_label": s.action_label,
+                "from_state": s.from_state,
+                "to_state": s.to_state,
+                "by": s.by.username,
+                "at": s.at,
+                "reason": s.reason,
+                "version": s.snapshot,
+            }  # fmt: skip
+            for s in claim_timeline(user, claim)
+        ],
+    }

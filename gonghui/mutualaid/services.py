@@ -11,6 +11,7 @@ have, and the rollups, in the same transaction.
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -21,9 +22,18 @@ from gonghui.audit.services import record_event
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.uploads import read_upload, store_upload
 from gonghui.core.workflow import Transition, Workflow
 from gonghui.mutualaid import rollups
-from gonghui.mutualaid.models import Benefit, Claim, ClaimState, Enrolment, Payout, Plan
+from gonghui.mutualaid.models import (
+    Benefit,
+    Claim,
+    ClaimDocument,
+    ClaimState,
+    Enrolment,
+    Payout,
+    Plan,
+)
 
 DIAGNOSIS_PURPOSE = "mutualaid-diagnosis"
 # Union staff file, check and pay; reviewers decide. The province admin may do both.
@@ -303,6 +313,55 @@ def pay_claim(*, by, claim: Claim, paid_on: datetime.date | None = None,
         after={"claim": claim.pk, "reference": payout.reference, "amount_fen": payout.amount_fen},
     )  # fmt: skip
     return payout
+
+
+def act_on_claim(*, by, claim: Claim, action: str, reason: str = "",
+                 amount_fen: int | None = None, client_ip: str | None = None) -> Claim:  # fmt: skip
+    """One door for pages and the API: any workflow action by name (``amount_fen`` only
+    for ``approve``)."""
+    if action == "approve":
+        return approve_claim(
+            by=by, claim=claim, amount_fen=amount_fen, reason=reason, client_ip=client_ip
+        )
+    if action == "pay":
+        pay_claim(by=by, claim=claim, client_ip=client_ip)
+        return claim
+    return move_claim(by=by, claim=claim, action=action, reason=reason, client_ip=client_ip)
+
+
+DOCUMENT_PURPOSE = "mutualaid-document"
+
+
+@transaction.atomic
+def attach_document(*, by, claim: Claim, filename: str, data: bytes,
+                    client_ip: str | None = None) -> ClaimDocument:  # fmt: skip
+    """Add a PDF/JPEG/PNG to a claim not yet decided; the type is judged by content."""
+    _require(by, STAFF, claim.org_path, "为该申请上传材料")
+    if claim.state not in (S.DRAFT, S.SUBMITTED, S.RETURNED):
+        raise ClaimRefused("not_editable", "申请已核实或已决定，不能再上传材料")
+    name = Path(filename).name[:200] or "材料"
+    stored = store_upload(data, filename=name, folder=f"mutualaid/{claim.pk}",
+                          purpose=DOCUMENT_PURPOSE)  # fmt: skip
+    document = ClaimDocument.objects.create(
+        claim=claim, org_path=claim.org_path, name=name, content_type=stored.content_type,
+        size=stored.size, sha256=stored.sha256, stored_as=stored.relative_path, uploaded_by=by,
+    )  # fmt: skip
+    record_event(
+        actor=by, action="upload", object_type="aid_claim", object_id=claim.pk,
+        org_path=claim.org_path, client_ip=client_ip,
+        after={"document": document.pk, "name": name, "size": stored.size},
+    )  # fmt: skip
+    return document
+
+
+def open_document(*, by, document: ClaimDocument, client_ip: str | None = None) -> bytes:
+    """A document's content for staff or reviewers of the claim's subtree; always audited."""
+    _require(by, STAFF | REVIEWERS, document.org_path, "查看申请材料")
+    record_event(
+        actor=by, action="view_document", object_type="aid_claim", object_id=document.claim_id,
+        org_path=document.org_path, client_ip=client_ip, after={"document": document.pk},
+    )  # fmt: skip
+    return read_upload(document.stored_as, purpose=DOCUMENT_PURPOSE)
 
 
 def reveal_diagnosis(*, by, claim: Claim, client_ip: str | None = None) -> str:

@@ -1,0 +1,78 @@
+"""Uploaded documents: type judged by content, size limited, stored outside the web root.
+
+A file's name and the browser's content type are whatever the uploader says;
+the first bytes are what the file is. Only PDF, JPEG and PNG are accepted, so
+an executable renamed ``report.pdf`` is refused. Files go under
+``settings.UPLOAD_DIR`` (inside ``GONGHUI_DATA_DIR``, never under static or
+media URLs), encrypted like ID numbers (case documents are health and
+personal data), with a random name; only a scoped view may hand them out.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+from gonghui.core.crypto import decrypt_bytes, encrypt_bytes
+from gonghui.core.errors import DomainError
+
+# (leading bytes, content type, extension)
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    relative_path: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def sniff_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, JPEG or PNG by its first bytes, else None."""
+    for magic, content_type, extension in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def store_upload(data: bytes, *, filename: str, folder: str, purpose: str) -> StoredFile:
+    """Check one upload and write it, encrypted (``purpose`` bound), under ``UPLOAD_DIR/folder``.
+
+    ``DomainError`` names the file and says why it was refused.
+    """
+    limit = settings.UPLOAD_MAX_BYTES
+    if len(data) > limit:
+        raise DomainError(
+            "file_too_large",
+            f"{filename}：文件大小{len(data) / 1024 / 1024:.1f}MB，超过上限{limit / 1024 / 1024:.0f}MB",
+            field="file",
+        )
+    if not data:
+        raise DomainError("file_empty", f"{filename}：文件是空的", field="file")
+    found = sniff_type(data[:16])
+    if found is None:
+        raise DomainError(
+            "file_type", f"{filename}：只接受PDF、JPEG、PNG文件（按文件内容判断）", field="file"
+        )
+    content_type, extension = found
+    relative = f"{folder}/{uuid.uuid4().hex}{extension}.enc"
+    target = Path(settings.UPLOAD_DIR) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(encrypt_bytes(data, purpose=purpose))
+    return StoredFile(relative, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def read_upload(relative_path: str, *, purpose: str) -> bytes:
+    """The clear bytes of a stored upload (callers have checked scope and audited the read)."""
+    root = Path(settings.UPLOAD_DIR).resolve()
+    path = (root / relative_path).resolve()
+    if not path.is_relative_to(root):
+        raise DomainError("bad_path", "文件路径不合法")
+    return decrypt_bytes(path.read_bytes(), purpose=purpose)

@@ -1,0 +1,128 @@
+"""Shapes of /api/mutualaid. Money leaves exact: integer fen and a yuan string.
+
+Lists carry no health data (no illness category, no diagnosis); a claim's own
+answer carries the category and hospital, and the diagnosis only through its
+own endpoint for reviewers.
+"""
+
+import datetime
+
+from ninja import Field, Schema
+
+
+class BenefitOut(Schema):
+    category: str
+    amount_fen: int
+    amount_yuan: str
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    name: str
+    org_code: str
+    contribution_fen: int
+    enrol_opens: datetime.date
+    enrol_closes: datetime.date
+    cover_starts: datetime.date
+    cover_ends: datetime.date
+    annual_cap_fen: int
+    waiting_days: int
+    benefits: list[BenefitOut]
+
+
+class EnrolIn(Schema):
+    plan: int = Field(description="互助保障计划编号")
+    worker: int = Field(description="职工编号")
+    paid_on: datetime.date = Field(description="缴费日期（保障自此开始）")
+
+
+class EnrolmentOut(Schema):
+    id: int
+    plan: int
+    masked_name: str
+    year: int
+    contribution_fen: int
+    paid_on: datetime.date
+    cover_starts: datetime.date
+    cover_ends: datetime.date
+
+
+class ClaimIn(Schema):
+    enrolment: int = Field(description="参保记录编号")
+    category: str = Field(max_length=50, description="疾病类别（须为计划给付标准中的类别）")
+    diagnosed_on: datetime.date
+    hospital: str = Field(max_length=100)
+    diagnosis: str = Field(max_length=500, description="诊断（健康信息，加密保存）")
+    claimed_fen: int = Field(gt=0, description="申请金额（分）")
+
+
+class ActionIn(Schema):
+    action: str = Field(description="submit, check, approve, return, resubmit, reject, pay")
+    reason: str = Field("", max_length=500, description="退回、不予给付和酌减批准时必填")
+    amount_fen: int | None = Field(None, description="批准金额（分），不填为规则金额；只能调低")
+
+
+class ClaimRowOut(Schema):
+    id: int
+    masked_name: str
+    org_code: str
+    org_name: str
+    state: str
+    state_label: str
+    claimed_fen: int
+    approved_fen: int | None
+    state_changed_at: datetime.datetime
+
+
+class StepOut(Schema):
+    action: str
+    action_label: str
+    from_state: str
+    to_state: str
+    by: str
+    at: datetime.datetime
+    reason: str
+    version: dict
+
+
+class DocumentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime.datetime
+
+
+class ClaimOut(ClaimRowOut):
+    year: int
+    category: str
+    diagnosed_on: datetime.date
+    hospital: str
+    rule_fen: int | None
+    rule_text: str
+    approved_yuan: str | None
+    payout_reference: str | None
+    actions: list[str] = Field(description="当前用户此刻可做的操作")
+    documents: list[DocumentOut]
+    timeline: list[StepOut]
+
+
+class DiagnosisOut(Schema):
+    diagnosis: str
+
+
+class AidFiguresOut(Schema):
+    org_code: str
+    org_name: str
+    year: int
+    enrolments: int = Field(description="参保人次（人·年）")
+    payees: int = Field(description="受助人数（去重）")
+    payouts: int = Field(description="发放笔数")
+    paid_fen: int
+    paid_yuan: str
+    paid_units: str = Field(description="按万/亿四舍五入的金额，如1.3亿元")
+
+
+class AidFiguresTreeOut(AidFiguresOut):
+    children: list[AidFiguresOut]
