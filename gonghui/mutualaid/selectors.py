@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from gonghui.core.idnumber import normalise_id
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.workflow import timeline
-from gonghui.members.selectors import mask_name
+from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.mutualaid.models import (
     AidOrgYear,
     AidPayeeYear,
@@ -189,3 +190,16 @@ def claim_detail(user, claim: Claim) -> dict:
             for s in claim_timeline(user, claim)
         ],
     }
+
+
+def enrolment_of(user, *, plan: Plan, id_number: str) -> Enrolment | None:
+    """A worker's enrolment in ``plan`` by ID number (exact, via the blind index), in scope."""
+    worker = worker_by_id(user, id_number)
+    if worker is None:
+        return None
+    return enrolments_visible_to(user).filter(plan=plan, worker=worker).first()
+
+
+def worker_by_id(user, id_number: str):
+    """A worker of the user's subtree by ID number, or None."""
+    return worker_by_id_number(normalise_id(id_number), within_path=user.scope_path or "\0")

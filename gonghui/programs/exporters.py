@@ -5,30 +5,12 @@ way the page does; distinct persons are per row and are not meant to be summed.
 """
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from gonghui.audit.services import record_event
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.workbook import add_sheet as _sheet
+from gonghui.core.workbook import new_workbook
 from gonghui.programs.selectors import ProgramFigures
-
-YUAN_FORMAT = "#,##0.00"
-BOLD = Font(bold=True)
-
-
-def _sheet(book: Workbook, title: str, header: list[str], rows, *, money_columns=()):
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = BOLD
-    for row in rows:
-        sheet.append(row)
-        for column in money_columns:
-            sheet.cell(row=sheet.max_row, column=column).number_format = YUAN_FORMAT
-    for index, name in enumerate(header, start=1):
-        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
-            12, len(name) * 2 + 2
-        )
-    return sheet
 
 
 def program_workbook(user, figures: ProgramFigures, *, budget_left_fen: int | None) -> Workbook:
@@ -37,8 +19,7 @@ def program_workbook(user, figures: ProgramFigures, *, budget_left_fen: int | No
     ``budget_left_fen`` is None when the user does not hold the whole program.
     """
     program, org = figures.program, figures.org
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     _sheet(
         book,
         "汇总",

@@ -1,0 +1,292 @@
+"""Console pages for mutual aid: the queue, claims with their timeline and actions, filing,
+enrolment, documents and figures with Excel export.
+
+Every read goes through the mutual-aid selectors (scoped to the user) and every write
+through its services; a claim outside the user's subtree is 404.
+"""
+
+import datetime
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from gonghui.core.errors import DomainError
+from gonghui.core.money import fen_to_yuan, yuan_in_units, yuan_to_fen
+from gonghui.core.views import client_ip, console_view, page
+from gonghui.mutualaid.api import document_response
+from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
+from gonghui.mutualaid.forms import ClaimForm, DocumentForm, EnrolForm
+from gonghui.mutualaid.models import ClaimState
+from gonghui.mutualaid.selectors import (
+    aid_figures,
+    claim_detail,
+    claim_for,
+    claim_queue,
+    claim_row,
+    claims_visible_to,
+    document_for,
+    enrolment_of,
+    plans_visible_to,
+    worker_by_id,
+)
+from gonghui.mutualaid.services import (
+    STAFF,
+    act_on_claim,
+    attach_document,
+    enrol_worker,
+    file_claim,
+    open_document,
+    record_claim_view,
+    reveal_diagnosis,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _yuan(fen: int | None) -> str:
+    return "" if fen is None else f"{fen_to_yuan(fen):,.2f}"
+
+
+def _listed(request):
+    """The queue (default) or all claims of a state, as the list page and its export show it."""
+    user = request.user
+    state = request.GET.get("state") or ""
+    if state == "":
+        return "waiting", claim_queue(user)
+    return state, claims_visible_to(user, state=None if state == "all" else state)
+
+
+@console_view
+def claim_list(request):
+    """What waits for me (the default tab), or every claim of a state, in my subtree."""
+    tab, claims = _listed(request)
+    page_obj = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {**claim_row(c), "claimed": _yuan(c.claimed_fen), "approved": _yuan(c.approved_fen)}
+        for c in page_obj
+    ]
+    context = {
+        "nav": "mutualaid", "page_obj": page_obj, "rows": rows, "tab": tab,
+        "states": ClaimState.choices, "may_file": request.user.role in STAFF,
+    }  # fmt: skip
+    return page(request, "mutualaid/claim_list.html", context)
+
+
+@console_view
+def claim_export(request):
+    """The list as shown (queue or state) as .xlsx, without health data; audited."""
+    tab, claims = _listed(request)
+    book = claims_workbook(request.user, claims, tab=tab)
+    return _xlsx(book, f"互助金申请-{tab}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _xlsx(book, name: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@console_view
+def claim_detail_page(request, pk: int):
+    """The claim with the rule behind its amount, its documents, its timeline and the
+    buttons for the steps the user may take now; every opening is audited."""
+    user = request.user
+    claim = claim_for(user, pk)
+    record_claim_view(by=user, claim=claim, client_ip=client_ip(request))
+    return _detail_page(request, claim)
+
+
+def _detail_page(request, claim, *, diagnosis: str | None = None, upload_form=None):
+    detail = claim_detail(request.user, claim)
+    context = {
+        "nav": "mutualaid", "claim": claim, "d": detail, "diagnosis": diagnosis,
+        "claimed": _yuan(claim.claimed_fen), "approved": _yuan(claim.approved_fen),
+        "rule": _yuan(claim.rule_fen), "state_label": claim.get_state_display(),
+        "may_reveal": request.user.role in ("reviewer", "province_admin"),
+        "may_upload": request.user.role in STAFF
+        and claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED),
+        "upload_form": upload_form or DocumentForm(),
+    }  # fmt: skip
+    return page(request, "mutualaid/claim_detail.html", context)
+
+
+@console_view
+@require_POST
+def claim_action(request, pk: int):
+    """One workflow step from the detail page; a refusal is shown there, nothing changes."""
+    user = request.user
+    claim = claim_for(user, pk)
+    action = request.POST.get("action", "")
+    amount_text = (request.POST.get("amount") or "").strip()
+    try:
+        amount = yuan_to_fen(amount_text, field="批准金额") if amount_text else None
+        act_on_claim(
+            by=user, claim=claim, action=action, reason=request.POST.get("reason", ""),
+            amount_fen=amount, client_ip=client_ip(request),
+        )  # fmt: skip
+        messages.success(request, f"已{claim.get_state_display()}")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("mutualaid:claim_detail", pk=pk)
+
+
+@console_view
+@require_POST
+def claim_diagnosis(request, pk: int):
+    """Show the diagnosis in clear on the detail page: reviewers in scope only, audited."""
+    user = request.user
+    claim = claim_for(user, pk)
+    try:
+        diagnosis = reveal_diagnosis(by=user, claim=claim, client_ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("mutualaid:claim_detail", pk=pk)
+    return _detail_page(request, claim, diagnosis=diagnosis)
+
+
+@console_view
+@require_POST
+def document_upload(request, pk: int):
+    user = request.user
+    claim = claim_for(user, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["document"]
+        try:
+            attach_document(
+                by=user, claim=claim, filename=upload.name, data=upload.read(),
+                client_ip=client_ip(request),
+            )  # fmt: skip
+            messages.success(request, f"已上传“{upload.name}”")
+            return redirect("mutualaid:claim_detail", pk=pk)
+        except DomainError as exc:
+            form.add_error("document", exc.message)
+    return _detail_page(request, claim, upload_form=form)
+
+
+@console_view
+def document_download(request, pk: int):
+    user = request.user
+    document = document_for(user, pk)
+    try:
+        data = open_document(by=user, document=document, client_ip=client_ip(request))
+    except DomainError as exc:
+        return page(request, "403.html", {"exception": exc.message}, status=403)
+    return document_response(document, data)
+
+
+def _plans(user):
+    return list(plans_visible_to(user).prefetch_related("benefits"))
+
+
+@console_view
+def claim_create(request):
+    """File a claim for an enrolled worker, optionally with its first document; the claim
+    starts as a draft to be submitted from its page."""
+    user = request.user
+    if user.role not in STAFF:
+        return page(request, "403.html", {"exception": "您的角色不能申请互助金"}, status=403)
+    plans = _plans(user)
+    form = ClaimForm(request.POST or None, request.FILES or None, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        claim = _file(request, form, plans)
+        if claim is not None:
+            messages.success(request, "申请已保存为草稿，核对无误后请提交")
+            return redirect("mutualaid:claim_detail", pk=claim.pk)
+    return page(request, "mutualaid/claim_form.html", {"nav": "mutualaid", "form": form})
+
+
+def _file(request, form: ClaimForm, plans):
+    data = form.cleaned_data
+    plan = next(p for p in plans if str(p.pk) == data["plan"])
+    enrolment = enrolment_of(request.user, plan=plan, id_number=data["id_number"])
+    if enrolment is None:
+        form.add_error("id_number", f"在您的管辖范围内没有找到参加“{plan.name}”的该职工")
+        return None
+    try:
+        claimed = yuan_to_fen(data["claimed"], field="申请金额")
+        upload = data["document"]
+        with transaction.atomic():
+            claim = file_claim(
+                by=request.user, enrolment=enrolment, category=data["category"],
+                diagnosed_on=data["diagnosed_on"], hospital=data["hospital"],
+                diagnosis=data["diagnosis"], claimed_fen=claimed, client_ip=client_ip(request),
+            )  # fmt: skip
+            if upload is not None:
+                attach_document(
+                    by=request.user, claim=claim, filename=upload.name, data=upload.read(),
+                    client_ip=client_ip(request),
+                )  # fmt: skip
+        return claim
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return None
+
+
+@console_view
+def enrol(request):
+    """Enrol one worker (found by ID number in the user's subtree) in a plan."""
+    user = request.user
+    if user.role not in STAFF:
+        return page(request, "403.html", {"exception": "您的角色不能办理参保"}, status=403)
+    plans = _plans(user)
+    form = EnrolForm(request.POST or None, plans=plans)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = next(p for p in plans if str(p.pk) == data["plan"])
+        worker = worker_by_id(user, data["id_number"])
+        if worker is None:
+            form.add_error("id_number", "在您的管辖范围内没有该身份证号的职工")
+        else:
+            try:
+                enrol_worker(by=user, plan=plan, worker=worker, paid_on=data["paid_on"],
+                             client_ip=client_ip(request))  # fmt: skip
+                messages.success(request, f"已为{worker.name[0]}*办理{plan.year}年度参保")
+                return redirect("mutualaid:enrol")
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+    context = {"nav": "mutualaid", "form": form, "plans": plans}
+    return page(request, "mutualaid/enrol.html", context)
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+@console_view
+def figures(request):
+    """Enrolments, distinct payees and amount paid for a year in the user's subtree, per
+    child org; ``org`` drills down."""
+    year = _year(request)
+    found = aid_figures(request.user, year=year, org_code=request.GET.get("org") or None)
+
+    def line(f):
+        return {"f": f, "paid": _yuan(f.paid_fen), "units": yuan_in_units(f.paid_fen)}
+
+    context = {
+        "nav": "mutualaid", "year": year, "top": line(found),
+        "children": [line(c) for c in found.children],
+        "years": range(timezone.localdate().year + 1, timezone.localdate().year - 5, -1),
+    }  # fmt: skip
+    return page(request, "mutualaid/figures.html", context)
+
+
+@console_view
+def figures_export(request):
+    year = _year(request)
+    found = aid_figures(request.user, year=year, org_code=request.GET.get("org") or None)
+    book = figures_workbook(request.user, found)
+    return _xlsx(book, f"互助保障统计-{found.org.name}-{year}-{datetime.date.today():%Y%m%d}.xlsx")
