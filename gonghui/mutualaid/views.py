@@ -163,15 +163,19 @@ def document_upload(request, pk: int):
     if form.is_valid():
         upload = form.cleaned_data["document"]
         try:
-            attach_document(
-                by=user, claim=claim, filename=upload.name, data=upload.read(),
-                client_ip=client_ip(request),
-            )  # fmt: skip
+            _attach(request, claim, upload)
             messages.success(request, f"已上传“{upload.name}”")
             return redirect("mutualaid:claim_detail", pk=pk)
         except DomainError as exc:
             form.add_error("document", exc.message)
     return _detail_page(request, claim, upload_form=form)
+
+
+def _attach(request, claim, upload) -> None:
+    attach_document(
+        by=request.user, claim=claim, filename=upload.name, data=upload.read(),
+        client_ip=client_ip(request),
+    )  # fmt: skip
 
 
 @console_view
@@ -223,10 +227,7 @@ def _file(request, form: ClaimForm, plans):
                 diagnosis=data["diagnosis"], claimed_fen=claimed, client_ip=client_ip(request),
             )  # fmt: skip
             if upload is not None:
-                attach_document(
-                    by=request.user, claim=claim, filename=upload.name, data=upload.read(),
-                    client_ip=client_ip(request),
-                )  # fmt: skip
+                _attach(request, claim, upload)
         return claim
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
