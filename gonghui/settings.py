@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.programs",
     "gonghui.mutualaid",
+    "gonghui.rights",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Days without progress after which an open wage-arrears case is overdue.
+RIGHTS_OVERDUE_DAYS = int(os.environ.get("GONGHUI_RIGHTS_OVERDUE_DAYS", "30"))
 # Seconds a worker's card QR code stays valid after it is shown.
 CARD_TOKEN_TTL = int(os.environ.get("GONGHUI_CARD_TOKEN_TTL", "300"))
 

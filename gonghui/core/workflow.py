@@ -157,12 +157,18 @@ class Workflow:
             )  # fmt: skip
         return step
 
-    def start(self, case: models.Model, *, by, client_ip: str | None = None) -> WorkflowStep:
+    def start(self, case: models.Model, *, by) -> WorkflowStep:
         """The first timeline row of a newly created case (no transition: nothing to race)."""
+        return self.note(case, action="create", label="创建", by=by, at=case.state_changed_at)
+
+    def note(self, case: models.Model, *, action: str, label: str, by, reason: str = "",
+             at=None) -> WorkflowStep:  # fmt: skip
+        """A timeline row for an event that is not a state change (a transfer, a recovery);
+        the caller writes its own audit event with the details."""
         return WorkflowStep.objects.create(
             object_type=self.object_type, object_id=case.pk, org_path=case.org_path,
-            action="create", action_label="创建", from_state="", to_state=case.state,
-            by=by, at=case.state_changed_at, snapshot=self.snapshot(case),
+            action=action, action_label=label, from_state=case.state, to_state=case.state,
+            by=by, at=at or timezone.now(), reason=reason, snapshot=self.snapshot(case),
         )  # fmt: skip
 
     @staticmethod

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.chinese import simplified
-from gonghui.core.crypto import blind_index
+from gonghui.core.crypto import blind_index, blind_indexes
 from gonghui.core.idnumber import normalise_id
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.models import Transfer, Worker
@@ -98,3 +98,18 @@ def mask_name(name: str) -> str:
     if len(name) <= 2:
         return name[:1] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def workers_by_id_numbers(numbers: list[str], *, within_path: str) -> dict[str, Worker]:
+    """Exact lookups of many normalised ID numbers at once (an import), inside a subtree:
+    number → worker, for those found."""
+    unique = list(dict.fromkeys(numbers))
+    indexes = blind_indexes(unique, purpose=ID_PURPOSE)
+    by_index = dict(zip(indexes, unique, strict=True))
+    found: dict[str, Worker] = {}
+    for start in range(0, len(indexes), 900):  # SQLite's bound-parameter limit
+        batch = Worker.objects.filter(
+            id_index__in=indexes[start : start + 900], org_path__startswith=within_path
+        ).only("id", "name", "id_index", "org_path")
+        found.update((by_index[w.id_index], w) for w in batch)
+    return found

@@ -11,7 +11,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from gonghui.core.rollups import add_to_rollup
+from gonghui.core.rollups import add_to_rollup, counter_differences
 from gonghui.mutualaid.models import AidOrgYear, AidPayeeYear, Enrolment, Payout
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 
@@ -77,17 +77,10 @@ def _stored() -> tuple[Counter, Counter]:
 
 def differences() -> list[str]:
     """Every disagreement between the rollups and the raw records; empty when they agree."""
-    want_orgs, want_payees = _expected()
-    have_orgs, have_payees = _stored()
-    problems = []
-    for label, want, have in (
-        ("组织年度", want_orgs, have_orgs),
-        ("受助人", want_payees, have_payees),
-    ):
-        for key in sorted(set(want) | set(have), key=str):
-            if want[key] != have[key]:
-                problems.append(f"互助{label}汇总 {key}: 原始记录 {want[key]}，汇总表 {have[key]}")
-    return problems
+    (want_orgs, want_payees), (have_orgs, have_payees) = _expected(), _stored()
+    return counter_differences("互助组织年度汇总", want_orgs, have_orgs) + counter_differences(
+        "互助受助人汇总", want_payees, have_payees
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.rollups import distinct_workers
 from gonghui.core.workflow import timeline
 from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.mutualaid.models import (
@@ -26,8 +27,6 @@ from gonghui.mutualaid.models import (
 from gonghui.mutualaid.services import CLAIM_FLOW
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_for
-
-_COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -113,13 +112,11 @@ class AidFigures:
 
 
 def _payees(path: str, year: int) -> int:
-    """Exact distinct payees under ``path``: per-county rollup at county level and above,
-    raw payouts below (that rollup cannot split a county)."""
-    if path.count("/") <= _COUNTY_DEPTH:
-        rows = AidPayeeYear.objects.filter(org_path__startswith=path, year=year)
-    else:
-        rows = Payout.objects.filter(org_path__startswith=path, year=year)
-    return rows.values("worker_id").distinct().count()
+    return distinct_workers(
+        path,
+        per_county=AidPayeeYear.objects.filter(year=year),
+        raw=Payout.objects.filter(year=year),
+    )
 
 
 def _figures(org: Org, year: int) -> AidFigures:

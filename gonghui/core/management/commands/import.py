@@ -9,6 +9,8 @@ from gonghui.core.cli import acting_user, progress_bar
 IMPORTERS = {
     "workers": ("gonghui.members.importers.import_workers", ()),
     "services": ("gonghui.programs.importers.import_services", ("program",)),
+    "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
+    "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
 }
 
 
@@ -21,7 +23,8 @@ def _synopsis(kind: str) -> str:
 class Command(BaseCommand):
     help = (
         "导入文件：gonghui import workers FILE | gonghui import services PROGRAM FILE"
-        "（PROGRAM 为服务项目编号） [--dry-run] [--user NAME]"
+        "（PROGRAM 为服务项目编号） | gonghui import case-workers CASE FILE | "
+        "gonghui import recoveries CASE FILE（CASE 为欠薪案件编号） [--dry-run] [--user NAME]"
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -39,8 +42,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "operands",
             nargs="+",
-            metavar="[PROGRAM] FILE",
-            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE",
+            metavar="[PROGRAM|CASE] FILE",
+            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE；"
+            "case-workers、recoveries：案件编号 CASE 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")

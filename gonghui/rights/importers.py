@@ -1,0 +1,179 @@
+"""Case rosters and recoveries from Excel/CSV: every row checked, then all or nothing.
+
+Workers are found in the registry by ID number inside the officer's subtree
+(the number is never stored again, only the worker's id). Row numbers are the
+spreadsheet's (header = row 1).
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.core.chinese import simplified
+from gonghui.core.dates import parse_date
+from gonghui.core.errors import DomainError
+from gonghui.core.idnumber import parse_id
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.money import yuan_to_fen
+from gonghui.core.tabular import Cell, cell_text, iter_padded
+from gonghui.members.selectors import workers_by_id_numbers
+from gonghui.rights.models import CaseWorker, WageCase
+from gonghui.rights.selectors import case_for
+from gonghui.rights.services import (
+    Instalment,
+    WorkerOwed,
+    add_workers,
+    check_instalment,
+    record_recoveries,
+)
+
+WORKER_COLUMNS = ("姓名", "身份证号", "欠薪金额（元）")
+RECOVERY_COLUMNS = ("身份证号", "追回工资（元）", "追回赔偿金（元）", "追回日期")
+Progress = Callable[[int, int], None]
+RECOVERY_FIELDS = {"wages_fen": "追回工资（元）", "recovered_on": "追回日期"}
+
+
+def _id_text(raw: Cell) -> str:
+    """An ID number cell; Excel may have turned an all-digit number into a float."""
+    return str(int(raw)) if isinstance(raw, float) and raw >= 1e15 else cell_text(raw)
+
+
+def _parse_rows(path: Path, columns, report: ImportReport, by,
+                parse: Callable[[int, list[Cell], dict], object]) -> list | None:  # fmt: skip
+    """Read the file, find every row's worker, and ``parse`` each row; None if any problem."""
+    table = read_rows(path, columns, report)
+    if table is None:
+        return None
+    id_column = columns.index("身份证号")
+    numbers: dict[int, str] = {}
+    for number, cells in iter_padded(table, len(columns)):
+        try:
+            numbers[number] = parse_id(_id_text(cells[id_column])).number
+        except DomainError as exc:
+            report.errors.append(RowProblem(number, "身份证号", exc.message))
+    found = workers_by_id_numbers(list(numbers.values()), within_path=by.scope_path or "\0")
+    parsed = []
+    for number, cells in iter_padded(table, len(columns)):
+        if number not in numbers:
+            continue
+        worker = found.get(numbers[number])
+        if worker is None:
+            report.errors.append(
+                RowProblem(
+                    number, "身份证号", "在您管辖范围内的职工名册中没有该身份证号，请先登记职工"
+                )
+            )
+            continue
+        try:
+            parsed.append(parse(number, cells, {"worker": worker, "id": numbers[number]}))
+        except DomainError as exc:
+            report.errors.append(RowProblem(number, exc.field or "", exc.message))
+    report.errors.sort(key=lambda p: (p.row, columns.index(p.column) if p.column in columns else 0))
+    return None if report.errors else parsed
+
+
+def _case(by, case: WageCase | int | str, report: ImportReport) -> WageCase | None:
+    """The case (or its id, as the CLI gives it) if ``by`` may see it, else a file error."""
+    if isinstance(case, WageCase):
+        return case
+    try:
+        return case_for(by, int(case))
+    except (Http404, ValueError):
+        report.file_error = f"案件“{case}”不存在或不在您的管辖范围内"
+        return None
+
+
+def import_case_workers(path: Path, *, by, case: WageCase | int | str,
+                        filename: str | None = None, dry_run: bool = False,
+                        client_ip: str | None = None,
+                        progress: Progress | None = None) -> ImportReport:  # fmt: skip
+    """Add a roster (姓名, 身份证号, 欠薪金额) to a case; any bad row and nothing is added.
+    ``dry_run`` writes and rolls back, so it also finds what only the write can refuse."""
+    report = ImportReport(filename=filename or path.name, dry_run=dry_run)
+    case = _case(by, case, report)
+    if case is None:
+        return report
+    on_case = set(CaseWorker.objects.filter(case=case).values_list("worker_id", flat=True))
+    first_row: dict[int, int] = {}
+
+    def parse(number: int, cells: list[Cell], found: dict) -> WorkerOwed:
+        worker = found["worker"]
+        if simplified(cell_text(cells[0])) != simplified(worker.name):
+            raise DomainError("name_mismatch", "姓名与职工名册不一致", field="姓名")
+        seen = first_row.setdefault(worker.pk, number)
+        if seen != number:
+            raise DomainError("duplicate", f"与第{seen}行是同一职工", field="身份证号")
+        if worker.pk in on_case:
+            raise DomainError("already_on_case", "该职工已在本案件中", field="身份证号")
+        owed = yuan_to_fen(cell_text(cells[2]), field="欠薪金额（元）")
+        if owed <= 0:
+            raise DomainError("bad_amount", "欠薪金额须大于0", field="欠薪金额（元）")
+        return WorkerOwed(worker.pk, owed)
+
+    rows = _parse_rows(path, WORKER_COLUMNS, report, by, parse)
+    if rows is None:
+        return report
+    return _write(
+        report,
+        lambda: len(add_workers(by=by, case=case, rows=rows, client_ip=client_ip)),
+        progress,
+    )
+
+
+def import_recoveries(path: Path, *, by, case: WageCase | int | str,
+                      filename: str | None = None, dry_run: bool = False,
+                      client_ip: str | None = None,
+                      progress: Progress | None = None) -> ImportReport:  # fmt: skip
+    """Record instalments (身份证号, 追回工资, 追回赔偿金, 追回日期) for workers on a case,
+    all or none, like ``import_case_workers``."""
+    report = ImportReport(filename=filename or path.name, dry_run=dry_run)
+    case = _case(by, case, report)
+    if case is None:
+        return report
+    case_workers = dict(CaseWorker.objects.filter(case=case).values_list("worker_id", "pk"))
+    today = timezone.localdate()
+
+    def parse(number: int, cells: list[Cell], found: dict) -> Instalment:
+        worker = found["worker"]
+        if worker.pk not in case_workers:
+            raise DomainError("not_on_case", "该职工不在本案件中", field="身份证号")
+        item = Instalment(
+            case_workers[worker.pk],
+            yuan_to_fen(cell_text(cells[1]) or "0", field="追回工资（元）"),
+            yuan_to_fen(cell_text(cells[2]) or "0", field="追回赔偿金（元）"),
+            parse_date(cells[3], field="追回日期"),
+        )
+        try:
+            check_instalment(item, today)
+        except DomainError as exc:
+            exc.field = RECOVERY_FIELDS.get(exc.field or "", exc.field)
+            raise
+        return item
+
+    rows = _parse_rows(path, RECOVERY_COLUMNS, report, by, parse)
+    if rows is None:
+        return report
+    return _write(
+        report,
+        lambda: record_recoveries(by=by, case=case, items=rows, client_ip=client_ip),
+        progress,
+    )
+
+
+def _write(report: ImportReport, write: Callable[[], int],
+           progress: Progress | None) -> ImportReport:  # fmt: skip
+    """Run the service (which refuses as a whole); its refusal is the file's error. A dry
+    run rolls the write back."""
+    try:
+        with transaction.atomic():
+            report.created = write()
+            if report.dry_run:
+                transaction.set_rollback(True)
+    except DomainError as exc:
+        report.file_error = f"{report.filename}：{exc.message}"
+    if progress:
+        progress(report.rows, report.rows)
+    return report

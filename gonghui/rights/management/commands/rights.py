@@ -1,0 +1,47 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from gonghui.core.cli import acting_user
+from gonghui.rights.rollups import differences, rebuild
+from gonghui.rights.selectors import overdue_cases
+
+
+class Command(BaseCommand):
+    help = (
+        "欠薪维权：gonghui rights overdue [--days N] [--user NAME]（无进展案件日报）| "
+        "gonghui rights rollup-check | gonghui rights rollup-rebuild"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["overdue", "rollup-check", "rollup-rebuild"])
+        parser.add_argument(
+            "--days", type=int, help="无进展天数（默认取 GONGHUI_RIGHTS_OVERDUE_DAYS）"
+        )
+        parser.add_argument("--user", help="只列该工作人员管辖范围内的案件（默认全省）")
+
+    def handle(self, action, days, user, **options):
+        if action == "overdue":
+            self._overdue(days, user)
+            return
+        if action == "rollup-rebuild":
+            rebuild()
+            self.stdout.write("维权汇总表已按追回记录重算")
+        problems = differences()
+        for problem in problems[:100]:
+            self.stderr.write(problem)
+        if problems:
+            raise CommandError(f"维权汇总表与追回记录不一致：{len(problems)}处")
+        self.stdout.write("维权汇总表与追回记录一致")
+
+    def _overdue(self, days: int | None, username: str | None) -> None:
+        """One line per open case without progress, oldest first: the daily report."""
+        under = acting_user(username).scope_path if username else ""
+        now = timezone.now()
+        cases = list(overdue_cases(under=under, days=days))
+        for case in cases:
+            idle = (now - case.last_progress_at).days
+            self.stdout.write(
+                f"案件{case.pk}\t{case.org.name}\t{case.get_state_display()}\t"
+                f"{case.employer_name}\t{idle}天无进展（最近{timezone.localtime(case.last_progress_at):%Y-%m-%d}）"
+            )
+        self.stdout.write(f"共{len(cases)}件逾期无进展案件")

@@ -1,0 +1,169 @@
+"""Reads of wage-arrears cases, scoped to the acting user; figures from the rollups.
+
+A user sees the cases their subtree handles and, read only, the cases it
+handed on to another org. Workers appear only by masked name.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.core.rollups import distinct_workers
+from gonghui.core.workflow import timeline
+from gonghui.members.selectors import mask_name
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import child_orgs, org_for
+from gonghui.rights.models import (
+    CaseState,
+    CaseWorker,
+    Recovery,
+    RightsOrgYear,
+    RightsWorkerYear,
+    WageCase,
+)
+from gonghui.rights.services import CASE_FLOW
+
+
+def cases_visible_to(user, *, state: str | None = None) -> QuerySet[WageCase]:
+    cases = WageCase.objects.visible_to(user).select_related("org", "intake_org")
+    return cases.filter(state=state) if state else cases
+
+
+def case_for(user, pk: int) -> WageCase:
+    """One case the user may see (handled or handed on by their subtree), or 404."""
+    try:
+        return cases_visible_to(user).get(pk=pk)
+    except WageCase.DoesNotExist:
+        raise Http404 from None
+
+
+def may_act(user, case: WageCase) -> bool:
+    """Only the subtree handling the case works on it; a sender only reads."""
+    return bool(user.scope_path) and case.org_path.startswith(user.scope_path)
+
+
+def overdue_before(days: int | None = None) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(
+        days=settings.RIGHTS_OVERDUE_DAYS if days is None else days
+    )
+
+
+def case_queue(user) -> QuerySet[WageCase]:
+    """Open cases handled in the user's subtree that wait for their role, least recently
+    progressed first (the overdue ones lead)."""
+    states = CASE_FLOW.queue_states(getattr(user, "role", ""))
+    path = user.scope_path or "\0"
+    return (
+        cases_visible_to(user)
+        .filter(state__in=states, org_path__startswith=path)
+        .order_by("last_progress_at", "id")
+    )
+
+
+def overdue_cases(*, under: str, days: int | None = None) -> QuerySet[WageCase]:
+    """Open cases under an org path with no progress for ``days`` (the setting by default);
+    for the daily report and the officer's dashboard."""
+    return (
+        WageCase.objects.filter(
+            org_path__startswith=under, last_progress_at__lt=overdue_before(days)
+        )
+        .exclude(state=CaseState.CLOSED)
+        .select_related("org")
+        .order_by("last_progress_at", "id")
+    )
+
+
+@dataclass
+class WorkerLine:
+    case_worker_id: int
+    masked_name: str
+    id_masked: str
+    owed_fen: int
+    wages_fen: int
+    compensation_fen: int
+    instalments: int
+
+
+def case_workers(user, case: WageCase) -> list[WorkerLine]:
+    """Each worker on the case with what is owed and recovered so far (``case`` from
+    ``case_for``)."""
+    case_for(user, case.pk)
+    totals = {
+        row["case_worker_id"]: row
+        for row in Recovery.objects.filter(case=case)
+        .values("case_worker_id")
+        .annotate(w=Sum("wages_fen"), c=Sum("compensation_fen"), n=Count("id"))
+    }
+    lines = []
+    for cw in CaseWorker.objects.filter(case=case).select_related("worker"):
+        got = totals.get(cw.pk, {"w": 0, "c": 0, "n": 0})
+        lines.append(
+            WorkerLine(
+                cw.pk,
+                mask_name(cw.worker.name),
+                cw.worker.id_masked,
+                cw.owed_fen,
+                got["w"],
+                got["c"],
+                got["n"],
+            )  # fmt: skip
+        )
+    return lines
+
+
+def case_timeline(user, case: WageCase) -> list:
+    case_for(user, case.pk)
+    return timeline(CASE_FLOW.object_type, case.pk)
+
+
+def recoveries_of(user, case: WageCase) -> QuerySet[Recovery]:
+    case_for(user, case.pk)
+    return Recovery.objects.filter(case=case).select_related("worker", "org")
+
+
+@dataclass
+class RightsFigures:
+    org: Org
+    year: int
+    workers: int
+    instalments: int
+    wages_fen: int
+    compensation_fen: int
+    children: list["RightsFigures"] = field(default_factory=list)
+
+    @property
+    def total_fen(self) -> int:
+        return self.wages_fen + self.compensation_fen
+
+
+def _workers_helped(path: str, year: int) -> int:
+    return distinct_workers(
+        path,
+        per_county=RightsWorkerYear.objects.filter(year=year),
+        raw=Recovery.objects.filter(recovered_on__year=year),
+    )
+
+
+def _figures(org: Org, year: int) -> RightsFigures:
+    sums = RightsOrgYear.objects.filter(org_path__startswith=org.path, year=year).aggregate(
+        n=Sum("instalments"), w=Sum("wages_fen"), c=Sum("compensation_fen")
+    )
+    return RightsFigures(
+        org=org, year=year, workers=_workers_helped(org.path, year), instalments=sums["n"] or 0,
+        wages_fen=sums["w"] or 0, compensation_fen=sums["c"] or 0,
+    )  # fmt: skip
+
+
+def rights_figures(user, *, year: int, org_code: str | None = None) -> RightsFigures:
+    """Distinct workers helped and fen recovered (wages, compensation) in a year, for the
+    user's subtree (or ``org_code`` inside it), with one line per child org."""
+    if not getattr(user, "scope_path", None):
+        raise Http404
+    org = org_for(user, org_code) if org_code else user.org
+    figures = _figures(org, year)
+    figures.children = [_figures(child, year) for child in child_orgs(org)]
+    return figures
