@@ -11,6 +11,7 @@ from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.programs.api import checkins_router, points_router, programs_router
+from gonghui.rights.api import router as rights_router
 
 
 class TokenAuth(HttpBearer):
@@ -56,6 +57,7 @@ api.add_router("/checkins", checkins_router)
 api.add_router("/programs", programs_router)
 api.add_router("/points", points_router)
 api.add_router("/mutualaid", mutualaid_router)
+api.add_router("/rights", rights_router)
 
 
 @api.get("/health", auth=None, url_name="health", summary="健康检查")

@@ -71,3 +71,12 @@ def org_by_path(path: str) -> Org:
 
 def child_orgs(org: Org) -> list[Org]:
     return list(Org.objects.filter(parent=org).order_by("code"))
+
+
+def org_to_hand_over_to(code: str) -> Org:
+    """Any federation or union in the tree by code, for handing a case over to it (a sender
+    may send outside its own subtree); 404 if there is no such org."""
+    try:
+        return Org.objects.get(code=code.strip())
+    except Org.DoesNotExist:
+        raise Http404 from None

@@ -167,3 +167,34 @@ def rights_figures(user, *, year: int, org_code: str | None = None) -> RightsFig
     figures = _figures(org, year)
     figures.children = [_figures(child, year) for child in child_orgs(org)]
     return figures
+
+
+def case_row(case: WageCase, *, overdue_since: datetime.datetime | None = None) -> dict:
+    """What a list shows of a case; ``overdue`` when open and idle past the setting."""
+    since = overdue_since or overdue_before()
+    return {
+        "id": case.pk, "org_code": case.org.code, "org_name": case.org.name,
+        "channel": case.channel, "employer_name": case.employer_name, "project": case.project,
+        "state": case.state, "state_label": case.get_state_display(), "outcome": case.outcome,
+        "opened_on": case.opened_on, "last_progress_at": case.last_progress_at,
+        "overdue": case.state != CaseState.CLOSED and case.last_progress_at < since,
+    }  # fmt: skip
+
+
+def case_detail(user, case: WageCase) -> dict:
+    """A case's page: the row, parties, the workers with owed and recovered amounts, whether
+    the user may act, the steps they may take and the timeline."""
+    return {
+        **case_row(case),
+        "intake_org_code": case.intake_org.code, "employer_uscc": case.employer_uscc,
+        "contractor_name": case.contractor_name, "contractor_uscc": case.contractor_uscc,
+        "referral": case.referral, "external_body": case.external_body,
+        "may_act": may_act(user, case),
+        "actions": [t.name for t in CASE_FLOW.available(user, case)],
+        "workers": case_workers(user, case),
+        "timeline": [
+            {"action": s.action, "action_label": s.action_label, "to_state": s.to_state,
+             "by": s.by.username, "at": s.at, "reason": s.reason}
+            for s in case_timeline(user, case)
+        ],
+    }  # fmt: skip
