@@ -11,6 +11,7 @@ urlpatterns = [
     path("workers/", include("gonghui.members.urls")),
     path("programs/", include("gonghui.programs.urls")),
     path("mutualaid/", include("gonghui.mutualaid.urls")),
+    path("rights/", include("gonghui.rights.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

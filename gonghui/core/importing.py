@@ -4,7 +4,10 @@ Row numbers are the spreadsheet's (header = row 1), so staff can go straight
 to the cell in Excel.
 """
 
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,3 +70,25 @@ def read_rows(path: Path, columns: Sequence[str], report: ImportReport) -> Table
         return None
     report.rows = len(table.rows)
     return table
+
+
+@contextmanager
+def clear_copy(data: bytes) -> Iterator[Path]:
+    """A path to an uploaded file's clear bytes that the readers can open, kept off the disk
+    where possible (an anonymous memory file on Linux): rosters hold clear ID numbers."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("gonghui-import", os.MFD_CLOEXEC)
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                handle.write(data)
+            yield Path(f"/proc/self/fd/{fd}")
+        finally:
+            os.close(fd)
+    else:  # pragma: no cover - non-Linux development machines
+        handle = tempfile.NamedTemporaryFile(delete=False)
+        try:
+            handle.write(data)
+            handle.close()
+            yield Path(handle.name)
+        finally:
+            Path(handle.name).unlink(missing_ok=True)

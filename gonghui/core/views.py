@@ -1,10 +1,13 @@
 """Small helpers every console view shares: the client address and the page context."""
 
+import io
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -50,3 +53,29 @@ def console_view(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(book, filename: str) -> HttpResponse:
+    """An openpyxl workbook as a download named ``filename``."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def year_param(request: HttpRequest) -> int:
+    """The ``year`` a figures page asks for; this year when absent or not a number."""
+    try:
+        return int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        return timezone.localdate().year
+
+
+def recent_years() -> range:
+    """Years a figures page offers: next year back to five years ago."""
+    this_year = timezone.localdate().year
+    return range(this_year + 1, this_year - 5, -1)

@@ -2,13 +2,11 @@
 
 import base64
 import io
-import os
 import re
 import secrets
 import tempfile
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +24,7 @@ from openpyxl import Workbook
 
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError
+from gonghui.core.importing import clear_copy
 from gonghui.core.tabular import cell_text, iter_padded, read_table
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.members.exporters import export_workers
@@ -290,29 +289,8 @@ def _forget_upload(request) -> None:
         (_upload_dir() / info["token"]).unlink(missing_ok=True)
 
 
-@contextmanager
-def _clear_copy(data: bytes):
-    """A path to the clear bytes that the readers can open, kept off the disk where possible."""
-    if hasattr(os, "memfd_create"):
-        fd = os.memfd_create("gonghui-import", os.MFD_CLOEXEC)
-        try:
-            with os.fdopen(fd, "wb", closefd=False) as handle:
-                handle.write(data)
-            yield Path(f"/proc/self/fd/{fd}")
-        finally:
-            os.close(fd)
-    else:  # pragma: no cover - non-Linux development machines
-        handle = tempfile.NamedTemporaryFile(delete=False)
-        try:
-            handle.write(data)
-            handle.close()
-            yield Path(handle.name)
-        finally:
-            Path(handle.name).unlink(missing_ok=True)
-
-
 def _import(request, data: bytes, filename: str, *, dry_run: bool):
-    with _clear_copy(data) as path:
+    with clear_copy(data) as path:
         return import_workers(
             path, by=request.user, filename=filename, dry_run=dry_run, client_ip=client_ip(request)
         )
@@ -367,7 +345,7 @@ def worker_import_badrows(request):
     if stored is None:
         raise Http404
     data, filename = stored
-    with _clear_copy(data) as path:
+    with clear_copy(data) as path:
         report = import_workers(path, by=request.user, filename=filename, dry_run=True)
         table = read_table(path, COLUMNS, filename=filename) if report.errors else None
     if table is None:

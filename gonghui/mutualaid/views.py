@@ -6,20 +6,24 @@ through its services; a claim outside the user's subtree is 404.
 """
 
 import datetime
-import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
 from gonghui.core.money import fen_to_yuan, yuan_in_units, yuan_to_fen
-from gonghui.core.views import client_ip, console_view, page
+from gonghui.core.views import (
+    client_ip,
+    console_view,
+    page,
+    recent_years,
+    xlsx_response,
+    year_param,
+)
 from gonghui.mutualaid.api import document_response
 from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
 from gonghui.mutualaid.forms import ClaimForm, DocumentForm, EnrolForm
@@ -48,7 +52,6 @@ from gonghui.mutualaid.services import (
 )
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _yuan(fen: int | None) -> str:
@@ -85,15 +88,7 @@ def claim_export(request):
     """The list as shown (queue or state) as .xlsx, without health data; audited."""
     tab, claims = _listed(request)
     book = claims_workbook(request.user, claims, tab=tab)
-    return _xlsx(book, f"互助金申请-{tab}-{timezone.localdate():%Y%m%d}.xlsx")
-
-
-def _xlsx(book, name: str) -> HttpResponse:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return xlsx_response(book, f"互助金申请-{tab}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @console_view
@@ -260,18 +255,11 @@ def enrol(request):
     return page(request, "mutualaid/enrol.html", context)
 
 
-def _year(request) -> int:
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-
-
 @console_view
 def figures(request):
     """Enrolments, distinct payees and amount paid for a year in the user's subtree, per
     child org; ``org`` drills down."""
-    year = _year(request)
+    year = year_param(request)
     found = aid_figures(request.user, year=year, org_code=request.GET.get("org") or None)
 
     def line(f):
@@ -280,14 +268,16 @@ def figures(request):
     context = {
         "nav": "mutualaid", "year": year, "top": line(found),
         "children": [line(c) for c in found.children],
-        "years": range(timezone.localdate().year + 1, timezone.localdate().year - 5, -1),
+        "years": recent_years(),
     }  # fmt: skip
     return page(request, "mutualaid/figures.html", context)
 
 
 @console_view
 def figures_export(request):
-    year = _year(request)
+    year = year_param(request)
     found = aid_figures(request.user, year=year, org_code=request.GET.get("org") or None)
     book = figures_workbook(request.user, found)
-    return _xlsx(book, f"互助保障统计-{found.org.name}-{year}-{datetime.date.today():%Y%m%d}.xlsx")
+    return xlsx_response(
+        book, f"互助保障统计-{found.org.name}-{year}-{datetime.date.today():%Y%m%d}.xlsx"
+    )
