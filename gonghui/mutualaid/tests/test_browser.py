@@ -1,0 +1,95 @@
+"""In a real browser (Debian's chromium): an officer files a claim with a PDF, a city
+reviewer approves it, the officer pays it, and the paid amount is in the city's figures."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from conftest import PASSWORD
+from gonghui.members.services import reveal_id_number
+from gonghui.mutualaid.models import Claim
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+# fixtures here are ordinary blocking calls, not made from a coroutine.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+CHROMIUM = "/usr/bin/chromium"
+
+# The live server only sees committed data, so this test cannot run in a rollback.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def scene(transactional_db, enrolment, reviewer, yicheng_officer, settings, tmp_path):
+    """Built before the browser starts: 张东青 enrolled in 驻马店's 2026 plan."""
+    settings.UPLOAD_DIR = tmp_path
+    pdf = tmp_path / "诊断证明.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    number = reveal_id_number(by=yicheng_officer, worker=enrolment.worker)
+    return SimpleNamespace(plan=enrolment.plan, number=number, pdf=pdf)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"],
+        )  # fmt: skip
+        yield chromium
+        chromium.close()
+
+
+def logged_in(browser, live_server, username: str):
+    page = browser.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN").new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return page
+
+
+def click_step(page, label: str) -> None:
+    page.locator("#actions button", has_text=label).click()
+    page.wait_for_load_state()
+
+
+def test_claim_filed_with_a_pdf_approved_paid_and_counted_for_the_city(live_server, scene, browser):
+    officer = logged_in(browser, live_server, "yicheng")
+    officer.goto(f"{live_server.url}/mutualaid/claims/new/")
+    officer.select_option("#id_plan", str(scene.plan.pk))
+    officer.fill("#id_id_number", scene.number)
+    officer.select_option("#id_category", "恶性肿瘤")
+    officer.fill("#id_diagnosed_on", "2026-05-10")
+    officer.fill("#id_hospital", "驻马店市中心医院")
+    officer.fill("#id_diagnosis", "肺腺癌")
+    officer.fill("#id_claimed", "80000")
+    officer.set_input_files("#id_document", str(scene.pdf))
+    officer.click("form.card button[type=submit]")
+    officer.wait_for_url("**/mutualaid/claims/*/")
+    assert "诊断证明.pdf" in officer.locator("#documents").inner_text()
+    click_step(officer, "提交")
+    click_step(officer, "基层核实")
+    claim = Claim.objects.get()
+
+    reviewer = logged_in(browser, live_server, "zmd_reviewer")
+    reviewer.goto(f"{live_server.url}/mutualaid/")
+    reviewer.click(f'tr[data-claim="{claim.pk}"] a')
+    assert "******" in reviewer.locator("#diagnosis").inner_text()
+    click_step(reviewer, "批准")
+    assert "50,000.00" in reviewer.locator("#approved").inner_text()
+    assert "给付标准50,000.00元" in reviewer.locator("#rule").inner_text()
+
+    officer.reload()
+    click_step(officer, "发放")
+    assert officer.locator("#state").inner_text() == "已发放"
+    assert officer.locator("#payout").inner_text().startswith("HZ2026")
+
+    reviewer.goto(f"{live_server.url}/mutualaid/figures/?year=2026")
+    assert reviewer.locator("#fig-paid").inner_text() == "50,000.00"
+    assert reviewer.locator("#fig-payees").inner_text() == "1"
+    assert "50,000.00" in reviewer.locator('#children tr[data-org="411702"]').inner_text()
