@@ -1,8 +1,10 @@
 """The benefit rules: waiting period, cover, category amount, annual cap, one payout per episode."""
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -107,6 +109,11 @@ def test_one_payout_per_episode(claim, yicheng_officer, reviewer):
     with pytest.raises(DomainError):
         pay_claim(by=yicheng_officer, claim=Claim.objects.get(pk=again.pk))
     assert Payout.objects.get() == payout and payout.reference.startswith("HZ2026")
+    out = StringIO()
+    call_command("mutualaid", "figures", "--year", "2026", "--user", "zhumadian", stdout=out)
+    assert "参保1人次；为1人发放互助金5万元（1笔，5000000分）" in out.getvalue()
+    call_command("mutualaid", "rollup-rebuild", stdout=out)
+    assert "一致" in out.getvalue()
 
 
 def test_the_diagnosis_is_for_reviewers_in_scope_only_and_every_look_is_audited(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from gonghui.accounts.models import Role
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.models import WorkflowStep
+from gonghui.core.money import yuan_in_units
 from gonghui.core.workflow import StaleState
 from gonghui.orgs.models import Org
 from gonghui.rights.models import CaseState, RightsOrgYear, WageCase
@@ -208,3 +209,20 @@ def test_a_worker_helped_in_two_counties_counts_once_above_them(
     by_county = {c.org.code: c.workers for c in city.children}
     assert (by_county["411702"], by_county["411721"], city.workers) == (1, 1, 1)
     assert city.wages_fen == 2000 and city.instalments == 2
+
+
+def test_the_report_sentence_prints_wan_and_yi_rounded_half_up_once(
+    case_with_workers, yicheng_officer, province_admin
+):
+    made, (zhang, li) = case_with_workers
+    record_recoveries(by=yicheng_officer, case=made, items=[
+        Instalment(zhang.pk, 1_200_000, 12_345, D), Instalment(li.pk, 800_000, 0, D),
+    ])  # fmt: skip
+    out = StringIO()
+    call_command("rights", "figures", "--year", "2026", stdout=out)
+    # 2,012,345 fen = 20,123.45 元 → 2.01万元 (half-up on the exact total)
+    assert "帮助2名农民工追回工资及赔偿金2.01万元" in out.getvalue()
+    assert yuan_in_units(171_250_000_000) == "17.13亿元"  # 17.125亿 rounds half-up
+    assert yuan_in_units(171_249_999_999) == "17.12亿元"
+    call_command("rights", "rollup-rebuild", stdout=StringIO())
+    assert rights_figures(province_admin, year=2026).total_fen == 2_012_345
