@@ -6,13 +6,14 @@ to the cell in Excel.
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gonghui.core.errors import DomainError
-from gonghui.core.tabular import Table, read_table
+from gonghui.core.idnumber import parse_id
+from gonghui.core.tabular import Cell, Table, cell_text, iter_padded, read_table
 
 
 @dataclass(frozen=True)
@@ -92,3 +93,53 @@ def clear_copy(data: bytes) -> Iterator[Path]:
             yield Path(handle.name)
         finally:
             Path(handle.name).unlink(missing_ok=True)
+
+
+def id_cell_text(raw: Cell) -> str:
+    """An ID number cell; Excel may have turned an all-digit number into a float."""
+    return str(int(raw)) if isinstance(raw, float) and raw >= 1e15 else cell_text(raw)
+
+
+def parse_worker_rows(
+    path: Path,
+    columns: Sequence[str],
+    report: ImportReport,
+    *,
+    find: Callable[[list[str]], dict],
+    parse: Callable[[int, list[Cell], object], object],
+) -> list | None:
+    """Rows of a file that names registered workers by ID number (column ``身份证号``).
+
+    Every number is validated, ``find`` (normalised numbers → workers, one batch)
+    looks the workers up in the caller's scope, and ``parse(row number, cells,
+    worker)`` turns a row into what the service takes or raises ``DomainError``
+    naming its column. Returns None, with every problem in ``report``, if any row
+    is bad: the caller then writes nothing.
+    """
+    table = read_rows(path, columns, report)
+    if table is None:
+        return None
+    id_column = list(columns).index("身份证号")
+    numbers: dict[int, str] = {}
+    for number, cells in iter_padded(table, len(columns)):
+        try:
+            numbers[number] = parse_id(id_cell_text(cells[id_column])).number
+        except DomainError as exc:
+            report.errors.append(RowProblem(number, "身份证号", exc.message))
+    found = find(list(numbers.values()))
+    parsed = []
+    for number, cells in iter_padded(table, len(columns)):
+        if number not in numbers:
+            continue
+        worker = found.get(numbers[number])
+        if worker is None:
+            message = "在您管辖范围内的职工名册中没有该身份证号，请先登记职工"
+            report.errors.append(RowProblem(number, "身份证号", message))
+            continue
+        try:
+            parsed.append(parse(number, cells, worker))
+        except DomainError as exc:
+            report.errors.append(RowProblem(number, exc.field or "", exc.message))
+    order = list(columns)
+    report.errors.sort(key=lambda p: (p.row, order.index(p.column) if p.column in order else 0))
+    return None if report.errors else parsed

@@ -27,6 +27,8 @@ from gonghui.mutualaid.schemas import (
     EnrolIn,
     EnrolmentOut,
     PlanOut,
+    ReviewIn,
+    RosterOut,
 )
 from gonghui.mutualaid.selectors import (
     AidFigures,
@@ -40,6 +42,9 @@ from gonghui.mutualaid.selectors import (
     enrolment_for,
     plan_for,
     plans_visible_to,
+    roster_for,
+    roster_out,
+    rosters_visible_to,
 )
 from gonghui.mutualaid.services import (
     act_on_claim,
@@ -49,6 +54,7 @@ from gonghui.mutualaid.services import (
     open_document,
     record_claim_view,
     reveal_diagnosis,
+    review_roster,
 )
 from gonghui.programs.schemas import ErrorOut, NotFoundOut
 
@@ -189,6 +195,26 @@ def document_response(document, data: bytes) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@router.get(
+    "/rosters", response=list[RosterOut], url_name="aid_roster_list", summary="批量参保名册"
+)
+def list_rosters(request: HttpRequest):
+    """Rosters submitted in the caller's subtree: its own, and those below it awaiting review."""
+    return [roster_out(r) for r in rosters_visible_to(request.auth)[:200]]
+
+
+@router.post(
+    "/rosters/{int:roster_id}/review", response={200: RosterOut, **ERRORS},
+    url_name="aid_roster_review", summary="审核批量参保名册（上级工会）",
+)  # fmt: skip
+def post_review(request: HttpRequest, roster_id: int, payload: ReviewIn):
+    """Accept every row but those returned (row number → reason); accepted rows are enrolled."""
+    user = request.auth
+    roster = roster_for(user, roster_id)
+    review_roster(by=user, roster=roster, returned=payload.returned, client_ip=client_ip(request))
+    return roster_out(roster_for(user, roster_id))
 
 
 def figures_out(figures: AidFigures) -> dict:

@@ -242,3 +242,65 @@ class AidPayeeYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}/{self.year}/{self.county_id}"
+
+
+class RosterState(models.TextChoices):
+    SUBMITTED = "submitted", "待上级审核"
+    REVIEWED = "reviewed", "已审核"
+
+
+class RowDecision(models.TextChoices):
+    PENDING = "pending", "待审核"
+    ACCEPTED = "accepted", "通过"
+    RETURNED = "returned", "退回"
+
+
+class EnrolmentRoster(models.Model):
+    """A bulk enrolment submitted by a union's agent, reviewed by the next union up."""
+
+    plan = models.ForeignKey(Plan, models.PROTECT, related_name="rosters")
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", verbose_name="报送组织")
+    org_path = models.CharField(max_length=255, db_index=True)
+    filename = models.CharField("文件名", max_length=255)
+    state = models.CharField(
+        "状态", max_length=12, choices=RosterState.choices, default=RosterState.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "批量参保名册"
+        verbose_name_plural = "批量参保名册"
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class RosterRow(models.Model):
+    roster = models.ForeignKey(EnrolmentRoster, models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField("行号")
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    paid_on = models.DateField("缴费日期")
+    decision = models.CharField(
+        "审核结果", max_length=10, choices=RowDecision.choices, default=RowDecision.PENDING
+    )
+    reason = models.CharField("退回理由", max_length=200, blank=True)
+    enrolment = models.OneToOneField(
+        Enrolment, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["roster", "row_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["roster", "worker"], name="one_row_per_worker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roster_id}#{self.row_number}"

@@ -126,3 +126,27 @@ class AidFiguresOut(Schema):
 
 class AidFiguresTreeOut(AidFiguresOut):
     children: list[AidFiguresOut]
+
+
+class RosterRowOut(Schema):
+    row_number: int
+    masked_name: str
+    paid_on: datetime.date
+    decision: str
+    reason: str
+
+
+class RosterOut(Schema):
+    id: int
+    plan: int
+    org_code: str
+    filename: str
+    state: str
+    submitted_at: datetime.datetime
+    rows: list[RosterRowOut]
+
+
+class ReviewIn(Schema):
+    returned: dict[int, str] = Field(
+        default_factory=dict, description="退回的行：行号 → 理由；其余行全部通过"
+    )

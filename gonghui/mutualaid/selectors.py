@@ -21,6 +21,7 @@ from gonghui.mutualaid.models import (
     Claim,
     ClaimDocument,
     Enrolment,
+    EnrolmentRoster,
     Payout,
     Plan,
 )
@@ -200,3 +201,31 @@ def enrolment_of(user, *, plan: Plan, id_number: str) -> Enrolment | None:
 def worker_by_id(user, id_number: str):
     """A worker of the user's subtree by ID number, or None."""
     return worker_by_id_number(normalise_id(id_number), within_path=user.scope_path or "\0")
+
+
+def rosters_visible_to(user) -> QuerySet[EnrolmentRoster]:
+    """Rosters submitted in the user's subtree (its own and those it reviews), pending first."""
+    return (
+        EnrolmentRoster.objects.visible_to(user)
+        .select_related("org")
+        .order_by("-state", "submitted_at")  # "submitted" sorts after "reviewed"
+    )
+
+
+def roster_for(user, pk: int) -> EnrolmentRoster:
+    try:
+        return rosters_visible_to(user).get(pk=pk)
+    except EnrolmentRoster.DoesNotExist:
+        raise Http404 from None
+
+
+def roster_out(roster: EnrolmentRoster) -> dict:
+    return {
+        "id": roster.pk, "plan": roster.plan_id, "org_code": roster.org.code,
+        "filename": roster.filename, "state": roster.state, "submitted_at": roster.submitted_at,
+        "rows": [
+            {"row_number": r.row_number, "masked_name": mask_name(r.worker.name),
+             "paid_on": r.paid_on, "decision": r.decision, "reason": r.reason}
+            for r in roster.rows.select_related("worker")
+        ],
+    }  # fmt: skip

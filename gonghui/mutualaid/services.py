@@ -31,8 +31,12 @@ from gonghui.mutualaid.models import (
     ClaimDocument,
     ClaimState,
     Enrolment,
+    EnrolmentRoster,
     Payout,
     Plan,
+    RosterRow,
+    RosterState,
+    RowDecision,
 )
 
 DIAGNOSIS_PURPOSE = "mutualaid-diagnosis"
@@ -114,12 +118,24 @@ def enrol_worker(*, by, plan: Plan, worker, paid_on: datetime.date,
     plan's cover end. A second enrolment of the same worker in the plan is refused.
     """
     _require(by, STAFF, worker.org_path, "为该职工办理参保")
+    check_enrolment(plan, worker, paid_on)
+    return _enrol(by=by, plan=plan, worker=worker, paid_on=paid_on, client_ip=client_ip)
+
+
+def check_enrolment(plan: Plan, worker, paid_on: datetime.date) -> None:
+    """The plan's rules for one enrolment (the roster import reports them per row)."""
     if not worker.org_path.startswith(plan.org_path):
         raise ClaimRefused("outside_plan", f"该职工不在“{plan.name}”的范围内")
     if not plan.enrol_opens <= paid_on <= plan.enrol_closes:
         raise ClaimRefused(
             "enrol_closed", f"参保时间为{plan.enrol_opens}至{plan.enrol_closes}，{paid_on}不在其中"
         )
+    if Enrolment.objects.filter(plan=plan, worker=worker).exists():
+        raise ClaimRefused("already_enrolled", f"该职工已参加{plan.year}年度互助保障")
+
+
+def _enrol(*, by, plan: Plan, worker, paid_on: datetime.date,
+           client_ip: str | None = None) -> Enrolment:  # fmt: skip
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
@@ -138,6 +154,74 @@ def enrol_worker(*, by, plan: Plan, worker, paid_on: datetime.date,
     except IntegrityError:
         raise ClaimRefused("already_enrolled", f"该职工已参加{plan.year}年度互助保障") from None
     return enrolment
+
+
+@transaction.atomic
+def submit_roster(*, by, plan: Plan, filename: str,
+                  rows: list[tuple[int, object, datetime.date]]) -> EnrolmentRoster:  # fmt: skip
+    """Put checked rows (row number, worker, paid on) before the next union up for review.
+
+    The agent's org must have a union above it in the plan's tree; nothing is enrolled yet.
+    """
+    org = by.org
+    _require(by, STAFF, org.path, "报送参保名册")
+    if org.parent_id is None or not org.path.startswith(plan.org_path):
+        raise ClaimRefused("no_reviewer", "该组织没有可审核名册的上级工会")
+    roster = EnrolmentRoster.objects.create(
+        plan=plan, org=org, org_path=org.path, filename=filename, submitted_by=by
+    )
+    RosterRow.objects.bulk_create(
+        [RosterRow(roster=roster, row_number=n, worker=w, paid_on=d) for n, w, d in rows]
+    )
+    record_event(
+        actor=by, action="submit_roster", object_type="aid_roster", object_id=roster.pk,
+        org_path=org.path, after={"plan": plan.pk, "file": filename, "rows": len(rows)},
+    )  # fmt: skip
+    return roster
+
+
+@transaction.atomic
+def review_roster(*, by, roster: EnrolmentRoster, returned: dict[int, str],
+                  client_ip: str | None = None) -> list[Enrolment]:  # fmt: skip
+    """The next union up (or any union above) accepts every row but those ``returned``
+    (row number → reason); accepted rows become enrolments. Reviewed once: a second
+    review, even at the same moment, is refused."""
+    scope = by.scope_path or "\0"
+    if (
+        by.role not in STAFF | REVIEWERS
+        or not roster.org_path.startswith(scope)
+        or roster.org_path == scope
+    ):
+        raise PermissionDenied("forbidden", "名册须由上级工会审核")
+    rows = {r.row_number: r for r in roster.rows.select_related("worker")}
+    unknown = sorted(set(returned) - set(rows))
+    if unknown:
+        raise DomainError("bad_row", f"名册中没有第{unknown[0]}行", field="returned")
+    for number, reason in returned.items():
+        if not reason.strip():
+            raise DomainError("reason_required", f"退回第{number}行须填写理由", field="returned")
+    updated = EnrolmentRoster.objects.filter(pk=roster.pk, state=RosterState.SUBMITTED).update(
+        state=RosterState.REVIEWED, reviewed_by=by, reviewed_at=timezone.now()
+    )
+    if not updated:
+        raise ClaimRefused("already_reviewed", "该名册已审核")
+    enrolments = []
+    for number, row in rows.items():
+        if number in returned:
+            row.decision, row.reason = RowDecision.RETURNED, returned[number].strip()
+        else:
+            check_enrolment(roster.plan, row.worker, row.paid_on)
+            row.enrolment = _enrol(by=by, plan=roster.plan, worker=row.worker,
+                                   paid_on=row.paid_on, client_ip=client_ip)  # fmt: skip
+            row.decision = RowDecision.ACCEPTED
+            enrolments.append(row.enrolment)
+        row.save(update_fields=["decision", "reason", "enrolment"])
+    record_event(
+        actor=by, action="review_roster", object_type="aid_roster", object_id=roster.pk,
+        org_path=roster.org_path, client_ip=client_ip,
+        after={"accepted": len(enrolments), "returned": returned},
+    )  # fmt: skip
+    return enrolments
 
 
 def _waiting_ends(enrolment: Enrolment) -> datetime.date:

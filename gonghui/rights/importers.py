@@ -15,10 +15,9 @@ from django.utils import timezone
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
-from gonghui.core.idnumber import parse_id
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.importing import ImportReport, parse_worker_rows
 from gonghui.core.money import yuan_to_fen
-from gonghui.core.tabular import Cell, cell_text, iter_padded
+from gonghui.core.tabular import Cell, cell_text
 from gonghui.members.selectors import workers_by_id_numbers
 from gonghui.rights.models import CaseWorker, WageCase
 from gonghui.rights.selectors import case_for
@@ -36,43 +35,8 @@ Progress = Callable[[int, int], None]
 RECOVERY_FIELDS = {"wages_fen": "追回工资（元）", "recovered_on": "追回日期"}
 
 
-def _id_text(raw: Cell) -> str:
-    """An ID number cell; Excel may have turned an all-digit number into a float."""
-    return str(int(raw)) if isinstance(raw, float) and raw >= 1e15 else cell_text(raw)
-
-
-def _parse_rows(path: Path, columns, report: ImportReport, by,
-                parse: Callable[[int, list[Cell], dict], object]) -> list | None:  # fmt: skip
-    """Read the file, find every row's worker, and ``parse`` each row; None if any problem."""
-    table = read_rows(path, columns, report)
-    if table is None:
-        return None
-    id_column = columns.index("身份证号")
-    numbers: dict[int, str] = {}
-    for number, cells in iter_padded(table, len(columns)):
-        try:
-            numbers[number] = parse_id(_id_text(cells[id_column])).number
-        except DomainError as exc:
-            report.errors.append(RowProblem(number, "身份证号", exc.message))
-    found = workers_by_id_numbers(list(numbers.values()), within_path=by.scope_path or "\0")
-    parsed = []
-    for number, cells in iter_padded(table, len(columns)):
-        if number not in numbers:
-            continue
-        worker = found.get(numbers[number])
-        if worker is None:
-            report.errors.append(
-                RowProblem(
-                    number, "身份证号", "在您管辖范围内的职工名册中没有该身份证号，请先登记职工"
-                )
-            )
-            continue
-        try:
-            parsed.append(parse(number, cells, {"worker": worker, "id": numbers[number]}))
-        except DomainError as exc:
-            report.errors.append(RowProblem(number, exc.field or "", exc.message))
-    report.errors.sort(key=lambda p: (p.row, columns.index(p.column) if p.column in columns else 0))
-    return None if report.errors else parsed
+def _finder(by):
+    return lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0")
 
 
 def _case(by, case: WageCase | int | str, report: ImportReport) -> WageCase | None:
@@ -99,8 +63,7 @@ def import_case_workers(path: Path, *, by, case: WageCase | int | str,
     on_case = set(CaseWorker.objects.filter(case=case).values_list("worker_id", flat=True))
     first_row: dict[int, int] = {}
 
-    def parse(number: int, cells: list[Cell], found: dict) -> WorkerOwed:
-        worker = found["worker"]
+    def parse(number: int, cells: list[Cell], worker) -> WorkerOwed:
         if simplified(cell_text(cells[0])) != simplified(worker.name):
             raise DomainError("name_mismatch", "姓名与职工名册不一致", field="姓名")
         seen = first_row.setdefault(worker.pk, number)
@@ -113,7 +76,7 @@ def import_case_workers(path: Path, *, by, case: WageCase | int | str,
             raise DomainError("bad_amount", "欠薪金额须大于0", field="欠薪金额（元）")
         return WorkerOwed(worker.pk, owed)
 
-    rows = _parse_rows(path, WORKER_COLUMNS, report, by, parse)
+    rows = parse_worker_rows(path, WORKER_COLUMNS, report, find=_finder(by), parse=parse)
     if rows is None:
         return report
     return _write(
@@ -136,8 +99,7 @@ def import_recoveries(path: Path, *, by, case: WageCase | int | str,
     case_workers = dict(CaseWorker.objects.filter(case=case).values_list("worker_id", "pk"))
     today = timezone.localdate()
 
-    def parse(number: int, cells: list[Cell], found: dict) -> Instalment:
-        worker = found["worker"]
+    def parse(number: int, cells: list[Cell], worker) -> Instalment:
         if worker.pk not in case_workers:
             raise DomainError("not_on_case", "该职工不在本案件中", field="身份证号")
         item = Instalment(
@@ -153,7 +115,7 @@ def import_recoveries(path: Path, *, by, case: WageCase | int | str,
             raise
         return item
 
-    rows = _parse_rows(path, RECOVERY_COLUMNS, report, by, parse)
+    rows = parse_worker_rows(path, RECOVERY_COLUMNS, report, find=_finder(by), parse=parse)
     if rows is None:
         return report
     return _write(

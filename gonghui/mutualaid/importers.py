@@ -1,0 +1,70 @@
+"""Bulk enrolment rosters from Excel/CSV (姓名, 身份证号, 缴费日期): every row checked against
+the registry and the plan, then the whole roster goes to the next union up for review, or
+nothing does. Row numbers are the spreadsheet's (header = row 1)."""
+
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.http import Http404
+
+from gonghui.core.chinese import simplified
+from gonghui.core.dates import parse_date
+from gonghui.core.errors import DomainError
+from gonghui.core.importing import ImportReport, parse_worker_rows
+from gonghui.core.tabular import Cell, cell_text
+from gonghui.members.selectors import workers_by_id_numbers
+from gonghui.mutualaid.models import Plan
+from gonghui.mutualaid.selectors import plan_for
+from gonghui.mutualaid.services import check_enrolment, submit_roster
+
+ROSTER_COLUMNS = ("姓名", "身份证号", "缴费日期")
+Progress = Callable[[int, int], None]
+
+
+def import_enrolments(path: Path, *, by, plan: Plan | int | str, filename: str | None = None,
+                      dry_run: bool = False, client_ip: str | None = None,
+                      progress: Progress | None = None) -> ImportReport:  # fmt: skip
+    """Check a roster for ``plan`` and submit it for review (``report.run_id`` is the
+    roster's number); a dry run checks only."""
+    name = filename or path.name
+    report = ImportReport(filename=name, dry_run=dry_run)
+    if not isinstance(plan, Plan):
+        try:
+            plan = plan_for(by, int(plan))
+        except (Http404, ValueError):
+            report.file_error = f"互助保障计划“{plan}”不存在或不在您的范围内"
+            return report
+    first_row: dict[int, int] = {}
+
+    def parse(number: int, cells: list[Cell], worker) -> tuple:
+        if simplified(cell_text(cells[0])) != simplified(worker.name):
+            raise DomainError("name_mismatch", "姓名与职工名册不一致", field="姓名")
+        seen = first_row.setdefault(worker.pk, number)
+        if seen != number:
+            raise DomainError("duplicate", f"与第{seen}行是同一职工", field="身份证号")
+        paid_on = parse_date(cells[2], field="缴费日期")
+        try:
+            check_enrolment(plan, worker, paid_on)
+        except DomainError as exc:
+            exc.field = "缴费日期" if exc.code == "enrol_closed" else "身份证号"
+            raise
+        return (number, worker, paid_on)
+
+    rows = parse_worker_rows(
+        path, ROSTER_COLUMNS, report, parse=parse,
+        find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0"),
+    )  # fmt: skip
+    if rows is None:
+        return report
+    try:
+        with transaction.atomic():
+            roster = submit_roster(by=by, plan=plan, filename=name, rows=rows)
+            report.created, report.run_id = len(rows), roster.pk
+            if dry_run:
+                transaction.set_rollback(True)
+    except DomainError as exc:
+        report.file_error = f"{name}：{exc.message}"
+    if progress:
+        progress(report.rows, report.rows)
+    return report
