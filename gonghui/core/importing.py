@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gonghui.core.chinese import simplified
 from gonghui.core.errors import DomainError
 from gonghui.core.idnumber import parse_id
 from gonghui.core.tabular import Cell, Table, cell_text, iter_padded, read_table
@@ -107,13 +108,15 @@ def parse_worker_rows(
     *,
     find: Callable[[list[str]], dict],
     parse: Callable[[int, list[Cell], object], object],
+    once_each: bool = False,
 ) -> list | None:
     """Rows of a file that names registered workers by ID number (column ``身份证号``).
 
     Every number is validated, ``find`` (normalised numbers → workers, one batch)
-    looks the workers up in the caller's scope, and ``parse(row number, cells,
-    worker)`` turns a row into what the service takes or raises ``DomainError``
-    naming its column. Returns None, with every problem in ``report``, if any row
+    looks the workers up in the caller's scope, a ``姓名`` column must match the
+    registry's name (either script), ``once_each`` refuses a worker's second row,
+    and ``parse(row number, cells, worker)`` turns a row into what the service
+    takes or raises ``DomainError`` naming its column. Returns None, with every problem in ``report``, if any row
     is bad: the caller then writes nothing.
     """
     table = read_rows(path, columns, report)
@@ -127,6 +130,8 @@ def parse_worker_rows(
         except DomainError as exc:
             report.errors.append(RowProblem(number, "身份证号", exc.message))
     found = find(list(numbers.values()))
+    name_column = list(columns).index("姓名") if "姓名" in columns else None
+    first_row: dict[int, int] = {}
     parsed = []
     for number, cells in iter_padded(table, len(columns)):
         if number not in numbers:
@@ -135,6 +140,15 @@ def parse_worker_rows(
         if worker is None:
             message = "在您管辖范围内的职工名册中没有该身份证号，请先登记职工"
             report.errors.append(RowProblem(number, "身份证号", message))
+            continue
+        if name_column is not None and simplified(cell_text(cells[name_column])) != simplified(
+            worker.name
+        ):
+            report.errors.append(RowProblem(number, "姓名", "姓名与职工名册不一致"))
+            continue
+        seen = first_row.setdefault(worker.pk, number) if once_each else number
+        if seen != number:
+            report.errors.append(RowProblem(number, "身份证号", f"与第{seen}行是同一职工"))
             continue
         try:
             parsed.append(parse(number, cells, worker))

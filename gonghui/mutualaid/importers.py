@@ -8,11 +8,10 @@ from pathlib import Path
 from django.db import transaction
 from django.http import Http404
 
-from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
-from gonghui.core.tabular import Cell, cell_text
+from gonghui.core.tabular import Cell
 from gonghui.members.selectors import workers_by_id_numbers
 from gonghui.mutualaid.models import Plan
 from gonghui.mutualaid.selectors import plan_for
@@ -35,14 +34,8 @@ def import_enrolments(path: Path, *, by, plan: Plan | int | str, filename: str |
         except (Http404, ValueError):
             report.file_error = f"互助保障计划“{plan}”不存在或不在您的范围内"
             return report
-    first_row: dict[int, int] = {}
 
     def parse(number: int, cells: list[Cell], worker) -> tuple:
-        if simplified(cell_text(cells[0])) != simplified(worker.name):
-            raise DomainError("name_mismatch", "姓名与职工名册不一致", field="姓名")
-        seen = first_row.setdefault(worker.pk, number)
-        if seen != number:
-            raise DomainError("duplicate", f"与第{seen}行是同一职工", field="身份证号")
         paid_on = parse_date(cells[2], field="缴费日期")
         try:
             check_enrolment(plan, worker, paid_on)
@@ -52,7 +45,7 @@ def import_enrolments(path: Path, *, by, plan: Plan | int | str, filename: str |
         return (number, worker, paid_on)
 
     rows = parse_worker_rows(
-        path, ROSTER_COLUMNS, report, parse=parse,
+        path, ROSTER_COLUMNS, report, parse=parse, once_each=True,
         find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0"),
     )  # fmt: skip
     if rows is None:

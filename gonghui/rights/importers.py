@@ -12,7 +12,6 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
@@ -61,14 +60,8 @@ def import_case_workers(path: Path, *, by, case: WageCase | int | str,
     if case is None:
         return report
     on_case = set(CaseWorker.objects.filter(case=case).values_list("worker_id", flat=True))
-    first_row: dict[int, int] = {}
 
     def parse(number: int, cells: list[Cell], worker) -> WorkerOwed:
-        if simplified(cell_text(cells[0])) != simplified(worker.name):
-            raise DomainError("name_mismatch", "姓名与职工名册不一致", field="姓名")
-        seen = first_row.setdefault(worker.pk, number)
-        if seen != number:
-            raise DomainError("duplicate", f"与第{seen}行是同一职工", field="身份证号")
         if worker.pk in on_case:
             raise DomainError("already_on_case", "该职工已在本案件中", field="身份证号")
         owed = yuan_to_fen(cell_text(cells[2]), field="欠薪金额（元）")
@@ -76,7 +69,9 @@ def import_case_workers(path: Path, *, by, case: WageCase | int | str,
             raise DomainError("bad_amount", "欠薪金额须大于0", field="欠薪金额（元）")
         return WorkerOwed(worker.pk, owed)
 
-    rows = parse_worker_rows(path, WORKER_COLUMNS, report, find=_finder(by), parse=parse)
+    rows = parse_worker_rows(
+        path, WORKER_COLUMNS, report, find=_finder(by), parse=parse, once_each=True
+    )
     if rows is None:
         return report
     return _write(
