@@ -26,6 +26,7 @@ from gonghui.mutualaid.schemas import (
     DocumentOut,
     EnrolIn,
     EnrolmentOut,
+    PlanIn,
     PlanOut,
     ReviewIn,
     RosterOut,
@@ -49,6 +50,7 @@ from gonghui.mutualaid.selectors import (
 from gonghui.mutualaid.services import (
     act_on_claim,
     attach_document,
+    create_plan,
     enrol_worker,
     file_claim,
     open_document,
@@ -56,6 +58,7 @@ from gonghui.mutualaid.services import (
     reveal_diagnosis,
     review_roster,
 )
+from gonghui.orgs.selectors import org_for
 from gonghui.programs.schemas import ErrorOut, NotFoundOut
 
 router = Router(tags=["职工互助保障"])
@@ -80,6 +83,17 @@ def _plan_out(plan) -> dict:
 def list_plans(request: HttpRequest):
     """Plans run in the caller's subtree and by the orgs above it."""
     return [_plan_out(p) for p in plans_visible_to(request.auth).prefetch_related("benefits")]
+
+
+@router.post(
+    "/plans", response={200: PlanOut, **ERRORS}, url_name="aid_plan_create", summary="设立计划"
+)
+def post_plan(request: HttpRequest, payload: PlanIn):
+    """A yearly plan run by an org of the caller's subtree for that org's subtree."""
+    user = request.auth
+    data = payload.dict()
+    plan = create_plan(by=user, org=org_for(user, data.pop("org")), **data)
+    return _plan_out(plan_for(user, plan.pk))
 
 
 @router.post(

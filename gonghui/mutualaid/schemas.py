@@ -31,6 +31,20 @@ class PlanOut(Schema):
     benefits: list[BenefitOut]
 
 
+class PlanIn(Schema):
+    org: str = Field(description="主办组织代码（在您的管辖范围内）")
+    year: int
+    name: str = Field(max_length=100)
+    contribution_fen: int = Field(gt=0, description="每人缴费（分）")
+    enrol_opens: datetime.date
+    enrol_closes: datetime.date
+    cover_starts: datetime.date
+    cover_ends: datetime.date
+    annual_cap_fen: int = Field(gt=0, description="每人年度最高互助金（分）")
+    waiting_days: int = Field(ge=0, le=365, description="参保（缴费）后的等待期")
+    benefits: dict[str, int] = Field(description="疾病类别 → 给付标准（分）")
+
+
 class EnrolIn(Schema):
     plan: int = Field(description="互助保障计划编号")
     worker: int = Field(description="职工编号")

@@ -93,6 +93,14 @@ def create_plan(*, by, org, year: int, name: str, contribution_fen: int,
     _require(by, STAFF, org.path, "在该组织设立互助保障计划")
     if not benefits:
         raise DomainError("no_benefits", "须至少设定一个疾病类别的给付标准", field="benefits")
+    if cover_ends < cover_starts or enrol_closes < enrol_opens:
+        raise DomainError(
+            "bad_period", "保障期和参保时间的结束日期不能早于开始日期", field="cover_ends"
+        )
+    if contribution_fen <= 0 or annual_cap_fen <= 0 or min(benefits.values()) <= 0:
+        raise DomainError("bad_amount", "缴费、年度封顶和给付标准都须大于0", field="benefits")
+    if Plan.objects.filter(org=org, year=year).exists():
+        raise DomainError("plan_exists", f"{org.name}已有{year}年度计划", field="year")
     plan = Plan(
         org=org, org_path=org.path, year=year, name=name, contribution_fen=contribution_fen,
         enrol_opens=enrol_opens, enrol_closes=enrol_closes, cover_starts=cover_starts,

@@ -150,3 +150,21 @@ def test_a_sibling_officer_gets_nothing_from_any_mutualaid_endpoint(
         "plan": plan.pk, "worker": enrolment.worker_id, "paid_on": str(datetime.date(2026, 1, 2)),
     })  # fmt: skip
     assert enrol.status_code == 404
+
+
+def test_a_plan_is_set_up_through_the_api_in_scope_only(
+    call, zhumadian_officer, luoyang_officer, reviewer
+):
+    body = {
+        "org": "411700", "year": 2027, "name": "2027年驻马店市职工重大疾病互助保障",
+        "contribution_fen": 5000, "enrol_opens": "2026-11-01", "enrol_closes": "2027-03-31",
+        "cover_starts": "2027-01-01", "cover_ends": "2027-12-31", "annual_cap_fen": 10_000_000,
+        "waiting_days": 90, "benefits": {"恶性肿瘤": 5_000_000},
+    }  # fmt: skip
+    made = call(zhumadian_officer, "post", "/api/mutualaid/plans", body)
+    assert made.status_code == 200 and made.json()["benefits"][0]["amount_yuan"] == "50000.00"
+    assert call(luoyang_officer, "post", "/api/mutualaid/plans", body).status_code == 404
+    assert call(reviewer, "post", "/api/mutualaid/plans", {**body, "year": 2028}).status_code == 403
+    bad = call(zhumadian_officer, "post", "/api/mutualaid/plans",
+               {**body, "year": 2029, "cover_ends": "2026-12-31"})  # fmt: skip
+    assert bad.status_code == 400
