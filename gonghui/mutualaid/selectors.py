@@ -180,6 +180,7 @@ def claim_detail(user, claim: Claim) -> dict:
                 "action_label": s.action_label,
                 "from_state": s.from_state,
                 "to_state": s.to_state,
+                "to_state_label": CLAIM_FLOW.state_label(s.to_state),
                 "by": s.by.username,
                 "at": s.at,
                 "reason": s.reason,

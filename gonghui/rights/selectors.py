@@ -194,7 +194,8 @@ def case_detail(user, case: WageCase) -> dict:
         "workers": case_workers(user, case),
         "timeline": [
             {"action": s.action, "action_label": s.action_label, "to_state": s.to_state,
-             "by": s.by.username, "at": s.at, "reason": s.reason}
+             "to_state_label": CASE_FLOW.state_label(s.to_state), "by": s.by.username,
+             "at": s.at, "reason": s.reason}
             for s in case_timeline(user, case)
         ],
     }  # fmt: skip
