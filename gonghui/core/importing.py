@@ -124,11 +124,19 @@ def parse_worker_rows(
         return None
     id_column = list(columns).index("身份证号")
     numbers: dict[int, str] = {}
+    checked: dict[str, str | DomainError] = {}  # a recovery list repeats each worker many times
     for number, cells in iter_padded(table, len(columns)):
-        try:
-            numbers[number] = parse_id(id_cell_text(cells[id_column])).number
-        except DomainError as exc:
-            report.errors.append(RowProblem(number, "身份证号", exc.message))
+        text = id_cell_text(cells[id_column])
+        if text not in checked:
+            try:
+                checked[text] = parse_id(text).number
+            except DomainError as exc:
+                checked[text] = exc
+        result = checked[text]
+        if isinstance(result, DomainError):
+            report.errors.append(RowProblem(number, "身份证号", result.message))
+        else:
+            numbers[number] = result
     found = find(list(numbers.values()))
     name_column = list(columns).index("姓名") if "姓名" in columns else None
     first_row: dict[int, int] = {}

@@ -62,6 +62,13 @@ def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]
                     copy.write_row(row)
             return
         ops = connection.ops
+        # Only date and datetime columns need adapting; find them from the first row.
+        dated = [i for i, v in enumerate(rows[0]) if isinstance(v, datetime.date)] if rows else []
+        if dated:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for i in dated:
+                    row[i] = _adapt(ops, row[i])
         marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
         per_statement = max(1, 900 // len(columns))
         for start in range(0, len(rows), per_statement):
@@ -69,7 +76,7 @@ def insert_rows(model: type[models.Model], columns: list[str], rows: list[tuple]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
                 + ", ".join([marks] * len(batch)),
-                [_adapt(ops, v) for row in batch for v in row],
+                [v for row in batch for v in row],
             )
 
 

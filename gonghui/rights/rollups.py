@@ -21,11 +21,13 @@ def _tally(rows: Iterable[tuple]) -> tuple[Counter, Counter]:
     """(org-year, worker-year) contributions of (org, path, year, wages, compensation, worker)."""
     orgs: Counter = Counter()
     workers: Counter = Counter()
+    counties: dict[str, str] = {}
     for org, path, year, wages, compensation, worker in rows:
         orgs[(org, path, year, "instalments")] += 1
         orgs[(org, path, year, "wages_fen")] += wages
         orgs[(org, path, year, "compensation_fen")] += compensation
-        workers[(worker, year, county_path_of(path))] += 1
+        county = counties.get(path) or counties.setdefault(path, county_path_of(path))
+        workers[(worker, year, county)] += 1
     return orgs, workers
 
 
