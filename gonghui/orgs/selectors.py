@@ -71,3 +71,11 @@ def org_by_path(path: str) -> Org:
 
 def child_orgs(org: Org) -> list[Org]:
     return list(Org.objects.filter(parent=org).order_by("code"))
+
+
+def org_id_by_path_sql() -> str:
+    """A subquery fragment taking one ``%s`` path parameter and giving that org's id.
+
+    For raw upserts on hot paths, which then need no round trip to learn an id.
+    """
+    return f"(SELECT id FROM {Org._meta.db_table} WHERE path = %s)"

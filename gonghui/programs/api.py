@@ -33,6 +33,7 @@ from gonghui.programs.selectors import (
     program_figures,
     program_for,
     programs_visible_to,
+    staff_point_and_program,
 )
 from gonghui.programs.services import ServiceRefused, check_in
 
@@ -59,13 +60,10 @@ def _point_and_program(user, point_id: int, program_id: int) -> tuple[ServicePoi
     """
     if not user.can("checkin"):
         return _point_for(user, point_id), program_for(user, program_id)
-    points = {point.pk: point for point in points_of_staff(user)}
-    programs = {
-        program.pk: program for point in points.values() for program in point.programs.all()
-    }
-    if point_id not in points or program_id not in programs:
+    point, program = staff_point_and_program(user, point_id=point_id, program_id=program_id)
+    if point is None or program is None:
         raise Http404
-    return points[point_id], programs[program_id]
+    return point, program
 
 
 def _client_ip(request: HttpRequest) -> str | None:

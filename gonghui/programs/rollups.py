@@ -10,18 +10,37 @@ from collections import Counter
 
 from django.db import connection, transaction
 
-from gonghui.orgs.selectors import county_path_of, org_ids_by_path
+from gonghui.orgs.selectors import county_path_of, org_id_by_path_sql, org_ids_by_path
 from gonghui.programs.models import ProgramDaily, ProgramWorkerYear, ServiceRecord
 
 _DAILY = ProgramDaily._meta.db_table
 _YEAR = ProgramWorkerYear._meta.db_table
 
 
-def bump(record: ServiceRecord, *, county_id: int, county_path: str, sign: int = 1) -> None:
-    """Add ``sign`` × the record to both rollups; rows that fall to zero are removed."""
+def bump(record: ServiceRecord, *, sign: int = 1) -> None:
+    """Add ``sign`` × the record to both rollups; rows that fall to zero are removed.
+
+    The worker-year row comes first: only the day's row is shared by every
+    check-in at an org, and its lock is held from here to the commit.
+    """
     ops = connection.ops
     day = ops.adapt_datefield_value(record.served_on)
+    county_path = county_path_of(record.org_path)
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
+            f"VALUES (%s, %s, %s, {org_id_by_path_sql()}, %s, %s) "
+            "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
+            f"times = {_YEAR}.times + excluded.times",
+            [
+                record.program_id,
+                record.worker_id,
+                record.served_on.year,
+                county_path,
+                county_path,
+                sign,
+            ],
+        )
         cursor.execute(
             f"INSERT INTO {_DAILY} (program_id, org_id, org_path, day, person_times, amount_fen) "
             "VALUES (%s, %s, %s, %s, %s, %s) "
@@ -35,20 +54,6 @@ def bump(record: ServiceRecord, *, county_id: int, county_path: str, sign: int =
                 day,
                 sign,
                 sign * record.amount_fen,
-            ],
-        )
-        cursor.execute(
-            f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
-            "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
-            f"times = {_YEAR}.times + excluded.times",
-            [
-                record.program_id,
-                record.worker_id,
-                record.served_on.year,
-                county_id,
-                county_path,
-                sign,
             ],
         )
         if sign < 0:

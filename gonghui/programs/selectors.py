@@ -10,6 +10,7 @@ the per-county rollup cannot split.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -50,6 +51,40 @@ def points_visible_to(user) -> QuerySet[ServicePoint]:
 def points_of_staff(user) -> QuerySet[ServicePoint]:
     """The service points where this account checks workers in."""
     return user.service_points.select_related("org").prefetch_related("programs")
+
+
+def staff_point_and_program(user, *, point_id: int, program_id: int):
+    """One of this clerk's points and one program offered at any of their points (or None
+    for either): what a clerk's check-in names. Plain statements, as every scan asks."""
+    staff = ServicePoint.staff.through._meta.db_table
+    offers = ServicePoint.programs.through._meta.db_table
+    point = ServicePoint.objects.raw(
+        f"SELECT p.* FROM {ServicePoint._meta.db_table} p "
+        f"JOIN {staff} s ON s.servicepoint_id = p.id WHERE p.id = %s AND s.user_id = %s",
+        [point_id, user.pk],
+    )
+    program = Program.objects.raw(
+        f"SELECT p.* FROM {Program._meta.db_table} p WHERE p.id = %s AND EXISTS ("
+        f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
+        "WHERE o.program_id = p.id AND s.user_id = %s)",
+        [program_id, user.pk],
+    )
+    return next(iter(point), None), next(iter(program), None)
+
+
+def point_facts(*, point_id: int, program_id: int, user_id: int) -> tuple[bool, bool]:
+    """(is the user one of the point's clerks, does the point offer the program), in one
+    round trip: every check-in asks both."""
+    staff = ServicePoint.staff.through._meta.db_table
+    offers = ServicePoint.programs.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {staff} WHERE servicepoint_id = %s AND user_id = %s), "
+            f"EXISTS (SELECT 1 FROM {offers} WHERE servicepoint_id = %s AND program_id = %s)",
+            [point_id, user_id, point_id, program_id],
+        )
+        staffed, offered = cursor.fetchone()
+    return bool(staffed), bool(offered)
 
 
 def records_visible_to(user, *, program: Program | None = None) -> QuerySet[ServiceRecord]:
