@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.plain_insert import insert_one
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import mask_name, worker_for_service
 from gonghui.programs import rollups
@@ -178,7 +179,7 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
                     served_at=served_at, served_on=day, period_key=key, quantity=quantity,
                     amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
                 )  # fmt: skip
-                _insert(record)
+                insert_one(record)
                 record_event(
                     actor=by, action="serve", object_type="service_record", object_id=record.pk,
                     org_path=org_path, client_ip=client_ip,
@@ -224,28 +225,6 @@ def _may_record(by, point: ServicePoint | None, worker, program: Program) -> Non
         raise PermissionDenied("forbidden", "您不是该服务点的核销人员")
     if not offered:
         raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
-
-
-def _insert(record: ServiceRecord) -> None:
-    """INSERT one new record with a plain statement (the ORM's insert compiler costs more
-    than the rest of a check-in's writes together); sets ``record.pk``."""
-    ops = connection.ops
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ServiceRecord._meta.db_table} (program_id, worker_id, point_id, "
-            "org_id, org_path, served_at, served_on, period_key, quantity, amount_fen, channel, "
-            "request_id, recorded_by_id, voided, void_reason) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, '') RETURNING id",
-            [
-                record.program_id, record.worker_id, record.point_id, record.org_id,
-                record.org_path, ops.adapt_datetimefield_value(record.served_at),
-                ops.adapt_datefield_value(record.served_on), record.period_key, record.quantity,
-                record.amount_fen, record.channel, record.request_id, record.recorded_by_id, False,
-            ],
-        )  # fmt: skip
-        record.pk = cursor.fetchone()[0]
-    record._state.adding = False
-    record._state.db = connection.alias
 
 
 def _spend(program: Program, amount: int) -> None:
