@@ -28,6 +28,7 @@ from gonghui.programs.schemas import (
     yuan,
 )
 from gonghui.programs.selectors import (
+    budget_left_for,
     points_of_staff,
     points_visible_to,
     program_figures,
@@ -149,12 +150,13 @@ def list_programs(request: HttpRequest):
 )
 def get_program(request: HttpRequest, program_id: int, org: str | None = None):
     """The program with its figures for the caller's part of the tree: distinct persons,
-    person-times, amount, budget left, per child org and per day. ``org`` (a union code
-    in that part) drills down."""
+    person-times, amount, per child org and per day, and the budget left for callers who
+    hold the whole program (null for the rest, as the budget is spent by the whole tree).
+    ``org`` (a union code in that part) drills down."""
     user = request.auth
     program = program_for(user, program_id)
     figures = program_figures(user, program, org_code=org)
-    left = figures.budget_left_fen
+    left = budget_left_for(user, program)
     return {
         "program": program,
         "org_scope_code": figures.org.code,

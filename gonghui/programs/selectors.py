@@ -110,12 +110,6 @@ class ProgramFigures:
     children: list[OrgFigures] = field(default_factory=list)
     days: list[tuple[datetime.date, int, int]] = field(default_factory=list)
 
-    @property
-    def budget_left_fen(self) -> int | None:
-        if self.program.budget_fen is None:
-            return None
-        return self.program.budget_fen - self.program.spent_fen
-
 
 def _base_path(user, program: Program, org_code: str | None) -> str:
     base = user.scope_path if user.scope_path.startswith(program.org_path) else program.org_path
