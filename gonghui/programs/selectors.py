@@ -11,12 +11,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for, orgs_visible_to
 from gonghui.programs.models import (
+    BudgetSlot,
     Program,
     ProgramDaily,
     ProgramWorkerYear,
@@ -32,9 +34,17 @@ def programs_visible_to(user) -> QuerySet[Program]:
     if not path:
         return Program.objects.none()
     ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return Program.objects.filter(
-        Q(org_path__startswith=path) | Q(org_path__in=ancestors)
-    ).select_related("org")
+    spent = (
+        BudgetSlot.objects.filter(program=OuterRef("pk"))
+        .values("program")
+        .annotate(total=Sum("spent_fen"))
+        .values("total")
+    )
+    return (
+        Program.objects.filter(Q(org_path__startswith=path) | Q(org_path__in=ancestors))
+        .select_related("org")
+        .annotate(spent_fen=Coalesce(Subquery(spent), 0))
+    )
 
 
 def program_for(user, pk: int) -> Program:
@@ -218,7 +228,7 @@ def budget_left_for(user, program: Program) -> int | None:
     path = getattr(user, "scope_path", None)
     if program.budget_fen is None or not path or not program.org_path.startswith(path):
         return None
-    return program.budget_fen - program.spent_fen
+    return program.budget_fen - program.spent_fen  # annotated by programs_visible_to
 
 
 def figures_trail(user, program: Program, org: Org) -> list[Org]:

@@ -10,8 +10,7 @@ rollups and the audit log in the same transaction.
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gonghui.audit.services import record_event
@@ -19,7 +18,7 @@ from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.plain_insert import insert_one
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import mask_name, worker_for_service
-from gonghui.programs import rollups
+from gonghui.programs import budget, rollups
 from gonghui.programs.cards import read_card_token
 from gonghui.programs.models import (
     Channel,
@@ -61,6 +60,7 @@ def create_program(*, by, org, name: str, kind: str, starts_on: datetime.date,
     )  # fmt: skip
     program.full_clean()
     program.save()
+    budget.open_budget(program)
     record_event(
         actor=by, action="create", object_type="program", object_id=program.pk,
         org_path=org.path, after={"name": name, "kind": kind, "frequency": frequency},
@@ -172,32 +172,54 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
         org_id, org_path = (
             (point.org_id, point.org_path) if point else (worker.org_id, worker.org_path)
         )
-        try:
-            with transaction.atomic():
-                record = ServiceRecord(
-                    program=program, worker=worker, point=point, org_id=org_id, org_path=org_path,
-                    served_at=served_at, served_on=day, period_key=key, quantity=quantity,
-                    amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
-                )  # fmt: skip
-                insert_one(record)
-                record_event(
-                    actor=by, action="serve", object_type="service_record", object_id=record.pk,
-                    org_path=org_path, client_ip=client_ip,
-                    after={"program": program.pk, "worker": worker.pk, "day": day.isoformat(),
-                           "amount_fen": amount, "channel": channel},
-                )  # fmt: skip
-                # The shared rows (the program's budget, the day's rollup) last, so that
-                # concurrent check-ins hold their locks only for the commit.
-                rollups.bump(record, sign=1)
-                _spend(program, amount)
-        except IntegrityError:
-            raise _already_served(program, worker, key) from None
+        record = ServiceRecord(
+            program=program, worker=worker, point=point, org_id=org_id, org_path=org_path,
+            served_at=served_at, served_on=day, period_key=key, quantity=quantity,
+            amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
+        )  # fmt: skip
+        for _ in range(_TOP_UP_ATTEMPTS):
+            try:
+                _store(record, by=by, program=program, client_ip=client_ip)
+                return Served(record, mask_name(worker.name))
+            except IntegrityError:
+                raise _already_served(program, worker, key) from None
+            except _SlotRunDry:
+                # Everything above was rolled back, its locks released; top the slot up
+                # on its own, then store the record again.
+                if not budget.top_up(program, worker_id=worker.pk, amount=amount):
+                    raise ServiceRefused(
+                        "budget_exhausted", f"“{program.name}”预算已用完"
+                    ) from None
+        raise ServiceRefused("busy", "预算分配繁忙，请稍后重试")
     except ServiceRefused:
         earlier = _earlier_request(program, request_id)
         if earlier is not None:
             return Served(earlier, mask_name(earlier.worker.name), repeated=True)
         raise
-    return Served(record, mask_name(worker.name))
+
+
+_TOP_UP_ATTEMPTS = 20  # others may spend a topped-up slot first; each round someone wins
+
+
+class _SlotRunDry(Exception):
+    """The worker's budget slot cannot pay; the store is rolled back to top it up."""
+
+
+@transaction.atomic
+def _store(record: ServiceRecord, *, by, program: Program, client_ip: str | None) -> None:
+    insert_one(record)
+    record_event(
+        actor=by, action="serve", object_type="service_record", object_id=record.pk,
+        org_path=record.org_path, client_ip=client_ip,
+        after={"program": program.pk, "worker": record.worker_id,
+               "day": record.served_on.isoformat(), "amount_fen": record.amount_fen,
+               "channel": record.channel},
+    )  # fmt: skip
+    # The shared rows (a budget slot, then the day's rollup slot) last and always in this
+    # order: check-ins hold their locks only until the commit and never wait in a circle.
+    if not budget.spend(program, worker_id=record.worker_id, amount=record.amount_fen):
+        raise _SlotRunDry
+    rollups.bump(record, sign=1)
 
 
 def _earlier_request(program: Program, request_id: str | None) -> ServiceRecord | None:
@@ -227,22 +249,6 @@ def _may_record(by, point: ServicePoint | None, worker, program: Program) -> Non
         raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
 
 
-def _spend(program: Program, amount: int) -> None:
-    """Take ``amount`` from the budget with one conditional UPDATE: with a refusing budget the
-    row changes only while enough is left, so concurrent check-ins cannot overspend."""
-    if amount == 0:
-        return
-    sql = f"UPDATE {Program._meta.db_table} SET spent_fen = spent_fen + %s WHERE id = %s"
-    params = [amount, program.pk]
-    if program.budget_fen is not None and program.when_exhausted == WhenExhausted.REFUSE:
-        sql += " AND spent_fen + %s <= budget_fen"
-        params.append(amount)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if cursor.rowcount != 1:
-            raise ServiceRefused("budget_exhausted", f"“{program.name}”预算已用完")
-
-
 @transaction.atomic
 def void_record(
     *, by, record: ServiceRecord, reason: str, client_ip: str | None = None
@@ -257,9 +263,7 @@ def void_record(
     if not updated:
         raise DomainError("already_voided", "该记录已作废")
     record.refresh_from_db()
-    Program.objects.filter(pk=record.program_id).update(
-        spent_fen=F("spent_fen") - record.amount_fen
-    )
+    budget.give_back(record.program_id, worker_id=record.worker_id, amount=record.amount_fen)
     rollups.bump(record, sign=-1)
     record_event(
         actor=by, action="void", object_type="service_record", object_id=record.pk,
