@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
-from gonghui.accounts.models import ApiToken
+from gonghui.accounts.selectors import user_for_api_token
 from gonghui.core.errors import DomainError
 from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
@@ -16,15 +16,10 @@ from gonghui.rights.api import router as rights_router
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        found = (
-            ApiToken.objects.select_related("user__org")
-            .filter(key_hash=ApiToken.hash_key(token), user__is_active=True)
-            .first()
-        )
-        if found is None:
-            return None
-        request.user = found.user
-        return found.user
+        user = user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 api = NinjaAPI(title="gonghui API", version="1", auth=TokenAuth(), urls_namespace="api")

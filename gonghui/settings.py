@@ -85,9 +85,10 @@ def _database() -> dict:
     # the whole check-in (measured with gonghui bench checkin).
     config = dj_database_url.parse(url, conn_max_age=300, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["CONN_MAX_AGE"] = 0
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write
-        # lock at BEGIN so concurrent writers queue instead of failing midway.
+        # lock at BEGIN so concurrent writers queue instead of failing midway, and
+        # our backend queues them on a flock rather than in SQLite's busy handler.
+        config["ENGINE"] = "gonghui.core.backends.sqlite3"
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 30,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core.plain_insert import insert_one
 
 
 def record_event(
@@ -16,8 +17,11 @@ def record_event(
     after: dict | None = None,
     client_ip: str | None = None,
 ) -> AuditEvent:
-    """Append one event. Values must already be masked: the log never holds an ID number."""
-    return AuditEvent.objects.create(
+    """Append one event. Values must already be masked: the log never holds an ID number.
+
+    Every write calls this inside its transaction, hence the plain INSERT.
+    """
+    event = AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
@@ -28,3 +32,5 @@ def record_event(
         after=after,
         client_ip=client_ip,
     )
+    insert_one(event)
+    return event

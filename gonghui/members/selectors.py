@@ -82,9 +82,16 @@ def worker_for_service(worker_id: int, *, within_path: str) -> Worker | None:
 
     Service-point staff serve every eligible worker of the program, not only
     those of their own org, so the program's subtree is the scope here; the
-    caller shows nothing of the worker but a masked name.
+    caller shows nothing of the worker but a masked name. One plain statement
+    loading only what a service decides on: every check-in makes this read.
     """
-    return Worker.objects.filter(pk=worker_id, org_path__startswith=within_path).first()
+    found = Worker.objects.raw(
+        "SELECT id, name, org_id, org_path, birth_date, categories, is_member "
+        f"FROM {Worker._meta.db_table} WHERE id = %s",
+        [worker_id],
+    )
+    worker = next(iter(found), None)
+    return worker if worker is not None and worker.org_path.startswith(within_path) else None
 
 
 def worker_by_id_number(number: str, *, within_path: str) -> Worker | None:

@@ -73,6 +73,14 @@ def child_orgs(org: Org) -> list[Org]:
     return list(Org.objects.filter(parent=org).order_by("code"))
 
 
+def org_id_by_path_sql() -> str:
+    """A subquery fragment taking one ``%s`` path parameter and giving that org's id.
+
+    For raw upserts on hot paths, which then need no round trip to learn an id.
+    """
+    return f"(SELECT id FROM {Org._meta.db_table} WHERE path = %s)"
+
+
 def org_to_hand_over_to(code: str) -> Org:
     """Any federation or union in the tree by code, for handing a case over to it (a sender
     may send outside its own subtree); 404 if there is no such org."""

@@ -28,11 +28,13 @@ from gonghui.programs.schemas import (
     yuan,
 )
 from gonghui.programs.selectors import (
+    budget_left_for,
     points_of_staff,
     points_visible_to,
     program_figures,
     program_for,
     programs_visible_to,
+    staff_point_and_program,
 )
 from gonghui.programs.services import ServiceRefused, check_in
 
@@ -59,13 +61,10 @@ def _point_and_program(user, point_id: int, program_id: int) -> tuple[ServicePoi
     """
     if not user.can("checkin"):
         return _point_for(user, point_id), program_for(user, program_id)
-    points = {point.pk: point for point in points_of_staff(user)}
-    programs = {
-        program.pk: program for point in points.values() for program in point.programs.all()
-    }
-    if point_id not in points or program_id not in programs:
+    point, program = staff_point_and_program(user, point_id=point_id, program_id=program_id)
+    if point is None or program is None:
         raise Http404
-    return points[point_id], programs[program_id]
+    return point, program
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -151,12 +150,13 @@ def list_programs(request: HttpRequest):
 )
 def get_program(request: HttpRequest, program_id: int, org: str | None = None):
     """The program with its figures for the caller's part of the tree: distinct persons,
-    person-times, amount, budget left, per child org and per day. ``org`` (a union code
-    in that part) drills down."""
+    person-times, amount, per child org and per day, and the budget left for callers who
+    hold the whole program (null for the rest, as the budget is spent by the whole tree).
+    ``org`` (a union code in that part) drills down."""
     user = request.auth
     program = program_for(user, program_id)
     figures = program_figures(user, program, org_code=org)
-    left = figures.budget_left_fen
+    left = budget_left_for(user, program)
     return {
         "program": program,
         "org_scope_code": figures.org.code,

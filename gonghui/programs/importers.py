@@ -36,6 +36,7 @@ from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.members.validation import clean_id
+from gonghui.programs import budget
 from gonghui.programs.models import Channel, Frequency, Program, ServicePoint, ServiceRecord
 from gonghui.programs.selectors import program_for
 from gonghui.programs.services import (
@@ -385,12 +386,12 @@ def _refusal_problem(program: Program, row: _Row, refusal: ServiceRefused) -> Ro
 
 
 def _budget_problem(program: Program, row: _Row) -> RowProblem:
-    spent, budget = Program.objects.values_list("spent_fen", "budget_fen").get(pk=program.pk)
+    left = program.budget_fen - budget.spent_fen(program)
     need = program.unit_cost_fen * row.quantity if row.amount_fen is None else row.amount_fen
     return RowProblem(
         row.number,
         AMOUNT,
-        f"“{program.name}”预算已用完：导入到本行时剩余{fen_to_yuan(budget - spent)}元，"
+        f"“{program.name}”预算已用完：导入到本行时剩余{fen_to_yuan(left)}元，"
         f"本行需{fen_to_yuan(need)}元，整个文件未导入",
     )
 

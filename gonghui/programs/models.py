@@ -46,7 +46,6 @@ class Program(models.Model):
     frequency = models.CharField("频次限制", max_length=10, choices=Frequency.choices)
     unit_cost_fen = models.BigIntegerField("单价（分）", default=0)
     budget_fen = models.BigIntegerField("预算（分）", null=True, blank=True)
-    spent_fen = models.BigIntegerField("已用（分）", default=0)
     when_exhausted = models.CharField(
         "预算用完后", max_length=10, choices=WhenExhausted.choices, default=WhenExhausted.REFUSE
     )
@@ -70,6 +69,43 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Shared counters (a program's spending, a day's rollup) are split into this many rows,
+# chosen by worker, so that simultaneous check-ins at one point do not queue on one row.
+SLOTS = 8
+
+
+def slot_of(worker_id: int) -> int:
+    return worker_id % SLOTS
+
+
+class BudgetSlot(models.Model):
+    """One of a program's ``SLOTS`` spending counters; the program has spent their sum.
+
+    With a budget that refuses when used up, each slot holds an allotment of it
+    and may spend only that (``spent_fen <= allotted_fen``, also a database
+    constraint); the allotments always add up to the budget, so the program can
+    never overspend, and a slot that runs dry takes a share of what the others
+    have left (see ``services._spend``). ``allotted_fen`` is NULL without a cap.
+    """
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="budget_slots")
+    slot = models.PositiveSmallIntegerField()
+    allotted_fen = models.BigIntegerField(null=True)
+    spent_fen = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["program", "slot"], name="budget_slot_key"),
+            models.CheckConstraint(
+                condition=Q(allotted_fen__isnull=True) | Q(spent_fen__lte=models.F("allotted_fen")),
+                name="budget_slot_within_allotment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}#{self.slot}: {self.spent_fen}/{self.allotted_fen}"
 
 
 class ServicePoint(models.Model):
@@ -160,12 +196,14 @@ class ServiceRecord(models.Model):
 
 
 class ProgramDaily(models.Model):
-    """Rollup: live person-times and amount per program × delivering org × day."""
+    """Rollup: live person-times and amount per program × delivering org × day, in
+    ``SLOTS`` rows by the served worker (``slot_of``); readers add the slots up."""
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="+")
     org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
+    slot = models.PositiveSmallIntegerField(default=0)
     person_times = models.BigIntegerField(default=0)
     amount_fen = models.BigIntegerField(default=0)
 
@@ -173,11 +211,13 @@ class ProgramDaily(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["program", "org", "day"], name="program_daily_key")
+            models.UniqueConstraint(
+                fields=["program", "org", "day", "slot"], name="program_daily_slot_key"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.program_id}/{self.org_id}/{self.day}: {self.person_times}"
+        return f"{self.program_id}/{self.org_id}/{self.day}#{self.slot}: {self.person_times}"
 
 
 class ProgramWorkerYear(models.Model):

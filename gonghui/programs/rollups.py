@@ -2,30 +2,59 @@
 
 ``bump`` adds (or, for a void, subtracts) one record's contribution with an
 upsert that SQLite and PostgreSQL both understand, so concurrent writers
-never lose an increment. ``rebuild`` recomputes everything from raw records;
-``differences`` compares the two to the unit.
+never lose an increment. ``rebuild`` recomputes everything from raw records,
+the programs' spending slots (``budget``) included; ``differences`` compares
+the two to the unit.
 """
 
 from collections import Counter
 
 from django.db import connection, transaction
 
-from gonghui.orgs.selectors import county_path_of, org_ids_by_path
-from gonghui.programs.models import ProgramDaily, ProgramWorkerYear, ServiceRecord
+from gonghui.orgs.selectors import county_path_of, org_id_by_path_sql, org_ids_by_path
+from gonghui.programs import budget
+from gonghui.programs.models import (
+    BudgetSlot,
+    Program,
+    ProgramDaily,
+    ProgramWorkerYear,
+    ServiceRecord,
+    slot_of,
+)
 
 _DAILY = ProgramDaily._meta.db_table
 _YEAR = ProgramWorkerYear._meta.db_table
 
 
-def bump(record: ServiceRecord, *, county_id: int, county_path: str, sign: int = 1) -> None:
-    """Add ``sign`` × the record to both rollups; rows that fall to zero are removed."""
+def bump(record: ServiceRecord, *, sign: int = 1) -> None:
+    """Add ``sign`` × the record to both rollups; rows that fall to zero are removed.
+
+    The day's row is shared by the check-ins of one org whose workers fall in
+    the same slot; its lock is held from here to the commit, so this comes last.
+    """
     ops = connection.ops
     day = ops.adapt_datefield_value(record.served_on)
+    county_path = county_path_of(record.org_path)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_DAILY} (program_id, org_id, org_path, day, person_times, amount_fen) "
-            "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (program_id, org_id, day) DO UPDATE SET "
+            f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
+            f"VALUES (%s, %s, %s, {org_id_by_path_sql()}, %s, %s) "
+            "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
+            f"times = {_YEAR}.times + excluded.times",
+            [
+                record.program_id,
+                record.worker_id,
+                record.served_on.year,
+                county_path,
+                county_path,
+                sign,
+            ],
+        )
+        cursor.execute(
+            f"INSERT INTO {_DAILY} "
+            "(program_id, org_id, org_path, day, slot, person_times, amount_fen) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (program_id, org_id, day, slot) DO UPDATE SET "
             f"person_times = {_DAILY}.person_times + excluded.person_times, "
             f"amount_fen = {_DAILY}.amount_fen + excluded.amount_fen",
             [
@@ -33,22 +62,9 @@ def bump(record: ServiceRecord, *, county_id: int, county_path: str, sign: int =
                 record.org_id,
                 record.org_path,
                 day,
+                slot_of(record.worker_id),
                 sign,
                 sign * record.amount_fen,
-            ],
-        )
-        cursor.execute(
-            f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
-            "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
-            f"times = {_YEAR}.times + excluded.times",
-            [
-                record.program_id,
-                record.worker_id,
-                record.served_on.year,
-                county_id,
-                county_path,
-                sign,
             ],
         )
         if sign < 0:
@@ -72,8 +88,8 @@ def expected_from_records(program_id: int | None = None) -> tuple[Counter, Count
         "program_id", "org_id", "org_path", "served_on", "amount_fen", "worker_id"
     )
     for program, org, path, day, amount, worker in rows.iterator(chunk_size=10_000):
-        daily[(program, org, path, day, "times")] += 1
-        daily[(program, org, path, day, "fen")] += amount
+        daily[(program, org, path, day, slot_of(worker), "times")] += 1
+        daily[(program, org, path, day, slot_of(worker), "fen")] += amount
         years[(program, worker, day.year, county_path_of(path))] += 1
     return daily, years
 
@@ -85,11 +101,11 @@ def stored(program_id: int | None = None) -> tuple[Counter, Counter]:
         daily_rows = daily_rows.filter(program_id=program_id)
         year_rows = year_rows.filter(program_id=program_id)
     daily: Counter = Counter()
-    for program, org, path, day, times, fen in daily_rows.values_list(
-        "program_id", "org_id", "org_path", "day", "person_times", "amount_fen"
+    for program, org, path, day, slot, times, fen in daily_rows.values_list(
+        "program_id", "org_id", "org_path", "day", "slot", "person_times", "amount_fen"
     ):
-        daily[(program, org, path, day, "times")] += times
-        daily[(program, org, path, day, "fen")] += fen
+        daily[(program, org, path, day, slot, "times")] += times
+        daily[(program, org, path, day, slot, "fen")] += fen
     years: Counter = Counter()
     for program, worker, year, path, times in year_rows.values_list(
         "program_id", "worker_id", "year", "org_path", "times"
@@ -109,7 +125,34 @@ def differences(program_id: int | None = None) -> list[str]:
     for key in sorted(set(want_years) | set(have_years), key=str):
         if want_years[key] != have_years[key]:
             problems.append(f"人数汇总 {key}: 原始记录 {want_years[key]}，汇总表 {have_years[key]}")
+    want_spent, have_spent = _spent_from_records(program_id), _spent_stored(program_id)
+    for key in sorted(set(want_spent) | set(have_spent)):
+        if want_spent[key] != have_spent[key]:
+            problems.append(f"支出 {key}: 原始记录 {want_spent[key]}，预算分槽 {have_spent[key]}")
     return problems
+
+
+def _spent_from_records(program_id: int | None) -> Counter:
+    """(program, slot) → fen spent, from live raw records."""
+    records = ServiceRecord.objects.filter(voided=False)
+    if program_id is not None:
+        records = records.filter(program_id=program_id)
+    spent: Counter = Counter()
+    for program, worker, fen in records.values_list("program_id", "worker_id", "amount_fen"):
+        spent[(program, slot_of(worker))] += fen
+    return +spent
+
+
+def _spent_stored(program_id: int | None) -> Counter:
+    slots = BudgetSlot.objects.all()
+    if program_id is not None:
+        slots = slots.filter(program_id=program_id)
+    return +Counter(
+        {
+            (program, slot): fen
+            for program, slot, fen in slots.values_list("program_id", "slot", "spent_fen")
+        }
+    )
 
 
 @transaction.atomic
@@ -130,14 +173,21 @@ def rebuild(program_id: int | None = None) -> None:
                 org_id=org,
                 org_path=path,
                 day=day,
+                slot=slot,
                 person_times=count,
-                amount_fen=want_daily[(program, org, path, day, "fen")],
+                amount_fen=want_daily[(program, org, path, day, slot, "fen")],
             )  # fmt: skip
-            for (program, org, path, day, kind), count in want_daily.items()
+            for (program, org, path, day, slot, kind), count in want_daily.items()
             if kind == "times"
         ],
         batch_size=2000,
     )
+    spent = _spent_from_records(program_id)
+    programs = (
+        Program.objects.all() if program_id is None else Program.objects.filter(pk=program_id)
+    )
+    for program in programs:
+        budget.reset(program, {slot: fen for (pk, slot), fen in spent.items() if pk == program.pk})
     counties = org_ids_by_path({key[3] for key in want_years})
     ProgramWorkerYear.objects.bulk_create(
         [

@@ -10,12 +10,15 @@ the per-county rollup cannot split.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for, orgs_visible_to
 from gonghui.programs.models import (
+    BudgetSlot,
     Program,
     ProgramDaily,
     ProgramWorkerYear,
@@ -31,9 +34,17 @@ def programs_visible_to(user) -> QuerySet[Program]:
     if not path:
         return Program.objects.none()
     ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return Program.objects.filter(
-        Q(org_path__startswith=path) | Q(org_path__in=ancestors)
-    ).select_related("org")
+    spent = (
+        BudgetSlot.objects.filter(program=OuterRef("pk"))
+        .values("program")
+        .annotate(total=Sum("spent_fen"))
+        .values("total")
+    )
+    return (
+        Program.objects.filter(Q(org_path__startswith=path) | Q(org_path__in=ancestors))
+        .select_related("org")
+        .annotate(spent_fen=Coalesce(Subquery(spent), 0))
+    )
 
 
 def program_for(user, pk: int) -> Program:
@@ -50,6 +61,40 @@ def points_visible_to(user) -> QuerySet[ServicePoint]:
 def points_of_staff(user) -> QuerySet[ServicePoint]:
     """The service points where this account checks workers in."""
     return user.service_points.select_related("org").prefetch_related("programs")
+
+
+def staff_point_and_program(user, *, point_id: int, program_id: int):
+    """One of this clerk's points and one program offered at any of their points (or None
+    for either): what a clerk's check-in names. Plain statements, as every scan asks."""
+    staff = ServicePoint.staff.through._meta.db_table
+    offers = ServicePoint.programs.through._meta.db_table
+    point = ServicePoint.objects.raw(
+        f"SELECT p.* FROM {ServicePoint._meta.db_table} p "
+        f"JOIN {staff} s ON s.servicepoint_id = p.id WHERE p.id = %s AND s.user_id = %s",
+        [point_id, user.pk],
+    )
+    program = Program.objects.raw(
+        f"SELECT p.* FROM {Program._meta.db_table} p WHERE p.id = %s AND EXISTS ("
+        f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
+        "WHERE o.program_id = p.id AND s.user_id = %s)",
+        [program_id, user.pk],
+    )
+    return next(iter(point), None), next(iter(program), None)
+
+
+def point_facts(*, point_id: int, program_id: int, user_id: int) -> tuple[bool, bool]:
+    """(is the user one of the point's clerks, does the point offer the program), in one
+    round trip: every check-in asks both."""
+    staff = ServicePoint.staff.through._meta.db_table
+    offers = ServicePoint.programs.through._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {staff} WHERE servicepoint_id = %s AND user_id = %s), "
+            f"EXISTS (SELECT 1 FROM {offers} WHERE servicepoint_id = %s AND program_id = %s)",
+            [point_id, user_id, point_id, program_id],
+        )
+        staffed, offered = cursor.fetchone()
+    return bool(staffed), bool(offered)
 
 
 def records_visible_to(user, *, program: Program | None = None) -> QuerySet[ServiceRecord]:
@@ -74,12 +119,6 @@ class ProgramFigures:
     amount_fen: int
     children: list[OrgFigures] = field(default_factory=list)
     days: list[tuple[datetime.date, int, int]] = field(default_factory=list)
-
-    @property
-    def budget_left_fen(self) -> int | None:
-        if self.program.budget_fen is None:
-            return None
-        return self.program.budget_fen - self.program.spent_fen
 
 
 def _base_path(user, program: Program, org_code: str | None) -> str:
@@ -189,7 +228,7 @@ def budget_left_for(user, program: Program) -> int | None:
     path = getattr(user, "scope_path", None)
     if program.budget_fen is None or not path or not program.org_path.startswith(path):
         return None
-    return program.budget_fen - program.spent_fen
+    return program.budget_fen - program.spent_fen  # annotated by programs_visible_to
 
 
 def figures_trail(user, program: Program, org: Org) -> list[Org]:

@@ -11,15 +11,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.plain_insert import insert_one
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import mask_name, worker_for_service
-from gonghui.orgs.selectors import county_path_of, org_ids_by_path
-from gonghui.programs import rollups
+from gonghui.programs import budget, rollups
 from gonghui.programs.cards import read_card_token
 from gonghui.programs.models import (
     Channel,
@@ -29,6 +28,7 @@ from gonghui.programs.models import (
     ServiceRecord,
     WhenExhausted,
 )
+from gonghui.programs.selectors import point_facts
 
 
 class ServiceRefused(DomainError):
@@ -60,6 +60,7 @@ def create_program(*, by, org, name: str, kind: str, starts_on: datetime.date,
     )  # fmt: skip
     program.full_clean()
     program.save()
+    budget.open_budget(program)
     record_event(
         actor=by, action="create", object_type="program", object_id=program.pk,
         org_path=org.path, after={"name": name, "kind": kind, "frequency": frequency},
@@ -155,72 +156,97 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
     Idempotent per ``request_id``: the same request again returns the first
     record. The delivering org is the point's org (or the worker's union for
     records without a point).
+
+    This is the hot path of every breakfast shop's morning, so it asks the
+    database as little as it can: one read for the point's facts, then the
+    writes; an earlier request with the same id is looked for only when the
+    service is refused or the insert collides, where a replay would end up.
     """
     served_at = served_at or timezone.now()
     day = timezone.localdate(served_at)
-    _may_record(by, point, worker)
-    if request_id:
-        earlier = ServiceRecord.objects.filter(program=program, request_id=request_id).first()
-        if earlier:
-            return Served(earlier, mask_name(earlier.worker.name), repeated=True)
-    if point is not None and not point.programs.filter(pk=program.pk).exists():
-        raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
-    check_eligibility(program, worker, day)
-    amount = program.unit_cost_fen * quantity if amount_fen is None else amount_fen
-    key = period_key(program.frequency, day)
-    org = point.org if point else worker.org
     try:
-        with transaction.atomic():
-            record = ServiceRecord.objects.create(
-                program=program, worker=worker, point=point, org=org, org_path=org.path,
-                served_at=served_at, served_on=day, period_key=key, quantity=quantity,
-                amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
-            )  # fmt: skip
-            _spend(program, amount)
-            _bump(record, sign=1)
-            record_event(
-                actor=by, action="serve", object_type="service_record", object_id=record.pk,
-                org_path=org.path, client_ip=client_ip,
-                after={"program": program.pk, "worker": worker.pk, "day": day.isoformat(),
-                       "amount_fen": amount, "channel": channel},
-            )  # fmt: skip
-    except IntegrityError:
-        if request_id:
-            earlier = ServiceRecord.objects.filter(program=program, request_id=request_id).first()
-            if earlier:
-                return Served(earlier, mask_name(worker.name), repeated=True)
-        raise _already_served(program, worker, key) from None
-    return Served(record, mask_name(worker.name))
+        _may_record(by, point, worker, program)
+        check_eligibility(program, worker, day)
+        amount = program.unit_cost_fen * quantity if amount_fen is None else amount_fen
+        key = period_key(program.frequency, day)
+        org_id, org_path = (
+            (point.org_id, point.org_path) if point else (worker.org_id, worker.org_path)
+        )
+        record = ServiceRecord(
+            program=program, worker=worker, point=point, org_id=org_id, org_path=org_path,
+            served_at=served_at, served_on=day, period_key=key, quantity=quantity,
+            amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
+        )  # fmt: skip
+        for _ in range(_TOP_UP_ATTEMPTS):
+            try:
+                _store(record, by=by, program=program, client_ip=client_ip)
+                return Served(record, mask_name(worker.name))
+            except IntegrityError:
+                raise _already_served(program, worker, key) from None
+            except _SlotRunDry:
+                # Everything above was rolled back, its locks released; top the slot up
+                # on its own, then store the record again.
+                if not budget.top_up(program, worker_id=worker.pk, amount=amount):
+                    raise ServiceRefused(
+                        "budget_exhausted", f"“{program.name}”预算已用完"
+                    ) from None
+        raise ServiceRefused("busy", "预算分配繁忙，请稍后重试")
+    except ServiceRefused:
+        earlier = _earlier_request(program, request_id)
+        if earlier is not None:
+            return Served(earlier, mask_name(earlier.worker.name), repeated=True)
+        raise
 
 
-def _may_record(by, point: ServicePoint | None, worker) -> None:
-    """Point staff record at their own points; officers at points or for workers in their subtree."""
+_TOP_UP_ATTEMPTS = 20  # others may spend a topped-up slot first; each round someone wins
+
+
+class _SlotRunDry(Exception):
+    """The worker's budget slot cannot pay; the store is rolled back to top it up."""
+
+
+@transaction.atomic
+def _store(record: ServiceRecord, *, by, program: Program, client_ip: str | None) -> None:
+    insert_one(record)
+    record_event(
+        actor=by, action="serve", object_type="service_record", object_id=record.pk,
+        org_path=record.org_path, client_ip=client_ip,
+        after={"program": program.pk, "worker": record.worker_id,
+               "day": record.served_on.isoformat(), "amount_fen": record.amount_fen,
+               "channel": record.channel},
+    )  # fmt: skip
+    # The shared rows (a budget slot, then the day's rollup slot) last and always in this
+    # order: check-ins hold their locks only until the commit and never wait in a circle.
+    if not budget.spend(program, worker_id=record.worker_id, amount=record.amount_fen):
+        raise _SlotRunDry
+    rollups.bump(record, sign=1)
+
+
+def _earlier_request(program: Program, request_id: str | None) -> ServiceRecord | None:
+    if not request_id:
+        return None
+    return (
+        ServiceRecord.objects.filter(program=program, request_id=request_id)
+        .select_related("worker")
+        .first()
+    )
+
+
+def _may_record(by, point: ServicePoint | None, worker, program: Program) -> None:
+    """Point staff record at their own points; officers at points or for workers in their
+    subtree; and a point records only the programs it offers."""
     scope = by.scope_path or "\0"
-    if point is not None:
-        if by.can("checkin") and by.service_points.filter(pk=point.pk).exists():
+    if point is None:
+        if by.can("record_services") and (worker is None or worker.org_path.startswith(scope)):
             return
-        if by.can("record_services") and point.org_path.startswith(scope):
-            return
+        raise PermissionDenied("forbidden", "无权为该职工登记服务")
+    staffed, offered = point_facts(point_id=point.pk, program_id=program.pk, user_id=by.pk)
+    if not (by.can("checkin") and staffed) and not (
+        by.can("record_services") and point.org_path.startswith(scope)
+    ):
         raise PermissionDenied("forbidden", "您不是该服务点的核销人员")
-    if by.can("record_services") and (worker is None or worker.org_path.startswith(scope)):
-        return
-    raise PermissionDenied("forbidden", "无权为该职工登记服务")
-
-
-def _spend(program: Program, amount: int) -> None:
-    if amount == 0:
-        return
-    programs = Program.objects.filter(pk=program.pk)
-    if program.budget_fen is not None and program.when_exhausted == WhenExhausted.REFUSE:
-        programs = programs.filter(Q(spent_fen__lte=F("budget_fen") - amount))
-    if not programs.update(spent_fen=F("spent_fen") + amount):
-        raise ServiceRefused("budget_exhausted", f"“{program.name}”预算已用完")
-
-
-def _bump(record: ServiceRecord, *, sign: int) -> None:
-    county_path = county_path_of(record.org_path)
-    county_id = org_ids_by_path({county_path})[county_path]
-    rollups.bump(record, county_id=county_id, county_path=county_path, sign=sign)
+    if not offered:
+        raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
 
 
 @transaction.atomic
@@ -237,10 +263,8 @@ def void_record(
     if not updated:
         raise DomainError("already_voided", "该记录已作废")
     record.refresh_from_db()
-    Program.objects.filter(pk=record.program_id).update(
-        spent_fen=F("spent_fen") - record.amount_fen
-    )
-    _bump(record, sign=-1)
+    budget.give_back(record.program_id, worker_id=record.worker_id, amount=record.amount_fen)
+    rollups.bump(record, sign=-1)
     record_event(
         actor=by, action="void", object_type="service_record", object_id=record.pk,
         org_path=record.org_path, client_ip=client_ip,

@@ -221,7 +221,10 @@ def test_program_detail_shows_distinct_persons_money_budget_children_and_days(
     assert detail["org_scope_code"] == "411700"
     assert (detail["persons"], detail["person_times"]) == (2, 3)  # 张东青 counts once
     assert (detail["amount_fen"], detail["amount_yuan"]) == (37035, "370.35")
-    assert (detail["budget_left_fen"], detail["budget_left_yuan"]) == (62965, "629.65")
+    # The budget is the whole province's: a city officer does not learn what others spent.
+    assert (detail["budget_left_fen"], detail["budget_left_yuan"]) == (None, None)
+    whole = call(province_admin, "get", f"/api/programs/{checkup.pk}").json()
+    assert (whole["budget_left_fen"], whole["budget_left_yuan"]) == (62965, "629.65")
     children = {row["org_code"]: row for row in detail["children"]}
     assert (children["411702"]["persons"], children["411702"]["person_times"]) == (2, 2)
     assert (children["411721"]["persons"], children["411721"]["amount_yuan"]) == (1, "123.45")

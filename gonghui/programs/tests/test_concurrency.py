@@ -20,6 +20,7 @@ from gonghui.members.generate import roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
 from gonghui.members.selectors import workers_visible_to
 from gonghui.programs.bench import fire, serving
+from gonghui.programs.budget import spent_fen
 from gonghui.programs.cards import issue_card_token
 from gonghui.programs.models import ServiceRecord
 from gonghui.programs.rollups import differences
@@ -94,8 +95,7 @@ def test_200_simultaneous_check_ins_of_one_worker_make_one_record(server, counte
     assert all("驿城区早餐店" in body["message"] for body in refusals)
     assert {body["masked_name"] for _, body in answers} == {"张*青"}
     assert ServiceRecord.objects.count() == 1
-    breakfast.refresh_from_db()
-    assert breakfast.spent_fen == 500
+    assert spent_fen(breakfast) == 500
     assert differences() == []
 
 
@@ -117,6 +117,24 @@ def test_1000_simultaneous_check_ins_of_different_workers_make_1000_records(
     accepted = {body["record_id"] for _, body in answers}
     assert set(ServiceRecord.objects.values_list("id", flat=True)) == accepted
     assert len(accepted) == 1000
-    breakfast.refresh_from_db()
-    assert breakfast.spent_fen == 1000 * 500
+    assert spent_fen(breakfast) == 1000 * 500
+    assert differences() == []
+
+
+def test_simultaneous_check_ins_never_spend_past_the_budget(
+    server, program, point, staff, province_admin, tmp_path
+):
+    """300 workers at once, money for 111: the slots share the rest out, never more."""
+    small = program("限额早餐", unit_cost_fen=500, budget_fen=111 * 500)
+    clerk = staff("small_clerk", "411702", Role.POINT_STAFF)
+    shop = point("驿城区限额早餐店", programs=[small], staff=[clerk])
+    api_token = issue_api_token(user=clerk, name="pytest")
+    roster = write_roster_csv(tmp_path / "roster.csv", roster_rows(300, org_codes=["411702"]))
+    assert import_workers(roster, by=province_admin).created == 300
+    worker_ids = list(workers_visible_to(province_admin).values_list("id", flat=True))
+    answers = fire(server, api_token, [_body(small, shop, w) for w in worker_ids], threads=THREADS)
+    assert Counter(status for status, _ in answers) == {200: 111, 409: 189}
+    assert {body["code"] for status, body in answers if status == 409} == {"budget_exhausted"}
+    assert ServiceRecord.objects.filter(program=small).count() == 111
+    assert spent_fen(small) == 111 * 500
     assert differences() == []

@@ -11,6 +11,7 @@ from gonghui.core.idnumber import check_digit
 from gonghui.core.tabular import write_csv as write_table
 from gonghui.members.categories import BY_NAME
 from gonghui.members.generate import make_id
+from gonghui.programs.budget import spent_fen
 from gonghui.programs.importers import COLUMNS, import_services
 from gonghui.programs.models import Channel, Frequency, Program, ServiceRecord
 from gonghui.programs.selectors import program_figures
@@ -99,7 +100,7 @@ def test_clean_xlsx_imports_through_the_one_door_and_again_changes_nothing(
     assert records[workers[2].pk].point is None and records[workers[2].pk].org.code == "411702"
     assert records[workers[4].pk].quantity == 2 and records[workers[4].pk].org.code == "410311"
     assert {r.served_on for r in records.values()} == {EARLIER}
-    assert Program.objects.get(pk=checkup.pk).spent_fen == report.amount_fen
+    assert spent_fen(checkup) == report.amount_fen
     figures = program_figures(province_admin, checkup)
     assert (figures.persons, figures.person_times, figures.amount_fen) == (3, 3, 75050)
     assert AuditEvent.objects.filter(action="serve").count() == 3
@@ -108,7 +109,7 @@ def test_clean_xlsx_imports_through_the_one_door_and_again_changes_nothing(
     again = import_services(path, program=checkup, by=province_admin)
     assert again.ok and (again.created, again.unchanged) == (0, 3)
     assert ServiceRecord.objects.count() == 3
-    assert Program.objects.get(pk=checkup.pk).spent_fen == 75050
+    assert spent_fen(checkup) == 75050
     assert AuditEvent.objects.filter(action="serve").count() == 3
 
 
@@ -169,7 +170,7 @@ def test_each_bad_input_is_reported_by_row_and_column_and_nothing_imports(
     assert problems(report) == [(3, column)]
     assert reason in report.errors[0].message
     assert ServiceRecord.objects.count() == 0
-    assert Program.objects.get(pk=checkup.pk).spent_fen == 0
+    assert spent_fen(checkup) == 0
 
 
 def test_worker_not_eligible_is_refused_with_the_programs_own_reason(
@@ -275,7 +276,7 @@ def test_a_corrected_line_is_refused_while_the_first_record_is_live_and_accepted
     accepted = import_services(corrected, program=checkup, by=province_admin)
     assert accepted.ok and accepted.created == 1
     assert ServiceRecord.objects.get(voided=False).amount_fen == 15000
-    assert Program.objects.get(pk=checkup.pk).spent_fen == 15000
+    assert spent_fen(checkup) == 15000
 
 
 def test_reimport_after_a_void_does_not_bring_the_record_back_and_says_so(
@@ -299,7 +300,7 @@ def test_budget_running_out_mid_file_refuses_the_whole_file_at_that_row(
     assert problems(report) == [(4, "金额(元)")]  # the third record would need ¥200 of ¥100 left
     assert "预算已用完" in report.errors[0].message and "剩余100.00元" in report.errors[0].message
     assert ServiceRecord.objects.count() == 0
-    assert Program.objects.get(pk=small.pk).spent_fen == 0
+    assert spent_fen(small) == 0
 
 
 def test_dry_run_finds_what_only_a_write_finds_and_writes_nothing(
@@ -309,7 +310,7 @@ def test_dry_run_finds_what_only_a_write_finds_and_writes_nothing(
     report = import_services(path, program=checkup, by=province_admin, dry_run=True)
     assert report.ok and report.created == 2 and "试导入" in report.summary()
     assert ServiceRecord.objects.count() == 0
-    assert Program.objects.get(pk=checkup.pk).spent_fen == 0
+    assert spent_fen(checkup) == 0
     assert not AuditEvent.objects.filter(action__in=["serve", "import"]).exists()
 
 

@@ -29,9 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() * 2))
+        parser.add_argument("--threads", type=int, default=4, help="每个进程的线程数")
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
-    def handle(self, host, port, workers, no_migrate, **options):
+    def handle(self, host, port, workers, threads, no_migrate, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -41,7 +42,8 @@ class Command(BaseCommand):
             {
                 "bind": f"{host}:{port}",
                 "workers": workers,
-                "threads": 4,
+                "worker_class": "gthread",
+                "threads": threads,
                 "timeout": 300,
                 "accesslog": "-",
             }

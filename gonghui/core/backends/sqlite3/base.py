@@ -1,0 +1,63 @@
+"""Django's SQLite backend with writers queued by the kernel instead of by polling.
+
+With ``BEGIN IMMEDIATE`` every write transaction takes SQLite's one write
+lock up front; a writer that finds it taken sleeps in SQLite's busy handler
+(1, 2, 5, 10, … 100 ms) and tries again, so under a morning rush most of a
+check-in's latency is sleeping and the lock sits idle between sleeps. Here a
+writer first takes an exclusive ``flock`` on a file beside the database: the
+kernel wakes the next waiter the moment the lock is released, in every
+process of the server. The flock is held from BEGIN to COMMIT/ROLLBACK, the
+same span SQLite's own lock covers, so nothing is serialised that was not
+already. In-memory databases (one process) skip it.
+"""
+
+import fcntl
+
+from django.db.backends.sqlite3 import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    _writers_file = None
+    _holds_writers_lock = False
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if not self.is_in_memory_db():
+            self._writers_file = open(f"{self.settings_dict['NAME']}-writers", "a+b")  # noqa: SIM115
+        return connection
+
+    def _start_transaction_under_autocommit(self):
+        if self._writers_file is not None:
+            fcntl.flock(self._writers_file, fcntl.LOCK_EX)
+            self._holds_writers_lock = True
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._release_writers_lock()
+            raise
+
+    def _commit(self):
+        try:
+            super()._commit()
+        finally:
+            self._release_writers_lock()
+
+    def _rollback(self):
+        try:
+            super()._rollback()
+        finally:
+            self._release_writers_lock()
+
+    def _close(self):
+        try:
+            super()._close()
+        finally:
+            self._release_writers_lock()
+            if self._writers_file is not None:
+                self._writers_file.close()
+                self._writers_file = None
+
+    def _release_writers_lock(self) -> None:
+        if self._holds_writers_lock:
+            fcntl.flock(self._writers_file, fcntl.LOCK_UN)
+            self._holds_writers_lock = False
