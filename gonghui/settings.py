@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gonghui.audit",
     "gonghui.members",
     "gonghui.programs",
+    "gonghui.stations",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Seconds a worker's card QR code stays valid after it is shown.
 CARD_TOKEN_TTL = int(os.environ.get("GONGHUI_CARD_TOKEN_TTL", "300"))
+
+# Requests per client address to the public station search: "600/m" (also /s, /h).
+PUBLIC_RATE = os.environ.get("GONGHUI_PUBLIC_RATE", "600/m")
+# Map tiles for the station map ({z}/{x}/{y}); empty shows markers on a plain grid.
+STATION_TILES_URL = os.environ.get("GONGHUI_STATION_TILES_URL", "")
 
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))
