@@ -9,6 +9,7 @@ from gonghui.core.cli import acting_user, progress_bar
 IMPORTERS = {
     "workers": ("gonghui.members.importers.import_workers", ()),
     "services": ("gonghui.programs.importers.import_services", ("program",)),
+    "stations": ("gonghui.stations.importers.import_stations", ()),
 }
 
 
@@ -20,7 +21,8 @@ def _synopsis(kind: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "导入文件：gonghui import workers FILE | gonghui import services PROGRAM FILE"
+        "导入文件：gonghui import workers FILE | gonghui import stations FILE"
+        " | gonghui import services PROGRAM FILE"
         "（PROGRAM 为服务项目编号） [--dry-run] [--user NAME]"
     )
 
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             "operands",
             nargs="+",
             metavar="[PROGRAM] FILE",
-            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE",
+            help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")
