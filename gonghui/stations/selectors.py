@@ -219,6 +219,11 @@ class OrgCoverage:
     def stations(self) -> int:
         return sum(self.by_status.values())
 
+    @property
+    def status_counts(self) -> list[int]:
+        """Stations per status, in ``Status`` order (the table's columns)."""
+        return [self.by_status[status] for status in Status.values]
+
 
 def coverage(user, *, org_code: str | None = None,
              since: datetime.date | None = None) -> tuple[OrgCoverage, list[OrgCoverage]]:  # fmt: skip

@@ -1,0 +1,99 @@
+"""The stations console through the client: list, export, detail, head count, map, coverage,
+and a sibling city's officer getting nothing from any of them."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gonghui.audit.models import AuditEvent
+from gonghui.stations.models import StationDaily
+from gonghui.stations.services import record_visit
+from gonghui.stations.vocabulary import facility_bit
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(station, yicheng_officer, make_worker):
+    """Two 驿城区 stations (one with 热饭), one 洛龙区 station, 3 outdoor workers in 驿城区."""
+    hot = station("驿城区热饭驿站", facilities=facility_bit("热饭"))
+    plain = station("驿城区饮水驿站", facilities=facility_bit("饮水"), lat=32.99)
+    luolong = station(
+        "洛龙区驿站", org="410311", lat=34.62, lng=112.45, address="洛龙区开元大道1号"
+    )
+    for _ in range(3):
+        make_worker(categories="外卖骑手")
+    make_worker(categories="家政服务员")
+    record_visit(by=yicheng_officer, station=hot, count=4)
+    return {"hot": hot, "plain": plain, "luolong": luolong}
+
+
+def test_list_filters_by_facility_and_search(client, world, zhumadian_officer):
+    login(client, zhumadian_officer)
+    page = client.get(reverse("stations:list")).content.decode()
+    assert "驿城区热饭驿站" in page and "驿城区饮水驿站" in page and "洛龙区驿站" not in page
+    hot = client.get(reverse("stations:list"), {"facility": "热饭/微波炉"}).content.decode()
+    assert "驿城区热饭驿站" in hot and "驿城区饮水驿站" not in hot
+    found = client.get(reverse("stations:list"), {"q": "饮水"}).content.decode()
+    assert "驿城区饮水驿站" in found and "驿城区热饭驿站" not in found
+
+
+def test_export_is_the_template_of_the_users_stations(client, world, zhumadian_officer):
+    response = login(client, zhumadian_officer).get(reverse("stations:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert rows[0][:3] == ("驿站名称", "所属组织代码", "地址")
+    assert sorted(r[0] for r in rows[1:]) == ["驿城区热饭驿站", "驿城区饮水驿站"]
+    assert AuditEvent.objects.filter(action="export", object_type="stations").exists()
+
+
+def test_detail_and_head_count(client, world, yicheng_officer):
+    login(client, yicheng_officer)
+    url = reverse("stations:detail", args=[world["hot"].pk])
+    page = client.get(url).content.decode()
+    assert "热饭/微波炉" in page and "开放中" in page and "00:00-24:00" in page
+    response = client.post(reverse("stations:headcount", args=[world["hot"].pk]), {"count": "6"})
+    assert response.status_code == 302
+    assert StationDaily.objects.get(station=world["hot"]).person_times == 10
+    refused = client.post(reverse("stations:headcount", args=[world["hot"].pk]), {"count": "x"},
+                          follow=True)  # fmt: skip
+    assert "人数应为整数" in refused.content.decode()
+
+
+def test_map_lists_markers_without_tiles(client, world, zhumadian_officer, settings):
+    settings.STATION_TILES_URL = ""
+    page = login(client, zhumadian_officer).get(reverse("stations:map")).content.decode()
+    assert 'id="station-list"' in page and "驿城区热饭驿站" in page and "洛龙区驿站" not in page
+    assert "leaflet/leaflet.js" in page and "station-markers" in page
+
+
+def test_coverage_counts_stations_outdoor_workers_and_visits(client, world, zhumadian_officer):
+    page = login(client, zhumadian_officer).get(reverse("stations:coverage"))
+    total = page.context["total"]
+    assert (total.stations, total.outdoor_workers, total.covered_workers) == (2, 3, 3)
+    assert total.visit_person_times == 4
+    yicheng = next(row for row in page.context["children"] if row.org.code == "411702")
+    assert yicheng.status_counts == [2, 0, 0]
+
+
+def test_sibling_city_gets_nothing(client, world, luoyang_officer):
+    login(client, luoyang_officer)
+    hot = world["hot"].pk
+    assert client.get(reverse("stations:detail", args=[hot])).status_code == 404
+    assert client.post(reverse("stations:headcount", args=[hot]), {"count": 1}).status_code == 404
+    for name in ("stations:list", "stations:map"):
+        page = client.get(reverse(name)).content.decode()
+        assert "洛龙区驿站" in page and "驿城区" not in page
+    sheet = load_workbook(io.BytesIO(client.get(reverse("stations:export")).content)).active
+    assert [row[0] for row in sheet.values] == ["驿站名称", "洛龙区驿站"]
+    coverage = client.get(reverse("stations:coverage"))
+    assert coverage.context["total"].stations == 1
+    assert coverage.context["total"].visit_person_times == 0
+    assert client.get(reverse("stations:coverage"), {"org": "411700"}).status_code == 404
