@@ -11,7 +11,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip, console_view, page
+from gonghui.orgs.selectors import org_for
 from gonghui.stations.coords import Crs, parse_crs
 from gonghui.stations.exporters import write_stations
-from gonghui.stations.hours import format_hours
+from gonghui.stations.forms import StationForm
+from gonghui.stations.hours import format_hours, parse_hours
 from gonghui.stations.models import Status
 from gonghui.stations.selectors import (
     closures_ahead,
@@ -31,7 +33,7 @@ from gonghui.stations.selectors import (
     stations_visible_to,
     visit_days,
 )
-from gonghui.stations.services import record_visit
+from gonghui.stations.services import MANAGE, StationFields, record_visit, save_station
 from gonghui.stations.vocabulary import FACILITIES, facility_bit, facility_names, kind_names
 
 PAGE_SIZE = 50
@@ -101,6 +103,62 @@ def station_detail(request, pk: int):
         "days": visit_days(station),
     }
     return page(request, "stations/station_detail.html", context)
+
+
+def _manager(user) -> None:
+    if not user.can(MANAGE):
+        raise Http404
+
+
+@console_view
+def station_create(request):
+    _manager(request.user)
+    return _station_form(request, None)
+
+
+@console_view
+def station_edit(request, pk: int):
+    _manager(request.user)
+    return _station_form(request, station_for(request.user, pk))
+
+
+def _station_form(request, station):
+    """Create (``station`` None) or change a station through ``save_station``."""
+    if request.method != "POST":
+        initial = (
+            StationForm.initial_for(station) if station else {"org_code": request.user.org.code}
+        )
+        form = StationForm(initial=initial)
+    else:
+        form = StationForm(request.POST)
+        saved = form.is_valid() and _save(form, request, station)
+        if saved:
+            messages.success(request, f"已保存驿站“{saved.station.name}”")
+            return redirect("stations:detail", pk=saved.station.pk)
+    context = {"nav": "stations", "form": form, "station": station}
+    return page(request, "stations/station_form.html", context)
+
+
+def _save(form: StationForm, request, station):
+    data = form.cleaned_data
+    try:
+        org = org_for(request.user, data["org_code"].strip())
+    except Http404:
+        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+        return None
+    try:
+        fields = StationFields(
+            name=data["name"], address=data["address"], lat=data["lat"], lng=data["lng"],
+            crs=parse_crs(data["crs"]), hours=parse_hours(data["hours"]),
+            facilities=form.facility_bits(), facilities_other=data["facilities_other"],
+            phone=data["phone"], status=data["status"], opened_on=data["opened_on"],
+            host_kind=data["host_kind"], host_name=data["host_name"], kinds=form.kind_bits(),
+        )  # fmt: skip
+        return save_station(by=request.user, org=org, fields=fields, station=station,
+                            client_ip=client_ip(request))  # fmt: skip
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return None
 
 
 @console_view

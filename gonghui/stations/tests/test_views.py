@@ -8,7 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gonghui.audit.models import AuditEvent
-from gonghui.stations.models import StationDaily
+from gonghui.stations.models import Station, StationDaily
 from gonghui.stations.services import record_visit
 from gonghui.stations.vocabulary import facility_bit
 
@@ -97,3 +97,40 @@ def test_sibling_city_gets_nothing(client, world, luoyang_officer):
     assert coverage.context["total"].stations == 1
     assert coverage.context["total"].visit_person_times == 0
     assert client.get(reverse("stations:coverage"), {"org": "411700"}).status_code == 404
+
+
+FORM = {"org_code": "411702", "name": "新建驿站", "host_kind": "bank", "host_name": "工行驿城支行",
+        "address": "驿城区中华路9号", "lng": "114.0253", "lat": "32.9795", "crs": "gcj02",
+        "facilities": ["1", "2"], "facilities_other": "", "hours": "20:00-06:00", "phone": "",
+        "status": "open", "opened_on": ""}  # fmt: skip
+
+
+def test_officer_creates_and_edits_a_station_in_the_console(client, yicheng_officer):
+    login(client, yicheng_officer)
+    response = client.post(reverse("stations:create"), FORM)
+    station = Station.objects.get(name="新建驿站")
+    assert response.url == reverse("stations:detail", args=[station.pk])
+    assert (station.input_crs, station.host_name, station.hours[0]) == ("gcj02", "工行驿城支行",
+                                                                        [[1200, 360]])  # fmt: skip
+    edit = reverse("stations:edit", args=[station.pk])
+    assert 'value="114.0253"' in client.get(edit).content.decode()
+    client.post(edit, {**FORM, "phone": "0396-1234567"})
+    station.refresh_from_db()
+    assert station.phone == "0396-1234567"
+
+
+def test_console_form_shows_the_services_refusal_next_to_the_field(client, yicheng_officer):
+    login(client, yicheng_officer)
+    page = client.post(reverse("stations:create"), {**FORM, "hours": "8点到20点"})
+    assert page.status_code == 200 and "应写作" in str(page.context["form"].errors["hours"])
+    outside = client.post(reverse("stations:create"), {**FORM, "org_code": "410311"})
+    assert "不在您的管辖范围内" in str(outside.context["form"].errors["org_code"])
+    assert not Station.objects.exists()
+
+
+def test_sibling_and_read_only_staff_cannot_edit(client, world, luoyang_officer, staff):
+    login(client, luoyang_officer)
+    assert client.get(reverse("stations:edit", args=[world["hot"].pk])).status_code == 404
+    login(client, staff("reader", "411700", role="auditor"))
+    assert client.get(reverse("stations:create")).status_code == 404
+    assert client.get(reverse("stations:edit", args=[world["hot"].pk])).status_code == 404
