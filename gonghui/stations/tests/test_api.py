@@ -96,3 +96,8 @@ def test_head_count_by_staff_and_not_by_a_sibling(call, three, yicheng_officer, 
     assert call(luoyang_officer, "post", url, {"count": 7}).status_code == 404
     assert call(yicheng_officer, "post", url, {"count": 0}).status_code == 422
     assert sum(Visit.objects.values_list("count", flat=True)) == 7
+
+
+def test_a_search_is_three_queries_box_details_closures(client, three, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        assert len(client.get(NEAREST, {"lat": 32.98, "lng": 114.02, "k": 2}).json()) == 2

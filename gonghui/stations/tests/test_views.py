@@ -4,6 +4,8 @@ and a sibling city's officer getting nothing from any of them."""
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -134,3 +136,14 @@ def test_sibling_and_read_only_staff_cannot_edit(client, world, luoyang_officer,
     login(client, staff("reader", "411700", role="auditor"))
     assert client.get(reverse("stations:create")).status_code == 404
     assert client.get(reverse("stations:edit", args=[world["hot"].pk])).status_code == 404
+
+
+def test_list_page_queries_do_not_grow_with_rows(client, world, zhumadian_officer, station):
+    login(client, zhumadian_officer)
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("stations:list"))
+    for i in range(5):
+        station(f"驿城区新驿站{i}", lat=32.9 + i / 100)
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("stations:list"))
+    assert len(more) == len(few)
