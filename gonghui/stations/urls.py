@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.station_detail, name="detail"),
     path("<int:pk>/edit/", views.station_edit, name="edit"),
     path("<int:pk>/headcount/", views.station_headcount, name="headcount"),
+    path("<int:pk>/close/", views.station_close, name="close"),
+    path("<int:pk>/rate/", views.station_rate, name="rate"),
 ]

@@ -24,7 +24,7 @@ from gonghui.stations.coords import Crs, parse_crs
 from gonghui.stations.exporters import write_stations
 from gonghui.stations.forms import StationForm
 from gonghui.stations.hours import format_hours, parse_hours
-from gonghui.stations.models import Status
+from gonghui.stations.models import Rating, Status
 from gonghui.stations.selectors import (
     closures_ahead,
     coverage,
@@ -33,7 +33,15 @@ from gonghui.stations.selectors import (
     stations_visible_to,
     visit_days,
 )
-from gonghui.stations.services import MANAGE, StationFields, record_visit, save_station
+from gonghui.stations.services import (
+    MANAGE,
+    StationFields,
+    close_on,
+    record_visit,
+    reopen_on,
+    save_station,
+    set_ratings,
+)
 from gonghui.stations.vocabulary import FACILITIES, facility_bit, facility_names, kind_names
 
 PAGE_SIZE = 50
@@ -99,6 +107,8 @@ def station_detail(request, pk: int):
         "hours": format_hours(station.hours),
         "open_now": is_open_now(station),
         "ratings": list(station.ratings.all()),
+        "rating_choices": Rating.choices,
+        "this_year": timezone.localdate().year,
         "closures": closures_ahead(station),
         "days": visit_days(station),
     }
@@ -159,6 +169,53 @@ def _save(form: StationForm, request, station):
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
+
+
+def _day(request) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.POST.get("day", ""))
+    except ValueError:
+        messages.error(request, "请选择有效日期")
+        return None
+
+
+@console_view
+@require_POST
+def station_close(request, pk: int):
+    """Close the station on a date (a holiday, a repair) or, with ``reopen``, undo it."""
+    _manager(request.user)
+    station = station_for(request.user, pk)
+    day = _day(request)
+    if day is not None and request.POST.get("reopen"):
+        reopen_on(by=request.user, station=station, day=day)
+        messages.success(request, f"已取消{day}的闭站")
+    elif day is not None:
+        close_on(by=request.user, station=station, day=day, reason=request.POST.get("reason", ""))
+        messages.success(request, f"{day}闭站")
+    return redirect("stations:detail", pk=station.pk)
+
+
+@console_view
+@require_POST
+def station_rate(request, pk: int):
+    """Add a rating (with the year awarded) or, with ``remove``, take one away."""
+    _manager(request.user)
+    station = station_for(request.user, pk)
+    ratings = set(station.ratings.values_list("rating", "year"))
+    try:
+        chosen = (request.POST.get("rating", ""), int(request.POST.get("year", "")))
+    except ValueError:
+        messages.error(request, "授予年度应为整数")
+        return redirect("stations:detail", pk=station.pk)
+    if request.POST.get("remove"):
+        ratings.discard(chosen)
+    else:
+        ratings.add(chosen)
+    try:
+        set_ratings(by=request.user, station=station, ratings=sorted(ratings))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("stations:detail", pk=station.pk)
 
 
 @console_view

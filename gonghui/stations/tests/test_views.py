@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gonghui.audit.models import AuditEvent
@@ -147,3 +148,28 @@ def test_list_page_queries_do_not_grow_with_rows(client, world, zhumadian_office
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("stations:list"))
     assert len(more) == len(few)
+
+
+def test_closures_and_ratings_from_the_detail_page(client, world, yicheng_officer, luoyang_officer):
+    hot = world["hot"]
+    login(client, yicheng_officer)
+    day = timezone.localdate()
+    client.post(
+        reverse("stations:close", args=[hot.pk]), {"day": day.isoformat(), "reason": "春节"}
+    )
+    assert list(hot.closures.values_list("day", "reason")) == [(day, "春节")]
+    assert "未开放" in client.get(reverse("stations:detail", args=[hot.pk])).content.decode()
+    client.post(reverse("stations:close", args=[hot.pk]), {"day": day.isoformat(), "reopen": "1"})
+    assert not hot.closures.exists()
+    client.post(
+        reverse("stations:rate", args=[hot.pk]), {"rating": "most_beautiful", "year": "2024"}
+    )
+    assert list(hot.ratings.values_list("rating", "year")) == [("most_beautiful", 2024)]
+    bad = client.post(reverse("stations:rate", args=[hot.pk]), {"rating": "most_beautiful",
+                                                                 "year": "1900"}, follow=True)  # fmt: skip
+    assert "授予年度1900" in bad.content.decode() and hot.ratings.count() == 1
+    login(client, luoyang_officer)
+    for name in ("stations:close", "stations:rate"):
+        assert (
+            client.post(reverse(name, args=[hot.pk]), {"day": day.isoformat()}).status_code == 404
+        )
