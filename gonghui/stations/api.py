@@ -15,7 +15,7 @@ from gonghui.stations.coords import parse_crs
 from gonghui.stations.ratelimit import over_limit
 from gonghui.stations.schemas import ErrorOut, NearbyOut, StationOut, VisitIn, VisitOut
 from gonghui.stations.selectors import nearest_stations, station_for, stations_visible_to
-from gonghui.stations.services import record_visit
+from gonghui.stations.services import record_card_visit, record_visit
 from gonghui.stations.vocabulary import facility_bit, kind_names, parse_words
 
 router = Router(tags=["爱心驿站"])
@@ -95,12 +95,21 @@ def get_station(request: HttpRequest, station_id: int):
     summary="登记到访人次",
 )
 def post_visit(request: HttpRequest, station_id: int, payload: VisitIn):
-    """Staff enter a head count of workers without phones who used the station."""
+    """Staff scan a worker's union card (``token``: one visit per worker per station per
+    hour, 409 ``already_visited`` beyond it) or enter a head count of workers without
+    phones (``count``)."""
     station = station_for(request.auth, station_id)
-    visit = record_visit(
-        by=request.auth, station=station, count=payload.count, client_ip=client_ip(request)
-    )
+    masked = ""
+    if payload.token:
+        scanned = record_card_visit(
+            by=request.auth, station=station, token=payload.token, client_ip=client_ip(request)
+        )
+        visit, masked = scanned.visit, scanned.masked_name
+    else:
+        visit = record_visit(
+            by=request.auth, station=station, count=payload.count, client_ip=client_ip(request)
+        )
     return {
         "id": visit.pk, "station": station.pk, "day": visit.day, "hour": visit.hour,
-        "count": visit.count, "channel": visit.channel,
+        "count": visit.count, "channel": visit.channel, "masked_name": masked,
     }  # fmt: skip

@@ -54,6 +54,10 @@ class StationOut(Schema):
 
 
 class VisitIn(Schema):
+    """A worker's union-card QR code (``token``), or a head count (``count``) of workers
+    without phones."""
+
+    token: str | None = Field(None, max_length=200, description="职工工会卡二维码内容")
     count: int = Field(1, ge=1, description="登记的人次（无手机职工的人数）")
 
 
@@ -64,6 +68,7 @@ class VisitOut(Schema):
     hour: str
     count: int
     channel: str
+    masked_name: str = Field("", description="扫码到访的职工姓名（脱敏）")
 
 
 class ErrorOut(Schema):

@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.members.selectors import mask_name, worker_for_service
+from gonghui.programs.cards import read_card_token
 from gonghui.stations import rollups
 from gonghui.stations.coords import Crs, from_wgs84, to_wgs84
 from gonghui.stations.hours import Hours, format_hours
@@ -279,3 +281,27 @@ def record_visit(*, by, station: Station, worker=None, count: int = 1,
             "already_visited", f"该职工本小时内已在“{station.name}”登记过到访"
         ) from None
     return visit
+
+
+@dataclass
+class Scanned:
+    visit: Visit
+    masked_name: str
+
+
+def record_card_visit(*, by, station: Station, token: str,
+                      client_ip: str | None = None) -> Scanned:  # fmt: skip
+    """A worker's visit read from their union card's QR code (the token programs issue),
+    scanned by the station's staff: any worker of the station's province may rest at any
+    station. Refusals name the card's problem or the hour already counted."""
+    _require(by, RECORD, station.org_path)
+    try:
+        worker_id = read_card_token(token)
+    except DomainError as exc:
+        raise VisitRefused(exc.code, exc.message) from None
+    province = station.org_path.split("/", 1)[0] + "/"
+    worker = worker_for_service(worker_id, within_path=province)
+    if worker is None:
+        raise VisitRefused("card_invalid", "该工会卡不属于本省职工")
+    visit = record_visit(by=by, station=station, worker=worker, client_ip=client_ip)
+    return Scanned(visit, mask_name(worker.name))

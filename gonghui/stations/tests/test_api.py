@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 
+from gonghui.programs.cards import issue_card_token
 from gonghui.stations.coords import Crs, from_wgs84
 from gonghui.stations.geo import haversine_m
 from gonghui.stations.models import Visit
@@ -101,3 +102,16 @@ def test_head_count_by_staff_and_not_by_a_sibling(call, three, yicheng_officer, 
 def test_a_search_is_three_queries_box_details_closures(client, three, django_assert_num_queries):
     with django_assert_num_queries(3):
         assert len(client.get(NEAREST, {"lat": 32.98, "lng": 114.02, "k": 2}).json()) == 2
+
+
+def test_card_scan_counts_a_worker_once_an_hour(call, three, yicheng_officer, make_worker):
+    worker = make_worker("张东青", org="410311")  # a 洛阳 worker resting in 驻马店
+    url = f"/api/stations/{three[0].pk}/visits"
+    first = call(yicheng_officer, "post", url, {"token": issue_card_token(worker.pk)})
+    assert first.status_code == 200
+    assert (first.json()["masked_name"], first.json()["channel"]) == ("张*青", "scan")
+    again = call(yicheng_officer, "post", url, {"token": issue_card_token(worker.pk)})
+    assert again.status_code == 409 and again.json()["code"] == "already_visited"
+    forged = call(yicheng_officer, "post", url, {"token": "12:abc:def"})
+    assert forged.status_code == 409 and forged.json()["code"] == "card_invalid"
+    assert Visit.objects.filter(worker=worker).count() == 1
