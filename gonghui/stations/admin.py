@@ -1,14 +1,28 @@
+"""The admin is a read-only window onto stations: writes go through the services."""
+
 from django.contrib import admin
 
 from gonghui.core.admin_mixins import ReadOnlyAdmin
 from gonghui.stations.models import Station, StationClosure, StationRating, Visit
 
 
-class RatingInline(ReadOnlyAdmin, admin.TabularInline):
+class _ReadOnlyInline(admin.TabularInline):
+    # Inlines are asked with the parent object too, so ReadOnlyAdmin's signatures do not fit.
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RatingInline(_ReadOnlyInline):
     model = StationRating
 
 
-class ClosureInline(ReadOnlyAdmin, admin.TabularInline):
+class ClosureInline(_ReadOnlyInline):
     model = StationClosure
 
 

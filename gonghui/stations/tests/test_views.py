@@ -173,3 +173,12 @@ def test_closures_and_ratings_from_the_detail_page(client, world, yicheng_office
         assert (
             client.post(reverse(name, args=[hot.pk]), {"day": day.isoformat()}).status_code == 404
         )
+
+
+def test_admin_shows_a_station_read_only(client, world, province_admin):
+    province_admin.is_staff = province_admin.is_superuser = True
+    province_admin.save()
+    login(client, province_admin)
+    page = client.get(reverse("admin:stations_station_change", args=[world["hot"].pk]))
+    assert page.status_code == 200 and "驿城区热饭驿站" in page.content.decode()
+    assert client.get(reverse("admin:stations_station_add")).status_code == 403
