@@ -6,6 +6,7 @@ a signpost shows. Every other read starts from ``Station.objects.visible_to``.
 """
 
 import datetime
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -34,10 +35,13 @@ OUTDOOR_BITS = sum(BY_NAME[name].bit for name in OUTDOOR_CATEGORIES)
 
 # --- the public nearest search -----------------------------------------------------------
 
-_PUBLIC = ("id", "name", "org__code", "address", "lat", "lng", "gcj_lat", "gcj_lng",
-           "bd_lat", "bd_lng", "facilities", "facilities_other", "hours", "phone", "kinds")  # fmt: skip
-_COORDS = {Crs.WGS84: (4, 5), Crs.GCJ02: (6, 7), Crs.BD09: (8, 9)}
 _TABLE = Station._meta.db_table
+_ORGS = Org._meta.db_table
+_COORDS = {
+    Crs.WGS84: "s.lat, s.lng",
+    Crs.GCJ02: "s.gcj_lat, s.gcj_lng",
+    Crs.BD09: "s.bd_lat, s.bd_lng",
+}
 
 
 @dataclass
@@ -58,13 +62,13 @@ class Nearby:
     kinds: int
 
 
-def _in_box(box: Box, facilities: int) -> list[tuple[int, float, float]]:
-    """(id, lat, lng) of open stations in ``box`` having every bit of ``facilities``.
+# The search runs on every public request: plain SQL on the (status, lat, lng) index, since
+# building the same statements through the ORM cost more than the search itself.
 
-    Plain SQL on the (status, lat, lng) index: this runs on every public search, and
-    building it through the ORM cost more than the search itself.
-    """
-    sql = f"SELECT id, lat, lng FROM {_TABLE} WHERE status = %s"
+
+def _in_box(box: Box, facilities: int) -> list[tuple]:
+    """(id, lat, lng, hours) of open stations in ``box`` having every bit of ``facilities``."""
+    sql = f"SELECT id, lat, lng, hours FROM {_TABLE} WHERE status = %s"
     params: list = [Status.OPEN.value]
     if not box.is_everything:
         ranges = " OR ".join(["(lng >= %s AND lng <= %s)"] * len(box.lng_ranges))
@@ -78,16 +82,33 @@ def _in_box(box: Box, facilities: int) -> list[tuple[int, float, float]]:
         return cursor.fetchall()
 
 
-def _details(ids: list[int], day: datetime.date) -> tuple[dict[int, tuple], dict[int, set]]:
-    """The public columns of these stations, and their closures today and yesterday."""
-    rows = {row[0]: row for row in Station.objects.filter(pk__in=ids).values_list(*_PUBLIC)}
-    closed: dict[int, set[datetime.date]] = {}
-    closures = StationClosure.objects.filter(
-        station_id__in=ids, day__in=[day, day - datetime.timedelta(days=1)]
+def _hours(value) -> list:
+    """A raw cursor gives JSON as text on SQLite and decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _public_rows(ids: list[int], crs: Crs) -> dict[int, tuple]:
+    """id → (name, org code, address, lat, lng in ``crs``, facilities, other, phone, kinds)."""
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT s.id, s.name, o.code, s.address, {_COORDS[crs]}, s.facilities, "
+        f"s.facilities_other, s.phone, s.kinds FROM {_TABLE} s "
+        f"JOIN {_ORGS} o ON o.id = s.org_id WHERE s.id IN ({marks})"
     )
-    for station_id, closed_day in closures.values_list("station_id", "day"):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _closures_on(day: datetime.date) -> dict[int, set[datetime.date]]:
+    """Closure dates of ``day`` and the day before (an overnight span starts then) by station."""
+    closed: dict[int, set[datetime.date]] = {}
+    days = [day, day - datetime.timedelta(days=1)]
+    for station_id, closed_day in StationClosure.objects.filter(day__in=days).values_list(
+        "station_id", "day"
+    ):
         closed.setdefault(station_id, set()).add(closed_day)
-    return rows, closed
+    return closed
 
 
 def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5,
@@ -104,54 +125,46 @@ def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5
     """
     wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
     local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
+    closed = _closures_on(local.date())
     radius = within_m if within_m is not None else FIRST_RADIUS_M
     while True:
         box = box_around(wgs_lat, wgs_lng, radius)
         near = sorted(
-            (distance, pk)
-            for pk, s_lat, s_lng in _in_box(box, facilities)
+            (distance, pk, hours)
+            for pk, s_lat, s_lng, hours in _in_box(box, facilities)
             if (distance := haversine_m(wgs_lat, wgs_lng, s_lat, s_lng)) <= radius
         )
-        picked = _pick(near, k, local, open_now)
+        picked = []
+        for distance, pk, hours in near:  # hours are read only as far as needed
+            is_open = is_open_at(_hours(hours), local, closed.get(pk, ()))
+            if is_open or not open_now:
+                picked.append((distance, pk, is_open))
+                if len(picked) == k:
+                    break
         if within_m is not None or len(picked) >= k or box.is_everything:
             break
         radius *= 4
-    lat_at, lng_at = _COORDS[crs]
-    return [
-        Nearby(
-            id=row[0],
-            name=row[1],
-            org_code=row[2],
-            address=row[3],
-            lat=row[lat_at],
-            lng=row[lng_at],
-            distance_m=distance,
-            facilities=facility_names(row[10]),
-            facilities_other=row[11],
-            open_now=is_open,
-            phone=row[13],
-            kinds=row[14],
-        )  # fmt: skip
-        for distance, row, is_open in picked
-    ]
-
-
-def _pick(near: list[tuple[float, int]], k: int, local: datetime.datetime,
-          open_now: bool) -> list[tuple[float, tuple, bool]]:  # fmt: skip
-    """The first ``k`` of ``near`` (sorted) that are open when ``open_now``, with details;
-    the hours are read for as few stations as that takes."""
-    picked: list[tuple[float, tuple, bool]] = []
-    batch = k if not open_now else max(2 * k, 20)
-    for start in range(0, len(near), batch):
-        chunk = near[start : start + batch]
-        rows, closed = _details([pk for _, pk in chunk], local.date())
-        for distance, pk in chunk:
-            is_open = is_open_at(rows[pk][12], local, closed.get(pk, ()))
-            if is_open or not open_now:
-                picked.append((distance, rows[pk], is_open))
-                if len(picked) == k:
-                    return picked
-    return picked
+    rows = _public_rows([pk for _, pk, _ in picked], crs) if picked else {}
+    results = []
+    for distance, pk, is_open in picked:
+        name, org_code, address, s_lat, s_lng, bits, other, phone, kinds = rows[pk]
+        results.append(
+            Nearby(
+                id=pk,
+                name=name,
+                org_code=org_code,
+                address=address,
+                lat=s_lat,
+                lng=s_lng,
+                distance_m=distance,
+                facilities=facility_names(bits),
+                facilities_other=other,
+                open_now=is_open,
+                phone=phone,
+                kinds=kinds,
+            )  # fmt: skip
+        )
+    return results
 
 
 def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
@@ -159,8 +172,10 @@ def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
     if station.status != Status.OPEN:
         return False
     local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
-    closed = _details([station.pk], local.date())[1].get(station.pk, ())
-    return is_open_at(station.hours, local, closed)
+    closed = station.closures.filter(
+        day__in=[local.date(), local.date() - datetime.timedelta(days=1)]
+    )
+    return is_open_at(station.hours, local, set(closed.values_list("day", flat=True)))
 
 
 # --- the staff registry ------------------------------------------------------------------
