@@ -12,6 +12,7 @@ from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.programs.api import checkins_router, points_router, programs_router
 from gonghui.rights.api import router as rights_router
+from gonghui.stations.api import router as stations_router
 
 
 class TokenAuth(HttpBearer):
@@ -51,6 +52,7 @@ api.add_router("/workers", workers_router)
 api.add_router("/checkins", checkins_router)
 api.add_router("/programs", programs_router)
 api.add_router("/points", points_router)
+api.add_router("/stations", stations_router)
 api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/rights", rights_router)
 

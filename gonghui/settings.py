@@ -4,6 +4,7 @@
 without real keys (``GONGHUI_SECRET_KEY``, ``GONGHUI_FIELD_KEY``).
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "gonghui.audit",
     "gonghui.members",
     "gonghui.programs",
+    "gonghui.stations",
     "gonghui.mutualaid",
     "gonghui.rights",
 ]
@@ -114,7 +116,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet's JS/CSS for the station map come from the django-leaflet package (no CDN at run
+# time); its folder is served as static files, not installed as an app (its admin needs GDAL).
+_LEAFLET_STATIC = Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static"
+STATICFILES_DIRS = [BASE_DIR / "static", _LEAFLET_STATIC]
 UPLOAD_DIR = DATA_DIR / "uploads"
 # Largest case document (claim evidence) accepted, in bytes.
 UPLOAD_MAX_BYTES = int(os.environ.get("GONGHUI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -130,6 +135,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 RIGHTS_OVERDUE_DAYS = int(os.environ.get("GONGHUI_RIGHTS_OVERDUE_DAYS", "30"))
 # Seconds a worker's card QR code stays valid after it is shown.
 CARD_TOKEN_TTL = int(os.environ.get("GONGHUI_CARD_TOKEN_TTL", "300"))
+
+# Requests per client address to the public station search: "600/m" (also /s, /h).
+PUBLIC_RATE = os.environ.get("GONGHUI_PUBLIC_RATE", "600/m")
+# Map tiles for the station map, a Leaflet URL template ({z}/{x}/{y}); empty: no tiles,
+# markers and the list only. AMap and Tencent tiles are GCJ-02; Tianditu and OSM WGS-84.
+STATION_TILES_URL = os.environ.get("GONGHUI_STATION_TILES_URL", "")
+STATION_TILES_CRS = os.environ.get("GONGHUI_STATION_TILES_CRS", "gcj02")
 
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("workers/", include("gonghui.members.urls")),
     path("programs/", include("gonghui.programs.urls")),
+    path("stations/", include("gonghui.stations.urls")),
     path("mutualaid/", include("gonghui.mutualaid.urls")),
     path("rights/", include("gonghui.rights.urls")),
     path("audit/", include("gonghui.audit.urls")),

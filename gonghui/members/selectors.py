@@ -68,12 +68,16 @@ def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
     ).select_related("from_org", "to_org", "by")
 
 
-def worker_counts_by_path(user, *, under: str) -> Counter:
-    """Workers per org path in the user's part of ``under``, in one grouped query.
+def worker_counts_by_path(user, *, under: str, categories: int = 0) -> Counter:
+    """Workers per org path in the user's part of ``under``, in one grouped query;
+    with ``categories`` (bits), only workers in at least one of them.
 
     A worker belongs to exactly one org, so these counts add up the tree exactly.
     """
-    rows = workers_visible_to(user, org_path=under).order_by().values_list("org_path")
+    workers = workers_visible_to(user, org_path=under)
+    if categories:
+        workers = workers.extra(where=["(categories & %s) != 0"], params=[categories])
+    rows = workers.order_by().values_list("org_path")
     return Counter(dict(rows.annotate(n=Count("id"))))
 
 

@@ -46,7 +46,7 @@ def test_the_union_above_accepts_rows_and_returns_one_with_a_reason(
     agent, workers, numbers = agent_and_workers
     path = write_csv(tmp_path / "名册.csv", ROSTER_COLUMNS,
                      [[w.name, n, "2026-01-10"] for w, n in zip(workers, numbers, strict=True)])  # fmt: skip
-    call_command("import", "enrolments", str(plan.pk), str(path), "--user", "agent")
+    call_command("import", "aid-enrolments", str(plan.pk), str(path), "--user", "agent")
     roster = EnrolmentRoster.objects.get()
     assert roster.rows.count() == 3 and Enrolment.objects.count() == 0
     with pytest.raises(PermissionDenied):

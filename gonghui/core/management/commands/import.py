@@ -9,7 +9,8 @@ from gonghui.core.cli import acting_user, progress_bar
 IMPORTERS = {
     "workers": ("gonghui.members.importers.import_workers", ()),
     "services": ("gonghui.programs.importers.import_services", ("program",)),
-    "enrolments": ("gonghui.mutualaid.importers.import_enrolments", ("plan",)),
+    "stations": ("gonghui.stations.importers.import_stations", ()),
+    "aid-enrolments": ("gonghui.mutualaid.importers.import_enrolments", ("plan",)),
     "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
 }
@@ -23,11 +24,11 @@ def _synopsis(kind: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "导入文件：gonghui import workers FILE | gonghui import services PROGRAM FILE"
-        "（PROGRAM 为服务项目编号） | gonghui import case-workers CASE FILE | "
-        "gonghui import recoveries CASE FILE（CASE 为欠薪案件编号）| "
-        "gonghui import enrolments PLAN FILE（PLAN 为互助保障计划编号，报上级审核） "
-        "[--dry-run] [--user NAME]"
+        "导入文件：gonghui import workers FILE | gonghui import stations FILE"
+        " | gonghui import services PROGRAM FILE（PROGRAM 为服务项目编号）"
+        " | gonghui import case-workers CASE FILE | gonghui import recoveries CASE FILE"
+        "（CASE 为欠薪案件编号）| gonghui import aid-enrolments PLAN FILE"
+        "（PLAN 为互助保障计划编号，报上级审核） [--dry-run] [--user NAME]"
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -46,8 +47,8 @@ class Command(BaseCommand):
             "operands",
             nargs="+",
             metavar="[PROGRAM|CASE|PLAN] FILE",
-            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE；"
-            "case-workers、recoveries：案件编号 CASE 和 FILE；enrolments：计划编号 PLAN 和 FILE",
+            help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
+            "case-workers、recoveries：案件编号 CASE 和 FILE；aid-enrolments：计划编号 PLAN 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")

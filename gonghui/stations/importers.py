@@ -1,0 +1,195 @@
+"""The station list staff keep in Excel: every row checked, then all or nothing.
+
+Template columns, in this order::
+
+    驿站名称,所属组织代码,地址,经度,纬度,坐标系,设施,开放时间,联系电话,状态,启用日期
+
+坐标系 is WGS84, GCJ02 or BD09; 设施 lists facilities separated by 、 (names
+outside the vocabulary are kept as free text); 开放时间 is ``08:00-20:00``,
+``20:00-06:00``, ``00:00-24:00`` or per weekday (see ``hours``); 状态 is
+开放/暂停/关闭 (blank: 开放); 启用日期 may be blank. A station is the same
+station when its org and name match, so importing the same file again
+changes nothing. Every row goes through ``save_station``.
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from gonghui.audit.services import record_event
+from gonghui.core.dates import parse_date
+from gonghui.core.errors import DomainError
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.models import ImportRun
+from gonghui.core.tabular import Cell, cell_text, iter_padded
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import orgs_visible_to
+from gonghui.stations.coords import parse_crs
+from gonghui.stations.hours import parse_hours
+from gonghui.stations.models import Status
+from gonghui.stations.services import MANAGE, StationFields, clean_fields, save_station
+from gonghui.stations.vocabulary import parse_facilities
+
+COLUMNS = ("驿站名称", "所属组织代码", "地址", "经度", "纬度", "坐标系", "设施", "开放时间",
+           "联系电话", "状态", "启用日期")  # fmt: skip
+NAME, ORG, ADDRESS, LNG, LAT, CRS, FACILITIES, HOURS, PHONE, STATUS, OPENED = COLUMNS
+# Where a service's refusal of a field belongs in the sheet.
+_COLUMN_OF = {"name": NAME, "address": ADDRESS, "lat": LAT, "lng": LNG, "phone": PHONE,
+              "status": STATUS, "opened_on": OPENED, "hours": HOURS}  # fmt: skip
+_STATUS = {label: value for value, label in Status.choices}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Row:
+    number: int
+    org: Org
+    fields: StationFields
+
+
+def import_stations(
+    path: Path,
+    *,
+    by,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Validate and (unless ``dry_run`` or any row is bad) save every station of the file.
+
+    ``by`` needs the permission to manage stations, and every row's org must lie in
+    ``by``'s subtree. The report counts created, updated and unchanged stations.
+    """
+    report = ImportReport(filename=filename or path.name, dry_run=dry_run)
+    if not by.can(MANAGE):
+        report.file_error = "您的角色不能管理驿站"
+        return report
+    table = read_rows(path, COLUMNS, report)
+    if table is None:
+        return report
+    orgs = {org.code: org for org in orgs_visible_to(by)}
+    rows = _check_rows(table, orgs, report, progress)
+    if not report.errors:
+        _save(rows, by=by, report=report, client_ip=client_ip)
+    report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
+    if progress:
+        progress(report.rows, report.rows)
+    return report
+
+
+def _check_rows(table, orgs: dict[str, Org], report: ImportReport, progress) -> list[_Row]:
+    first_row_of: dict[tuple[int, str], int] = {}
+    clean: list[_Row] = []
+    for number, cells in iter_padded(table, len(COLUMNS)):
+        text = [cell_text(c) for c in cells[: len(COLUMNS)]]
+        if not any(text):
+            report.errors.append(RowProblem(number, NAME, "整行为空，请删除该行"))
+            continue
+        problems: dict[str, str] = {}
+        org = orgs.get(text[1])
+        if not text[1]:
+            problems[ORG] = "所属组织代码不能为空"
+        elif org is None:
+            problems[ORG] = f"组织代码“{text[1]}”不存在或不在您的管辖范围内"
+        fields = _fields(text, cells, problems)
+        if fields is not None and org is not None:
+            try:
+                clean_fields(fields)
+            except DomainError as exc:
+                problems[_COLUMN_OF.get(exc.field or "", NAME)] = exc.message
+            key = (org.pk, " ".join(fields.name.split()))
+            first = first_row_of.setdefault(key, number)
+            if first != number:
+                problems.setdefault(NAME, f"与第{first}行重复：同一组织下驿站名称不能相同")
+        for column, message in problems.items():
+            report.errors.append(RowProblem(number, column, message))
+        if not problems and fields is not None and org is not None:
+            clean.append(_Row(number, org, fields))
+        if progress and number % 500 == 0:
+            progress(number - 1, report.rows)
+    return clean
+
+
+def _fields(text: list[str], cells: list[Cell], problems: dict[str, str]) -> StationFields | None:
+    """The row's fields in the service's terms; problems go to ``problems`` by column."""
+    lng = _coordinate(text[3], LNG, problems)
+    lat = _coordinate(text[4], LAT, problems)
+    crs = None
+    if not text[5]:
+        problems[CRS] = "坐标系不能为空（WGS84、GCJ02 或 BD09）"
+    else:
+        try:
+            crs = parse_crs(text[5])
+        except DomainError as exc:
+            problems[CRS] = exc.message
+    facilities, other = parse_facilities(text[6])
+    hours = None
+    try:
+        hours = parse_hours(text[7])
+    except DomainError as exc:
+        problems[HOURS] = exc.message
+    status = _STATUS.get(text[9] or Status.OPEN.label)
+    if status is None:
+        problems[STATUS] = f"状态“{text[9]}”应为{'、'.join(_STATUS)}之一"
+    opened_on = None
+    if text[10]:
+        try:
+            opened_on = parse_date(cells[10] if not isinstance(cells[10], str) else text[10],
+                                   field=OPENED)  # fmt: skip
+        except DomainError as exc:
+            problems[OPENED] = exc.message
+    if lat is None or lng is None or crs is None or hours is None or status is None:
+        return None
+    return StationFields(
+        name=text[0], address=text[2], lat=lat, lng=lng, crs=crs, hours=hours,
+        facilities=facilities, facilities_other=other, phone=text[8], status=status,
+        opened_on=opened_on,
+    )  # fmt: skip
+
+
+def _coordinate(text: str, column: str, problems: dict[str, str]) -> float | None:
+    if not text:
+        problems[column] = f"{column}不能为空"
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        problems[column] = f"{column}“{text}”不是数字（例：114.0223）"
+        return None
+    if not math.isfinite(value):
+        problems[column] = f"{column}“{text}”不是有效数字"
+        return None
+    return value
+
+
+def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) -> None:
+    with transaction.atomic():
+        for row in rows:
+            try:
+                saved = save_station(by=by, org=row.org, fields=row.fields, client_ip=client_ip)
+            except DomainError as exc:
+                report.errors.append(
+                    RowProblem(row.number, _COLUMN_OF.get(exc.field or "", ORG), exc.message)
+                )
+                continue
+            setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
+        if report.errors or report.dry_run:
+            transaction.set_rollback(True)
+            return
+        run = ImportRun.objects.create(
+            kind="stations", filename=report.filename, user=by, org_path=by.scope_path,
+            rows=report.rows, created=report.created, updated=report.updated,
+            unchanged=report.unchanged,
+        )  # fmt: skip
+        report.run_id = run.pk
+        record_event(
+            actor=by, action="import", object_type="import_run", object_id=run.pk,
+            org_path=by.scope_path, client_ip=client_ip,
+            after={"file": report.filename, "rows": report.rows, "created": report.created,
+                   "updated": report.updated, "unchanged": report.unchanged},
+        )  # fmt: skip

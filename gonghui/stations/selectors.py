@@ -1,0 +1,288 @@
+"""Reads of stations: the staff registry (scoped) and the public nearest search.
+
+Station locations are public (they are on public maps and signposts), so
+``nearest_stations`` takes no user: it shows only open stations and only what
+a signpost shows. Every other read starts from ``Station.objects.visible_to``.
+"""
+
+import datetime
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.members.categories import BY_NAME
+from gonghui.members.selectors import worker_counts_by_path
+from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import child_orgs, county_path_of, org_for
+from gonghui.stations.coords import Crs, to_wgs84
+from gonghui.stations.geo import Box, box_around, haversine_m
+from gonghui.stations.hours import is_open_at
+from gonghui.stations.models import Station, StationClosure, StationDaily, Status
+from gonghui.stations.vocabulary import facility_names
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST_RADIUS_M = 4_000.0  # a city district: most searches end in the first round
+# Workers who work outdoors, among the registry's categories.
+OUTDOOR_CATEGORIES = ("环卫工人", "户外劳动者", "快递员", "外卖骑手", "货车司机", "网约车司机")
+OUTDOOR_BITS = sum(BY_NAME[name].bit for name in OUTDOOR_CATEGORIES)
+
+
+# --- the public nearest search -----------------------------------------------------------
+
+_TABLE = Station._meta.db_table
+_ORGS = Org._meta.db_table
+_COORDS = {
+    Crs.WGS84: "s.lat, s.lng",
+    Crs.GCJ02: "s.gcj_lat, s.gcj_lng",
+    Crs.BD09: "s.bd_lat, s.bd_lng",
+}
+
+
+@dataclass
+class Nearby:
+    """One search result; ``lat``/``lng`` are in the system the caller asked for."""
+
+    id: int
+    name: str
+    org_code: str
+    address: str
+    lat: float
+    lng: float
+    distance_m: float
+    facilities: list[str]
+    facilities_other: str
+    open_now: bool
+    phone: str
+    kinds: int
+
+
+# The search runs on every public request: plain SQL on the (status, lat, lng) index, since
+# building the same statements through the ORM cost more than the search itself.
+
+
+def _in_box(box: Box, facilities: int) -> list[tuple]:
+    """(id, lat, lng, hours) of open stations in ``box`` having every bit of ``facilities``."""
+    sql = f"SELECT id, lat, lng, hours FROM {_TABLE} WHERE status = %s"
+    params: list = [Status.OPEN.value]
+    if not box.is_everything:
+        ranges = " OR ".join(["(lng >= %s AND lng <= %s)"] * len(box.lng_ranges))
+        sql += f" AND lat >= %s AND lat <= %s AND ({ranges})"
+        params += [box.lat_min, box.lat_max, *(x for pair in box.lng_ranges for x in pair)]
+    if facilities:
+        sql += " AND (facilities & %s) = %s"
+        params += [facilities, facilities]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _hours(value) -> list:
+    """A raw cursor gives JSON as text on SQLite and decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _public_rows(ids: list[int], crs: Crs) -> dict[int, tuple]:
+    """id → (name, org code, address, lat, lng in ``crs``, facilities, other, phone, kinds)."""
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT s.id, s.name, o.code, s.address, {_COORDS[crs]}, s.facilities, "
+        f"s.facilities_other, s.phone, s.kinds FROM {_TABLE} s "
+        f"JOIN {_ORGS} o ON o.id = s.org_id WHERE s.id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _closures_on(day: datetime.date) -> dict[int, set[datetime.date]]:
+    """Closure dates of ``day`` and the day before (an overnight span starts then) by station."""
+    closed: dict[int, set[datetime.date]] = {}
+    days = [day, day - datetime.timedelta(days=1)]
+    for station_id, closed_day in StationClosure.objects.filter(day__in=days).values_list(
+        "station_id", "day"
+    ):
+        closed.setdefault(station_id, set()).add(closed_day)
+    return closed
+
+
+def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5,
+                     within_m: float | None = None, open_now: bool = False,
+                     facilities: int = 0,
+                     now: datetime.datetime | None = None) -> list[Nearby]:  # fmt: skip
+    """The exact ``k`` nearest open stations (great-circle metres from the given point,
+    ties by id) having every facility bit in ``facilities``, open at ``now`` (Asia/Shanghai)
+    when ``open_now``, within ``within_m`` when given. Fewer than ``k`` when fewer match.
+
+    A lat/lng box that surely holds the search circle cuts the rows in the database; the
+    distance is then computed for those alone. Without ``within_m`` the circle grows
+    (×4) until it holds ``k`` matches, which are then the true nearest, or the earth.
+    """
+    wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
+    local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
+    closed = _closures_on(local.date())
+    radius = within_m if within_m is not None else FIRST_RADIUS_M
+    while True:
+        box = box_around(wgs_lat, wgs_lng, radius)
+        near = sorted(
+            (distance, pk, hours)
+            for pk, s_lat, s_lng, hours in _in_box(box, facilities)
+            if (distance := haversine_m(wgs_lat, wgs_lng, s_lat, s_lng)) <= radius
+        )
+        picked = []
+        for distance, pk, hours in near:  # hours are read only as far as needed
+            is_open = is_open_at(_hours(hours), local, closed.get(pk, ()))
+            if is_open or not open_now:
+                picked.append((distance, pk, is_open))
+                if len(picked) == k:
+                    break
+        if within_m is not None or len(picked) >= k or box.is_everything:
+            break
+        radius *= 4
+    rows = _public_rows([pk for _, pk, _ in picked], crs) if picked else {}
+    results = []
+    for distance, pk, is_open in picked:
+        name, org_code, address, s_lat, s_lng, bits, other, phone, kinds = rows[pk]
+        results.append(
+            Nearby(
+                id=pk,
+                name=name,
+                org_code=org_code,
+                address=address,
+                lat=s_lat,
+                lng=s_lng,
+                distance_m=distance,
+                facilities=facility_names(bits),
+                facilities_other=other,
+                open_now=is_open,
+                phone=phone,
+                kinds=kinds,
+            )  # fmt: skip
+        )
+    return results
+
+
+def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
+    """Whether ``station`` is open now in Asia/Shanghai (status, weekly hours, closures)."""
+    if station.status != Status.OPEN:
+        return False
+    local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
+    closed = station.closures.filter(
+        day__in=[local.date(), local.date() - datetime.timedelta(days=1)]
+    )
+    return is_open_at(station.hours, local, set(closed.values_list("day", flat=True)))
+
+
+# --- the staff registry ------------------------------------------------------------------
+
+
+def stations_visible_to(user, *, q: str = "", status: str = "", facilities: int = 0,
+                        org_path: str | None = None) -> QuerySet[Station]:  # fmt: skip
+    """Stations in the user's subtree; ``q`` searches name and address."""
+    stations = Station.objects.visible_to(user).select_related("org")
+    if org_path:
+        stations = stations.filter(org_path__startswith=org_path)
+    if status:
+        stations = stations.filter(status=status)
+    if facilities:
+        stations = stations.alias(has=F("facilities").bitand(facilities)).filter(has=facilities)
+    q = q.strip()
+    if q:
+        stations = stations.filter(Q(name__contains=q) | Q(address__contains=q))
+    return stations
+
+
+def station_for(user, pk: int) -> Station:
+    try:
+        return stations_visible_to(user).get(pk=pk)
+    except Station.DoesNotExist:
+        raise Http404 from None
+
+
+def closures_ahead(station: Station, *, days: int = 60) -> list[StationClosure]:
+    """The station's closure dates from today on (the caller holds ``station`` in scope)."""
+    today = timezone.localdate()
+    return list(
+        station.closures.filter(day__gte=today, day__lte=today + datetime.timedelta(days=days))
+    )
+
+
+def visit_days(station: Station, *, days: int = 30) -> list[tuple[datetime.date, int]]:
+    """(day, person-times) of the last ``days`` days with visits, from the rollup."""
+    since = timezone.localdate() - datetime.timedelta(days=days - 1)
+    rows = StationDaily.objects.filter(station=station, day__gte=since).order_by("day")
+    return list(rows.values_list("day", "person_times"))
+
+
+# --- figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class OrgCoverage:
+    org: Org
+    by_status: Counter = field(default_factory=Counter)
+    outdoor_workers: int = 0
+    covered_workers: int = 0
+    visit_person_times: int = 0
+
+    @property
+    def stations(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def status_counts(self) -> list[int]:
+        """Stations per status, in ``Status`` order (the table's columns)."""
+        return [self.by_status[status] for status in Status.values]
+
+
+def coverage(user, *, org_code: str | None = None,
+             since: datetime.date | None = None) -> tuple[OrgCoverage, list[OrgCoverage]]:  # fmt: skip
+    """Stations by status, outdoor workers, those covered, and visit person-times, for the
+    user's org (or ``org_code`` inside it) and each child org.
+
+    A worker is covered when their county (区/县) has at least one open station: the
+    registry records a worker's union, not where they live or work, so the county is the
+    finest place we can match. Workers belong to one org, so these counts add up exactly.
+    """
+    base = org_for(user, org_code) if org_code else user.org
+    rows = {c.path: OrgCoverage(c) for c in child_orgs(base)}
+    total = OrgCoverage(base)
+    stations = stations_visible_to(user, org_path=base.path).order_by()
+    open_counties = set()
+    for path, status, n in stations.values_list("org_path", "status").annotate(n=Count("id")):
+        total.by_status[status] += n
+        child = _child_of(path, rows)
+        if child is not None:
+            child.by_status[status] += n
+        if status == Status.OPEN:
+            open_counties.add(county_path_of(path))
+    workers = worker_counts_by_path(user, under=base.path, categories=OUTDOOR_BITS)
+    for path, n in workers.items():
+        covered = county_path_of(path) in open_counties
+        total.outdoor_workers += n
+        total.covered_workers += n if covered else 0
+        child = _child_of(path, rows)
+        if child is not None:
+            child.outdoor_workers += n
+            child.covered_workers += n if covered else 0
+    visits = StationDaily.objects.visible_to(user).filter(org_path__startswith=base.path)
+    if since is not None:
+        visits = visits.filter(day__gte=since)
+    for path, n in visits.values_list("org_path").annotate(n=Sum("person_times")).order_by():
+        total.visit_person_times += n
+        child = _child_of(path, rows)
+        if child is not None:
+            child.visit_person_times += n
+    return total, [row for row in rows.values() if row.stations or row.outdoor_workers]
+
+
+def _child_of(path: str, rows: dict[str, OrgCoverage]) -> OrgCoverage | None:
+    for child_path, row in rows.items():
+        if path.startswith(child_path):
+            return row
+    return None

@@ -1,0 +1,307 @@
+"""Every write to stations: the registry (one upsert door), ratings, closures, visits.
+
+``save_station`` is the one door for a station's fields, used by the console,
+the importer and the API alike; a station is the same station when its org and
+name match, so saving the same values again changes nothing (and says so).
+``record_visit`` relies on the database's unique constraint for "one visit per
+worker per station per hour" and keeps the per-day rollup and the audit log in
+the same transaction.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gonghui.audit.services import record_event
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.members.selectors import mask_name, worker_for_service
+from gonghui.programs.cards import read_card_token
+from gonghui.stations import rollups
+from gonghui.stations.coords import Crs, from_wgs84, to_wgs84
+from gonghui.stations.hours import Hours, format_hours
+from gonghui.stations.models import (
+    HostKind,
+    Rating,
+    Station,
+    StationClosure,
+    StationDaily,
+    StationRating,
+    Status,
+    Visit,
+    VisitChannel,
+)
+
+# Station phones are public numbers: landlines with area codes and extensions too.
+_PHONE = re.compile(r"^[0-9+\-() 转]{5,40}$")
+_COORD_DIGITS = 7  # about 1 cm: finer than any map or phone can tell
+MAX_HEADCOUNT = 1000
+
+# Which permission runs stations: those who set up programs set up stations too.
+MANAGE = "manage_programs"
+RECORD = "record_services"
+
+
+class VisitRefused(DomainError):
+    status = 409
+
+
+def _require(user, permission: str, path: str) -> None:
+    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
+        raise PermissionDenied("forbidden", "无权管理该组织的驿站")
+
+
+@dataclass(frozen=True)
+class StationFields:
+    """What staff give for a station; ``lat``/``lng`` are in ``crs``."""
+
+    name: str
+    address: str
+    lat: float
+    lng: float
+    crs: Crs
+    hours: Hours
+    facilities: int = 0
+    facilities_other: str = ""
+    phone: str = ""
+    status: str = Status.OPEN
+    opened_on: datetime.date | None = None
+    host_kind: str = HostKind.UNION
+    host_name: str = ""
+    kinds: int = 0
+
+
+def _plain(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def clean_fields(fields: StationFields) -> dict:
+    """The model's column values for ``fields``, or DomainError naming the field."""
+    name, address = _plain(fields.name), _plain(fields.address)
+    if not name:
+        raise DomainError("name_required", "驿站名称不能为空", field="name")
+    if len(name) > 100:
+        raise DomainError("name_too_long", "驿站名称不能超过100个字", field="name")
+    if not address:
+        raise DomainError("address_required", "地址不能为空", field="address")
+    if len(address) > 200:
+        raise DomainError("address_too_long", "地址不能超过200个字", field="address")
+    phone = _plain(fields.phone)
+    if phone and not _PHONE.match(phone):
+        raise DomainError("bad_phone", f"联系电话“{fields.phone}”格式不正确", field="phone")
+    if fields.status not in Status.values:
+        raise DomainError("bad_status", f"状态“{fields.status}”无效", field="status")
+    if fields.host_kind not in HostKind.values:
+        raise DomainError(
+            "bad_host_kind", f"依托单位类型“{fields.host_kind}”无效", field="host_kind"
+        )
+    if fields.opened_on and fields.opened_on > timezone.localdate():
+        raise DomainError("opened_later", f"启用日期{fields.opened_on}晚于今天", field="opened_on")
+    lat, lng = to_wgs84(fields.lat, fields.lng, fields.crs)
+    lat, lng = round(lat, _COORD_DIGITS), round(lng, _COORD_DIGITS)
+    gcj_lat, gcj_lng = from_wgs84(lat, lng, Crs.GCJ02)
+    bd_lat, bd_lng = from_wgs84(lat, lng, Crs.BD09)
+    return {
+        "name": name, "address": address, "phone": phone, "status": fields.status,
+        "lat": lat, "lng": lng, "input_crs": fields.crs.value,
+        "input_lat": fields.lat, "input_lng": fields.lng,
+        "gcj_lat": round(gcj_lat, _COORD_DIGITS), "gcj_lng": round(gcj_lng, _COORD_DIGITS),
+        "bd_lat": round(bd_lat, _COORD_DIGITS), "bd_lng": round(bd_lng, _COORD_DIGITS),
+        "facilities": fields.facilities, "facilities_other": _plain(fields.facilities_other)[:200],
+        "hours": [[list(span) for span in day] for day in fields.hours],
+        "opened_on": fields.opened_on, "host_kind": fields.host_kind,
+        "host_name": _plain(fields.host_name)[:100], "kinds": fields.kinds,
+    }  # fmt: skip
+
+
+def _audit_view(values: dict) -> dict:
+    view = {k: v for k, v in values.items() if k not in ("hours", "opened_on")}
+    view["hours"] = format_hours(values["hours"])
+    view["opened_on"] = values["opened_on"].isoformat() if values["opened_on"] else None
+    return view
+
+
+@dataclass
+class Saved:
+    station: Station
+    outcome: str  # "created" | "updated" | "unchanged"
+
+
+@transaction.atomic
+def save_station(
+    *, by, org, fields: StationFields, station: Station | None = None, client_ip: str | None = None
+) -> Saved:
+    """Create or update the station named ``fields.name`` in ``org`` (or change ``station``,
+    which may also move it to another org or rename it). Idempotent: the same values again
+    are ``unchanged`` and write nothing, not even an audit event."""
+    _require(by, MANAGE, org.path)
+    values = clean_fields(fields)
+    if station is None:
+        station = Station.objects.filter(org=org, name=values["name"]).first()
+    else:
+        _require(by, MANAGE, station.org_path)
+    if station is None:
+        station = Station(org=org, org_path=org.path, **values)
+        _save(station)
+        record_event(
+            actor=by, action="create", object_type="station", object_id=station.pk,
+            org_path=org.path, after=_audit_view(values), client_ip=client_ip,
+        )  # fmt: skip
+        return Saved(station, "created")
+    values.update(org=org, org_path=org.path)
+    before = {k: getattr(station, k) for k in values}
+    changed = {k: v for k, v in values.items() if before[k] != v}
+    if not changed:
+        return Saved(station, "unchanged")
+    for key, value in changed.items():
+        setattr(station, key, value)
+    _save(station)
+    if "org_path" in changed:  # the visits and their rollup go with the station
+        Visit.objects.filter(station=station).update(org_path=org.path)
+        StationDaily.objects.filter(station=station).update(org_path=org.path)
+    shown = [k for k in changed if k not in ("org", "gcj_lat", "gcj_lng", "bd_lat", "bd_lng")]
+    record_event(
+        actor=by, action="update", object_type="station", object_id=station.pk,
+        org_path=org.path, client_ip=client_ip,
+        before={k: _shown(before[k]) for k in shown}, after={k: _shown(values[k]) for k in shown},
+    )  # fmt: skip
+    return Saved(station, "updated")
+
+
+def _shown(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return format_hours(value)
+    return value
+
+
+def _save(station: Station) -> None:
+    try:
+        with transaction.atomic():
+            station.save()
+    except IntegrityError:
+        raise DomainError(
+            "duplicate_name", f"该组织已有名为“{station.name}”的驿站", field="name"
+        ) from None
+
+
+@transaction.atomic
+def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> list[StationRating]:
+    """Replace the station's ratings with ``ratings`` [(rating, year awarded)]."""
+    _require(by, MANAGE, station.org_path)
+    this_year = timezone.localdate().year
+    for rating, year in ratings:
+        if rating not in Rating.values:
+            raise DomainError("bad_rating", f"称号“{rating}”无效", field="ratings")
+        if not 2000 <= year <= this_year:
+            raise DomainError(
+                "bad_year", f"授予年度{year}应在2000至{this_year}之间", field="ratings"
+            )
+    before = sorted(station.ratings.values_list("rating", "year"))
+    station.ratings.all().delete()
+    made = StationRating.objects.bulk_create(
+        [StationRating(station=station, rating=r, year=y) for r, y in sorted(set(ratings))]
+    )
+    record_event(
+        actor=by, action="update", object_type="station", object_id=station.pk,
+        org_path=station.org_path, before={"ratings": before},
+        after={"ratings": sorted(set(ratings))},
+    )  # fmt: skip
+    return made
+
+
+@transaction.atomic
+def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> StationClosure:
+    """Close the station on ``day`` (a holiday, a repair); closing twice is one closure."""
+    _require(by, MANAGE, station.org_path)
+    closure, created = StationClosure.objects.get_or_create(
+        station=station, day=day, defaults={"reason": reason.strip()[:100]}
+    )
+    if created:
+        record_event(
+            actor=by, action="close", object_type="station", object_id=station.pk,
+            org_path=station.org_path, after={"day": day.isoformat(), "reason": closure.reason},
+        )  # fmt: skip
+    return closure
+
+
+@transaction.atomic
+def reopen_on(*, by, station: Station, day: datetime.date) -> None:
+    _require(by, MANAGE, station.org_path)
+    if StationClosure.objects.filter(station=station, day=day).delete()[0]:
+        record_event(
+            actor=by, action="reopen", object_type="station", object_id=station.pk,
+            org_path=station.org_path, after={"day": day.isoformat()},
+        )  # fmt: skip
+
+
+def hour_key(at: datetime.datetime) -> str:
+    """The local clock hour of ``at``: '2026-11-25T14'."""
+    return timezone.localtime(at).strftime("%Y-%m-%dT%H")
+
+
+def record_visit(*, by, station: Station, worker=None, count: int = 1,
+                 at: datetime.datetime | None = None, client_ip: str | None = None) -> Visit:  # fmt: skip
+    """A worker's visit (``worker`` given, count 1) or a head count of ``count`` workers
+    without phones. A worker's second visit to the same station in the same clock hour
+    is refused (``VisitRefused``, code ``already_visited``), by the database."""
+    _require(by, RECORD, station.org_path)
+    at = at or timezone.now()
+    if at > timezone.now() + datetime.timedelta(minutes=5):
+        raise DomainError("visit_in_future", "到访时间晚于现在", field="at")
+    if worker is not None and count != 1:
+        raise DomainError("bad_count", "职工到访每次记1人次", field="count")
+    if not 1 <= count <= MAX_HEADCOUNT:
+        raise DomainError("bad_count", f"人数应在1至{MAX_HEADCOUNT}之间", field="count")
+    if station.status != Status.OPEN:
+        raise VisitRefused(
+            "station_not_open", f"“{station.name}”当前{station.get_status_display()}"
+        )
+    channel = VisitChannel.SCAN if worker is not None else VisitChannel.HEADCOUNT
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                station=station, org_path=station.org_path, worker=worker, visited_at=at,
+                day=timezone.localdate(at), hour=hour_key(at), count=count, channel=channel,
+                recorded_by=by,
+            )  # fmt: skip
+            rollups.bump(visit)
+            record_event(
+                actor=by, action="visit", object_type="station", object_id=station.pk,
+                org_path=station.org_path, client_ip=client_ip,
+                after={"visit": visit.pk, "count": count, "channel": channel,
+                       "worker": worker.pk if worker is not None else None},
+            )  # fmt: skip
+    except IntegrityError:
+        raise VisitRefused(
+            "already_visited", f"该职工本小时内已在“{station.name}”登记过到访"
+        ) from None
+    return visit
+
+
+@dataclass
+class Scanned:
+    visit: Visit
+    masked_name: str
+
+
+def record_card_visit(*, by, station: Station, token: str,
+                      client_ip: str | None = None) -> Scanned:  # fmt: skip
+    """A worker's visit read from their union card's QR code (the token programs issue),
+    scanned by the station's staff: any worker of the station's province may rest at any
+    station. Refusals name the card's problem or the hour already counted."""
+    _require(by, RECORD, station.org_path)
+    try:
+        worker_id = read_card_token(token)
+    except DomainError as exc:
+        raise VisitRefused(exc.code, exc.message) from None
+    province = station.org_path.split("/", 1)[0] + "/"
+    worker = worker_for_service(worker_id, within_path=province)
+    if worker is None:
+        raise VisitRefused("card_invalid", "该工会卡不属于本省职工")
+    visit = record_visit(by=by, station=station, worker=worker, client_ip=client_ip)
+    return Scanned(visit, mask_name(worker.name))
