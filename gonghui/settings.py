@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "gonghui.audit",
     "gonghui.members",
     "gonghui.programs",
+    "gonghui.training",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,182 @@
+"""Reads of the night school, scoped to the acting user (staff) or to one worker (portal).
+
+Staff see classes run in their subtree and those run above them (a county
+officer sees the city's palace classes, and in them only their own workers'
+applications); a worker sees the classes run by their union and the unions
+above it. Figures come from the rollups, except distinct persons below county
+level, which the per-county rollup cannot split.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
+from gonghui.training.models import (
+    Attendance,
+    Enrolment,
+    EnrolmentState,
+    Session,
+    TrainingClass,
+    TrainingDaily,
+    TrainingWorkerYear,
+)
+
+_COUNTY_DEPTH = 3
+
+
+def _ancestors(path: str) -> list[str]:
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    path = getattr(user, "scope_path", None)
+    if not path:
+        return TrainingClass.objects.none()
+    return TrainingClass.objects.filter(
+        Q(org_path__startswith=path) | Q(org_path__in=_ancestors(path))
+    ).select_related("course__subject", "org")
+
+
+def class_for(user, pk: int) -> TrainingClass:
+    try:
+        return classes_visible_to(user).get(pk=pk)
+    except TrainingClass.DoesNotExist:
+        raise Http404 from None
+
+
+def enrolments_visible_to(user, klass: TrainingClass | None = None) -> QuerySet[Enrolment]:
+    """Applications of workers in the user's subtree (a class run above shows only theirs)."""
+    path = getattr(user, "scope_path", None)
+    if not path:
+        return Enrolment.objects.none()
+    rows = Enrolment.objects.filter(
+        Q(org_path__startswith=path) | Q(worker__org_path__startswith=path)
+    ).select_related("worker", "klass")
+    return rows.filter(klass=klass) if klass is not None else rows
+
+
+def enrolment_for(user, pk: int) -> Enrolment:
+    try:
+        return enrolments_visible_to(user).get(pk=pk)
+    except Enrolment.DoesNotExist:
+        raise Http404 from None
+
+
+def session_for(user, pk: int) -> Session:
+    try:
+        return Session.objects.visible_to(user).select_related("klass").get(pk=pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def waiting_position(enrolment: Enrolment) -> int | None:
+    """候补第N位: 1 + those waiting ahead in queue order; None when not waiting."""
+    if enrolment.state != EnrolmentState.WAITING:
+        return None
+    ahead = Enrolment.objects.filter(
+        klass_id=enrolment.klass_id, state=EnrolmentState.WAITING
+    ).filter(
+        Q(queue_no__lt=enrolment.queue_no) | Q(queue_no=enrolment.queue_no, id__lt=enrolment.id)
+    )
+    return ahead.count() + 1
+
+
+def roster(klass: TrainingClass, enrolments: QuerySet[Enrolment]) -> dict[str, list[Enrolment]]:
+    """Seated and waiting applications in queue order, with attendance counts."""
+    rows = (
+        enrolments.filter(klass=klass)
+        .exclude(state=EnrolmentState.CANCELLED)
+        .annotate(attended=Count("attendances"))
+        .order_by("queue_no", "id")
+    )
+    return {
+        "enrolled": [e for e in rows if e.state == EnrolmentState.ENROLLED],
+        "waiting": [e for e in rows if e.state == EnrolmentState.WAITING],
+    }
+
+
+# --- the worker's own view (portal) ---------------------------------------------------------
+
+
+def classes_open_to(worker) -> QuerySet[TrainingClass]:
+    """Classes run by the worker's union or one above it."""
+    return TrainingClass.objects.filter(org_path__in=_ancestors(worker.org_path)).select_related(
+        "course__subject", "org"
+    )
+
+
+def class_open_to(worker, pk: int) -> TrainingClass:
+    try:
+        return classes_open_to(worker).get(pk=pk)
+    except TrainingClass.DoesNotExist:
+        raise Http404 from None
+
+
+def live_enrolment(worker, klass: TrainingClass) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(worker=worker, klass=klass)
+        .exclude(state=EnrolmentState.CANCELLED)
+        .first()
+    )
+
+
+def enrolments_of(worker) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(worker=worker).select_related("klass").order_by("-applied_at")
+
+
+def attendance_count(enrolment: Enrolment) -> int:
+    return Attendance.objects.filter(enrolment=enrolment).count()
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass
+class TrainingFigures:
+    org_code: str
+    org_name: str
+    enrolments: int  # seats taken (person-times)
+    attendances: int  # person-times
+    enrolled_persons: int  # distinct workers with a seat
+    attending_persons: int  # distinct workers who attended
+
+
+def _distinct(path: str, kind: str) -> int:
+    if path.count("/") <= _COUNTY_DEPTH:
+        rows = TrainingWorkerYear.objects.filter(org_path__startswith=path, **{f"{kind}__gt": 0})
+        return rows.values("worker_id").distinct().count()
+    if kind == "enrolments":
+        rows = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
+        return rows.values("worker_id").distinct().count()
+    rows = Attendance.objects.filter(org_path__startswith=path)
+    return rows.values("enrolment__worker_id").distinct().count()
+
+
+def _figures(path: str) -> TrainingFigures:
+    org = org_by_path(path)
+    sums = TrainingDaily.objects.filter(org_path__startswith=path).aggregate(
+        e=Sum("enrolments"), a=Sum("attendances")
+    )
+    return TrainingFigures(
+        org_code=org.code, org_name=org.name, enrolments=sums["e"] or 0,
+        attendances=sums["a"] or 0, enrolled_persons=_distinct(path, "enrolments"),
+        attending_persons=_distinct(path, "attendances"),
+    )  # fmt: skip
+
+
+def training_figures(user, *, org_code: str | None = None) -> tuple[TrainingFigures, list]:
+    """Night-school figures of the user's subtree (or of ``org_code`` in it) and its children.
+
+    Distinct persons are counted at each level, never added up from the children.
+    """
+    if not getattr(user, "scope_path", None):
+        raise Http404
+    path = org_for(user, org_code).path if org_code else user.scope_path
+    children = [
+        _figures(child.path)
+        for child in child_orgs(org_by_path(path))
+        if TrainingDaily.objects.filter(org_path__startswith=child.path).exists()
+    ]
+    return _figures(path), children
