@@ -9,6 +9,7 @@ from gonghui.core.cli import acting_user, progress_bar
 IMPORTERS = {
     "workers": ("gonghui.members.importers.import_workers", ()),
     "services": ("gonghui.programs.importers.import_services", ("program",)),
+    "enrolments": ("gonghui.training.importers.import_enrolments", ("class_id",)),
 }
 
 
@@ -21,7 +22,8 @@ def _synopsis(kind: str) -> str:
 class Command(BaseCommand):
     help = (
         "导入文件：gonghui import workers FILE | gonghui import services PROGRAM FILE"
-        "（PROGRAM 为服务项目编号） [--dry-run] [--user NAME]"
+        "（PROGRAM 为服务项目编号）"
+        " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为班级编号） [--dry-run] [--user NAME]"
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             "operands",
             nargs="+",
             metavar="[PROGRAM] FILE",
-            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE",
+            help="workers：FILE；services：服务项目编号 PROGRAM 和 FILE；enrolments：班级编号 CLASS_ID 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")
