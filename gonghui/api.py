@@ -10,6 +10,7 @@ from gonghui.core.errors import DomainError
 from gonghui.members.api import router as workers_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.programs.api import checkins_router, points_router, programs_router
+from gonghui.training.api import router as training_router
 
 
 class TokenAuth(HttpBearer):
@@ -54,6 +55,7 @@ api.add_router("/workers", workers_router)
 api.add_router("/checkins", checkins_router)
 api.add_router("/programs", programs_router)
 api.add_router("/points", points_router)
+api.add_router("/training", training_router)
 
 
 @api.get("/health", auth=None, url_name="health", summary="健康检查")

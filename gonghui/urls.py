@@ -10,6 +10,7 @@ urlpatterns = [
     path("orgs/", include("gonghui.orgs.urls")),
     path("workers/", include("gonghui.members.urls")),
     path("programs/", include("gonghui.programs.urls")),
+    path("training/", include("gonghui.training.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -117,6 +117,11 @@ class TrainingClass(models.Model):
         return [int(d) for d in self.weekdays.split(",") if d]
 
     @property
+    def weekday_names(self) -> str:
+        """周二、四 as the timetable prints it."""
+        return "周" + "、".join("一二三四五六日"[d - 1] for d in self.weekday_numbers)
+
+    @property
     def awaiting_lottery(self) -> bool:
         """Applications are collected first and seats given by the draw."""
         return self.lottery and not self.lottery_drawn

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from gonghui.members.selectors import worker_for_service
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
 from gonghui.training.models import (
     Attendance,
+    Course,
     Enrolment,
     EnrolmentState,
     Session,
@@ -53,7 +55,7 @@ def enrolments_visible_to(user, klass: TrainingClass | None = None) -> QuerySet[
         return Enrolment.objects.none()
     rows = Enrolment.objects.filter(
         Q(org_path__startswith=path) | Q(worker__org_path__startswith=path)
-    ).select_related("worker", "klass")
+    ).select_related("worker__org", "klass")
     return rows.filter(klass=klass) if klass is not None else rows
 
 
@@ -180,3 +182,22 @@ def training_figures(user, *, org_code: str | None = None) -> tuple[TrainingFigu
         if TrainingDaily.objects.filter(org_path__startswith=child.path).exists()
     ]
     return _figures(path), children
+
+
+def course_named(org, name: str):
+    """The course of that name run by ``org`` (an org the caller already holds), if any."""
+    return Course.objects.filter(org=org, name=name.strip()).first()
+
+
+def portal_worker(worker_id: int | None):
+    """The worker signed in on the portal (identified by a signed link), or None."""
+    return worker_for_service(worker_id, within_path="") if worker_id else None
+
+
+def session_open_to(worker, session_id: int) -> Session | None:
+    """A session of a class the worker may attend (the sign-in QR code names it)."""
+    return (
+        Session.objects.filter(pk=session_id, klass__in=classes_open_to(worker))
+        .select_related("klass")
+        .first()
+    )
