@@ -145,43 +145,52 @@ class TrainingFigures:
     attending_persons: int  # distinct workers who attended
 
 
-def _distinct(path: str, kind: str) -> int:
+def _distinct(path: str, kind: str, year: int | None) -> int:
+    """Distinct workers with a seat / an attendance under ``path`` (in ``year``): the
+    per-county rollup at county level and above, raw rows below it."""
     if path.count("/") <= _COUNTY_DEPTH:
         rows = TrainingWorkerYear.objects.filter(org_path__startswith=path, **{f"{kind}__gt": 0})
+        rows = rows.filter(year=year) if year else rows
         return rows.values("worker_id").distinct().count()
     if kind == "enrolments":
         rows = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
+        rows = rows.filter(seated_on__year=year) if year else rows
         return rows.values("worker_id").distinct().count()
     rows = Attendance.objects.filter(org_path__startswith=path)
+    rows = rows.filter(session__day__year=year) if year else rows
     return rows.values("enrolment__worker_id").distinct().count()
 
 
-def _figures(path: str) -> TrainingFigures:
+def _figures(path: str, year: int | None) -> TrainingFigures:
     org = org_by_path(path)
-    sums = TrainingDaily.objects.filter(org_path__startswith=path).aggregate(
-        e=Sum("enrolments"), a=Sum("attendances")
-    )
+    daily = TrainingDaily.objects.filter(org_path__startswith=path)
+    daily = daily.filter(day__year=year) if year else daily
+    sums = daily.aggregate(e=Sum("enrolments"), a=Sum("attendances"))
     return TrainingFigures(
         org_code=org.code, org_name=org.name, enrolments=sums["e"] or 0,
-        attendances=sums["a"] or 0, enrolled_persons=_distinct(path, "enrolments"),
-        attending_persons=_distinct(path, "attendances"),
+        attendances=sums["a"] or 0, enrolled_persons=_distinct(path, "enrolments", year),
+        attending_persons=_distinct(path, "attendances", year),
     )  # fmt: skip
 
 
-def training_figures(user, *, org_code: str | None = None) -> tuple[TrainingFigures, list]:
-    """Night-school figures of the user's subtree (or of ``org_code`` in it) and its children.
+def training_figures(
+    user, *, org_code: str | None = None, year: int | None = None
+) -> tuple[TrainingFigures, list[TrainingFigures]]:
+    """Night-school figures of the user's subtree (or of ``org_code`` in it) and of its
+    children with any activity, for all time or one calendar ``year``.
 
+    Seats count in the year they were taken, attendances in the year of the session.
     Distinct persons are counted at each level, never added up from the children.
     """
     if not getattr(user, "scope_path", None):
         raise Http404
     path = org_for(user, org_code).path if org_code else user.scope_path
     children = [
-        _figures(child.path)
+        _figures(child.path, year)
         for child in child_orgs(org_by_path(path))
         if TrainingDaily.objects.filter(org_path__startswith=child.path).exists()
     ]
-    return _figures(path), children
+    return _figures(path, year), children
 
 
 def course_named(org, name: str):

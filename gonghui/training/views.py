@@ -300,9 +300,11 @@ def figures(request):
     user = request.user
     _console(user)
     org_code = (request.GET.get("org") or "").strip() or None
-    here, children = training_figures(user, org_code=org_code)
-    return page(request, "training/figures.html",
-                {"nav": "training", "here": here, "children": children})  # fmt: skip
+    year_text = (request.GET.get("year") or "").strip()
+    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    here, children = training_figures(user, org_code=org_code, year=year)
+    context = {"nav": "training", "here": here, "children": children, "year": year}
+    return page(request, "training/figures.html", context)
 
 
 @never_cache

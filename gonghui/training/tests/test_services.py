@@ -256,3 +256,42 @@ def test_rollup_check_reports_a_tampered_rollup(yicheng_officer, make_class, fiv
         call_command("training", "rollup", "check")
     call_command("training", "rollup", "rebuild")
     assert TrainingDaily.objects.get().enrolments == 1
+
+
+def test_figures_by_year_and_distinct_persons_below_county(
+    yicheng_officer, zhumadian_officer, province_admin, make_class, make_worker
+):
+    """A worker in two 驿城区 classes counts twice in person-times, once in persons."""
+    first = make_class("甲班", org="411702")
+    second = make_class("乙班", org="411702")
+    worker = make_worker("两班都上", org="411702")
+    for klass in (first, second):
+        enrol(by=yicheng_officer, klass=klass, worker=worker, channel="console")
+        record_roll_call(by=yicheng_officer, session=klass.sessions.first(), workers=[worker])
+    city, children = training_figures(zhumadian_officer, year=TODAY.year)
+    assert (city.enrolments, city.enrolled_persons) == (2, 1)
+    assert [(c.org_code, c.enrolments, c.enrolled_persons) for c in children] == [("411702", 2, 1)]
+    session_year = first.sessions.first().day.year
+    county, _ = training_figures(yicheng_officer, year=session_year)
+    assert (county.attendances, county.attending_persons) == (2, 1)
+    empty, _ = training_figures(province_admin, year=2001)
+    assert (empty.enrolments, empty.attendances, empty.enrolled_persons) == (0, 0, 0)
+
+
+def test_figures_below_county_come_from_raw_rows(grassroots, yicheng_officer, make_class,
+                                                 make_worker):  # fmt: skip
+    """(``grassroots`` first: ``make_worker`` reads the tree when it is set up.)"""
+    klass = make_class("环卫处书法班", org=grassroots.code)
+    worker = make_worker("基层学员", org=grassroots.code)
+    enrol(by=yicheng_officer, klass=klass, worker=worker, channel="console")
+    for session in klass.sessions.all()[:2]:
+        record_roll_call(by=yicheng_officer, session=session, workers=[worker])
+    here, _ = training_figures(yicheng_officer, org_code=grassroots.code)
+    assert (here.enrolments, here.enrolled_persons, here.attendances, here.attending_persons) == (
+        1, 1, 2, 1,
+    )  # fmt: skip
+    county, children = training_figures(yicheng_officer)
+    assert [(c.org_code, c.attendances, c.attending_persons) for c in children] == [
+        (grassroots.code, 2, 1)
+    ]
+    assert (county.attendances, county.attending_persons) == (2, 1)
