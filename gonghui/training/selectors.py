@@ -86,17 +86,27 @@ def waiting_position(enrolment: Enrolment) -> int | None:
 
 
 def roster(klass: TrainingClass, enrolments: QuerySet[Enrolment]) -> dict[str, list[Enrolment]]:
-    """Seated and waiting applications in queue order, with attendance counts."""
+    """Seated and waiting applications in queue order, with attendance counts.
+
+    ``enrolments`` may be only part of the class (a county officer sees their own
+    workers in a city's class); each waiting row's ``position`` is still its place in
+    the whole class's queue.
+    """
     rows = (
         enrolments.filter(klass=klass)
         .exclude(state=EnrolmentState.CANCELLED)
         .annotate(attended=Count("attendances"))
         .order_by("queue_no", "id")
     )
-    return {
-        "enrolled": [e for e in rows if e.state == EnrolmentState.ENROLLED],
-        "waiting": [e for e in rows if e.state == EnrolmentState.WAITING],
+    queue = Enrolment.objects.filter(klass=klass, state=EnrolmentState.WAITING)
+    places = {
+        pk: n
+        for n, pk in enumerate(queue.order_by("queue_no", "id").values_list("pk", flat=True), 1)
     }
+    waiting = [e for e in rows if e.state == EnrolmentState.WAITING]
+    for e in waiting:
+        e.position = places[e.pk]
+    return {"enrolled": [e for e in rows if e.state == EnrolmentState.ENROLLED], "waiting": waiting}
 
 
 # --- the worker's own view (portal) ---------------------------------------------------------

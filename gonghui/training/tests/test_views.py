@@ -172,3 +172,18 @@ def test_portal_link_page_is_for_workers_in_scope(client, yicheng_officer, luoya
     assert "/training/m/enter/" in page and "<svg" in page
     client.force_login(luoyang_officer)
     assert client.get(reverse("training:portal_link", args=[worker.pk])).status_code == 404
+
+
+def test_a_county_officer_sees_only_their_workers_with_their_real_queue_places(
+    client, zhumadian_officer, yicheng_officer, make_class, make_worker
+):
+    """A city class with 驿城区 and 西平县 applicants: 驿城区 sees its own, at their places."""
+    klass = make_class("市文化宫太极班", capacity=5)
+    yicheng = [make_worker(f"驿城{i}", org="411702") for i in range(6)]
+    xiping = make_worker("西平人", org="411721")
+    for worker in [*yicheng[:5], xiping, yicheng[5]]:
+        enrol(by=zhumadian_officer, klass=klass, worker=worker, channel="console")
+    client.force_login(yicheng_officer)
+    page = client.get(reverse("training:detail", args=[klass.pk])).content.decode()
+    assert "西*人" not in page and "驿*5" in page
+    assert "<td>第2位</td>" in page and "<td>第1位</td>" not in page
