@@ -264,3 +264,84 @@ class TrainingWorkerYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}/{self.year}/{self.county_id}"
+
+
+# --- skill competitions (百千万职工技能竞赛) -----------------------------------------------------
+
+
+class Tier(models.TextChoices):
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    ENTERPRISE = "enterprise", "企业级"
+
+
+class Competition(models.Model):
+    """One contest of one trade; the total is ``theory_weight``% theory + the rest practical."""
+
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", verbose_name="主办组织")
+    org_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField("竞赛名称", max_length=100)
+    tier = models.CharField("级别", max_length=12, choices=Tier.choices)
+    trade = models.CharField("工种", max_length=50)
+    held_on = models.DateField("比赛日期")
+    theory_weight = models.PositiveSmallIntegerField("理论成绩权重（%）", default=30)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "技能竞赛"
+        verbose_name_plural = "技能竞赛"
+        ordering = ["-held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(theory_weight__lte=100), name="competition_weight_percent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Entry(models.Model):
+    competition = models.ForeignKey(Competition, models.PROTECT, related_name="entries")
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "参赛报名"
+        verbose_name_plural = "参赛报名"
+        constraints = [
+            models.UniqueConstraint(fields=["competition", "worker"], name="one_entry_per_worker")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition_id}:{self.worker_id}"
+
+
+class Part(models.TextChoices):
+    THEORY = "theory", "理论"
+    PRACTICAL = "practical", "实操"
+
+
+class Score(models.Model):
+    """One judge's mark (0–100, two decimals) for one part of one entry."""
+
+    entry = models.ForeignKey(Entry, models.CASCADE, related_name="scores")
+    judge = models.CharField("评委", max_length=50)
+    part = models.CharField("部分", max_length=10, choices=Part.choices)
+    points = models.DecimalField("分数", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = "评分"
+        verbose_name_plural = "评分"
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "judge", "part"], name="one_mark_per_judge"),
+            models.CheckConstraint(
+                condition=Q(points__gte=0) & Q(points__lte=100), name="score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}/{self.judge}/{self.part}: {self.points}"

@@ -27,6 +27,12 @@ from gonghui.core.views import client_ip, page
 from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
 from gonghui.members.validation import clean_id
 from gonghui.orgs.selectors import org_for
+from gonghui.training.competitions import (
+    competition_for,
+    competitions_visible_to,
+    ranking,
+    ranking_visible_to,
+)
 from gonghui.training.exporters import class_workbook
 from gonghui.training.forms import ClassForm, EnrolForm, LotteryForm
 from gonghui.training.models import AttendanceChannel, Channel, Enrolment
@@ -428,3 +434,34 @@ def m_certificate(request, pk: int):
     except DomainError as exc:
         return page(request, "training/m_message.html", {"message": exc.message}, status=409)
     return page(request, "training/certificate.html", _certificate_context(enrolment))
+
+
+# --- skill competitions ---------------------------------------------------------------------
+
+
+@login_required
+def competition_list(request):
+    user = request.user
+    _console(user)
+    context = {"nav": "training", "competitions": list(competitions_visible_to(user))}
+    return page(request, "training/competition_list.html", context)
+
+
+@login_required
+def competition_detail(request, pk: int):
+    """The results table: rank (ties shared, see ``competitions``), masked names, exact scores."""
+    user = request.user
+    _console(user)
+    competition = competition_for(user, pk)
+    rows = ranking_visible_to(user, competition)
+    ranks = [r.rank for r in ranking(competition) if r.rank is not None]
+    shared = {rank for rank in ranks if ranks.count(rank) > 1}
+    context = {
+        "nav": "training",
+        "competition": competition,
+        "practical_weight": 100 - competition.theory_weight,
+        "rows": [
+            {"r": r, "name": mask_name(r.entry.worker.name), "tied": r.rank in shared} for r in rows
+        ],  # fmt: skip
+    }
+    return page(request, "training/competition_detail.html", context)

@@ -1,0 +1,93 @@
+import datetime
+from fractions import Fraction
+
+import pytest
+from django.urls import reverse
+
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.orgs.models import Org
+from gonghui.training.competitions import (
+    create_competition,
+    enter_competition,
+    ranking,
+    ranking_visible_to,
+    record_score,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contest(zhumadian_officer):
+    return create_competition(
+        by=zhumadian_officer, org=Org.objects.get(code="411700"), name="驻马店市电工技能竞赛",
+        tier="city", trade="电工", held_on=datetime.date(2026, 10, 20), theory_weight=30,
+    )  # fmt: skip
+
+
+def mark(officer, entry, theory: list, practical: list) -> None:
+    for judge, points in enumerate(theory, start=1):
+        record_score(by=officer, entry=entry, judge=f"评委{judge}", part="theory", points=points)
+    for judge, points in enumerate(practical, start=1):
+        record_score(by=officer, entry=entry, judge=f"评委{judge}", part="practical", points=points)
+
+
+def test_ties_share_a_rank_practical_breaks_equal_totals_and_incomplete_are_unranked(
+    contest, zhumadian_officer, make_worker
+):
+    people = {n: make_worker(n, org="411702") for n in ["甲", "乙", "丙", "丁", "戊", "己"]}
+    entries = {n: enter_competition(by=zhumadian_officer, competition=contest, worker=w)
+               for n, w in people.items()}  # fmt: skip
+    mark(zhumadian_officer, entries["甲"], [90, 80], [80, 90])  # 0.3*85 + 0.7*85 = 85
+    mark(zhumadian_officer, entries["乙"], [85], [85])  # 85, practical 85: tied with 甲
+    mark(zhumadian_officer, entries["丙"], [100], [78.58])  # 30 + 55.006 = 85.006: first
+    mark(zhumadian_officer, entries["丁"], [71], [91])  # 21.3 + 63.7 = 85, practical 91: before 甲
+    mark(zhumadian_officer, entries["戊"], [60], [60])  # 60
+    mark(zhumadian_officer, entries["己"], [99], [])  # no practical mark: not ranked
+    rows = ranking(contest)
+    table = [(r.entry.worker.name, r.rank, r.total_shown) for r in rows]
+    assert table == [
+        ("丙", 1, "85.01"), ("丁", 2, "85.00"), ("甲", 3, "85.00"), ("乙", 3, "85.00"),
+        ("戊", 5, "60.00"), ("己", None, "—"),
+    ]  # fmt: skip
+    assert rows[2].total == Fraction(85)
+
+
+def test_a_judge_marking_again_replaces_the_mark_and_bad_marks_are_refused(
+    contest, zhumadian_officer, make_worker
+):
+    entry = enter_competition(by=zhumadian_officer, competition=contest,
+                              worker=make_worker("甲", org="411702"))  # fmt: skip
+    record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points="70")
+    record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points="75.5")
+    assert [str(s.points) for s in entry.scores.all()] == ["75.50"]
+    for bad in ["101", "-1", "80.123", "八十", "NaN"]:
+        with pytest.raises(DomainError):
+            record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points=bad)
+    with pytest.raises(DomainError):
+        enter_competition(by=zhumadian_officer, competition=contest, worker=entry.worker)
+
+
+def test_sibling_subtrees_neither_enter_nor_see(contest, zhumadian_officer, luoyang_officer,
+                                                 yicheng_officer, make_worker, client):  # fmt: skip
+    ours = make_worker("驿城选手", org="411702")
+    other = make_worker("西平选手", org="411721")
+    luoyang = make_worker("洛阳选手", org="410302")
+    with pytest.raises(PermissionDenied):
+        enter_competition(by=luoyang_officer, competition=contest, worker=luoyang)
+    with pytest.raises(DomainError):
+        enter_competition(by=zhumadian_officer, competition=contest, worker=luoyang)
+    for w in (ours, other):
+        entry = enter_competition(by=zhumadian_officer, competition=contest, worker=w)
+        mark(zhumadian_officer, entry, [80], [80])
+    assert [r.entry.worker.name for r in ranking_visible_to(yicheng_officer, contest)] == [
+        "驿城选手"
+    ]
+    with pytest.raises(PermissionDenied):
+        record_score(by=luoyang_officer, entry=entry, judge="x", part="theory", points=1)
+    client.force_login(yicheng_officer)
+    page = client.get(reverse("training:competition", args=[contest.pk])).content.decode()
+    assert "驿**手" in page and "西**手" not in page and "并列" in page
+    client.force_login(luoyang_officer)
+    assert client.get(reverse("training:competition", args=[contest.pk])).status_code == 404
+    assert "电工" not in client.get(reverse("training:competitions")).content.decode()
