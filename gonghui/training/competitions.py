@@ -24,23 +24,20 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.training.models import Competition, Entry, Part, Score
-
-
-def _require(user, permission: str, path: str) -> None:
-    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权在该组织办理此项业务")
+from gonghui.training.selectors import here_or_above
+from gonghui.training.services import require_in_scope
 
 
 @transaction.atomic
 def create_competition(*, by, org, name: str, tier: str, trade: str, held_on: datetime.date,
                        theory_weight: int = 30) -> Competition:  # fmt: skip
-    _require(by, "manage_programs", org.path)
+    require_in_scope(by, "manage_programs", org.path)
     competition = Competition(
         org=org, org_path=org.path, name=name.strip(), tier=tier, trade=trade.strip(),
         held_on=held_on, theory_weight=theory_weight,
@@ -101,7 +98,7 @@ def parse_points(value: object) -> Decimal:
 @transaction.atomic
 def record_score(*, by, entry: Entry, judge: str, part: str, points: object) -> Score:
     """One judge's mark for one part; marking again replaces the judge's earlier mark."""
-    _require(by, "record_services", entry.competition.org_path)
+    require_in_scope(by, "record_services", entry.competition.org_path)
     if part not in Part.values:
         raise DomainError("bad_part", "评分部分应为理论或实操", field="part")
     judge = judge.strip()
@@ -123,18 +120,9 @@ def record_score(*, by, entry: Entry, judge: str, part: str, points: object) -> 
 # --- reads ----------------------------------------------------------------------------------
 
 
-def _ancestors(path: str) -> list[str]:
-    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-
-
 def competitions_visible_to(user) -> QuerySet[Competition]:
     """Contests run in the user's subtree and those run above it (their workers take part)."""
-    path = getattr(user, "scope_path", None)
-    if not path:
-        return Competition.objects.none()
-    return Competition.objects.filter(
-        Q(org_path__startswith=path) | Q(org_path__in=_ancestors(path))
-    ).select_related("org")
+    return here_or_above(Competition.objects.select_related("org"), user)
 
 
 def competition_for(user, pk: int) -> Competition:

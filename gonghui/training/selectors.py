@@ -32,13 +32,16 @@ def _ancestors(path: str) -> list[str]:
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
 
 
-def classes_visible_to(user) -> QuerySet[TrainingClass]:
+def here_or_above(rows: QuerySet, user) -> QuerySet:
+    """Rows run in the user's subtree or by an org above it (their workers take part)."""
     path = getattr(user, "scope_path", None)
     if not path:
-        return TrainingClass.objects.none()
-    return TrainingClass.objects.filter(
-        Q(org_path__startswith=path) | Q(org_path__in=_ancestors(path))
-    ).select_related("course__subject", "org")
+        return rows.none()
+    return rows.filter(Q(org_path__startswith=path) | Q(org_path__in=_ancestors(path)))
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    return here_or_above(TrainingClass.objects.select_related("course__subject", "org"), user)
 
 
 def class_for(user, pk: int) -> TrainingClass:

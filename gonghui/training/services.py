@@ -47,7 +47,8 @@ class WorkerActor:
         return f"职工#{self.worker_id}"
 
 
-def _require(user, permission: str, path: str) -> None:
+def require_in_scope(user, permission: str, path: str) -> None:
+    """The user holds ``permission`` and ``path`` lies in their subtree, or ``PermissionDenied``."""
     if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
         raise PermissionDenied("forbidden", "无权在该组织办理此项业务")
 
@@ -58,7 +59,7 @@ def add_holiday(*, by, day: datetime.date, name: str) -> Holiday:
 
     Sessions already generated are not touched (they may have attendance).
     """
-    _require(by, "manage_programs", "410000/")
+    require_in_scope(by, "manage_programs", "410000/")
     if by.scope_path != "410000/":
         raise PermissionDenied("forbidden", "节假日由省总工会统一维护")
     holiday, _ = Holiday.objects.update_or_create(day=day, defaults={"name": name})
@@ -71,7 +72,7 @@ def add_holiday(*, by, day: datetime.date, name: str) -> Holiday:
 
 @transaction.atomic
 def create_course(*, by, org, subject: str, name: str, description: str = "") -> Course:
-    _require(by, "manage_programs", org.path)
+    require_in_scope(by, "manage_programs", org.path)
     subject_row, _ = Subject.objects.get_or_create(name=subject.strip())
     course = Course(
         org=org, org_path=org.path, subject=subject_row, name=name.strip(), description=description
@@ -109,7 +110,7 @@ def create_class(*, by, course: Course, org=None, name: str, teacher: str, room:
     to 80% of the sessions, rounded up.
     """
     org = org or course.org
-    _require(by, "manage_programs", org.path)
+    require_in_scope(by, "manage_programs", org.path)
     if not org.path.startswith(course.org_path):
         raise DomainError("class_outside_course", "开班组织须在课程主办组织范围内", field="org")
     weekdays = sorted(set(weekdays))
@@ -299,7 +300,7 @@ def draw_lottery(*, by, klass: TrainingClass, seed: str | None = None,
     Returns the applicants in drawn order. The seed and the arrival numbers in
     drawn order go to the audit log, so the draw can be checked afterwards.
     """
-    _require(by, "manage_programs", klass.org_path)
+    require_in_scope(by, "manage_programs", klass.org_path)
     klass = _lock(klass.pk)
     if not klass.awaiting_lottery:
         raise DomainError("no_lottery", f"“{klass.name}”不摇号或已摇过号")
@@ -341,7 +342,7 @@ def record_attendance(*, by, session: Session, worker, channel: str,
     if isinstance(by, WorkerActor):
         _may_act_for(by, worker)
     else:
-        _require(by, "record_services", klass.org_path)
+        require_in_scope(by, "record_services", klass.org_path)
     enrolment = klass.enrolments.filter(worker=worker, state=EnrolmentState.ENROLLED).first()
     if enrolment is None:
         raise DomainError("not_enrolled", f"未被“{klass.name}”录取，不能签到")
