@@ -1,6 +1,7 @@
-"""Skill competitions: set-up, entries, judges' marks (writes) and the ranking (reads).
+"""Skill competitions (set-up, entries, judges' marks, the ranking) and the craftsmen
+registry their results feed.
 
-Ranking rule (the one the results page, the export and the API print):
+Ranking rule (the one the results page prints and awards follow):
 
 1. Each part's score is the mean of the judges' marks for that part, exact
    (``Fraction``, never float); the total is ``theory_weight``% of the theory
@@ -24,14 +25,23 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.training.models import Competition, Entry, Part, Score
+from gonghui.training.models import (
+    Competition,
+    CraftsmanTitle,
+    Entry,
+    Part,
+    PublicProfile,
+    Score,
+    TitleLevel,
+)
 from gonghui.training.selectors import here_or_above
-from gonghui.training.services import require_in_scope
+from gonghui.training.services import WorkerActor, require_in_scope
 
 
 @transaction.atomic
@@ -194,3 +204,96 @@ def ranking_visible_to(user, competition: Competition) -> list[Ranked]:
         for r in ranking(competition)
         if competition.org_path.startswith(path) or r.entry.worker.org_path.startswith(path)
     ]
+
+
+# --- craftsmen registry ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def award_title(*, by, worker, title: str, level: str, year: int,
+                competition: Competition | None = None, rank: int | None = None) -> CraftsmanTitle:  # fmt: skip
+    """Record an honour for a worker of the staff's subtree; the same honour twice in one year
+    is refused."""
+    require_in_scope(by, "manage_programs", worker.org_path)
+    if level not in TitleLevel.values:
+        raise DomainError("bad_level", "称号级别应为全国、省级、市级或企业", field="level")
+    if not title.strip():
+        raise DomainError("title_required", "请填写称号", field="title")
+    try:
+        with transaction.atomic():
+            honour = CraftsmanTitle.objects.create(
+                worker=worker, org_path=worker.org_path, title=title.strip(), level=level,
+                year=year, competition=competition, rank=rank,
+            )  # fmt: skip
+    except IntegrityError:
+        raise DomainError("already_awarded", f"该职工{year}年已获“{title}”") from None
+    record_event(
+        actor=by, action="award", object_type="craftsman_title", object_id=honour.pk,
+        org_path=worker.org_path, after={"worker": worker.pk, "title": honour.title,
+                                         "level": level, "year": year,
+                                         "competition": competition.pk if competition else None},
+    )  # fmt: skip
+    return honour
+
+
+_LEVEL_OF_TIER = {"province": TitleLevel.PROVINCE, "city": TitleLevel.CITY,
+                  "enterprise": TitleLevel.ENTERPRISE}  # fmt: skip
+
+
+def award_from_results(*, by, competition: Competition, places: int,
+                       title: str = "技术能手") -> list[CraftsmanTitle]:  # fmt: skip
+    """Give ``title`` to every ranked entry placed ``places`` or better (ties all included:
+    with ranks 1, 2, 2, 4, the top 2 places are three people)."""
+    require_in_scope(by, "manage_programs", competition.org_path)
+    with transaction.atomic():
+        return [
+            award_title(
+                by=by,
+                worker=row.entry.worker,
+                title=title,
+                level=_LEVEL_OF_TIER[competition.tier],
+                year=competition.held_on.year,
+                competition=competition,
+                rank=row.rank,
+            )  # fmt: skip
+            for row in ranking(competition)
+            if row.rank is not None and row.rank <= places
+        ]
+
+
+@transaction.atomic
+def set_public_profile(*, by: WorkerActor, worker, public: bool) -> PublicProfile:
+    """Only the worker consents to (or withdraws) their public craftsman page."""
+    if not isinstance(by, WorkerActor) or by.worker_id != worker.pk:
+        raise PermissionDenied("forbidden", "公开个人主页须由职工本人同意")
+    profile, _ = PublicProfile.objects.update_or_create(
+        worker=worker, defaults={"public": public, "changed_at": timezone.now()}
+    )
+    record_event(
+        actor=by, action="consent", object_type="public_profile", object_id=worker.pk,
+        org_path=worker.org_path, after={"public": public},
+    )  # fmt: skip
+    return profile
+
+
+def titles_visible_to(user) -> QuerySet[CraftsmanTitle]:
+    return CraftsmanTitle.objects.visible_to(user).select_related("worker__org", "competition")
+
+
+def titles_by_name(user) -> list[tuple[str, int]]:
+    """Distinct craftsmen per title in the user's subtree (the registry is small: raw rows)."""
+    rows = titles_visible_to(user).values("title").annotate(n=Count("worker", distinct=True))
+    return [(row["title"], row["n"]) for row in rows.order_by("-n", "title")]
+
+
+def public_titles(worker_id: int) -> tuple[object, list[CraftsmanTitle]] | None:
+    """The worker and their honours, only if the worker consented to a public page."""
+    profile = (
+        PublicProfile.objects.filter(worker_id=worker_id, public=True)
+        .select_related("worker__org")
+        .first()
+    )
+    if profile is None:
+        return None
+    titles = CraftsmanTitle.objects.filter(worker_id=worker_id).order_by("-year", "id")
+    return profile.worker, list(titles)

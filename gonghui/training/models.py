@@ -345,3 +345,59 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}/{self.judge}/{self.part}: {self.points}"
+
+
+# --- craftsmen and model workers (劳模工匠) -------------------------------------------------------
+
+
+class TitleLevel(models.TextChoices):
+    NATIONAL = "national", "全国"
+    PROVINCE = "province", "省级"
+    CITY = "city", "市级"
+    ENTERPRISE = "enterprise", "企业"
+
+
+class CraftsmanTitle(models.Model):
+    """One honour of one worker (劳动模范, 五一劳动奖章, 河南工匠, 技术能手 …) in one year.
+
+    ``org_path`` is the worker's union's, so the registry is scoped like the worker;
+    ``competition`` is set when the honour came from a contest's results.
+    """
+
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)
+    title = models.CharField("称号", max_length=50)
+    level = models.CharField("级别", max_length=12, choices=TitleLevel.choices)
+    year = models.PositiveSmallIntegerField("授予年份")
+    competition = models.ForeignKey(
+        Competition, models.PROTECT, null=True, blank=True, related_name="titles"
+    )
+    rank = models.PositiveIntegerField("竞赛名次", null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "劳模工匠称号"
+        verbose_name_plural = "劳模工匠称号"
+        ordering = ["-year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "title", "year"], name="one_title_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class PublicProfile(models.Model):
+    """The worker's consent to a public craftsman page; only the worker sets it."""
+
+    worker = models.OneToOneField("members.Worker", models.PROTECT, related_name="+")
+    public = models.BooleanField("公开个人主页", default=False)
+    changed_at = models.DateTimeField("修改时间")
+
+    class Meta:
+        verbose_name = "工匠公开主页"
+        verbose_name_plural = "工匠公开主页"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}: {self.public}"

@@ -30,8 +30,12 @@ from gonghui.orgs.selectors import org_for
 from gonghui.training.competitions import (
     competition_for,
     competitions_visible_to,
+    public_titles,
     ranking,
     ranking_visible_to,
+    set_public_profile,
+    titles_by_name,
+    titles_visible_to,
 )
 from gonghui.training.exporters import class_workbook
 from gonghui.training.forms import ClassForm, EnrolForm, LotteryForm
@@ -465,3 +469,38 @@ def competition_detail(request, pk: int):
         ],  # fmt: skip
     }
     return page(request, "training/competition_detail.html", context)
+
+
+# --- craftsmen registry ---------------------------------------------------------------------
+
+
+@login_required
+def craftsmen(request):
+    user = request.user
+    _console(user)
+    rows = [{"t": t, "name": mask_name(t.worker.name)} for t in titles_visible_to(user)[:500]]
+    context = {"nav": "training", "by_title": titles_by_name(user), "rows": rows}
+    return page(request, "training/craftsmen.html", context)
+
+
+def craftsman_public(request, pk: int):
+    """A craftsman's public page: only when the worker consented; otherwise it does not exist."""
+    found = public_titles(pk)
+    if found is None:
+        raise Http404
+    worker, titles = found
+    return page(request, "training/craftsman_public.html", {"worker": worker, "titles": titles})
+
+
+@never_cache
+def m_profile(request):
+    """The worker consents to (or withdraws) a public craftsman page."""
+    worker = _worker(request)
+    if request.method == "POST":
+        public = request.POST.get("public") == "1"
+        set_public_profile(by=WorkerActor(worker.pk), worker=worker, public=public)
+        messages.success(request, "已公开个人主页" if public else "已关闭个人主页")
+        return redirect("training:m_profile")
+    found = public_titles(worker.pk)
+    context = {"public": found is not None, "worker": worker}
+    return page(request, "training/m_profile.html", context)

@@ -7,12 +7,18 @@ from django.urls import reverse
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Org
 from gonghui.training.competitions import (
+    award_from_results,
+    award_title,
     create_competition,
     enter_competition,
     ranking,
     ranking_visible_to,
     record_score,
+    set_public_profile,
+    titles_by_name,
 )
+from gonghui.training.services import WorkerActor
+from gonghui.training.tokens import issue_portal_token
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +97,48 @@ def test_sibling_subtrees_neither_enter_nor_see(contest, zhumadian_officer, luoy
     client.force_login(luoyang_officer)
     assert client.get(reverse("training:competition", args=[contest.pk])).status_code == 404
     assert "电工" not in client.get(reverse("training:competitions")).content.decode()
+
+
+def test_results_feed_the_registry_ties_included_and_the_public_page_needs_consent(
+    contest, zhumadian_officer, yicheng_officer, luoyang_officer, make_worker, client
+):
+    people = [make_worker(n, org="411702") for n in ["王一", "李二", "赵三", "钱四"]]
+    entries = [enter_competition(by=zhumadian_officer, competition=contest, worker=w)
+               for w in people]  # fmt: skip
+    for entry, points in zip(entries, [90, 80, 80, 70], strict=True):
+        mark(zhumadian_officer, entry, [points], [points])
+    awarded = award_from_results(by=zhumadian_officer, competition=contest, places=2)
+    assert sorted((t.worker.name, t.rank, t.level) for t in awarded) == [
+        ("李二", 2, "city"),
+        ("王一", 1, "city"),
+        ("赵三", 2, "city"),
+    ]
+    award_title(by=yicheng_officer, worker=people[0], title="技术能手", level="city", year=2025)
+    with pytest.raises(DomainError):
+        award_title(by=yicheng_officer, worker=people[0], title="技术能手", level="city",
+                    year=2026)  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        award_title(by=luoyang_officer, worker=people[3], title="河南工匠", level="province",
+                    year=2026)  # fmt: skip
+    assert titles_by_name(yicheng_officer) == [("技术能手", 3)]  # 王一 twice counts once
+    assert titles_by_name(luoyang_officer) == []
+
+    public = reverse("training:craftsman_public", args=[people[0].pk])
+    assert client.get(public).status_code == 404
+    with pytest.raises(PermissionDenied):
+        set_public_profile(by=WorkerActor(people[1].pk), worker=people[0], public=True)
+    client.get(reverse("training:m_enter", args=[issue_portal_token(people[0].pk)]))
+    client.post(reverse("training:m_profile"), {"public": "1"})
+    shown = client.get(public).content.decode()
+    assert (
+        "王一" in shown
+        and "驻马店市电工技能竞赛 第1名" in shown
+        and people[0].id_masked not in shown
+    )
+    client.post(reverse("training:m_profile"), {"public": "0"})
+    assert client.get(public).status_code == 404
+
+    client.force_login(luoyang_officer)
+    assert "王*" not in client.get(reverse("training:craftsmen")).content.decode()
+    client.force_login(yicheng_officer)
+    assert "王*" in client.get(reverse("training:craftsmen")).content.decode()
