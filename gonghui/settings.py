@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "gonghui.members",
     "gonghui.programs",
     "gonghui.training",
+    "gonghui.culture",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("workers/", include("gonghui.members.urls")),
     path("programs/", include("gonghui.programs.urls")),
     path("training/", include("gonghui.training.urls")),
+    path("culture/", include("gonghui.culture.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -1,6 +1,22 @@
+from collections.abc import Callable
+
 from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.training.rollups import differences, rebuild
+
+
+def rollup_action(command: BaseCommand, action: str, *, label: str, rebuild: Callable[[], None],
+                  differences: Callable[[], list[str]]) -> None:  # fmt: skip
+    """``rebuild`` (then check) or ``check`` a rollup; a disagreement is a non-zero exit."""
+    if action == "rebuild":
+        rebuild()
+        command.stdout.write(f"{label}已按原始记录重算")
+    problems = differences()
+    for problem in problems[:100]:
+        command.stderr.write(problem)
+    if problems:
+        raise CommandError(f"{label}与原始记录不一致：{len(problems)}处")
+    command.stdout.write(f"{label}与原始记录一致")
 
 
 class Command(BaseCommand):
@@ -14,12 +30,4 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["rebuild", "check"])
 
     def handle(self, what, action, **options):
-        if action == "rebuild":
-            rebuild()
-            self.stdout.write("夜校汇总表已按原始记录重算")
-        problems = differences()
-        for problem in problems[:100]:
-            self.stderr.write(problem)
-        if problems:
-            raise CommandError(f"夜校汇总表与原始记录不一致：{len(problems)}处")
-        self.stdout.write("夜校汇总表与原始记录一致")
+        rollup_action(self, action, label="夜校汇总表", rebuild=rebuild, differences=differences)
