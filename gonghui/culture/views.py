@@ -25,6 +25,7 @@ from gonghui.culture.selectors import (
 )
 from gonghui.culture.services import add_bookhouse, cancel_event, plan_event, report_held
 from gonghui.orgs.selectors import org_for
+from gonghui.training.views import figures_query
 
 
 def _console(user, *, manage: bool = False) -> None:
@@ -152,9 +153,7 @@ def bookhouse_list(request):
 def figures(request):
     user = request.user
     _console(user)
-    org_code = (request.GET.get("org") or "").strip() or None
-    year_text = (request.GET.get("year") or "").strip()
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    org_code, year = figures_query(request)
     here, children = culture_figures(user, org_code=org_code, year=year)
     context = {"nav": "culture", "here": here, "children": children, "year": year}
     return page(request, "culture/figures.html", context)

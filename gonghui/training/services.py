@@ -346,6 +346,8 @@ def record_attendance(*, by, session: Session, worker, channel: str,
     enrolment = klass.enrolments.filter(worker=worker, state=EnrolmentState.ENROLLED).first()
     if enrolment is None:
         raise DomainError("not_enrolled", f"未被“{klass.name}”录取，不能签到")
+    if session.day > timezone.localdate():
+        raise DomainError("session_ahead", f"第{session.number}次课在{session.day}，还未开始")
     earlier = Attendance.objects.filter(session=session, enrolment=enrolment).first()
     if earlier is not None:
         return earlier, False

@@ -13,6 +13,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -98,9 +99,10 @@ def class_list(request):
     user = request.user
     _console(user)
     classes = list(classes_visible_to(user))
-    counts = {}
-    for e in enrolments_visible_to(user).filter(klass__in=classes).exclude(state="cancelled"):
-        counts.setdefault(e.klass_id, {"enrolled": 0, "waiting": 0})[e.state] += 1
+    counts: dict[int, dict[str, int]] = {}
+    live = enrolments_visible_to(user).filter(klass__in=classes).exclude(state="cancelled")
+    for row in live.order_by().values("klass_id", "state").annotate(n=Count("id")):
+        counts.setdefault(row["klass_id"], {"enrolled": 0, "waiting": 0})[row["state"]] = row["n"]
     rows = [{"klass": k, **counts.get(k.pk, {"enrolled": 0, "waiting": 0})} for k in classes]
     return page(request, "training/class_list.html", {"nav": "training", "rows": rows})
 
@@ -305,13 +307,18 @@ def _certificate_context(enrolment: Enrolment) -> dict:
     return {"e": enrolment, "klass": enrolment.klass, "attended": attendance_count(enrolment)}
 
 
+def figures_query(request) -> tuple[str | None, int | None]:
+    """``?org=CODE&year=YYYY`` of a figures page; a year that is not 4 digits means all years."""
+    org_code = (request.GET.get("org") or "").strip() or None
+    year_text = (request.GET.get("year") or "").strip()
+    return org_code, int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+
+
 @login_required
 def figures(request):
     user = request.user
     _console(user)
-    org_code = (request.GET.get("org") or "").strip() or None
-    year_text = (request.GET.get("year") or "").strip()
-    year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+    org_code, year = figures_query(request)
     here, children = training_figures(user, org_code=org_code, year=year)
     context = {"nav": "training", "here": here, "children": children, "year": year}
     return page(request, "training/figures.html", context)

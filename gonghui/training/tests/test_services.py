@@ -246,6 +246,11 @@ def test_a_waiting_worker_cannot_sign_in(yicheng_officer, make_class, five):
         record_attendance(by=WorkerActor(five[5].pk), session=klass.sessions.first(),
                           worker=five[5], channel=AttendanceChannel.QR)  # fmt: skip
     assert refused.value.code == "not_enrolled"
+    later = klass.sessions.filter(day__gt=TODAY).first()
+    with pytest.raises(DomainError) as refused:
+        record_attendance(by=WorkerActor(five[0].pk), session=later, worker=five[0],
+                          channel=AttendanceChannel.QR)  # fmt: skip
+    assert refused.value.code == "session_ahead"
 
 
 def test_rollup_check_reports_a_tampered_rollup(yicheng_officer, make_class, five):
