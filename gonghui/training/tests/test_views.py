@@ -1,7 +1,9 @@
 import datetime
 import io
+import time
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -187,3 +189,32 @@ def test_a_county_officer_sees_only_their_workers_with_their_real_queue_places(
     page = client.get(reverse("training:detail", args=[klass.pk])).content.decode()
     assert "西*人" not in page and "驿*5" in page
     assert "<td>第2位</td>" in page and "<td>第1位</td>" not in page
+
+
+def test_an_expired_portal_link_is_refused(client, make_worker, monkeypatch):
+    worker = make_worker("过期链接", org="411702")
+    eight_days_ago = time.time() - 8 * 24 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: eight_days_ago)
+    stale = issue_portal_token(worker.pk)
+    monkeypatch.undo()
+    answer = client.get(reverse("training:m_enter", args=[stale]))
+    assert answer.status_code == 403 and "链接已过期" in answer.content.decode()
+    assert client.get(reverse("training:m_home")).status_code == 404
+
+
+def test_lottery_page_draws_with_the_given_seed(client, zhumadian_officer, yicheng_officer,
+                                                make_class, make_worker):  # fmt: skip
+    klass = make_class("摇号班", capacity=5, lottery=True)
+    for i in range(8):
+        worker = make_worker(f"摇号{i}", org="411702")
+        enrol(by=yicheng_officer, klass=klass, worker=worker, channel="console")
+    client.force_login(yicheng_officer)  # the class is the city's: 驿城区 cannot draw
+    client.post(reverse("training:lottery", args=[klass.pk]), {"seed": "公证-001"})
+    klass.refresh_from_db()
+    assert not klass.lottery_drawn
+    client.force_login(zhumadian_officer)
+    page = client.post(reverse("training:lottery", args=[klass.pk]), {"seed": "公证-001"},
+                       follow=True).content.decode()  # fmt: skip
+    assert "摇号完成（种子“公证-001”）：8人参加，录取5人" in page
+    klass.refresh_from_db()
+    assert klass.lottery_drawn and klass.enrolled_count == 5 and klass.lottery_seed == "公证-001"
