@@ -1,4 +1,4 @@
-"""/api/training: classes and enrolments, thin handlers over the training services.
+"""/api/training: classes, enrolments and competition rankings, thin handlers over the training services.
 
 A class or enrolment the caller may not see is 404; a refusal (not eligible,
 ended class, not the caller's worker) is the service's 4xx with its code and
@@ -12,6 +12,12 @@ from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.members.selectors import mask_name, worker_for
+from gonghui.training.competitions import (
+    Ranked,
+    competition_for,
+    competitions_visible_to,
+    ranking_visible_to,
+)
 from gonghui.training.models import Channel, Enrolment
 from gonghui.training.selectors import (
     class_for,
@@ -116,3 +122,53 @@ def post_cancel(request: HttpRequest, enrolment_id: int):
     enrolment = enrolment_for(user, enrolment_id)
     cancel_enrolment(by=user, enrolment=enrolment, client_ip=request.META.get("REMOTE_ADDR"))
     return _out(enrolment)
+
+
+class CompetitionOut(Schema):
+    id: int
+    name: str
+    tier: str
+    trade: str
+    org_code: str = Field(alias="org.code")
+    held_on: datetime.date
+    theory_weight: int = Field(description="理论成绩权重（%），其余为实操")
+
+
+class RankedOut(Schema):
+    rank: int | None = Field(description="名次；并列者相同，其后名次顺延；成绩不全为空")
+    masked_name: str
+    org_code: str
+    theory: str | None = Field(description="理论平均分，四舍五入到两位小数")
+    practical: str | None
+    total: str | None = Field(description="加权总分（排名按未舍入的精确值）")
+
+
+@router.get("/competitions", response=list[CompetitionOut], url_name="competition_list",
+            summary="技能竞赛列表")  # fmt: skip
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_competitions(request: HttpRequest):
+    return competitions_visible_to(request.auth)
+
+
+@router.get("/competitions/{int:competition_id}/ranking",
+            response={200: list[RankedOut], 404: ErrorOut}, url_name="competition_ranking",
+            summary="竞赛排名")  # fmt: skip
+def get_ranking(request: HttpRequest, competition_id: int):
+    """The ranking over every entry, listing the caller's subtree's workers (names masked)."""
+    user = request.auth
+    competition = competition_for(user, competition_id)
+
+    def shown(value) -> str | None:
+        return None if value is None else Ranked.shown(value)
+
+    return [
+        {
+            "rank": row.rank,
+            "masked_name": mask_name(row.entry.worker.name),
+            "org_code": row.entry.worker.org.code,
+            "theory": shown(row.theory),
+            "practical": shown(row.practical),
+            "total": shown(row.total),
+        }
+        for row in ranking_visible_to(user, competition)
+    ]

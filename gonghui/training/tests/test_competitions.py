@@ -75,7 +75,8 @@ def test_a_judge_marking_again_replaces_the_mark_and_bad_marks_are_refused(
 
 
 def test_sibling_subtrees_neither_enter_nor_see(contest, zhumadian_officer, luoyang_officer,
-                                                 yicheng_officer, make_worker, client):  # fmt: skip
+                                                 yicheng_officer, make_worker, client,
+                                                 call):  # fmt: skip
     ours = make_worker("驿城选手", org="411702")
     other = make_worker("西平选手", org="411721")
     luoyang = make_worker("洛阳选手", org="410302")
@@ -97,6 +98,12 @@ def test_sibling_subtrees_neither_enter_nor_see(contest, zhumadian_officer, luoy
     client.force_login(luoyang_officer)
     assert client.get(reverse("training:competition", args=[contest.pk])).status_code == 404
     assert "电工" not in client.get(reverse("training:competitions")).content.decode()
+    ranking_url = f"/api/training/competitions/{contest.pk}/ranking"
+    assert call(luoyang_officer, "get", ranking_url).status_code == 404
+    assert call(luoyang_officer, "get", "/api/training/competitions").json()["count"] == 0
+    rows = call(yicheng_officer, "get", ranking_url).json()
+    assert rows == [{"rank": 1, "masked_name": "驿**手", "org_code": "411702", "theory": "80.00",
+                     "practical": "80.00", "total": "80.00"}]  # fmt: skip
 
 
 def test_results_feed_the_registry_ties_included_and_the_public_page_needs_consent(
