@@ -113,3 +113,61 @@ class CultureDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id}/{self.day}: {self.events}/{self.audience}"
+
+
+class Campaign(models.Model):
+    """A reading campaign (悦读新思想 经典诵读) run by an org for its subtree."""
+
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", verbose_name="主办组织")
+    org_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField("活动名称", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "阅读活动"
+        verbose_name_plural = "阅读活动"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContentItem(models.Model):
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="items")
+    title = models.CharField("篇目", max_length=200)
+    url = models.URLField("原文链接")
+
+    class Meta:
+        verbose_name = "阅读篇目"
+        verbose_name_plural = "阅读篇目"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReadingDaily(models.Model):
+    """Reads and shares of one item through one org's tracking link on one day (counts)."""
+
+    item = models.ForeignKey(ContentItem, models.PROTECT, related_name="+")
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)
+    day = models.DateField()
+    reads = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "org", "day"], name="reading_daily_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}/{self.org_id}/{self.day}"

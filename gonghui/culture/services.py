@@ -1,4 +1,5 @@
-"""Every write to culture: plan an event, report it held (or cancel it), register a bookhouse.
+"""Every write to culture: plan an event, report it held (or cancel it), register a
+bookhouse, run a reading campaign and count its reads and shares.
 
 ``report_held`` is the one door by which an event enters the figures: it moves
 a planned event to held with its audience and adds both to ``CultureDaily`` in
@@ -12,7 +13,16 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
-from gonghui.culture.models import Bookhouse, BookhouseLevel, CultureDaily, Event, EventState
+from gonghui.culture.models import (
+    Bookhouse,
+    BookhouseLevel,
+    Campaign,
+    ContentItem,
+    CultureDaily,
+    Event,
+    EventState,
+    ReadingDaily,
+)
 from gonghui.training.services import require_in_scope
 
 _DAILY = CultureDaily._meta.db_table
@@ -110,3 +120,51 @@ def add_bookhouse(*, by, org, name: str, host_kind: str, level: str = BookhouseL
         org_path=org.path, after={"name": bookhouse.name, "level": level, "year": level_year},
     )  # fmt: skip
     return bookhouse
+
+
+@transaction.atomic
+def create_campaign(*, by, org, name: str, starts_on: datetime.date, ends_on: datetime.date,
+                    items: list[tuple[str, str]]) -> Campaign:  # fmt: skip
+    """A reading campaign with its items, given as (title, url)."""
+    require_in_scope(by, "manage_programs", org.path)
+    campaign = Campaign(org=org, org_path=org.path, name=name.strip(), starts_on=starts_on,
+                        ends_on=ends_on)  # fmt: skip
+    campaign.full_clean()
+    campaign.save()
+    for title, url in items:
+        item = ContentItem(campaign=campaign, title=title.strip(), url=url.strip())
+        item.full_clean()
+        item.save()
+    record_event(
+        actor=by, action="create", object_type="reading_campaign", object_id=campaign.pk,
+        org_path=org.path, after={"name": campaign.name, "items": len(items)},
+    )  # fmt: skip
+    return campaign
+
+
+def count_reading(*, item: ContentItem, org, shared: bool = False) -> None:
+    """One read (or share) of ``item`` through ``org``'s tracking link, counted for today.
+
+    Only an org inside the campaign's subtree counts (a link naming another org is
+    refused), and only while the campaign runs. Not audited per click: the counts are
+    the record, kept with an upsert concurrent clicks cannot lose.
+    """
+    campaign = item.campaign
+    today = timezone.localdate()
+    if not org.path.startswith(campaign.org_path):
+        raise DomainError("not_in_campaign", "该组织不在本次阅读活动范围内")
+    if not campaign.starts_on <= today <= campaign.ends_on:
+        raise DomainError("campaign_closed", f"“{campaign.name}”不在活动期内")
+    column = "shares" if shared else "reads"
+    table = ReadingDaily._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (item_id, org_id, org_path, day, reads, shares) "
+            f"VALUES (%s, %s, %s, %s, 0, 0) ON CONFLICT (item_id, org_id, day) DO NOTHING",
+            [item.pk, org.pk, org.path, connection.ops.adapt_datefield_value(today)],
+        )
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 "
+            "WHERE item_id = %s AND org_id = %s AND day = %s",
+            [item.pk, org.pk, connection.ops.adapt_datefield_value(today)],
+        )

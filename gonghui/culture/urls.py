@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.event_cancel, name="event_cancel"),
     path("bookhouses/", views.bookhouse_list, name="bookhouses"),
     path("figures/", views.figures, name="figures"),
+    path("r/<int:pk>/<str:code>/", views.track_read, name="track_read"),
+    path("r/<int:pk>/<str:code>/share/", views.track_share, name="track_share"),
 ]

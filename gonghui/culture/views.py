@@ -8,10 +8,11 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
@@ -22,8 +23,15 @@ from gonghui.culture.selectors import (
     culture_figures,
     event_for,
     events_visible_to,
+    tracked_item,
 )
-from gonghui.culture.services import add_bookhouse, cancel_event, plan_event, report_held
+from gonghui.culture.services import (
+    add_bookhouse,
+    cancel_event,
+    count_reading,
+    plan_event,
+    report_held,
+)
 from gonghui.orgs.selectors import org_for
 from gonghui.training.views import figures_query
 
@@ -157,3 +165,25 @@ def figures(request):
     here, children = culture_figures(user, org_code=org_code, year=year)
     context = {"nav": "culture", "here": here, "children": children, "year": year}
     return page(request, "culture/figures.html", context)
+
+
+def track_read(request, pk: int, code: str):
+    """A reading campaign's tracking link: count one read for the org, then open the item."""
+    item, org = tracked_item(pk, code)
+    try:
+        count_reading(item=item, org=org)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
+    return HttpResponseRedirect(item.url)
+
+
+@csrf_exempt
+@require_POST
+def track_share(request, pk: int, code: str):
+    """The share button on a tracked item: count one share for the org (no page, no login)."""
+    item, org = tracked_item(pk, code)
+    try:
+        count_reading(item=item, org=org, shared=True)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)

@@ -71,3 +71,8 @@ def org_by_path(path: str) -> Org:
 
 def child_orgs(org: Org) -> list[Org]:
     return list(Org.objects.filter(parent=org).order_by("code"))
+
+
+def org_by_code(code: str) -> Org | None:
+    """An org by its code, unscoped: for public links that name an org (no user to scope by)."""
+    return Org.objects.filter(code=code).first()

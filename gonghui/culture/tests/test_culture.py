@@ -9,7 +9,13 @@ from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.culture.models import CultureDaily, Event
 from gonghui.culture.rollups import differences
 from gonghui.culture.selectors import culture_figures
-from gonghui.culture.services import add_bookhouse, cancel_event, plan_event, report_held
+from gonghui.culture.services import (
+    add_bookhouse,
+    cancel_event,
+    create_campaign,
+    plan_event,
+    report_held,
+)
 from gonghui.orgs.models import Org
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +124,30 @@ def test_plan_form_puts_refusals_by_the_field(client, yicheng_officer):
         "starts_at": "2026-12-01T19:30",
     })  # fmt: skip
     assert answer.status_code == 302 and Event.objects.get().title == "露天电影"
+
+
+def test_tracking_links_count_reads_and_shares_per_org_and_roll_up(client, zhumadian_officer,
+                                                                   province_admin):  # fmt: skip
+    today = timezone.localdate()
+    campaign = create_campaign(
+        by=zhumadian_officer, org=org("411700"), name="悦读新思想 经典诵读",
+        starts_on=today - datetime.timedelta(days=1), ends_on=today + datetime.timedelta(days=9),
+        items=[("《劳动者之歌》", "https://example.org/song")],
+    )  # fmt: skip
+    item = campaign.items.get()
+    read = client.get(reverse("culture:track_read", args=[item.pk, "411702"]))
+    assert read.status_code == 302 and read["Location"] == "https://example.org/song"
+    client.get(reverse("culture:track_read", args=[item.pk, "411702"]))
+    for code in ("411702", "411721", "411721"):
+        assert client.post(reverse("culture:track_share", args=[item.pk, code])).status_code == 204
+    outside = client.post(reverse("culture:track_share", args=[item.pk, "410302"]))
+    assert outside.status_code == 410 and "不在本次阅读活动范围内" in outside.content.decode()
+    assert client.get(reverse("culture:track_read", args=[item.pk, "999999"])).status_code == 404
+    city, children = culture_figures(province_admin, org_code="411700")
+    assert (city.reads, city.shares) == (2, 3)
+    assert sorted((c.org_code, c.reads, c.shares) for c in children) == [
+        ("411702", 2, 1), ("411721", 0, 2)
+    ]  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        create_campaign(by=zhumadian_officer, org=org("410300"), name="x", starts_on=today,
+                        ends_on=today, items=[])  # fmt: skip
