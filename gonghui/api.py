@@ -13,6 +13,7 @@ from gonghui.orgs.api import router as orgs_router
 from gonghui.programs.api import checkins_router, points_router, programs_router
 from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
+from gonghui.training.api import router as training_router
 
 
 class TokenAuth(HttpBearer):
@@ -55,6 +56,7 @@ api.add_router("/points", points_router)
 api.add_router("/stations", stations_router)
 api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/rights", rights_router)
+api.add_router("/training", training_router)
 
 
 @api.get("/health", auth=None, url_name="health", summary="健康检查")

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "gonghui.stations",
     "gonghui.mutualaid",
     "gonghui.rights",
+    "gonghui.training",
+    "gonghui.culture",
 ]
 
 MIDDLEWARE = [

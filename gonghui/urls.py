@@ -13,6 +13,8 @@ urlpatterns = [
     path("stations/", include("gonghui.stations.urls")),
     path("mutualaid/", include("gonghui.mutualaid.urls")),
     path("rights/", include("gonghui.rights.urls")),
+    path("training/", include("gonghui.training.urls")),
+    path("culture/", include("gonghui.culture.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

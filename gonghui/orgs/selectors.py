@@ -88,3 +88,8 @@ def org_to_hand_over_to(code: str) -> Org:
         return Org.objects.get(code=code.strip())
     except Org.DoesNotExist:
         raise Http404 from None
+
+
+def org_by_code(code: str) -> Org | None:
+    """An org by its code, unscoped: for public links that name an org (no user to scope by)."""
+    return Org.objects.filter(code=code).first()

@@ -13,6 +13,7 @@ IMPORTERS = {
     "aid-enrolments": ("gonghui.mutualaid.importers.import_enrolments", ("plan",)),
     "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
+    "enrolments": ("gonghui.training.importers.import_enrolments", ("class_id",)),
 }
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     help = (
         "导入文件：gonghui import workers FILE | gonghui import stations FILE"
         " | gonghui import services PROGRAM FILE（PROGRAM 为服务项目编号）"
+        " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为夜校班级编号）"
         " | gonghui import case-workers CASE FILE | gonghui import recoveries CASE FILE"
         "（CASE 为欠薪案件编号）| gonghui import aid-enrolments PLAN FILE"
         "（PLAN 为互助保障计划编号，报上级审核） [--dry-run] [--user NAME]"
@@ -46,9 +48,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "operands",
             nargs="+",
-            metavar="[PROGRAM|CASE|PLAN] FILE",
+            metavar="[PROGRAM|CLASS_ID|CASE|PLAN] FILE",
             help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
-            "case-workers、recoveries：案件编号 CASE 和 FILE；aid-enrolments：计划编号 PLAN 和 FILE",
+            "enrolments：班级编号 CLASS_ID 和 FILE；case-workers、recoveries：案件编号 CASE 和 FILE；"
+            "aid-enrolments：计划编号 PLAN 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")

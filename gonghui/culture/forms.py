@@ -1,0 +1,33 @@
+"""Console forms for culture; they carry values, the services hold the rules."""
+
+from django import forms
+
+from gonghui.culture.models import BookhouseLevel, EventKind, HostKind
+
+
+class EventForm(forms.Form):
+    org_code = forms.CharField(label="主办组织代码", max_length=20)
+    kind = forms.ChoiceField(label="类别", choices=EventKind.choices)
+    title = forms.CharField(label="活动名称", max_length=100)
+    venue = forms.CharField(label="地点（村、社区、企业）", max_length=200)
+    starts_at = forms.DateTimeField(
+        label="开始时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    performers = forms.CharField(label="演出团体/主讲人", max_length=200, required=False)
+
+
+class HeldForm(forms.Form):
+    audience = forms.IntegerField(label="观众人次", min_value=0)
+    estimated = forms.BooleanField(label="人次为估计数（露天演出）", required=False)
+
+
+class BookhouseForm(forms.Form):
+    org_code = forms.CharField(label="所属组织代码", max_length=20)
+    name = forms.CharField(label="书屋名称", max_length=100)
+    host_kind = forms.ChoiceField(label="依托单位类型", choices=HostKind.choices)
+    level = forms.ChoiceField(label="示范级别", choices=BookhouseLevel.choices)
+    level_year = forms.IntegerField(
+        label="命名年份", required=False, min_value=1990, max_value=2100
+    )
+    holdings = forms.IntegerField(label="藏书（册）", min_value=0, initial=0)
+    opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)

@@ -1,0 +1,174 @@
+"""/api/training: classes, enrolments and competition rankings, thin handlers over the training services.
+
+A class or enrolment the caller may not see is 404; a refusal (not eligible,
+ended class, not the caller's worker) is the service's 4xx with its code and
+Chinese message. Workers are named by id and appear only with masked names.
+"""
+
+import datetime
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from gonghui.members.selectors import mask_name, worker_for
+from gonghui.training.competitions import (
+    Ranked,
+    competition_for,
+    competitions_visible_to,
+    ranking_visible_to,
+)
+from gonghui.training.models import Channel, Enrolment
+from gonghui.training.selectors import (
+    class_for,
+    classes_visible_to,
+    enrolment_for,
+    waiting_position,
+)
+from gonghui.training.services import cancel_enrolment, enrol
+
+router = Router(tags=["职工夜校"])
+
+
+class ClassOut(Schema):
+    id: int
+    name: str
+    course: str = Field(alias="course.name")
+    subject: str = Field(alias="course.subject.name")
+    org_code: str = Field(alias="org.code")
+    teacher: str
+    room: str
+    weekdays: str = Field(description="ISO星期，逗号分隔：1=周一 … 7=周日")
+    starts_at: datetime.time
+    ends_at: datetime.time
+    term_starts: datetime.date
+    term_ends: datetime.date
+    capacity: int
+    enrolled_count: int
+    lottery: bool
+    lottery_drawn: bool
+
+
+class EnrolIn(Schema):
+    worker_id: int = Field(description="职工编号（须在调用者管辖范围内）")
+
+
+class EnrolmentOut(Schema):
+    id: int
+    class_id: int
+    masked_name: str
+    state: str = Field(description="enrolled 已录取 / waiting 候补 / cancelled 已取消")
+    waiting_position: int | None = Field(description="候补第N位；未候补时为空")
+    queue_no: int = Field(description="报名序号（到达顺序；摇号后为抽签顺序）")
+    created: bool = Field(True, description="false：该职工此前已报名，返回原报名")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+def _out(enrolment: Enrolment, *, created: bool = True) -> dict:
+    return {
+        "id": enrolment.pk,
+        "class_id": enrolment.klass_id,
+        "masked_name": mask_name(enrolment.worker.name),
+        "state": enrolment.state,
+        "waiting_position": waiting_position(enrolment),
+        "queue_no": enrolment.queue_no,
+        "created": created,
+    }
+
+
+@router.get("/classes", response=list[ClassOut], url_name="class_list", summary="班级列表")
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_classes(request: HttpRequest):
+    """Classes run in the caller's subtree and by the orgs above it."""
+    return classes_visible_to(request.auth)
+
+
+@router.get("/classes/{int:class_id}", response={200: ClassOut, 404: ErrorOut},
+            url_name="class_detail", summary="班级详情")  # fmt: skip
+def get_class(request: HttpRequest, class_id: int):
+    return class_for(request.auth, class_id)
+
+
+@router.post(
+    "/classes/{int:class_id}/enrolments",
+    response={200: EnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    url_name="class_enrol",
+    summary="为职工报名",
+)
+def post_enrolment(request: HttpRequest, class_id: int, payload: EnrolIn):
+    """Apply for a worker: a seat if one is free, else the waiting list (same rule as every
+    other path). Applying again for the same worker returns the live application."""
+    user = request.auth
+    klass = class_for(user, class_id)
+    worker = worker_for(user, payload.worker_id)
+    done = enrol(by=user, klass=klass, worker=worker, channel=Channel.API,
+                 client_ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
+    return _out(done.enrolment, created=done.created)
+
+
+@router.post(
+    "/enrolments/{int:enrolment_id}/cancel",
+    response={200: EnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    url_name="enrolment_cancel",
+    summary="取消报名",
+)
+def post_cancel(request: HttpRequest, enrolment_id: int):
+    """Cancel; a freed seat goes at once to the first on the waiting list."""
+    user = request.auth
+    enrolment = enrolment_for(user, enrolment_id)
+    cancel_enrolment(by=user, enrolment=enrolment, client_ip=request.META.get("REMOTE_ADDR"))
+    return _out(enrolment)
+
+
+class CompetitionOut(Schema):
+    id: int
+    name: str
+    tier: str
+    trade: str
+    org_code: str = Field(alias="org.code")
+    held_on: datetime.date
+    theory_weight: int = Field(description="理论成绩权重（%），其余为实操")
+
+
+class RankedOut(Schema):
+    rank: int | None = Field(description="名次；并列者相同，其后名次顺延；成绩不全为空")
+    masked_name: str
+    org_code: str
+    theory: str | None = Field(description="理论平均分，四舍五入到两位小数")
+    practical: str | None
+    total: str | None = Field(description="加权总分（排名按未舍入的精确值）")
+
+
+@router.get("/competitions", response=list[CompetitionOut], url_name="competition_list",
+            summary="技能竞赛列表")  # fmt: skip
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_competitions(request: HttpRequest):
+    return competitions_visible_to(request.auth)
+
+
+@router.get("/competitions/{int:competition_id}/ranking",
+            response={200: list[RankedOut], 404: ErrorOut}, url_name="competition_ranking",
+            summary="竞赛排名")  # fmt: skip
+def get_ranking(request: HttpRequest, competition_id: int):
+    """The ranking over every entry, listing the caller's subtree's workers (names masked)."""
+    user = request.auth
+    competition = competition_for(user, competition_id)
+
+    def shown(value) -> str | None:
+        return None if value is None else Ranked.shown(value)
+
+    return [
+        {
+            "rank": row.rank,
+            "masked_name": mask_name(row.entry.worker.name),
+            "org_code": row.entry.worker.org.code,
+            "theory": shown(row.theory),
+            "practical": shown(row.practical),
+            "total": shown(row.total),
+        }
+        for row in ranking_visible_to(user, competition)
+    ]

@@ -1,0 +1,299 @@
+"""Skill competitions (set-up, entries, judges' marks, the ranking) and the craftsmen
+registry their results feed.
+
+Ranking rule (the one the results page prints and awards follow):
+
+1. Each part's score is the mean of the judges' marks for that part, exact
+   (``Fraction``, never float); the total is ``theory_weight``% of the theory
+   mean plus the rest of the practical mean, also exact.
+2. Entries are ordered by total, higher first. Equal totals are split by the
+   practical mean, higher first (a skill contest values the hands-on part).
+3. Entries still equal share the rank and the next rank is skipped ("1, 2, 2,
+   4": standard competition ranking), so the number of entries ranked above
+   anyone is always their rank − 1.
+4. An entry lacking any mark for a part that carries weight is not ranked
+   (成绩不全) and is listed after the ranked ones.
+
+Totals are shown rounded half-up to two decimals, but ranks come from the
+exact values: two totals printed alike may still rank apart, and the page says
+so by the tie-break column.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from gonghui.audit.services import record_event
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.training.models import (
+    Competition,
+    CraftsmanTitle,
+    Entry,
+    Part,
+    PublicProfile,
+    Score,
+    TitleLevel,
+)
+from gonghui.training.selectors import here_or_above
+from gonghui.training.services import WorkerActor, require_in_scope
+
+
+@transaction.atomic
+def create_competition(*, by, org, name: str, tier: str, trade: str, held_on: datetime.date,
+                       theory_weight: int = 30) -> Competition:  # fmt: skip
+    require_in_scope(by, "manage_programs", org.path)
+    competition = Competition(
+        org=org, org_path=org.path, name=name.strip(), tier=tier, trade=trade.strip(),
+        held_on=held_on, theory_weight=theory_weight,
+    )  # fmt: skip
+    competition.full_clean()
+    competition.save()
+    record_event(
+        actor=by, action="create", object_type="competition", object_id=competition.pk,
+        org_path=org.path, after={"name": competition.name, "tier": tier, "trade": trade,
+                                  "theory_weight": theory_weight},
+    )  # fmt: skip
+    return competition
+
+
+@transaction.atomic
+def enter_competition(*, by, competition: Competition, worker) -> Entry:
+    """Enter a worker of the staff's subtree who belongs to the competition's subtree; the
+    contest must be run in the staff's subtree or above it."""
+    scope = by.scope_path or "\0"
+    related = competition.org_path.startswith(scope) or scope.startswith(competition.org_path)
+    if not by.can("record_services") or not related:
+        raise PermissionDenied("forbidden", "无权为该竞赛报名")
+    if not worker.org_path.startswith(scope):
+        raise PermissionDenied("forbidden", "该职工不在您的管辖范围内")
+    if not worker.org_path.startswith(competition.org_path):
+        raise DomainError("not_eligible", f"该职工不在“{competition.name}”的参赛范围内")
+    try:
+        with transaction.atomic():
+            entry = Entry.objects.create(
+                competition=competition, worker=worker, org_path=competition.org_path
+            )
+    except IntegrityError:
+        raise DomainError("already_entered", "该职工已报名本竞赛") from None
+    record_event(
+        actor=by, action="enter", object_type="competition_entry", object_id=entry.pk,
+        org_path=competition.org_path, after={"competition": competition.pk, "worker": worker.pk},
+    )  # fmt: skip
+    return entry
+
+
+def parse_points(value: object) -> Decimal:
+    """A mark as judges write it (0–100, at most two decimals); ``DomainError`` otherwise."""
+    try:
+        points = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise DomainError("bad_points", f"分数“{value}”不是数字", field="points") from None
+    if (
+        not points.is_finite()
+        or not 0 <= points <= 100
+        or points != points.quantize(Decimal("0.01"))
+    ):
+        raise DomainError(
+            "bad_points", f"分数“{value}”应为0至100之间、最多两位小数", field="points"
+        )
+    return points
+
+
+@transaction.atomic
+def record_score(*, by, entry: Entry, judge: str, part: str, points: object) -> Score:
+    """One judge's mark for one part; marking again replaces the judge's earlier mark."""
+    require_in_scope(by, "record_services", entry.competition.org_path)
+    if part not in Part.values:
+        raise DomainError("bad_part", "评分部分应为理论或实操", field="part")
+    judge = judge.strip()
+    if not judge:
+        raise DomainError("judge_required", "请填写评委", field="judge")
+    value = parse_points(points)
+    earlier = Score.objects.filter(entry=entry, judge=judge, part=part).first()
+    score, _ = Score.objects.update_or_create(
+        entry=entry, judge=judge, part=part, defaults={"points": value}
+    )
+    record_event(
+        actor=by, action="score", object_type="competition_entry", object_id=entry.pk,
+        org_path=entry.org_path, before={"points": str(earlier.points)} if earlier else None,
+        after={"judge": judge, "part": part, "points": str(value)},
+    )  # fmt: skip
+    return score
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def competitions_visible_to(user) -> QuerySet[Competition]:
+    """Contests run in the user's subtree and those run above it (their workers take part)."""
+    return here_or_above(Competition.objects.select_related("org"), user)
+
+
+def competition_for(user, pk: int) -> Competition:
+    try:
+        return competitions_visible_to(user).get(pk=pk)
+    except Competition.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass
+class Ranked:
+    entry: Entry
+    theory: Fraction | None
+    practical: Fraction | None
+    total: Fraction | None
+    rank: int | None  # None: 成绩不全
+
+    @staticmethod
+    def shown(value: Fraction | None) -> str:
+        if value is None:
+            return "—"
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    @property
+    def total_shown(self) -> str:
+        return self.shown(self.total)
+
+    @property
+    def theory_shown(self) -> str:
+        return self.shown(self.theory)
+
+    @property
+    def practical_shown(self) -> str:
+        return self.shown(self.practical)
+
+
+def _mean(marks: list[Decimal]) -> Fraction | None:
+    return sum((Fraction(m) for m in marks), Fraction(0)) / len(marks) if marks else None
+
+
+def ranking(competition: Competition) -> list[Ranked]:
+    """Every entry of the competition with its exact scores and rank (see the module doc)."""
+    entries = list(competition.entries.select_related("worker__org").prefetch_related("scores"))
+    weight = Fraction(competition.theory_weight, 100)
+    rows = []
+    for entry in entries:
+        marks = {Part.THEORY: [], Part.PRACTICAL: []}
+        for score in entry.scores.all():
+            marks[score.part].append(score.points)
+        theory, practical = _mean(marks[Part.THEORY]), _mean(marks[Part.PRACTICAL])
+        missing = (weight and theory is None) or (weight < 1 and practical is None)
+        total = None if missing else weight * (theory or 0) + (1 - weight) * (practical or 0)
+        rows.append(Ranked(entry, theory, practical, total, None))
+    ranked = sorted((r for r in rows if r.total is not None),
+                    key=lambda r: (-r.total, -(r.practical or 0), r.entry.pk))  # fmt: skip
+    for i, row in enumerate(ranked):
+        before = ranked[i - 1] if i else None
+        same = before and (before.total, before.practical or 0) == (row.total, row.practical or 0)
+        row.rank = before.rank if same else i + 1
+    return ranked + [r for r in rows if r.total is None]
+
+
+def ranking_visible_to(user, competition: Competition) -> list[Ranked]:
+    """The ranking computed over all entries, showing only the user's subtree's workers."""
+    path = user.scope_path
+    return [
+        r
+        for r in ranking(competition)
+        if competition.org_path.startswith(path) or r.entry.worker.org_path.startswith(path)
+    ]
+
+
+# --- craftsmen registry ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def award_title(*, by, worker, title: str, level: str, year: int,
+                competition: Competition | None = None, rank: int | None = None) -> CraftsmanTitle:  # fmt: skip
+    """Record an honour for a worker of the staff's subtree; the same honour twice in one year
+    is refused."""
+    require_in_scope(by, "manage_programs", worker.org_path)
+    if level not in TitleLevel.values:
+        raise DomainError("bad_level", "称号级别应为全国、省级、市级或企业", field="level")
+    if not title.strip():
+        raise DomainError("title_required", "请填写称号", field="title")
+    try:
+        with transaction.atomic():
+            honour = CraftsmanTitle.objects.create(
+                worker=worker, org_path=worker.org_path, title=title.strip(), level=level,
+                year=year, competition=competition, rank=rank,
+            )  # fmt: skip
+    except IntegrityError:
+        raise DomainError("already_awarded", f"该职工{year}年已获“{title}”") from None
+    record_event(
+        actor=by, action="award", object_type="craftsman_title", object_id=honour.pk,
+        org_path=worker.org_path, after={"worker": worker.pk, "title": honour.title,
+                                         "level": level, "year": year,
+                                         "competition": competition.pk if competition else None},
+    )  # fmt: skip
+    return honour
+
+
+_LEVEL_OF_TIER = {"province": TitleLevel.PROVINCE, "city": TitleLevel.CITY,
+                  "enterprise": TitleLevel.ENTERPRISE}  # fmt: skip
+
+
+def award_from_results(*, by, competition: Competition, places: int,
+                       title: str = "技术能手") -> list[CraftsmanTitle]:  # fmt: skip
+    """Give ``title`` to every ranked entry placed ``places`` or better (ties all included:
+    with ranks 1, 2, 2, 4, the top 2 places are three people)."""
+    require_in_scope(by, "manage_programs", competition.org_path)
+    with transaction.atomic():
+        return [
+            award_title(
+                by=by,
+                worker=row.entry.worker,
+                title=title,
+                level=_LEVEL_OF_TIER[competition.tier],
+                year=competition.held_on.year,
+                competition=competition,
+                rank=row.rank,
+            )  # fmt: skip
+            for row in ranking(competition)
+            if row.rank is not None and row.rank <= places
+        ]
+
+
+@transaction.atomic
+def set_public_profile(*, by: WorkerActor, worker, public: bool) -> PublicProfile:
+    """Only the worker consents to (or withdraws) their public craftsman page."""
+    if not isinstance(by, WorkerActor) or by.worker_id != worker.pk:
+        raise PermissionDenied("forbidden", "公开个人主页须由职工本人同意")
+    profile, _ = PublicProfile.objects.update_or_create(
+        worker=worker, defaults={"public": public, "changed_at": timezone.now()}
+    )
+    record_event(
+        actor=by, action="consent", object_type="public_profile", object_id=worker.pk,
+        org_path=worker.org_path, after={"public": public},
+    )  # fmt: skip
+    return profile
+
+
+def titles_visible_to(user) -> QuerySet[CraftsmanTitle]:
+    return CraftsmanTitle.objects.visible_to(user).select_related("worker__org", "competition")
+
+
+def titles_by_name(user) -> list[tuple[str, int]]:
+    """Distinct craftsmen per title in the user's subtree (the registry is small: raw rows)."""
+    rows = titles_visible_to(user).values("title").annotate(n=Count("worker", distinct=True))
+    return [(row["title"], row["n"]) for row in rows.order_by("-n", "title")]
+
+
+def public_titles(worker_id: int) -> tuple[object, list[CraftsmanTitle]] | None:
+    """The worker and their honours, only if the worker consented to a public page."""
+    profile = (
+        PublicProfile.objects.filter(worker_id=worker_id, public=True)
+        .select_related("worker__org")
+        .first()
+    )
+    if profile is None:
+        return None
+    titles = CraftsmanTitle.objects.filter(worker_id=worker_id).order_by("-year", "id")
+    return profile.worker, list(titles)

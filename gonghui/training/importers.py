@@ -1,0 +1,165 @@
+"""Enrolment lists (a union's sign-up sheet): every row checked, then all or nothing.
+
+Template columns, in this order: ``身份证号,姓名``. Rows are applications in
+the sheet's order: each goes through ``enrol`` (channel ``import``), so a
+full class puts the later rows on the waiting list exactly as the phone page
+would, and the same refusals (scope, eligibility, an ended class) become row
+problems. A worker who already applied is left as they are, so importing the
+same file again changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.http import Http404
+
+from gonghui.audit.services import record_event
+from gonghui.core.chinese import simplified
+from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.models import ImportRun
+from gonghui.core.tabular import cell_text, iter_padded
+from gonghui.members.selectors import mask_name, worker_by_id_number
+from gonghui.members.validation import clean_id
+from gonghui.training.models import Channel, EnrolmentState, TrainingClass
+from gonghui.training.selectors import class_for
+from gonghui.training.services import enrol
+
+COLUMNS = ("身份证号", "姓名")
+ID, NAME = COLUMNS
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class EnrolmentImportReport(ImportReport):
+    """``created`` new applications (``seated`` of them got a seat, ``waiting`` wait);
+    ``unchanged`` rows whose worker had already applied."""
+
+    class_name: str = ""
+    seated: int = 0
+    waiting: int = 0
+
+    def summary(self) -> str:
+        if self.file_error or self.errors:
+            return super().summary()
+        verb = "校验通过（试导入，未写入）" if self.dry_run else "导入完成"
+        return (
+            f"{self.filename}：{verb}，班级“{self.class_name}”，共{self.rows}行，"
+            f"新报名{self.created}人（录取{self.seated}，候补{self.waiting}），"
+            f"此前已报名{self.unchanged}人"
+        )
+
+
+def import_enrolments(
+    path: Path,
+    *,
+    class_id: TrainingClass | int | str,
+    by,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> EnrolmentImportReport:
+    """Validate and (unless ``dry_run`` or any row is bad) apply every row for ``klass``.
+
+    ``class_id`` is a class (or its id) visible to ``by``, who needs the
+    ``record_services`` permission for the workers of their subtree.
+    """
+    report = EnrolmentImportReport(filename=filename or path.name, dry_run=dry_run)
+    found = _class(by, class_id, report)
+    if found is None:
+        return report
+    report.class_name = found.name
+    table = read_rows(path, COLUMNS, report)
+    if table is None:
+        return report
+    rows = []
+    first_row_of: dict[int, int] = {}
+    for number, cells in iter_padded(table, len(COLUMNS)):
+        worker = _worker(number, cells, found, report)
+        if worker is None:
+            continue
+        first = first_row_of.setdefault(worker.pk, number)
+        if first != number:
+            report.errors.append(RowProblem(number, ID, f"与第{first}行是同一职工"))
+            continue
+        rows.append((number, worker))
+    with transaction.atomic():
+        for done, (number, worker) in enumerate(rows, start=1):
+            try:
+                result = enrol(by=by, klass=found, worker=worker, channel=Channel.IMPORT,
+                               client_ip=client_ip)  # fmt: skip
+            except PermissionDenied:
+                report.errors.append(RowProblem(number, ID, "该职工不在您的管辖范围内"))
+                continue
+            except DomainError as exc:
+                report.errors.append(RowProblem(number, ID, exc.message))
+                continue
+            if not result.created:
+                report.unchanged += 1
+            else:
+                report.created += 1
+                seated = result.enrolment.state == EnrolmentState.ENROLLED
+                report.seated += seated
+                report.waiting += not seated
+            if progress and done % 100 == 0:
+                progress(done, report.rows)
+        report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+            return report
+        run = ImportRun.objects.create(
+            kind="enrolments", filename=report.filename, user=by, org_path=by.scope_path,
+            rows=report.rows, created=report.created, unchanged=report.unchanged,
+        )  # fmt: skip
+        report.run_id = run.pk
+        record_event(
+            actor=by, action="import", object_type="import_run", object_id=run.pk,
+            org_path=by.scope_path, client_ip=client_ip,
+            after={"file": report.filename, "class": found.pk, "rows": report.rows,
+                   "created": report.created, "seated": report.seated,
+                   "waiting": report.waiting, "unchanged": report.unchanged},
+        )  # fmt: skip
+    if progress:
+        progress(report.rows, report.rows)
+    return report
+
+
+def _class(by, klass, report: EnrolmentImportReport) -> TrainingClass | None:
+    if not by.can("record_services"):
+        report.file_error = "您的角色不能为职工报名"
+        return None
+    pk = klass.pk if isinstance(klass, TrainingClass) else klass
+    try:
+        return class_for(by, int(str(pk).strip()))
+    except (Http404, ValueError):
+        report.file_error = f"没有编号为“{pk}”的班级（或不在您的管辖范围内）"
+        return None
+
+
+def _worker(number: int, cells, klass: TrainingClass, report: EnrolmentImportReport):
+    raw, name = cells[0], cell_text(cells[1])
+    problems = []
+    worker = None
+    if cell_text(raw) == "":
+        problems.append((ID, "身份证号不能为空"))
+    else:
+        try:
+            # A long number Excel stored as a float is reported as such by clean_id.
+            number_ok = clean_id(raw if isinstance(raw, float) and raw >= 1e15 else cell_text(raw))
+            worker = worker_by_id_number(number_ok.number, within_path=klass.org_path)
+            if worker is None:
+                problems.append((ID, f"该身份证号未在“{klass.org.name}”范围内的职工名册中登记"))
+        except DomainError as exc:
+            problems.append((ID, exc.message))
+    if not name:
+        problems.append((NAME, "姓名不能为空"))
+    elif worker is not None and simplified(name.replace(" ", "")) != simplified(worker.name):
+        problems.append(
+            (NAME, f"姓名“{name}”与该身份证号登记的姓名（{mask_name(worker.name)}）不一致")
+        )
+    report.errors.extend(RowProblem(number, column, message) for column, message in problems)
+    return None if problems else worker

@@ -1,0 +1,130 @@
+"""Night-school rollups kept current by the services, in the same transaction as the write.
+
+``bump`` adds (or takes back) one seat or one attendance with an upsert that
+SQLite and PostgreSQL both understand. ``rebuild`` recomputes both tables from
+the raw enrolments and attendances; ``differences`` compares them to the unit.
+"""
+
+import datetime
+from collections import Counter
+
+from django.db import connection, transaction
+
+from gonghui.orgs.selectors import county_path_of, org_ids_by_path
+from gonghui.training.models import Attendance, Enrolment, TrainingDaily, TrainingWorkerYear
+
+_DAILY = TrainingDaily._meta.db_table
+_YEAR = TrainingWorkerYear._meta.db_table
+KINDS = ("enrolments", "attendances")
+
+
+def bump(*, kind: str, org_id: int, org_path: str, worker_id: int, day: datetime.date,
+         sign: int = 1) -> None:  # fmt: skip
+    """Add ``sign`` to the ``kind`` column (a seat or an attendance) of both rollups."""
+    assert kind in KINDS
+    county_path = county_path_of(org_path)
+    county_id = org_ids_by_path({county_path})[county_path]
+    when = connection.ops.adapt_datefield_value(day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_DAILY} (org_id, org_path, day, enrolments, attendances) "
+            f"VALUES (%s, %s, %s, 0, 0) ON CONFLICT (org_id, day) DO NOTHING",
+            [org_id, org_path, when],
+        )
+        cursor.execute(
+            f"UPDATE {_DAILY} SET {kind} = {kind} + %s WHERE org_id = %s AND day = %s",
+            [sign, org_id, when],
+        )
+        cursor.execute(
+            f"INSERT INTO {_YEAR} (worker_id, year, county_id, org_path, enrolments, attendances) "
+            f"VALUES (%s, %s, %s, %s, 0, 0) ON CONFLICT (worker_id, year, county_id) DO NOTHING",
+            [worker_id, day.year, county_id, county_path],
+        )
+        cursor.execute(
+            f"UPDATE {_YEAR} SET {kind} = {kind} + %s "
+            "WHERE worker_id = %s AND year = %s AND county_id = %s",
+            [sign, worker_id, day.year, county_id],
+        )
+        if sign < 0:
+            cursor.execute(
+                f"DELETE FROM {_DAILY} WHERE org_id = %s AND day = %s "
+                "AND enrolments <= 0 AND attendances <= 0",
+                [org_id, when],
+            )
+            cursor.execute(
+                f"DELETE FROM {_YEAR} WHERE worker_id = %s AND year = %s AND county_id = %s "
+                "AND enrolments <= 0 AND attendances <= 0",
+                [worker_id, day.year, county_id],
+            )
+
+
+def expected() -> tuple[Counter, Counter]:
+    """(daily, worker-year) contributions recomputed from seated enrolments and attendances."""
+    daily: Counter = Counter()
+    years: Counter = Counter()
+    seats = Enrolment.objects.filter(state="enrolled").values_list(
+        "klass__org_id", "org_path", "seated_on", "worker_id"
+    )
+    visits = Attendance.objects.values_list(
+        "session__klass__org_id", "org_path", "session__day", "enrolment__worker_id"
+    )
+    for kind, rows in (("enrolments", seats), ("attendances", visits)):
+        for org, path, day, worker in rows.iterator(chunk_size=10_000):
+            daily[(org, path, day, kind)] += 1
+            years[(worker, day.year, county_path_of(path), kind)] += 1
+    return daily, years
+
+
+def stored() -> tuple[Counter, Counter]:
+    daily: Counter = Counter()
+    for org, path, day, seats, visits in TrainingDaily.objects.values_list(
+        "org_id", "org_path", "day", "enrolments", "attendances"
+    ):
+        daily[(org, path, day, "enrolments")] += seats
+        daily[(org, path, day, "attendances")] += visits
+    years: Counter = Counter()
+    for worker, year, path, seats, visits in TrainingWorkerYear.objects.values_list(
+        "worker_id", "year", "org_path", "enrolments", "attendances"
+    ):
+        years[(worker, year, path, "enrolments")] += seats
+        years[(worker, year, path, "attendances")] += visits
+    return +daily, +years
+
+
+def differences() -> list[str]:
+    """Every disagreement between the rollups and the raw records; empty when they agree."""
+    want_daily, want_years = expected()
+    have_daily, have_years = stored()
+    problems = []
+    for label, want, have in (
+        ("日汇总", want_daily, have_daily),
+        ("人数汇总", want_years, have_years),
+    ):
+        for key in sorted(set(want) | set(have), key=str):
+            if want[key] != have[key]:
+                problems.append(f"{label} {key}: 原始记录 {want[key]}，汇总表 {have[key]}")
+    return problems
+
+
+@transaction.atomic
+def rebuild() -> None:
+    """Recompute both rollups from the raw enrolments and attendances."""
+    TrainingDaily.objects.all().delete()
+    TrainingWorkerYear.objects.all().delete()
+    want_daily, want_years = expected()
+    days: dict[tuple, TrainingDaily] = {}
+    for (org, path, day, kind), n in want_daily.items():
+        row = days.setdefault((org, day), TrainingDaily(org_id=org, org_path=path, day=day))
+        setattr(row, kind, n)
+    TrainingDaily.objects.bulk_create(days.values(), batch_size=2000)
+    counties = org_ids_by_path({key[2] for key in want_years})
+    years: dict[tuple, TrainingWorkerYear] = {}
+    for (worker, year, path, kind), n in want_years.items():
+        row = years.setdefault(
+            (worker, year, path),
+            TrainingWorkerYear(
+                worker_id=worker, year=year, county_id=counties[path], org_path=path
+            ),
+        )
+        setattr(row, kind, n)
+    TrainingWorkerYear.objects.bulk_create(years.values(), batch_size=2000)

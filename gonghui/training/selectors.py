@@ -1,0 +1,225 @@
+"""Reads of the night school, scoped to the acting user (staff) or to one worker (portal).
+
+Staff see classes run in their subtree and those run above them (a county
+officer sees the city's palace classes, and in them only their own workers'
+applications); a worker sees the classes run by their union and the unions
+above it. Figures come from the rollups, except distinct persons below county
+level, which the per-county rollup cannot split.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from gonghui.members.selectors import worker_for_service
+from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
+from gonghui.training.models import (
+    Attendance,
+    Course,
+    Enrolment,
+    EnrolmentState,
+    Session,
+    TrainingClass,
+    TrainingDaily,
+    TrainingWorkerYear,
+)
+
+_COUNTY_DEPTH = 3
+
+
+def _ancestors(path: str) -> list[str]:
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+
+
+def here_or_above(rows: QuerySet, user) -> QuerySet:
+    """Rows run in the user's subtree or by an org above it (their workers take part)."""
+    path = getattr(user, "scope_path", None)
+    if not path:
+        return rows.none()
+    return rows.filter(Q(org_path__startswith=path) | Q(org_path__in=_ancestors(path)))
+
+
+def classes_visible_to(user) -> QuerySet[TrainingClass]:
+    return here_or_above(TrainingClass.objects.select_related("course__subject", "org"), user)
+
+
+def class_for(user, pk: int) -> TrainingClass:
+    try:
+        return classes_visible_to(user).get(pk=pk)
+    except TrainingClass.DoesNotExist:
+        raise Http404 from None
+
+
+def enrolments_visible_to(user, klass: TrainingClass | None = None) -> QuerySet[Enrolment]:
+    """Applications of workers in the user's subtree (a class run above shows only theirs)."""
+    path = getattr(user, "scope_path", None)
+    if not path:
+        return Enrolment.objects.none()
+    rows = Enrolment.objects.filter(
+        Q(org_path__startswith=path) | Q(worker__org_path__startswith=path)
+    ).select_related("worker__org", "klass")
+    return rows.filter(klass=klass) if klass is not None else rows
+
+
+def enrolment_for(user, pk: int) -> Enrolment:
+    try:
+        return enrolments_visible_to(user).get(pk=pk)
+    except Enrolment.DoesNotExist:
+        raise Http404 from None
+
+
+def session_for(user, pk: int) -> Session:
+    try:
+        return Session.objects.visible_to(user).select_related("klass").get(pk=pk)
+    except Session.DoesNotExist:
+        raise Http404 from None
+
+
+def waiting_position(enrolment: Enrolment) -> int | None:
+    """候补第N位: 1 + those waiting ahead in queue order; None when not waiting."""
+    if enrolment.state != EnrolmentState.WAITING:
+        return None
+    ahead = Enrolment.objects.filter(
+        klass_id=enrolment.klass_id, state=EnrolmentState.WAITING
+    ).filter(
+        Q(queue_no__lt=enrolment.queue_no) | Q(queue_no=enrolment.queue_no, id__lt=enrolment.id)
+    )
+    return ahead.count() + 1
+
+
+def roster(klass: TrainingClass, enrolments: QuerySet[Enrolment]) -> dict[str, list[Enrolment]]:
+    """Seated and waiting applications in queue order, with attendance counts.
+
+    ``enrolments`` may be only part of the class (a county officer sees their own
+    workers in a city's class); each waiting row's ``position`` is still its place in
+    the whole class's queue.
+    """
+    rows = (
+        enrolments.filter(klass=klass)
+        .exclude(state=EnrolmentState.CANCELLED)
+        .annotate(attended=Count("attendances"))
+        .order_by("queue_no", "id")
+    )
+    queue = Enrolment.objects.filter(klass=klass, state=EnrolmentState.WAITING)
+    places = {
+        pk: n
+        for n, pk in enumerate(queue.order_by("queue_no", "id").values_list("pk", flat=True), 1)
+    }
+    waiting = [e for e in rows if e.state == EnrolmentState.WAITING]
+    for e in waiting:
+        e.position = places[e.pk]
+    return {"enrolled": [e for e in rows if e.state == EnrolmentState.ENROLLED], "waiting": waiting}
+
+
+# --- the worker's own view (portal) ---------------------------------------------------------
+
+
+def classes_open_to(worker) -> QuerySet[TrainingClass]:
+    """Classes run by the worker's union or one above it."""
+    return TrainingClass.objects.filter(org_path__in=_ancestors(worker.org_path)).select_related(
+        "course__subject", "org"
+    )
+
+
+def class_open_to(worker, pk: int) -> TrainingClass:
+    try:
+        return classes_open_to(worker).get(pk=pk)
+    except TrainingClass.DoesNotExist:
+        raise Http404 from None
+
+
+def live_enrolment(worker, klass: TrainingClass) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(worker=worker, klass=klass)
+        .exclude(state=EnrolmentState.CANCELLED)
+        .first()
+    )
+
+
+def enrolments_of(worker) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(worker=worker).select_related("klass").order_by("-applied_at")
+
+
+def attendance_count(enrolment: Enrolment) -> int:
+    return Attendance.objects.filter(enrolment=enrolment).count()
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass
+class TrainingFigures:
+    org_code: str
+    org_name: str
+    enrolments: int  # seats taken (person-times)
+    attendances: int  # person-times
+    enrolled_persons: int  # distinct workers with a seat
+    attending_persons: int  # distinct workers who attended
+
+
+def _distinct(path: str, kind: str, year: int | None) -> int:
+    """Distinct workers with a seat / an attendance under ``path`` (in ``year``): the
+    per-county rollup at county level and above, raw rows below it."""
+    if path.count("/") <= _COUNTY_DEPTH:
+        rows = TrainingWorkerYear.objects.filter(org_path__startswith=path, **{f"{kind}__gt": 0})
+        rows = rows.filter(year=year) if year else rows
+        return rows.values("worker_id").distinct().count()
+    if kind == "enrolments":
+        rows = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
+        rows = rows.filter(seated_on__year=year) if year else rows
+        return rows.values("worker_id").distinct().count()
+    rows = Attendance.objects.filter(org_path__startswith=path)
+    rows = rows.filter(session__day__year=year) if year else rows
+    return rows.values("enrolment__worker_id").distinct().count()
+
+
+def _figures(path: str, year: int | None) -> TrainingFigures:
+    org = org_by_path(path)
+    daily = TrainingDaily.objects.filter(org_path__startswith=path)
+    daily = daily.filter(day__year=year) if year else daily
+    sums = daily.aggregate(e=Sum("enrolments"), a=Sum("attendances"))
+    return TrainingFigures(
+        org_code=org.code, org_name=org.name, enrolments=sums["e"] or 0,
+        attendances=sums["a"] or 0, enrolled_persons=_distinct(path, "enrolments", year),
+        attending_persons=_distinct(path, "attendances", year),
+    )  # fmt: skip
+
+
+def training_figures(
+    user, *, org_code: str | None = None, year: int | None = None
+) -> tuple[TrainingFigures, list[TrainingFigures]]:
+    """Night-school figures of the user's subtree (or of ``org_code`` in it) and of its
+    children with any activity, for all time or one calendar ``year``.
+
+    Seats count in the year they were taken, attendances in the year of the session.
+    Distinct persons are counted at each level, never added up from the children.
+    """
+    if not getattr(user, "scope_path", None):
+        raise Http404
+    path = org_for(user, org_code).path if org_code else user.scope_path
+    children = [
+        _figures(child.path, year)
+        for child in child_orgs(org_by_path(path))
+        if TrainingDaily.objects.filter(org_path__startswith=child.path).exists()
+    ]
+    return _figures(path, year), children
+
+
+def course_named(org, name: str):
+    """The course of that name run by ``org`` (an org the caller already holds), if any."""
+    return Course.objects.filter(org=org, name=name.strip()).first()
+
+
+def portal_worker(worker_id: int | None):
+    """The worker signed in on the portal (identified by a signed link), or None."""
+    return worker_for_service(worker_id, within_path="") if worker_id else None
+
+
+def session_open_to(worker, session_id: int) -> Session | None:
+    """A session of a class the worker may attend (the sign-in QR code names it)."""
+    return (
+        Session.objects.filter(pk=session_id, klass__in=classes_open_to(worker))
+        .select_related("klass")
+        .first()
+    )

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from gonghui.training import views
+
+app_name = "training"
+urlpatterns = [
+    path("", views.class_list, name="list"),
+    path("new/", views.class_create, name="create"),
+    path("figures/", views.figures, name="figures"),
+    path("<int:pk>/", views.class_detail, name="detail"),
+    path("<int:pk>/export.xlsx", views.class_export, name="export"),
+    path("<int:pk>/enrol/", views.class_enrol, name="enrol"),
+    path("<int:pk>/lottery/", views.class_lottery, name="lottery"),
+    path("sessions/<int:pk>/", views.roll_call, name="roll_call"),
+    path("enrolments/<int:pk>/cancel/", views.enrolment_cancel, name="cancel"),
+    path("enrolments/<int:pk>/certificate/", views.certificate, name="certificate"),
+    path("portal-link/<int:pk>/", views.portal_link, name="portal_link"),
+    path("competitions/", views.competition_list, name="competitions"),
+    path("competitions/<int:pk>/", views.competition_detail, name="competition"),
+    path("craftsmen/", views.craftsmen, name="craftsmen"),
+    path("craftsmen/<int:pk>/public/", views.craftsman_public, name="craftsman_public"),
+    path("m/profile/", views.m_profile, name="m_profile"),
+    path("m/", views.m_home, name="m_home"),
+    path("m/enter/<str:token>/", views.m_enter, name="m_enter"),
+    path("m/<int:pk>/", views.m_class, name="m_class"),
+    path("m/attend/<str:token>/", views.m_attend, name="m_attend"),
+    path("m/certificates/<int:pk>/", views.m_certificate, name="m_certificate"),
+]

@@ -1,0 +1,513 @@
+"""Night-school pages: the staff console (classes, roster, roll call, figures) and the
+worker's phone pages (``/training/m/``).
+
+Staff reads go through the training selectors (scoped to the user), every write
+through the training services. The worker pages know the worker from the portal
+session set by a signed link (see ``tokens.py``); they never show another
+worker's name.
+"""
+
+import io
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from gonghui.core.errors import DomainError
+from gonghui.core.views import client_ip, page
+from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
+from gonghui.members.validation import clean_id
+from gonghui.orgs.selectors import org_for
+from gonghui.training.competitions import (
+    competition_for,
+    competitions_visible_to,
+    public_titles,
+    ranking,
+    ranking_visible_to,
+    set_public_profile,
+    titles_by_name,
+    titles_visible_to,
+)
+from gonghui.training.exporters import class_workbook
+from gonghui.training.forms import ClassForm, EnrolForm, LotteryForm
+from gonghui.training.models import AttendanceChannel, Channel, Enrolment
+from gonghui.training.selectors import (
+    attendance_count,
+    class_for,
+    class_open_to,
+    classes_open_to,
+    classes_visible_to,
+    course_named,
+    enrolment_for,
+    enrolments_of,
+    enrolments_visible_to,
+    live_enrolment,
+    portal_worker,
+    roster,
+    session_for,
+    session_open_to,
+    training_figures,
+    waiting_position,
+)
+from gonghui.training.services import (
+    WorkerActor,
+    cancel_enrolment,
+    create_class,
+    create_course,
+    draw_lottery,
+    enrol,
+    issue_certificate,
+    record_attendance,
+    record_roll_call,
+)
+from gonghui.training.tokens import (
+    issue_portal_token,
+    issue_session_token,
+    read_portal_token,
+    read_session_token,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PORTAL_KEY = "training_portal_worker"
+
+
+def _console(user) -> None:
+    if not user.scope_path:
+        raise Http404
+
+
+def _qr(text: str, title: str) -> str:
+    # segno writes the SVG from the text alone (a URL of letters, digits and ':/-_').
+    return mark_safe(segno.make(text, error="m").svg_inline(scale=5, border=3, title=title))
+
+
+# --- staff console --------------------------------------------------------------------------
+
+
+@login_required
+def class_list(request):
+    user = request.user
+    _console(user)
+    classes = list(classes_visible_to(user))
+    counts: dict[int, dict[str, int]] = {}
+    live = enrolments_visible_to(user).filter(klass__in=classes).exclude(state="cancelled")
+    for row in live.order_by().values("klass_id", "state").annotate(n=Count("id")):
+        counts.setdefault(row["klass_id"], {"enrolled": 0, "waiting": 0})[row["state"]] = row["n"]
+    rows = [{"klass": k, **counts.get(k.pk, {"enrolled": 0, "waiting": 0})} for k in classes]
+    return page(request, "training/class_list.html", {"nav": "training", "rows": rows})
+
+
+@login_required
+def class_create(request):
+    user = request.user
+    _console(user)
+    if not user.can("manage_programs"):
+        raise Http404
+    form = ClassForm(request.POST or None, initial={"org_code": user.org.code, "capacity": 30})
+    if request.method == "POST" and form.is_valid():
+        klass = _save_class(form, request)
+        if klass is not None:
+            messages.success(request, f"已开设班级“{klass.name}”，共{klass.sessions.count()}次课")
+            return redirect("training:detail", pk=klass.pk)
+    return page(request, "training/class_form.html", {"nav": "training", "form": form})
+
+
+def _save_class(form: ClassForm, request):
+    user, data = request.user, form.cleaned_data
+    try:
+        org = org_for(user, data["org_code"].strip())
+    except Http404:
+        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+        return None
+    try:
+        course = course_named(org, data["course_name"]) or create_course(
+            by=user, org=org, subject=data["subject"], name=data["course_name"]
+        )
+        return create_class(
+            by=user, course=course, org=org, name=data["name"], teacher=data["teacher"],
+            room=data["room"], weekdays=[int(d) for d in data["weekdays"]],
+            starts_at=data["starts_at"], ends_at=data["ends_at"],
+            term_starts=data["term_starts"], term_ends=data["term_ends"],
+            capacity=data["capacity"], lottery=data["lottery"],
+            certificate_sessions=data["certificate_sessions"], client_ip=client_ip(request),
+        )  # fmt: skip
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return None
+
+
+def _masked(rows: list[Enrolment]) -> list[dict]:
+    return [{"e": e, "name": mask_name(e.worker.name)} for e in rows]
+
+
+@login_required
+def class_detail(request, pk: int):
+    user = request.user
+    _console(user)
+    klass = class_for(user, pk)
+    people = roster(klass, enrolments_visible_to(user, klass))
+    context = {
+        "nav": "training",
+        "klass": klass,
+        "enrolled": _masked(people["enrolled"]),
+        "waiting": _masked(people["waiting"]),
+        "sessions": list(klass.sessions.all()),
+        "holds_class": klass.org_path.startswith(user.scope_path),
+        "enrol_form": EnrolForm(),
+        "lottery_form": LotteryForm(),
+    }
+    return page(request, "training/class_detail.html", context)
+
+
+@login_required
+def class_export(request, pk: int):
+    user = request.user
+    _console(user)
+    klass = class_for(user, pk)
+    book = class_workbook(klass, roster(klass, enrolments_visible_to(user, klass)),
+                          list(klass.sessions.all()))  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{klass.name}-名单-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+@require_POST
+def class_enrol(request, pk: int):
+    """Staff apply for a worker named by ID number (looked up in the staff's subtree)."""
+    user = request.user
+    _console(user)
+    klass = class_for(user, pk)
+    form = EnrolForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("id_required", "请填写职工身份证号")
+        number = clean_id(form.cleaned_data["id_number"]).number
+        worker = worker_by_id_number(number, within_path=user.scope_path)
+        if worker is None:
+            raise DomainError("unknown_worker", "您管辖范围内的职工名册中没有该身份证号")
+        done = enrol(by=user, klass=klass, worker=worker, channel=Channel.CONSOLE,
+                     client_ip=client_ip(request))  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        e = done.enrolment
+        where = "已录取" if e.state == "enrolled" else f"候补第{waiting_position(e)}位"
+        verb = "报名成功" if done.created else "此前已报名"
+        messages.success(request, f"{mask_name(worker.name)} {verb}：{where}")
+    return redirect("training:detail", pk=klass.pk)
+
+
+@login_required
+@require_POST
+def enrolment_cancel(request, pk: int):
+    user = request.user
+    _console(user)
+    enrolment = enrolment_for(user, pk)
+    try:
+        promoted = cancel_enrolment(by=user, enrolment=enrolment, client_ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        note = f"，候补的 {mask_name(promoted.worker.name)} 已递补录取" if promoted else ""
+        messages.success(request, f"已取消 {mask_name(enrolment.worker.name)} 的报名{note}")
+    return redirect("training:detail", pk=enrolment.klass_id)
+
+
+@login_required
+@require_POST
+def class_lottery(request, pk: int):
+    user = request.user
+    _console(user)
+    klass = class_for(user, pk)
+    form = LotteryForm(request.POST)
+    seed = form.cleaned_data["seed"] if form.is_valid() else ""
+    try:
+        drawn = draw_lottery(by=user, klass=klass, seed=seed or None, client_ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        klass.refresh_from_db()
+        messages.success(
+            request, f"摇号完成（种子“{klass.lottery_seed}”）：{len(drawn)}人参加，"
+            f"录取{min(len(drawn), klass.capacity)}人，其余按抽签顺序候补",
+        )  # fmt: skip
+    return redirect("training:detail", pk=klass.pk)
+
+
+@never_cache
+@login_required
+def roll_call(request, pk: int):
+    """The teacher's list for one session, and the session's sign-in QR code."""
+    user = request.user
+    _console(user)
+    session = session_for(user, pk)
+    klass = session.klass
+    seated = roster(klass, enrolments_visible_to(user, klass))["enrolled"]
+    if request.method == "POST":
+        ticked = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+        try:
+            new = record_roll_call(
+                by=user, session=session, workers=[e.worker for e in seated if e.pk in ticked],
+                client_ip=client_ip(request),
+            )  # fmt: skip
+            messages.success(request, f"已登记出勤，新增{new}人次")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("training:roll_call", pk=session.pk)
+    present = set(session.attendances.values_list("enrolment_id", flat=True))
+    url = request.build_absolute_uri(
+        reverse("training:m_attend", args=[issue_session_token(session.pk)])
+    )
+    context = {
+        "nav": "training",
+        "session": session,
+        "klass": klass,
+        "rows": [
+            {"e": e, "name": mask_name(e.worker.name), "present": e.pk in present} for e in seated
+        ],  # fmt: skip
+        "qr": _qr(url, "签到二维码"),
+        "qr_url": url,
+    }
+    return page(request, "training/roll_call.html", context)
+
+
+@login_required
+def certificate(request, pk: int):
+    """The printable completion certificate; issued (numbered) on first view if earned."""
+    user = request.user
+    _console(user)
+    enrolment = enrolment_for(user, pk)
+    try:
+        enrolment = issue_certificate(by=user, enrolment=enrolment, client_ip=client_ip(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("training:detail", pk=enrolment.klass_id)
+    return page(request, "training/certificate.html", _certificate_context(enrolment))
+
+
+def _certificate_context(enrolment: Enrolment) -> dict:
+    return {"e": enrolment, "klass": enrolment.klass, "attended": attendance_count(enrolment)}
+
+
+def figures_query(request) -> tuple[str | None, int | None]:
+    """``?org=CODE&year=YYYY`` of a figures page; a year that is not 4 digits means all years."""
+    org_code = (request.GET.get("org") or "").strip() or None
+    year_text = (request.GET.get("year") or "").strip()
+    return org_code, int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+
+
+@login_required
+def figures(request):
+    user = request.user
+    _console(user)
+    org_code, year = figures_query(request)
+    here, children = training_figures(user, org_code=org_code, year=year)
+    context = {"nav": "training", "here": here, "children": children, "year": year}
+    return page(request, "training/figures.html", context)
+
+
+@never_cache
+@login_required
+def portal_link(request, pk: int):
+    """A worker's sign-in link to the night-school phone pages (and its QR code)."""
+    user = request.user
+    _console(user)
+    worker = worker_for(user, pk)
+    url = request.build_absolute_uri(
+        reverse("training:m_enter", args=[issue_portal_token(worker.pk)])
+    )
+    context = {"nav": "training", "worker": worker, "url": url, "qr": _qr(url, "夜校报名链接")}
+    return page(request, "training/portal_link.html", context)
+
+
+# --- the worker's phone pages ---------------------------------------------------------------
+
+
+def _worker(request):
+    worker = portal_worker(request.session.get(PORTAL_KEY))
+    if worker is None:
+        raise Http404
+    return worker
+
+
+def m_enter(request, token: str):
+    try:
+        worker_id = read_portal_token(token)
+    except DomainError as exc:
+        return page(request, "training/m_message.html", {"message": exc.message}, status=403)
+    if portal_worker(worker_id) is None:
+        raise Http404
+    request.session.cycle_key()
+    request.session[PORTAL_KEY] = worker_id
+    return redirect("training:m_home")
+
+
+@never_cache
+def m_home(request):
+    worker = _worker(request)
+    mine = {e.klass_id: e for e in enrolments_of(worker).exclude(state="cancelled")}
+    rows = [{"klass": k, "status": _status(mine.get(k.pk))} for k in classes_open_to(worker)]
+    return page(request, "training/m_home.html", {"worker": worker, "rows": rows,
+                                                   "masked": mask_name(worker.name)})  # fmt: skip
+
+
+def _status(enrolment: Enrolment | None) -> str:
+    if enrolment is None:
+        return ""
+    if enrolment.state == "enrolled":
+        return "已录取"
+    if enrolment.klass.awaiting_lottery:
+        return "已报名，待摇号"
+    return f"候补第{waiting_position(enrolment)}位"
+
+
+@never_cache
+def m_class(request, pk: int):
+    worker = _worker(request)
+    klass = class_open_to(worker, pk)
+    actor = WorkerActor(worker.pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "cancel":
+                current = live_enrolment(worker, klass)
+                if current is not None:
+                    cancel_enrolment(by=actor, enrolment=current, client_ip=client_ip(request))
+                    messages.success(request, "已取消报名")
+            else:
+                enrol(by=actor, klass=klass, worker=worker, channel=Channel.PORTAL,
+                      client_ip=client_ip(request))  # fmt: skip
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("training:m_class", pk=klass.pk)
+    enrolment = live_enrolment(worker, klass)
+    context = {
+        "klass": klass,
+        "enrolment": enrolment,
+        "status": _status(enrolment),
+        "full": klass.enrolled_count >= klass.capacity,
+        "sessions": list(klass.sessions.all()),
+    }
+    return page(request, "training/m_class.html", context)
+
+
+@never_cache
+def m_attend(request, token: str):
+    """A worker scanned the session's QR code: sign in (once) for that session."""
+    worker = _worker(request)
+    try:
+        session = _session_open_to(worker, read_session_token(token))
+        _, created = record_attendance(
+            by=WorkerActor(worker.pk), session=session, worker=worker,
+            channel=AttendanceChannel.QR, client_ip=client_ip(request),
+        )  # fmt: skip
+    except DomainError as exc:
+        return page(request, "training/m_message.html", {"message": exc.message}, status=409)
+    text = "签到成功" if created else "本次课已签到"
+    return page(request, "training/m_message.html",
+                {"message": f"{text}：{session.klass.name} 第{session.number}次课（{session.day}）",
+                 "ok": True})  # fmt: skip
+
+
+def _session_open_to(worker, session_id: int):
+    found = session_open_to(worker, session_id)
+    if found is None:
+        raise DomainError("token_invalid", "该签到二维码不属于您可参加的班级")
+    return found
+
+
+def m_certificate(request, pk: int):
+    worker = _worker(request)
+    enrolment = enrolments_of(worker).filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    try:
+        enrolment = issue_certificate(
+            by=WorkerActor(worker.pk), enrolment=enrolment, client_ip=client_ip(request)
+        )
+    except DomainError as exc:
+        return page(request, "training/m_message.html", {"message": exc.message}, status=409)
+    return page(request, "training/certificate.html", _certificate_context(enrolment))
+
+
+# --- skill competitions ---------------------------------------------------------------------
+
+
+@login_required
+def competition_list(request):
+    user = request.user
+    _console(user)
+    context = {"nav": "training", "competitions": list(competitions_visible_to(user))}
+    return page(request, "training/competition_list.html", context)
+
+
+@login_required
+def competition_detail(request, pk: int):
+    """The results table: rank (ties shared, see ``competitions``), masked names, exact scores."""
+    user = request.user
+    _console(user)
+    competition = competition_for(user, pk)
+    rows = ranking_visible_to(user, competition)
+    ranks = [r.rank for r in ranking(competition) if r.rank is not None]
+    shared = {rank for rank in ranks if ranks.count(rank) > 1}
+    context = {
+        "nav": "training",
+        "competition": competition,
+        "practical_weight": 100 - competition.theory_weight,
+        "rows": [
+            {"r": r, "name": mask_name(r.entry.worker.name), "tied": r.rank in shared} for r in rows
+        ],  # fmt: skip
+    }
+    return page(request, "training/competition_detail.html", context)
+
+
+# --- craftsmen registry ---------------------------------------------------------------------
+
+
+@login_required
+def craftsmen(request):
+    user = request.user
+    _console(user)
+    rows = [{"t": t, "name": mask_name(t.worker.name)} for t in titles_visible_to(user)[:500]]
+    context = {"nav": "training", "by_title": titles_by_name(user), "rows": rows}
+    return page(request, "training/craftsmen.html", context)
+
+
+def craftsman_public(request, pk: int):
+    """A craftsman's public page: only when the worker consented; otherwise it does not exist."""
+    found = public_titles(pk)
+    if found is None:
+        raise Http404
+    worker, titles = found
+    return page(request, "training/craftsman_public.html", {"worker": worker, "titles": titles})
+
+
+@never_cache
+def m_profile(request):
+    """The worker consents to (or withdraws) a public craftsman page."""
+    worker = _worker(request)
+    if request.method == "POST":
+        public = request.POST.get("public") == "1"
+        set_public_profile(by=WorkerActor(worker.pk), worker=worker, public=public)
+        messages.success(request, "已公开个人主页" if public else "已关闭个人主页")
+        return redirect("training:m_profile")
+    found = public_titles(worker.pk)
+    context = {"public": found is not None, "worker": worker}
+    return page(request, "training/m_profile.html", context)
