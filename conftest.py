@@ -49,6 +49,34 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
+def file_database(tmp_path):
+    """The test database where other connections (threads, a server process) reach it.
+
+    PostgreSQL's test database already is. SQLite's in-memory one is shared
+    between threads only through the shared cache, whose table locks fail at
+    once instead of queueing, so it is set aside (closing it would destroy it)
+    and this connection, and every thread's new one, points at a migrated file
+    for the test.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    in_memory, name = connection.connection, connection.settings_dict["NAME"]
+    connection.connection = None
+    connection.settings_dict["NAME"] = str(tmp_path / "shared.sqlite3")
+    try:
+        call_command("migrate", verbosity=0)
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = in_memory
+
+
+@pytest.fixture
 def staff(db):
     """Make a staff account: ``staff("yicheng", "411702")``."""
 

@@ -9,7 +9,7 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from gonghui.core.errors import DomainError
 from gonghui.mutualaid.models import Claim, Payout
@@ -19,12 +19,7 @@ from gonghui.mutualaid.tests.conftest import CANCER_FEN
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the in-memory SQLite test database reaches threads through SQLite's shared "
-        "cache, whose table locks fail at once ('database table is locked') instead of "
-        "waiting as a file database's IMMEDIATE transactions do",
-    ),
+    pytest.mark.usefixtures("file_database"),  # every thread reaches it, on SQLite too
 ]
 THREADS = 8
 

@@ -37,24 +37,11 @@ def _postgres_url(db: dict) -> str:
 
 
 @pytest.fixture
-def shared_database(tmp_path):
-    """DATABASE_URL of a database both this test and the server use."""
+def shared_database(file_database):
+    """DATABASE_URL of the database both this test and the server use."""
     if connection.vendor == "postgresql":
-        yield _postgres_url(connection.settings_dict)
-    elif not connection.is_in_memory_db():
-        yield f"sqlite:///{connection.settings_dict['NAME']}"
-    else:
-        # Set the in-memory test database aside (closing it would destroy it) and point
-        # this connection at a file; ``gonghui serve`` migrates it before it serves.
-        in_memory, name = connection.connection, connection.settings_dict["NAME"]
-        connection.connection = None
-        connection.settings_dict["NAME"] = str(tmp_path / "shared.sqlite3")
-        try:
-            yield f"sqlite:///{connection.settings_dict['NAME']}"
-        finally:
-            connection.close()
-            connection.settings_dict["NAME"] = name
-            connection.connection = in_memory
+        return _postgres_url(connection.settings_dict)
+    return f"sqlite:///{connection.settings_dict['NAME']}"
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ the database, not a read-then-write check, keeps one visit per worker per hour, 
 rollup loses no increment."""
 
 import datetime
-import os
 import threading
 
 import pytest
@@ -17,13 +16,7 @@ from gonghui.stations.services import VisitRefused, record_visit
 THREADS = 12
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    # SQLite's in-memory test database is shared between threads in shared-cache mode,
-    # which answers "table is locked" at once instead of waiting; a file database (set
-    # GONGHUI_TEST_SQLITE) and PostgreSQL queue writers as production does.
-    pytest.mark.skipif(
-        connection.vendor == "sqlite" and not os.environ.get("GONGHUI_TEST_SQLITE"),
-        reason="SQLite's in-memory test database cannot queue concurrent writers",
-    ),
+    pytest.mark.usefixtures("file_database"),  # every thread reaches it, on SQLite too
 ]
 
 

@@ -11,7 +11,6 @@ import time
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db import OperationalError, connection
 
 from gonghui.training.models import EnrolmentState
@@ -37,26 +36,8 @@ def connect() -> None:
     connection.ensure_connection()
 
 
-@pytest.fixture
-def shared_database(tmp_path):
-    """A database every thread's own connection reaches (a file, on SQLite)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    in_memory, name = connection.connection, connection.settings_dict["NAME"]
-    connection.connection = None
-    connection.settings_dict["NAME"] = str(tmp_path / "shared.sqlite3")
-    try:
-        call_command("migrate", verbosity=0)
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = in_memory
-
-
 def test_100_simultaneous_applications_fill_30_seats_and_queue_70(
-    shared_database, make_class, make_worker
+    file_database, make_class, make_worker
 ):
     klass = make_class(capacity=30)
     workers = [make_worker(f"学员{i:03d}", org="411702") for i in range(APPLICANTS)]
