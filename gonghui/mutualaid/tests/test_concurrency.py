@@ -58,11 +58,14 @@ def test_simultaneous_approvals_and_payments_pay_once(
     approvals = race(
         lambda i: approve_claim(by=approvers[i % 2], claim=Claim.objects.get(pk=made.pk))
     )
-    assert sorted(approvals) == ["ok"] + ["stale_state"] * (THREADS - 1), approvals
+    # Every other approver is refused: 'stale_state' when it read the claim before the
+    # winner's commit (its conditional update then finds nothing), 'bad_state' when after.
+    assert approvals.count("ok") == 1, approvals
+    assert set(approvals) <= {"ok", "stale_state", "bad_state"}, approvals
 
     payments = race(lambda i: pay_claim(by=yicheng_officer, claim=Claim.objects.get(pk=made.pk)))
     assert payments.count("ok") == 1, payments
-    assert set(payments) == {"ok", "stale_state"}
+    assert set(payments) <= {"ok", "stale_state", "bad_state"}, payments
     payout = Payout.objects.get()
     assert payout.amount_fen == CANCER_FEN
     assert Claim.objects.get(pk=made.pk).state == "paid"
