@@ -125,21 +125,19 @@ def differences(program_id: int | None = None) -> list[str]:
     for key in sorted(set(want_years) | set(have_years), key=str):
         if want_years[key] != have_years[key]:
             problems.append(f"人数汇总 {key}: 原始记录 {want_years[key]}，汇总表 {have_years[key]}")
-    want_spent, have_spent = _spent_from_records(program_id), _spent_stored(program_id)
+    want_spent, have_spent = _spent_by_slot(want_daily), _spent_stored(program_id)
     for key in sorted(set(want_spent) | set(have_spent)):
         if want_spent[key] != have_spent[key]:
             problems.append(f"支出 {key}: 原始记录 {want_spent[key]}，预算分槽 {have_spent[key]}")
     return problems
 
 
-def _spent_from_records(program_id: int | None) -> Counter:
-    """(program, slot) → fen spent, from live raw records."""
-    records = ServiceRecord.objects.filter(voided=False)
-    if program_id is not None:
-        records = records.filter(program_id=program_id)
+def _spent_by_slot(daily: Counter) -> Counter:
+    """(program, slot) → fen spent, added up from the day rollup's amounts (same slots)."""
     spent: Counter = Counter()
-    for program, worker, fen in records.values_list("program_id", "worker_id", "amount_fen"):
-        spent[(program, slot_of(worker))] += fen
+    for (program, _org, _path, _day, slot, kind), value in daily.items():
+        if kind == "fen":
+            spent[(program, slot)] += value
     return +spent
 
 
@@ -182,7 +180,7 @@ def rebuild(program_id: int | None = None) -> None:
         ],
         batch_size=2000,
     )
-    spent = _spent_from_records(program_id)
+    spent = _spent_by_slot(want_daily)
     programs = (
         Program.objects.all() if program_id is None else Program.objects.filter(pk=program_id)
     )
