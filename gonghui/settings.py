@@ -144,6 +144,9 @@ PUBLIC_RATE = os.environ.get("GONGHUI_PUBLIC_RATE", "600/m")
 # markers and the list only. AMap and Tencent tiles are GCJ-02; Tianditu and OSM WGS-84.
 STATION_TILES_URL = os.environ.get("GONGHUI_STATION_TILES_URL", "")
 STATION_TILES_CRS = os.environ.get("GONGHUI_STATION_TILES_CRS", "gcj02")
+# Seconds between checks whether another process changed the stations, which rebuilds this
+# process's in-memory search index (a change made in this process rebuilds it at once).
+STATION_INDEX_RECHECK = float(os.environ.get("GONGHUI_STATION_INDEX_RECHECK", "1"))
 
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))

@@ -57,3 +57,19 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"
+
+
+class ChangeStamp(models.Model):
+    """A random token per kind of data, replaced in the same transaction as every change.
+
+    Processes that keep a copy of such data in memory (the station search index)
+    compare the token they built from with the current one: a new token means
+    "rebuild", whichever process wrote, and a rolled-back change leaves the old
+    token, so nothing uncommitted outlives its transaction in another process.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.token}"

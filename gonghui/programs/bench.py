@@ -15,26 +15,29 @@ and fire requests at it.
 """
 
 import argparse
-import base64
 import contextlib
 import datetime
 import json
 import os
 import secrets
-import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from gonghui.core.benchkit import (
+    ApiClient,
+    latency_figures,
+    run_threads,
+    scratch_database,
+    server_env,
+    serving,
+    tail,
+    without_password,
+)
 
 SCRATCH_DATABASE = f"gonghui_bench_checkin_{os.getpid()}"  # runs side by side do not collide
 CONCURRENCY = 16  # load threads, each with one keep-alive connection
@@ -42,131 +45,6 @@ WORKERS_PER_SECOND = 1500  # workers created per benchmark second: none is serve
 
 
 # --- helpers shared with the concurrency test -----------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(env: dict, *, log: Path, workers: int | None = None) -> Iterator[str]:
-    """``gonghui serve`` on a free port of 127.0.0.1 with ``env``; yields its base URL
-    once ``/api/health`` answers, and stops it on exit."""
-    port = free_port()
-    argv = [str(Path(sys.executable).parent / "gonghui"), "serve", "--port", str(port)]
-    if workers:
-        argv += ["--workers", str(workers)]
-    base = f"http://127.0.0.1:{port}"
-    with log.open("wb") as output:
-        server = subprocess.Popen(argv, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/api/health", timeout=5) as answer:
-                        if answer.status == 200:
-                            break
-                except (ConnectionError, urllib.error.URLError):
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"服务器未能启动：\n{_tail(log)}") from None
-                    time.sleep(0.2)
-            yield base
-        finally:
-            server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: the run is over
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
-class ApiClient:
-    """One keep-alive HTTP/1.1 connection on a plain socket.
-
-    The load process shares the machine's cores with the server it measures,
-    so it does as little as it can: requests are pre-built bytes and answers
-    are read by Content-Length (``http.client`` spends more CPU parsing headers
-    than a health check costs the server). ``call`` returns (status, parsed
-    JSON body, seconds).
-    """
-
-    def __init__(self, base: str, api_token: str | None = None) -> None:
-        parts = urlsplit(base)
-        self.host, self.port = parts.hostname, parts.port
-        headers = f"Host: {self.host}:{self.port}\r\nContent-Type: application/json\r\n"
-        if api_token:
-            headers += f"Authorization: Bearer {api_token}\r\n"
-        self.headers = headers.encode()
-        self.sock: socket.socket | None = None
-        self.reader = None
-
-    def request(self, method: str, path: str, body: dict | None = None) -> bytes:
-        payload = json.dumps(body).encode() if body is not None else b""
-        return (
-            f"{method} {path} HTTP/1.1\r\n".encode()
-            + self.headers
-            + f"Content-Length: {len(payload)}\r\n\r\n".encode()
-            + payload
-        )
-
-    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
-        return self.send(self.request(method, path, body))
-
-    def send(self, request: bytes) -> tuple[int, dict, float]:
-        for attempt in (1, 2):
-            if self.sock is None:
-                self.sock = socket.create_connection((self.host, self.port), timeout=60)
-                self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                self.reader = self.sock.makefile("rb")
-            start = time.perf_counter()
-            try:
-                self.sock.sendall(request)
-                status_line = self.reader.readline()
-                if not status_line:
-                    raise ConnectionResetError("closed before answering")
-            except (BrokenPipeError, ConnectionResetError):
-                # The server closed an idle keep-alive connection before this request
-                # reached it; nothing was processed, so sending it again is safe.
-                self.close()
-                if attempt == 2:
-                    raise
-                continue
-            status, data, keep = self._read_rest(status_line)
-            elapsed = time.perf_counter() - start
-            if not keep:
-                self.close()
-            try:
-                parsed = json.loads(data) if data else {}
-            except ValueError:  # an HTML error page
-                parsed = {"body": data[:200].decode(errors="replace")}
-            return status, parsed, elapsed
-        raise AssertionError("unreachable")
-
-    def _read_rest(self, status_line: bytes) -> tuple[int, bytes, bool]:
-        status = int(status_line.split()[1])
-        length, keep = None, True
-        while (line := self.reader.readline()) not in (b"\r\n", b"\n", b""):
-            name, _, value = line.partition(b":")
-            name = name.strip().lower()
-            if name == b"content-length":
-                length = int(value)
-            elif name == b"connection" and value.strip().lower() == b"close":
-                keep = False
-        if length is None:
-            return status, self.reader.read(), False
-        return status, self.reader.read(length), keep
-
-    def close(self) -> None:
-        if self.sock is not None:
-            self.reader.close()
-            self.sock.close()
-        self.sock = self.reader = None
 
 
 def fire(base: str, api_token: str, bodies: list[dict], *, threads: int) -> list[tuple[int, dict]]:
@@ -204,21 +82,11 @@ def run_checkin_bench(*, seconds: int, database_url: str | None, stdout) -> None
     """
     with tempfile.TemporaryDirectory(prefix="gonghui-bench-checkin-") as tmp:
         work = Path(tmp)
-        with _scratch_database(database_url, work) as url:
-            env = {
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": os.environ.get(
-                    "DJANGO_SETTINGS_MODULE", "gonghui.settings"
-                ),
-                "DATABASE_URL": url,
-                "GONGHUI_DATA_DIR": str(work / "data"),
-                "GONGHUI_PRODUCTION": "1",
-                "GONGHUI_SECRET_KEY": secrets.token_urlsafe(40),
-                "GONGHUI_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-            }
+        with scratch_database(database_url, work, SCRATCH_DATABASE) as url:
+            env = server_env(url, work)
             workers = max(1000, seconds * WORKERS_PER_SECOND)
             stdout.write(
-                f"数据库：{_without_password(url)}；准备{workers:,}名职工……"
+                f"数据库：{without_password(url)}；准备{workers:,}名职工……"
                 f"（{os.cpu_count()}核，开始时负载 {os.getloadavg()[0]:.1f}）"
             )
             _flush(stdout)
@@ -233,7 +101,7 @@ def run_checkin_bench(*, seconds: int, database_url: str | None, stdout) -> None
             for sample in health["error_samples"] + checkins["error_samples"]:
                 stdout.write(f"错误响应示例：{sample}")
             if health["errors"] or checkins["errors"]:
-                stdout.write(f"服务器日志（末尾）：\n{_tail(work / 'server.log')}")
+                stdout.write(f"服务器日志（末尾）：\n{tail(work / 'server.log')}")
         _report(stdout, health, checkins, verified, workers)
 
 
@@ -292,33 +160,6 @@ def _load(env: dict, base: str, setup: Path, what: str, seconds: int, work: Path
         "--seconds", str(seconds), "--out", str(out),
     )  # fmt: skip
     return json.loads(out.read_text())
-
-
-@contextlib.contextmanager
-def _scratch_database(database_url: str | None, work: Path) -> Iterator[str]:
-    """A fresh database for the bench; PostgreSQL's is created on the given server and dropped."""
-    if not database_url or database_url.startswith("sqlite"):
-        yield f"sqlite:///{work / 'bench.sqlite3'}"
-        return
-    import psycopg
-
-    parts = urlsplit(database_url)
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{SCRATCH_DATABASE}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{SCRATCH_DATABASE}"))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)')
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password:
-        return urlunsplit(parts._replace(netloc=parts.netloc.replace(parts.password, "***")))
-    return url
 
 
 # --- the child processes ---------------------------------------------------------------
@@ -440,23 +281,12 @@ def _drive(base: str, setup: dict, what: str, seconds: float, concurrency: int) 
                 samples.append(f"{status} {answer}"[:300])
         results.append((latencies, accepted, outcomes, errors))
 
-    threads = [threading.Thread(target=run) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies = sorted(x for r in results for x in r[0])
+    elapsed = run_threads(run, concurrency)
     accepted = [x for r in results for x in r[1]]
     refused: Counter = sum((r[2] for r in results), Counter())
     return {
         "what": what,
-        "requests": len(latencies),
-        "seconds": elapsed,
-        "rate": len(latencies) / elapsed if elapsed else 0.0,
-        "p50_ms": statistics.median(latencies) * 1000 if latencies else 0.0,
-        "p99_ms": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else 0.0,
+        **latency_figures([x for r in results for x in r[0]], elapsed),
         "accepted": len(accepted),
         "accepted_ids": accepted,
         "refused": dict(refused),

@@ -6,12 +6,10 @@ a signpost shows. Every other read starts from ``Station.objects.visible_to``.
 """
 
 import datetime
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -21,27 +19,18 @@ from gonghui.members.selectors import worker_counts_by_path
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of, org_for
 from gonghui.stations.coords import Crs, to_wgs84
-from gonghui.stations.geo import Box, box_around, haversine_m
 from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import Station, StationClosure, StationDaily, Status
+from gonghui.stations.search_index import current_index
 from gonghui.stations.vocabulary import facility_names
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIRST_RADIUS_M = 4_000.0  # a city district: most searches end in the first round
 # Workers who work outdoors, among the registry's categories.
 OUTDOOR_CATEGORIES = ("环卫工人", "户外劳动者", "快递员", "外卖骑手", "货车司机", "网约车司机")
 OUTDOOR_BITS = sum(BY_NAME[name].bit for name in OUTDOOR_CATEGORIES)
 
 
 # --- the public nearest search -----------------------------------------------------------
-
-_TABLE = Station._meta.db_table
-_ORGS = Org._meta.db_table
-_COORDS = {
-    Crs.WGS84: "s.lat, s.lng",
-    Crs.GCJ02: "s.gcj_lat, s.gcj_lng",
-    Crs.BD09: "s.bd_lat, s.bd_lng",
-}
 
 
 @dataclass
@@ -62,109 +51,29 @@ class Nearby:
     kinds: int
 
 
-# The search runs on every public request: plain SQL on the (status, lat, lng) index, since
-# building the same statements through the ORM cost more than the search itself.
-
-
-def _in_box(box: Box, facilities: int) -> list[tuple]:
-    """(id, lat, lng, hours) of open stations in ``box`` having every bit of ``facilities``."""
-    sql = f"SELECT id, lat, lng, hours FROM {_TABLE} WHERE status = %s"
-    params: list = [Status.OPEN.value]
-    if not box.is_everything:
-        ranges = " OR ".join(["(lng >= %s AND lng <= %s)"] * len(box.lng_ranges))
-        sql += f" AND lat >= %s AND lat <= %s AND ({ranges})"
-        params += [box.lat_min, box.lat_max, *(x for pair in box.lng_ranges for x in pair)]
-    if facilities:
-        sql += " AND (facilities & %s) = %s"
-        params += [facilities, facilities]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _hours(value) -> list:
-    """A raw cursor gives JSON as text on SQLite and decoded on PostgreSQL."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def _public_rows(ids: list[int], crs: Crs) -> dict[int, tuple]:
-    """id → (name, org code, address, lat, lng in ``crs``, facilities, other, phone, kinds)."""
-    marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"SELECT s.id, s.name, o.code, s.address, {_COORDS[crs]}, s.facilities, "
-        f"s.facilities_other, s.phone, s.kinds FROM {_TABLE} s "
-        f"JOIN {_ORGS} o ON o.id = s.org_id WHERE s.id IN ({marks})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        return {row[0]: row[1:] for row in cursor.fetchall()}
-
-
-def _closures_on(day: datetime.date) -> dict[int, set[datetime.date]]:
-    """Closure dates of ``day`` and the day before (an overnight span starts then) by station."""
-    closed: dict[int, set[datetime.date]] = {}
-    days = [day, day - datetime.timedelta(days=1)]
-    for station_id, closed_day in StationClosure.objects.filter(day__in=days).values_list(
-        "station_id", "day"
-    ):
-        closed.setdefault(station_id, set()).add(closed_day)
-    return closed
-
-
 def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5,
                      within_m: float | None = None, open_now: bool = False,
                      facilities: int = 0,
                      now: datetime.datetime | None = None) -> list[Nearby]:  # fmt: skip
     """The exact ``k`` nearest open stations (great-circle metres from the given point,
     ties by id) having every facility bit in ``facilities``, open at ``now`` (Asia/Shanghai)
-    when ``open_now``, within ``within_m`` when given. Fewer than ``k`` when fewer match.
-
-    A lat/lng box that surely holds the search circle cuts the rows in the database; the
-    distance is then computed for those alone. Without ``within_m`` the circle grows
-    (×4) until it holds ``k`` matches, which are then the true nearest, or the earth.
-    """
+    when ``open_now``, within ``within_m`` when given. Fewer than ``k`` when fewer match."""
     wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
     local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
-    closed = _closures_on(local.date())
-    radius = within_m if within_m is not None else FIRST_RADIUS_M
-    while True:
-        box = box_around(wgs_lat, wgs_lng, radius)
-        near = sorted(
-            (distance, pk, hours)
-            for pk, s_lat, s_lng, hours in _in_box(box, facilities)
-            if (distance := haversine_m(wgs_lat, wgs_lng, s_lat, s_lng)) <= radius
+    index = current_index(local.date())
+    hits = index.search(wgs_lat, wgs_lng, k=k, within_m=within_m, open_now=open_now,
+                        facilities=facilities, local=local)  # fmt: skip
+    lats, lngs = index.coords[crs]
+    return [
+        Nearby(
+            id=index.ids[row], name=index.names[row], org_code=index.org_codes[row],
+            address=index.addresses[row], lat=lats[row], lng=lngs[row], distance_m=distance,
+            facilities=facility_names(index.facilities[row]),
+            facilities_other=index.facilities_other[row], open_now=is_open,
+            phone=index.phones[row], kinds=index.kinds[row],
         )
-        picked = []
-        for distance, pk, hours in near:  # hours are read only as far as needed
-            is_open = is_open_at(_hours(hours), local, closed.get(pk, ()))
-            if is_open or not open_now:
-                picked.append((distance, pk, is_open))
-                if len(picked) == k:
-                    break
-        if within_m is not None or len(picked) >= k or box.is_everything:
-            break
-        radius *= 4
-    rows = _public_rows([pk for _, pk, _ in picked], crs) if picked else {}
-    results = []
-    for distance, pk, is_open in picked:
-        name, org_code, address, s_lat, s_lng, bits, other, phone, kinds = rows[pk]
-        results.append(
-            Nearby(
-                id=pk,
-                name=name,
-                org_code=org_code,
-                address=address,
-                lat=s_lat,
-                lng=s_lng,
-                distance_m=distance,
-                facilities=facility_names(bits),
-                facilities_other=other,
-                open_now=is_open,
-                phone=phone,
-                kinds=kinds,
-            )  # fmt: skip
-        )
-    return results
+        for row, distance, is_open in hits
+    ]  # fmt: skip
 
 
 def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:

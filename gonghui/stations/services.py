@@ -34,6 +34,7 @@ from gonghui.stations.models import (
     Visit,
     VisitChannel,
 )
+from gonghui.stations.search_index import stations_changed
 
 # Station phones are public numbers: landlines with area codes and extensions too.
 _PHONE = re.compile(r"^[0-9+\-() 转]{5,40}$")
@@ -183,6 +184,7 @@ def _save(station: Station) -> None:
     try:
         with transaction.atomic():
             station.save()
+            stations_changed()
     except IntegrityError:
         raise DomainError(
             "duplicate_name", f"该组织已有名为“{station.name}”的驿站", field="name"
@@ -222,6 +224,7 @@ def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> S
         station=station, day=day, defaults={"reason": reason.strip()[:100]}
     )
     if created:
+        stations_changed()
         record_event(
             actor=by, action="close", object_type="station", object_id=station.pk,
             org_path=station.org_path, after={"day": day.isoformat(), "reason": closure.reason},
@@ -233,6 +236,7 @@ def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> S
 def reopen_on(*, by, station: Station, day: datetime.date) -> None:
     _require(by, MANAGE, station.org_path)
     if StationClosure.objects.filter(station=station, day=day).delete()[0]:
+        stations_changed()
         record_event(
             actor=by, action="reopen", object_type="station", object_id=station.pk,
             org_path=station.org_path, after={"day": day.isoformat()},

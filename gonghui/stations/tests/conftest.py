@@ -9,6 +9,13 @@ from gonghui.stations.services import StationFields, save_station
 
 
 @pytest.fixture(autouse=True)
+def search_index_reads_the_stamp_every_time(settings):
+    """Each test's data lives in a transaction rolled back at its end: the in-memory index
+    must compare stamps on every search, not once a second, to notice."""
+    settings.STATION_INDEX_RECHECK = 0
+
+
+@pytest.fixture(autouse=True)
 def rollup_agrees_after_every_scenario(request):
     """Design rule: after any scenario, the visit rollup equals a recount of the visits."""
     yield

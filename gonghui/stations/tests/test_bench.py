@@ -1,18 +1,30 @@
-"""The stations bench runs, agrees with brute force and leaves the database as it was."""
+"""``gonghui bench stations`` runs in-process and through the real server and agrees with
+the numpy scan; the ``stations`` command keeps its rollup actions."""
+
+import io
+import os
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from gonghui.stations.models import Station
-
-pytestmark = pytest.mark.django_db
+from gonghui.stations.bench import run_stations_bench
 
 
-def test_bench_reports_figures_and_leaves_nothing(capsys):
-    call_command("stations", "bench", "--stations", "400", "--queries", "60")
-    out = capsys.readouterr().out
-    assert "次/秒" in out and "p99" in out and "结果一致" in out
-    assert not Station.objects.exists()
+def test_bench_reports_in_process_http_and_brute_force_figures_that_agree():
+    url = os.environ.get("DATABASE_URL", "")
+    out = io.StringIO()
+    figures = run_stations_bench(
+        counts=(600,), queries=300, database_url=url if url.startswith("postgres") else None,
+        stdout=out,
+    )  # fmt: skip
+    text = out.getvalue()
+    assert re.search(r"进程内，逐次调用：[\d,]+次/秒，p50 [\d.]+毫秒，p99 [\d.]+毫秒", text), text
+    assert re.search(r"numpy暴力扫描（300次）：[\d,]+次/秒；结果一致", text), text
+    assert re.search(r"HTTP GET /api/stations/nearest：300次，.*错误 0，与进程内一致", text), text
+    assert "HTTP GET /api/health：300次" in text
+    (run,) = figures
+    assert run["agree"] and run["http"]["agree"] and run["batch_per_s"] > 0
 
 
 def test_rollup_needs_an_action():

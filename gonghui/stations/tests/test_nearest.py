@@ -4,14 +4,17 @@ import datetime
 import random
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gonghui.core.models import ChangeStamp
 from gonghui.stations.coords import Crs, from_wgs84
-from gonghui.stations.geo import HALF_CIRCUMFERENCE_M, box_around, haversine_m
+from gonghui.stations.geo import haversine_m
 from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import Station, Status
+from gonghui.stations.search_index import STAMP, current_index
 from gonghui.stations.selectors import SHANGHAI, nearest_stations
 from gonghui.stations.services import close_on
 from gonghui.stations.vocabulary import FACILITIES
@@ -149,32 +152,45 @@ def test_open_now_uses_shanghai_time_and_closures(station, province_admin):
     assert {r.id: r.open_now for r in shown} == {night.pk: False, day.pk: False}
 
 
-@pytest.mark.parametrize(
-    "lat,lng", [(0, 179.99), (0, -179.99), (89.99, 0), (-89.99, 10), (34, 113)]
-)
-@pytest.mark.parametrize("radius", [10, 5_000, 2_000_000])
-def test_box_holds_the_whole_circle(lat, lng, radius):
-    """Points on the circle in 360 directions all fall inside the box (across ±180° too)."""
-    box = box_around(lat, lng, radius)
-    rng = random.Random(1)
-    for bearing in range(0, 360):
-        plat, plng = _destination(lat, lng, bearing + rng.random(), radius)
-        assert box.lat_min <= plat <= box.lat_max
-        assert any(low <= plng <= high for low, high in box.lng_ranges), (plat, plng, box)
+def test_stations_at_the_same_spot_tie_by_id(station):
+    """Two stations in one building often share coordinates: the lower id comes first, and
+    k=1 picks it even though the tree may meet the other first."""
+    made = [station(f"同楼驿站{i}", lat=34.75, lng=113.62) for i in range(6)]
+    got = nearest_stations(lat=34.7501, lng=113.62, k=3, now=NOW)
+    assert [r.id for r in got] == [s.pk for s in made[:3]]
+    assert nearest_stations(lat=34.75, lng=113.62, k=1, now=NOW)[0].id == made[0].pk
 
 
-def test_box_beyond_half_the_earth_is_everything():
-    assert box_around(34, 113, HALF_CIRCUMFERENCE_M).is_everything
+def test_a_change_in_another_process_is_seen_after_the_recheck_interval(station, settings):
+    """Another process changes a station (its stamp moves, this process was not told): this
+    process keeps its index until the recheck interval has passed, then rebuilds."""
+    settings.STATION_INDEX_RECHECK = 3600
+    first = station("原有驿站", lat=34.75, lng=113.62)
+    assert [r.id for r in nearest_stations(lat=34.75, lng=113.62, k=5, now=NOW)] == [first.pk]
+    Station.objects.filter(pk=first.pk).update(status=Status.CLOSED)
+    ChangeStamp.objects.filter(key=STAMP).update(token="another-process")
+    assert [r.id for r in nearest_stations(lat=34.75, lng=113.62, k=5, now=NOW)] == [first.pk]
+    settings.STATION_INDEX_RECHECK = 0
+    assert nearest_stations(lat=34.75, lng=113.62, k=5, now=NOW) == []
 
 
-def _destination(lat, lng, bearing_deg, distance_m):
-    import math
+def test_a_rolled_back_change_leaves_no_trace_in_the_index(station, province_admin):
+    kept = station("保留驿站", lat=34.75, lng=113.62)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        station("回滚驿站", lat=34.7500001, lng=113.62)
+        assert len(nearest_stations(lat=34.75, lng=113.62, k=5, now=NOW)) == 2
+        raise RuntimeError
+    assert [r.id for r in nearest_stations(lat=34.75, lng=113.62, k=5, now=NOW)] == [kept.pk]
 
-    R = 6_371_008.8
-    phi1, lam1, theta, delta = (math.radians(lat), math.radians(lng), math.radians(bearing_deg),
-                                distance_m / R)  # fmt: skip
-    phi2 = math.asin(math.sin(phi1) * math.cos(delta)
-                     + math.cos(phi1) * math.sin(delta) * math.cos(theta))  # fmt: skip
-    lam2 = lam1 + math.atan2(math.sin(theta) * math.sin(delta) * math.cos(phi1),
-                             math.cos(delta) - math.sin(phi1) * math.sin(phi2))  # fmt: skip
-    return math.degrees(phi2), (math.degrees(lam2) + 540) % 360 - 180
+
+def test_batch_search_equals_one_by_one(henan_stations):
+    """The bench's batches and the API's single searches are the same search."""
+    rng = random.Random(7)
+    local = timezone.localtime(NOW, SHANGHAI).replace(tzinfo=None)
+    index = current_index(local.date())
+    points = [(rng.uniform(31, 37), rng.uniform(110, 117)) for _ in range(300)]
+    for filters in [dict(k=4, within_m=None, open_now=True, facilities=COMMON),
+                    dict(k=12, within_m=80_000.0, open_now=False, facilities=RARE)]:  # fmt: skip
+        batch = index.search_many(points, local=local, **filters)
+        assert batch == [index.search(lat, lng, local=local, **filters) for lat, lng in points]
+    assert any(len(hits) < 12 for hits in batch)  # the rare filter left some short

@@ -7,10 +7,10 @@ bench in a child process configured for it (settings read ``DATABASE_URL``
 once, at start-up); ``DATABASE_URL`` in the environment, or ``--in-place``,
 runs it right here.
 
-``checkin`` is different: it measures the deployed server, so it sets up its
-own database (a temp SQLite file, or a scratch database on the PostgreSQL
-server of ``--database-url``/``DATABASE_URL``), starts ``gonghui serve`` and a
-separate load process itself.
+``checkin`` and ``stations`` are different: they measure the deployed server
+too, so they set up their own database (a temp SQLite file, or a scratch
+database on the PostgreSQL server of ``--database-url``/``DATABASE_URL``),
+start ``gonghui serve`` and a separate load process themselves.
 """
 
 import os
@@ -31,12 +31,17 @@ BENCHES = {"import": "gonghui.members.bench.bench_import"}
 class Command(BaseCommand):
     help = (
         "性能基准：gonghui bench import [--rows 1000000] [--database-url URL] | "
-        "gonghui bench checkin [--seconds 30] [--database-url URL]"
+        "gonghui bench checkin [--seconds 30] [--database-url URL] | "
+        "gonghui bench stations [--stations 11500,186100] [--queries 10000] [--database-url URL]"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted([*BENCHES, "checkin"]))
+        parser.add_argument("kind", choices=sorted([*BENCHES, "checkin", "stations"]))
         parser.add_argument("--seconds", type=int, default=30, help="checkin：施压秒数")
+        parser.add_argument(
+            "--stations", default="11500,186100", help="stations：驿站数，逗号分隔的多轮"
+        )
+        parser.add_argument("--queries", type=int, default=10_000, help="stations：每轮随机查询数")
         parser.add_argument("--rows", type=int, default=1_000_000, help="生成并导入的行数")
         parser.add_argument(
             "--database-url",
@@ -47,7 +52,23 @@ class Command(BaseCommand):
             "--in-place", action="store_true", help="在当前连接的数据库中测试（测试数据结束后删除）"
         )
 
-    def handle(self, kind, rows, database_url, in_place, seconds, **options):
+    def handle(self, kind, rows, database_url, in_place, seconds, stations, queries, **options):
+        if kind == "stations":
+            from gonghui.stations.bench import run_stations_bench
+
+            try:
+                counts = tuple(int(n) for n in stations.split(","))
+            except ValueError:
+                raise CommandError("--stations 应为逗号分隔的正整数，如 11500,186100") from None
+            if min(counts) < 1 or queries < 1:
+                raise CommandError("--stations 和 --queries 须为正整数")
+            url = database_url or os.environ.get("DATABASE_URL")
+            try:
+                run_stations_bench(counts=counts, queries=queries, database_url=url,
+                                   stdout=self.stdout)  # fmt: skip
+            except RuntimeError as exc:
+                raise CommandError(str(exc)) from None
+            return
         if kind == "checkin":
             from gonghui.programs.bench import run_checkin_bench
 
