@@ -83,6 +83,11 @@ def test_sign_in_waits_for_the_event_to_be_reported_held(client, yicheng_officer
                          {"id_numbers": id_of(1)})  # fmt: skip
     assert answer.status_code == 400 and "请先将活动登记为已举办" in answer.content.decode()
     assert not EventAttendee.objects.exists()
+    held = client.post(reverse("culture:event_held", args=[planned.pk]),
+                       {"audience": "80", "next": "detail"})  # fmt: skip
+    assert held["Location"] == reverse("culture:event_detail", args=[planned.pk])
+    client.post(reverse("culture:event_sign_in", args=[planned.pk]), {"id_numbers": id_of(1)})
+    assert EventAttendee.objects.get().event_id == planned.pk
 
 
 def test_sign_in_sheet_upload_reports_rows_and_imports_nothing_when_one_is_bad(
