@@ -4,6 +4,8 @@ from django import forms
 
 from gonghui.culture.models import BookhouseLevel, EventKind, HostKind
 
+HOURS_HELP = "例：周一至周五 08:30-12:00,14:00-18:00；周六 09:00-17:00；周日 休息"
+
 
 class EventForm(forms.Form):
     org_code = forms.CharField(label="主办组织代码", max_length=20)
@@ -30,4 +32,47 @@ class BookhouseForm(forms.Form):
         label="命名年份", required=False, min_value=1990, max_value=2100
     )
     holdings = forms.IntegerField(label="藏书（册）", min_value=0, initial=0)
-    opening_hours = forms.CharField(label="开放时间", max_length=100, required=False)
+    ebooks = forms.IntegerField(label="电子图书（册）", min_value=0, initial=0)
+    periodicals = forms.IntegerField(label="期刊（种）", min_value=0, initial=0)
+    opening_hours = forms.CharField(
+        label="开放时间", max_length=200, required=False, help_text=HOURS_HELP
+    )
+
+
+class BookhouseEditForm(forms.Form):
+    """The bookhouse form without its org (a bookhouse does not move between orgs)."""
+
+    name = forms.CharField(label="书屋名称", max_length=100)
+    host_kind = forms.ChoiceField(label="依托单位类型", choices=HostKind.choices)
+    level = forms.ChoiceField(label="示范级别", choices=BookhouseLevel.choices)
+    level_year = forms.IntegerField(
+        label="命名年份", required=False, min_value=1990, max_value=2100
+    )
+    holdings = forms.IntegerField(label="藏书（册）", min_value=0)
+    ebooks = forms.IntegerField(label="电子图书（册）", min_value=0, initial=0)
+    periodicals = forms.IntegerField(label="期刊（种）", min_value=0, initial=0)
+    opening_hours = forms.CharField(
+        label="开放时间", max_length=200, required=False, help_text=HOURS_HELP
+    )
+
+
+class VisitsForm(forms.Form):
+    month = forms.CharField(
+        label="月份", max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    visits = forms.IntegerField(label="读者人次", min_value=0)
+
+
+class SignInForm(forms.Form):
+    id_numbers = forms.CharField(
+        label="签到职工身份证号（每行一个）",
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="文件（.xlsx 或 .csv）")
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label="活动照片", help_text="JPEG或PNG")

@@ -1,11 +1,16 @@
 """Cultural events sent to the grassroots (五送) and worker bookhouses (职工书屋).
 
 An ``Event`` is planned first and reported as held with its audience (an
-estimate for open-air shows): audience is person-times, never persons.
-``CultureDaily`` keeps events held and audience per org and day, in the
-same transaction as the report.
+estimate for open-air shows): audience is person-times, never persons. Where
+tickets or sign-in are used, the held event also lists its ``EventAttendee``
+workers from the registry, one row per worker. ``CultureDaily`` keeps events
+held, audience and signed-in attendances per org and day, and
+``CultureWorkerYear`` the attendances per (worker, year, county) from which
+distinct attendees are exact at county level and above; both in the same
+transaction as the write.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -78,7 +83,9 @@ class Bookhouse(models.Model):
     level = models.CharField("示范级别", max_length=10, choices=BookhouseLevel.choices)
     level_year = models.PositiveSmallIntegerField("命名年份", null=True, blank=True)
     holdings = models.PositiveIntegerField("藏书（册）", default=0)
-    opening_hours = models.CharField("开放时间", max_length=100, blank=True)
+    ebooks = models.PositiveIntegerField("电子图书（册）", default=0)
+    periodicals = models.PositiveIntegerField("期刊（种）", default=0)
+    opening_hours = models.CharField("开放时间", max_length=200, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -90,21 +97,105 @@ class Bookhouse(models.Model):
             models.CheckConstraint(
                 condition=Q(level="none") | Q(level_year__isnull=False),
                 name="demonstration_level_has_year",
-            )
+            ),
+            # The visits import names a bookhouse by its org code and name.
+            models.UniqueConstraint(fields=["org", "name"], name="bookhouse_name_per_org"),
         ]
 
     def __str__(self) -> str:
         return self.name
 
 
+class BookhouseMonth(models.Model):
+    """Readers' visits (person-times) of one bookhouse in one month, as its staff count them.
+
+    The figure itself is the record: recording or importing a month again replaces it.
+    """
+
+    bookhouse = models.ForeignKey(Bookhouse, models.PROTECT, related_name="months")
+    org_path = models.CharField(max_length=255, db_index=True)
+    month = models.DateField("月份")  # the first day of the month
+    visits = models.PositiveIntegerField("读者人次")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "书屋月度读者人次"
+        verbose_name_plural = "书屋月度读者人次"
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["bookhouse", "month"], name="bookhouse_month_key"),
+            models.CheckConstraint(condition=Q(month__day=1), name="bookhouse_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bookhouse_id}/{self.month:%Y-%m}: {self.visits}"
+
+
+class AttendeeChannel(models.TextChoices):
+    STAFF = "staff", "工作人员签到"
+    IMPORT = "import", "签到表导入"
+
+
+class EventAttendee(models.Model):
+    """A registered worker who signed in at a held event (ticket or sign-in sheet)."""
+
+    event = models.ForeignKey(Event, models.PROTECT, related_name="attendees")
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)  # the event's
+    day = models.DateField()  # the event's
+    channel = models.CharField("签到方式", max_length=10, choices=AttendeeChannel.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动签到"
+        verbose_name_plural = "活动签到"
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "worker"], name="one_sign_in_per_worker")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.worker_id}"
+
+
+class EventPhoto(models.Model):
+    """A JPEG or PNG of a held or planned event, encrypted on disk outside the web root."""
+
+    event = models.ForeignKey(Event, models.PROTECT, related_name="photos")
+    org_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活动照片"
+        verbose_name_plural = "活动照片"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class CultureDaily(models.Model):
-    """Rollup: events held and audience person-times per organiser org × day."""
+    """Rollup per organiser org × day: events held, audience person-times (reported,
+    often estimated) and attendances (signed-in workers, person-times)."""
 
     org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     events = models.BigIntegerField(default=0)
     audience = models.BigIntegerField(default=0)
+    attendances = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -113,6 +204,27 @@ class CultureDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_id}/{self.day}: {self.events}/{self.audience}"
+
+
+class CultureWorkerYear(models.Model):
+    """Rollup: a worker's event attendances per year and county of the organiser, so distinct
+    attendees at county level and above are a count of rows, never a sum of children."""
+
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)  # the county's
+    attendances = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "year", "county"], name="culture_worker_year_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}/{self.year}/{self.county_id}"
 
 
 class Campaign(models.Model):
@@ -152,10 +264,22 @@ class ContentItem(models.Model):
         return self.title
 
 
-class ReadingDaily(models.Model):
-    """Reads and shares of one item through one org's tracking link on one day (counts)."""
+class ReadingSource(models.TextChoices):
+    LINK = "link", "跟踪链接"
+    IMPORT = "import", "文件导入"
 
-    item = models.ForeignKey(ContentItem, models.PROTECT, related_name="+")
+
+class ReadingDaily(models.Model):
+    """Reads and shares of a campaign per org and day, by source: a tracking link counts per
+    item (``item`` set), an imported platform report per campaign (``item`` empty).
+
+    The sources never overwrite each other: a re-import replaces only the imported row of
+    the same (campaign, org, day), so tracked clicks survive it and importing twice counts once.
+    """
+
+    campaign = models.ForeignKey(Campaign, models.PROTECT, related_name="+")
+    item = models.ForeignKey(ContentItem, models.PROTECT, related_name="+", null=True)
+    source = models.CharField(max_length=10, choices=ReadingSource.choices)
     org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
@@ -166,8 +290,20 @@ class ReadingDaily(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item", "org", "day"], name="reading_daily_key")
-        ]
+            models.UniqueConstraint(
+                fields=["item", "org", "day"], condition=Q(source="link"),
+                name="reading_daily_key",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "org", "day"], condition=Q(source="import"),
+                name="reading_import_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(source="link", item__isnull=False)
+                | Q(source="import", item__isnull=True),
+                name="reading_source_has_item",
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.item_id}/{self.org_id}/{self.day}"

@@ -1,46 +1,84 @@
-"""Rebuild and check ``CultureDaily`` against the events reported held."""
+"""Rebuild and check the culture rollups against the raw records.
+
+``CultureDaily`` (events held, audience, attendances per org and day) is recounted
+from the events reported held and their sign-ins; ``CultureWorkerYear`` (attendances
+per worker, year and organiser's county) from the sign-ins.
+"""
 
 from collections import Counter
 
 from django.db import transaction
 
-from gonghui.culture.models import CultureDaily, Event, EventState
+from gonghui.core.rollups import counter_differences
+from gonghui.culture.models import (
+    CultureDaily,
+    CultureWorkerYear,
+    Event,
+    EventAttendee,
+    EventState,
+)
+from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 
 
-def expected() -> Counter:
-    want: Counter = Counter()
+def expected() -> tuple[Counter, Counter]:
+    """(daily, worker-year) contributions recomputed from held events and sign-ins."""
+    daily: Counter = Counter()
+    years: Counter = Counter()
     held = Event.objects.filter(state=EventState.HELD)
     for org, path, day, audience in held.values_list("org_id", "org_path", "day", "audience"):
-        want[(org, path, day, "events")] += 1
-        want[(org, path, day, "audience")] += audience
-    return want
+        daily[(org, path, day, "events")] += 1
+        daily[(org, path, day, "audience")] += audience
+    signed = EventAttendee.objects.values_list("event__org_id", "org_path", "day", "worker_id")
+    for org, path, day, worker in signed.iterator(chunk_size=10_000):
+        daily[(org, path, day, "attendances")] += 1
+        years[(worker, day.year, county_path_of(path))] += 1
+    return daily, years
 
 
-def stored() -> Counter:
-    have: Counter = Counter()
-    rows = CultureDaily.objects.values_list("org_id", "org_path", "day", "events", "audience")
-    for org, path, day, events, audience in rows:
-        have[(org, path, day, "events")] += events
-        have[(org, path, day, "audience")] += audience
-    return +have
+def stored() -> tuple[Counter, Counter]:
+    daily: Counter = Counter()
+    rows = CultureDaily.objects.values_list(
+        "org_id", "org_path", "day", "events", "audience", "attendances"
+    )
+    for org, path, day, events, audience, attendances in rows:
+        daily[(org, path, day, "events")] += events
+        daily[(org, path, day, "audience")] += audience
+        daily[(org, path, day, "attendances")] += attendances
+    years: Counter = Counter()
+    for worker, year, path, n in CultureWorkerYear.objects.values_list(
+        "worker_id", "year", "org_path", "attendances"
+    ):
+        years[(worker, year, path)] += n
+    return daily, years
 
 
 def differences() -> list[str]:
-    """Every disagreement between the rollup and the held events; empty when they agree."""
-    want, have = +expected(), stored()
-    return [
-        f"文化日汇总 {key}: 原始记录 {want[key]}，汇总表 {have[key]}"
-        for key in sorted(set(want) | set(have), key=str)
-        if want[key] != have[key]
-    ]
+    """Every disagreement between the rollups and the raw records; empty when they agree."""
+    want_daily, want_years = expected()
+    have_daily, have_years = stored()
+    return counter_differences("文化日汇总", want_daily, have_daily) + counter_differences(
+        "签到人数汇总", want_years, have_years
+    )
 
 
 @transaction.atomic
 def rebuild() -> None:
     CultureDaily.objects.all().delete()
-    want = expected()
+    CultureWorkerYear.objects.all().delete()
+    want_daily, want_years = expected()
     rows: dict[tuple, CultureDaily] = {}
-    for (org, path, day, kind), n in want.items():
+    for (org, path, day, kind), n in want_daily.items():
         row = rows.setdefault((org, day), CultureDaily(org_id=org, org_path=path, day=day))
         setattr(row, kind, n)
     CultureDaily.objects.bulk_create(rows.values(), batch_size=2000)
+    counties = org_ids_by_path({path for _, _, path in want_years})
+    CultureWorkerYear.objects.bulk_create(
+        (
+            CultureWorkerYear(
+                worker_id=worker, year=year, county_id=counties[path], org_path=path,
+                attendances=n,
+            )
+            for (worker, year, path), n in want_years.items()
+        ),
+        batch_size=2000,
+    )  # fmt: skip

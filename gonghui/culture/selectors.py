@@ -8,15 +8,21 @@ thousand), counted from their rows.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from gonghui.core.rollups import distinct_workers
 from gonghui.culture.models import (
     Bookhouse,
     BookhouseLevel,
+    BookhouseMonth,
+    Campaign,
     ContentItem,
     CultureDaily,
+    CultureWorkerYear,
     Event,
+    EventAttendee,
+    EventPhoto,
     ReadingDaily,
 )
 from gonghui.orgs.selectors import child_orgs, org_by_code, org_by_path, org_for
@@ -37,8 +43,83 @@ def event_for(user, pk: int) -> Event:
         raise Http404 from None
 
 
-def bookhouses_visible_to(user) -> QuerySet[Bookhouse]:
-    return Bookhouse.objects.visible_to(user).select_related("org")
+def attendees_of(user, event: Event) -> QuerySet[EventAttendee]:
+    """The workers signed in at ``event`` (one the user already holds), in sign-in order."""
+    return (
+        EventAttendee.objects.visible_to(user)
+        .filter(event=event)
+        .select_related("worker", "worker__org")
+    )
+
+
+def photos_of(user, event: Event) -> QuerySet[EventPhoto]:
+    return EventPhoto.objects.visible_to(user).filter(event=event)
+
+
+def photo_for(user, pk: int) -> EventPhoto:
+    try:
+        return EventPhoto.objects.visible_to(user).get(pk=pk)
+    except EventPhoto.DoesNotExist:
+        raise Http404 from None
+
+
+def bookhouses_visible_to(user, *, year: int | None = None) -> QuerySet[Bookhouse]:
+    """Bookhouses of the user's subtree, each with ``visits``: readers' visits in ``year``
+    (all recorded months when None)."""
+    months = Q(months__month__year=year) if year else Q()
+    return (
+        Bookhouse.objects.visible_to(user)
+        .select_related("org")
+        .annotate(visits=Sum("months__visits", filter=months, default=0))
+    )
+
+
+def bookhouse_for(user, pk: int) -> Bookhouse:
+    try:
+        return bookhouses_visible_to(user).get(pk=pk)
+    except Bookhouse.DoesNotExist:
+        raise Http404 from None
+
+
+def bookhouse_months(user, bookhouse: Bookhouse) -> QuerySet[BookhouseMonth]:
+    return BookhouseMonth.objects.visible_to(user).filter(bookhouse=bookhouse)
+
+
+def bookhouse_named(user, *, org_code: str, name: str) -> Bookhouse | None:
+    """The bookhouse an import row names by its org's code and its name, in the user's scope."""
+    return (
+        Bookhouse.objects.visible_to(user)
+        .filter(org__code=org_code.strip(), name=name.strip())
+        .first()
+    )
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    return Campaign.objects.visible_to(user).select_related("org")
+
+
+def campaign_for(user, pk: int) -> Campaign:
+    try:
+        return campaigns_visible_to(user).get(pk=pk)
+    except Campaign.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, or one month of it when ``month`` is set; None for all time."""
+
+    year: int
+    month: int | None = None
+
+    def filter(self, field: str) -> dict:
+        narrowed = {f"{field}__year": self.year}
+        if self.month:
+            narrowed[f"{field}__month"] = self.month
+        return narrowed
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
 
 
 @dataclass
@@ -46,8 +127,11 @@ class CultureFigures:
     org_code: str
     org_name: str
     events: int
-    audience: int  # person-times
+    audience: int  # person-times, as reported (often estimated)
+    attendances: int  # signed-in workers, person-times
+    attendees: int  # distinct signed-in workers
     bookhouses: dict[str, int]  # level label -> sites
+    visits: int = 0  # bookhouse readers, person-times
     reads: int = 0
     shares: int = 0
 
@@ -57,38 +141,61 @@ class CultureFigures:
         names = dict(BookhouseLevel.choices)
         return sum(self.bookhouses.get(names[k], 0) for k in ("national", "province"))
 
+    @property
+    def any(self) -> bool:
+        return bool(self.events or self.attendances or self.bookhouses or self.visits
+                    or self.reads or self.shares)  # fmt: skip
 
-def _figures(path: str, year: int | None) -> CultureFigures:
+
+def _narrow(rows: QuerySet, period: Period | None, field: str) -> QuerySet:
+    return rows.filter(**period.filter(field)) if period else rows
+
+
+def _attendees(path: str, period: Period | None) -> int:
+    """Distinct signed-in workers under ``path``: the per-county rollup at county level and
+    above (whole years only), the raw sign-ins below county level or for one month."""
+    per_county = CultureWorkerYear.objects.all()
+    if period:
+        per_county = per_county.filter(year=period.year)
+    raw = _narrow(EventAttendee.objects.all(), period, "day")
+    if period and period.month:
+        return raw.filter(org_path__startswith=path).values("worker_id").distinct().count()
+    return distinct_workers(path, per_county=per_county, raw=raw)
+
+
+def _figures(path: str, period: Period | None) -> CultureFigures:
     org = org_by_path(path)
-    daily = CultureDaily.objects.filter(org_path__startswith=path)
-    daily = daily.filter(day__year=year) if year else daily
-    sums = daily.aggregate(e=Sum("events"), a=Sum("audience"))
+    daily = _narrow(CultureDaily.objects.filter(org_path__startswith=path), period, "day")
+    sums = daily.aggregate(e=Sum("events"), a=Sum("audience"), t=Sum("attendances"))
     names = dict(BookhouseLevel.choices)
     levels = (
         Bookhouse.objects.filter(org_path__startswith=path).values("level").annotate(n=Count("id"))
     )
-    reading = ReadingDaily.objects.filter(org_path__startswith=path)
-    reading = reading.filter(day__year=year) if year else reading
+    months = BookhouseMonth.objects.filter(org_path__startswith=path)
+    visits = _narrow(months, period, "month").aggregate(v=Sum("visits"))["v"] or 0
+    reading = _narrow(ReadingDaily.objects.filter(org_path__startswith=path), period, "day")
     counts = reading.aggregate(r=Sum("reads"), s=Sum("shares"))
     return CultureFigures(
         org_code=org.code, org_name=org.name, events=sums["e"] or 0, audience=sums["a"] or 0,
-        bookhouses={names[row["level"]]: row["n"] for row in levels}, reads=counts["r"] or 0,
-        shares=counts["s"] or 0,
+        attendances=sums["t"] or 0, attendees=_attendees(path, period),
+        bookhouses={names[row["level"]]: row["n"] for row in levels}, visits=visits,
+        reads=counts["r"] or 0, shares=counts["s"] or 0,
     )  # fmt: skip
 
 
-def culture_figures(user, *, org_code: str | None = None,
-                    year: int | None = None) -> tuple[CultureFigures, list[CultureFigures]]:  # fmt: skip
-    """Events held, audience person-times, bookhouses by level, reads and shares for the
-    user's subtree (or ``org_code`` in it) and each child org; ``year`` narrows the events
-    and the reading counts."""
+def culture_figures(user, *, org_code: str | None = None, year: int | None = None,
+                    month: int | None = None) -> tuple[CultureFigures, list[CultureFigures]]:  # fmt: skip
+    """Events held, audience person-times, signed-in attendances and distinct attendees,
+    bookhouses by level (the registry as it stands), bookhouse visits, reads and shares for
+    the user's subtree (or ``org_code`` in it) and each child org with any of them;
+    ``year`` (and ``month`` in it) narrows everything but the bookhouse registry.
+    Distinct attendees are counted at each level, never added up from the children."""
     if not getattr(user, "scope_path", None):
         raise Http404
+    period = Period(year, month) if year else None
     path = org_for(user, org_code).path if org_code else user.scope_path
-    children = [_figures(child.path, year) for child in child_orgs(org_by_path(path))]
-    return _figures(path, year), [
-        c for c in children if c.events or c.bookhouses or c.reads or c.shares
-    ]
+    children = [_figures(child.path, period) for child in child_orgs(org_by_path(path))]
+    return _figures(path, period), [c for c in children if c.any]
 
 
 def tracked_item(item_id: int, org_code: str):

@@ -1,4 +1,5 @@
-"""Culture console pages: the events calendar (plan, report held, cancel), bookhouses, figures.
+"""Culture console pages: the events calendar (plan, report held, cancel), an event's
+attendees and photos, bookhouses (detail, edit, monthly visits, Excel in and out), figures.
 
 Reads through the culture selectors (scoped), writes through the culture services.
 """
@@ -12,26 +13,57 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
-from gonghui.core.views import page
-from gonghui.culture.forms import BookhouseForm, EventForm, HeldForm
+from gonghui.core.idnumber import parse_id
+from gonghui.core.importing import clear_copy
+from gonghui.core.views import client_ip, page, xlsx_response
+from gonghui.culture.exporters import bookhouse_workbook
+from gonghui.culture.forms import (
+    BookhouseEditForm,
+    BookhouseForm,
+    EventForm,
+    HeldForm,
+    PhotoForm,
+    SignInForm,
+    UploadForm,
+    VisitsForm,
+)
+from gonghui.culture.importers import (
+    import_bookhouse_visits,
+    import_event_attendees,
+    month_cell,
+)
+from gonghui.culture.models import AttendeeChannel
 from gonghui.culture.selectors import (
+    attendees_of,
+    bookhouse_for,
+    bookhouse_months,
     bookhouses_visible_to,
     culture_figures,
     event_for,
     events_visible_to,
+    photo_for,
+    photos_of,
     tracked_item,
 )
 from gonghui.culture.services import (
+    BOOKHOUSE_FIELDS,
     add_bookhouse,
+    add_photo,
     cancel_event,
     count_reading,
+    photo_bytes,
     plan_event,
+    record_visits,
     report_held,
+    sign_in,
+    update_bookhouse,
 )
+from gonghui.members.selectors import mask_name, workers_by_id_numbers
 from gonghui.orgs.selectors import org_for
 from gonghui.training.views import figures_query
 
@@ -80,8 +112,10 @@ def _save(form, request, create):
     return None
 
 
-def _back_to(event):
-    """The calendar month of ``event``."""
+def _back_to(event, request=None):
+    """The event's page when the form came from there, else the calendar month of ``event``."""
+    if request is not None and request.POST.get("next") == "detail":
+        return redirect("culture:event_detail", pk=event.pk)
     return redirect(f"{reverse('culture:events')}?month={event.day:%Y-%m}")
 
 
@@ -119,7 +153,124 @@ def event_held(request, pk: int):
         messages.success(request, f"“{event.title}”已登记为已举办")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return _back_to(event)
+    return _back_to(event, request)
+
+
+def _event_page(request, event, *, sign_in_form=None, upload_form=None, photo_form=None,
+                problems=(), status=200):  # fmt: skip
+    user = request.user
+    attendees = [{"a": a, "name": mask_name(a.worker.name)} for a in attendees_of(user, event)]
+    context = {
+        "nav": "culture", "event": event, "attendees": attendees,
+        "photos": list(photos_of(user, event)), "problems": problems,
+        "held_form": HeldForm(), "sign_in_form": sign_in_form or SignInForm(),
+        "upload_form": upload_form or UploadForm(), "photo_form": photo_form or PhotoForm(),
+    }  # fmt: skip
+    return page(request, "culture/event_detail.html", context, status=status)
+
+
+@login_required
+def event_detail(request, pk: int):
+    """An event with its signed-in workers (masked) and photos."""
+    user = request.user
+    _console(user)
+    return _event_page(request, event_for(user, pk))
+
+
+def _workers_listed(user, text: str):
+    """Workers named one ID number a line, found in the user's subtree; ``DomainError`` names
+    the first bad line (nothing is signed in then)."""
+    numbers = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            numbers.append((line_no, parse_id(line).number))
+        except DomainError as exc:
+            raise DomainError(exc.code, f"第{line_no}行：{exc.message}") from None
+    found = workers_by_id_numbers([n for _, n in numbers], within_path=user.scope_path)
+    for line_no, number in numbers:
+        if number not in found:
+            raise DomainError("unknown_worker",
+                              f"第{line_no}行：您管辖范围内的职工名册中没有该身份证号")  # fmt: skip
+    return [found[n] for _, n in numbers]
+
+
+@login_required
+@require_POST
+def event_sign_in(request, pk: int):
+    """Staff sign workers in from a list of ID numbers (the ticket stubs, the sheet)."""
+    user = request.user
+    _console(user, manage=True)
+    event = event_for(user, pk)
+    form = SignInForm(request.POST)
+    if form.is_valid():
+        try:
+            workers = _workers_listed(user, form.cleaned_data["id_numbers"])
+            done = sign_in(by=user, event=event, workers=workers, channel=AttendeeChannel.STAFF,
+                           client_ip=client_ip(request))  # fmt: skip
+        except DomainError as exc:
+            if exc.code == "not_held":  # the page shows no sign-in form to put it by
+                return _event_page(request, event, problems=[exc.message], status=400)
+            form.add_error("id_numbers", exc.message)
+        else:
+            messages.success(request, f"新签到{done.created}人，此前已签到{done.unchanged}人")
+            return redirect("culture:event_detail", pk=pk)
+    return _event_page(request, event, sign_in_form=form, status=400)
+
+
+@login_required
+@require_POST
+def event_attendees_import(request, pk: int):
+    """A sign-in sheet (身份证号,姓名) as Excel or CSV: all rows or none."""
+    user = request.user
+    _console(user, manage=True)
+    event = event_for(user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _event_page(request, event, upload_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    with clear_copy(upload.read()) as path:
+        report = import_event_attendees(path, event=event, by=user, filename=upload.name,
+                                        client_ip=client_ip(request))  # fmt: skip
+    if report.ok:
+        messages.success(request, report.summary())
+        return redirect("culture:event_detail", pk=pk)
+    problems = [report.summary(), *(str(p) for p in report.errors[:200])]
+    return _event_page(request, event, problems=problems, status=400)
+
+
+@login_required
+@require_POST
+def event_photo_upload(request, pk: int):
+    user = request.user
+    _console(user, manage=True)
+    event = event_for(user, pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["photo"]
+        try:
+            add_photo(by=user, event=event, filename=upload.name, data=upload.read(),
+                      client_ip=client_ip(request))  # fmt: skip
+        except DomainError as exc:
+            form.add_error("photo", exc.message)
+        else:
+            messages.success(request, f"已上传“{upload.name}”")
+            return redirect("culture:event_detail", pk=pk)
+    return _event_page(request, event, photo_form=form, status=400)
+
+
+@login_required
+def event_photo(request, pk: int):
+    """A photo, decrypted for a user whose subtree holds the event; never cached."""
+    user = request.user
+    _console(user)
+    photo = photo_for(user, pk)
+    response = HttpResponse(photo_bytes(photo), content_type=photo.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, photo.name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
@@ -148,13 +299,115 @@ def bookhouse_list(request):
             made = _save(form, request, lambda org: add_bookhouse(
                 by=user, org=org, name=data["name"], host_kind=data["host_kind"],
                 level=data["level"], level_year=data["level_year"], holdings=data["holdings"],
+                ebooks=data["ebooks"], periodicals=data["periodicals"],
                 opening_hours=data["opening_hours"],
             ))  # fmt: skip
             if made is not None:
                 messages.success(request, f"已登记职工书屋“{made.name}”")
-                return redirect("culture:bookhouses")
-    context = {"nav": "culture", "bookhouses": list(bookhouses_visible_to(user)), "form": form}
-    return page(request, "culture/bookhouse_list.html", context)
+                return redirect("culture:bookhouse_detail", pk=made.pk)
+    return _bookhouse_list(request, form)
+
+
+def _year(request) -> int:
+    text = (request.GET.get("year") or "").strip()
+    return int(text) if text.isdigit() and len(text) == 4 else timezone.localdate().year
+
+
+def _bookhouse_list(request, form, *, problems=(), upload_form=None, status=200):
+    user = request.user
+    year = _year(request)
+    context = {"nav": "culture", "bookhouses": list(bookhouses_visible_to(user, year=year)),
+               "form": form, "year": year, "problems": problems,
+               "upload_form": upload_form or UploadForm()}  # fmt: skip
+    return page(request, "culture/bookhouse_list.html", context, status=status)
+
+
+@login_required
+def bookhouse_export(request):
+    """The bookhouse list of the user's subtree with ``?year=``'s readers' visits."""
+    user = request.user
+    _console(user)
+    year = _year(request)
+    book = bookhouse_workbook(bookhouses_visible_to(user, year=year), year=year)
+    return xlsx_response(book, f"职工书屋-{year}-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_POST
+def bookhouse_visits_import(request):
+    """An Excel/CSV of readers' visits per bookhouse and month: all rows or none."""
+    user = request.user
+    _console(user, manage=True)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _bookhouse_list(request, None, upload_form=form, status=400)
+    upload = form.cleaned_data["file"]
+    with clear_copy(upload.read()) as path:
+        report = import_bookhouse_visits(path, by=user, filename=upload.name,
+                                         client_ip=client_ip(request))  # fmt: skip
+    if report.ok:
+        messages.success(request, report.summary())
+        return redirect("culture:bookhouses")
+    problems = [report.summary(), *(str(p) for p in report.errors[:200])]
+    return _bookhouse_list(request, None, problems=problems, status=400)
+
+
+def _bookhouse_page(request, bookhouse, *, visits_form=None, status=200):
+    user = request.user
+    context = {"nav": "culture", "b": bookhouse, "months": list(bookhouse_months(user, bookhouse)),
+               "visits_form": visits_form or VisitsForm()}  # fmt: skip
+    return page(request, "culture/bookhouse_detail.html", context, status=status)
+
+
+@login_required
+def bookhouse_detail(request, pk: int):
+    user = request.user
+    _console(user)
+    return _bookhouse_page(request, bookhouse_for(user, pk))
+
+
+@login_required
+def bookhouse_edit(request, pk: int):
+    user = request.user
+    _console(user, manage=True)
+    bookhouse = bookhouse_for(user, pk)
+    initial = {name: getattr(bookhouse, name) for name in BOOKHOUSE_FIELDS}
+    form = BookhouseEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_bookhouse(by=user, bookhouse=bookhouse, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已保存“{bookhouse.name}”")
+            return redirect("culture:bookhouse_detail", pk=pk)
+    heading = f"编辑职工书屋 · {bookhouse.name}"
+    return page(request, "culture/form.html", {"nav": "culture", "form": form, "heading": heading})
+
+
+@login_required
+@require_POST
+def bookhouse_visits(request, pk: int):
+    """Staff record (or correct) one month's readers' visits."""
+    user = request.user
+    _console(user, manage=True)
+    bookhouse = bookhouse_for(user, pk)
+    form = VisitsForm(request.POST)
+    if form.is_valid():
+        try:
+            month = month_cell(form.cleaned_data["month"], "month")
+            record_visits(by=user, bookhouse=bookhouse, month=month,
+                          visits=form.cleaned_data["visits"])  # fmt: skip
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"已登记{month:%Y年%m月}读者人次")
+            return redirect("culture:bookhouse_detail", pk=pk)
+    return _bookhouse_page(request, bookhouse_for(user, pk), visits_form=form, status=400)
 
 
 @login_required
@@ -162,8 +415,13 @@ def figures(request):
     user = request.user
     _console(user)
     org_code, year = figures_query(request)
-    here, children = culture_figures(user, org_code=org_code, year=year)
-    context = {"nav": "culture", "here": here, "children": children, "year": year}
+    month_text = (request.GET.get("month") or "").strip()
+    month = (
+        int(month_text) if year and month_text.isdigit() and 1 <= int(month_text) <= 12 else None
+    )
+    here, children = culture_figures(user, org_code=org_code, year=year, month=month)
+    context = {"nav": "culture", "here": here, "children": children, "year": year,
+               "month": month, "months": range(1, 13)}  # fmt: skip
     return page(request, "culture/figures.html", context)
 
 

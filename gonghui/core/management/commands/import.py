@@ -14,6 +14,9 @@ IMPORTERS = {
     "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
     "enrolments": ("gonghui.training.importers.import_enrolments", ("class_id",)),
+    "event-attendees": ("gonghui.culture.importers.import_event_attendees", ("event",)),
+    "bookhouse-visits": ("gonghui.culture.importers.import_bookhouse_visits", ()),
+    "campaign-counts": ("gonghui.culture.importers.import_campaign_counts", ("campaign",)),
 }
 
 
@@ -30,7 +33,10 @@ class Command(BaseCommand):
         " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为夜校班级编号）"
         " | gonghui import case-workers CASE FILE | gonghui import recoveries CASE FILE"
         "（CASE 为欠薪案件编号）| gonghui import aid-enrolments PLAN FILE"
-        "（PLAN 为互助保障计划编号，报上级审核） [--dry-run] [--user NAME]"
+        "（PLAN 为互助保障计划编号，报上级审核）| gonghui import event-attendees EVENT FILE"
+        "（EVENT 为文化活动编号）| gonghui import bookhouse-visits FILE"
+        " | gonghui import campaign-counts CAMPAIGN FILE（CAMPAIGN 为阅读活动编号）"
+        " [--dry-run] [--user NAME]"
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -48,10 +54,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "operands",
             nargs="+",
-            metavar="[PROGRAM|CLASS_ID|CASE|PLAN] FILE",
+            metavar="[PROGRAM|CLASS_ID|CASE|PLAN|EVENT|CAMPAIGN] FILE",
             help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
             "enrolments：班级编号 CLASS_ID 和 FILE；case-workers、recoveries：案件编号 CASE 和 FILE；"
-            "aid-enrolments：计划编号 PLAN 和 FILE",
+            "aid-enrolments：计划编号 PLAN 和 FILE；event-attendees：活动编号 EVENT 和 FILE；"
+            "bookhouse-visits：FILE；campaign-counts：阅读活动编号 CAMPAIGN 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")
