@@ -112,12 +112,16 @@ class Command(BaseCommand):
         ]
         sanitation = workers_visible_to(admin, category="环卫工人")
         rng = random.Random(7)
-        now = timezone.now()
         for days_ago in range(7, 0, -1):
+            # Breakfast time on that local day: "now minus N days" shortly after midnight
+            # would put two mornings on one date and the daily limit would refuse the second.
+            morning = datetime.datetime.combine(today - datetime.timedelta(days=days_ago),
+                                                datetime.time(7))  # fmt: skip
             for worker in sanitation.order_by("?")[:40]:
                 shop = shops[0] if worker.org_path.startswith("410000/411700/") else shops[1]
+                served_at = timezone.make_aware(morning + datetime.timedelta(
+                    minutes=rng.randrange(90)))  # fmt: skip
                 record_service(
                     by=admin, program=breakfast, worker=worker, point=shop,
-                    served_at=now - datetime.timedelta(days=days_ago, minutes=rng.randrange(90)),
-                    channel=Channel.SCAN,
+                    served_at=served_at, channel=Channel.SCAN,
                 )  # fmt: skip
