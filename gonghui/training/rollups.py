@@ -1,8 +1,10 @@
-"""Night-school rollups kept current by the services, in the same transaction as the write.
+"""Training rollups kept current by the services, in the same transaction as the write.
 
 ``bump`` adds (or takes back) one seat or one attendance with an upsert that
-SQLite and PostgreSQL both understand. ``rebuild`` recomputes both tables from
-the raw enrolments and attendances; ``differences`` compares them to the unit.
+SQLite and PostgreSQL both understand; ``funds`` keeps ``FundYear`` with
+``core.rollups.add_to_rollup``. ``rebuild`` recomputes every table from the raw
+enrolments, attendances and fund-project rows; ``differences`` compares them
+to the unit (``gonghui training rollup check``).
 """
 
 import datetime
@@ -10,8 +12,19 @@ from collections import Counter
 
 from django.db import connection, transaction
 
+from gonghui.core.rollups import counter_differences
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
-from gonghui.training.models import Attendance, Enrolment, TrainingDaily, TrainingWorkerYear
+from gonghui.training.models import (
+    Attendance,
+    Enrolment,
+    FundOutcome,
+    FundProject,
+    FundSpending,
+    FundTrainee,
+    FundYear,
+    TrainingDaily,
+    TrainingWorkerYear,
+)
 
 _DAILY = TrainingDaily._meta.db_table
 _YEAR = TrainingWorkerYear._meta.db_table
@@ -103,12 +116,48 @@ def differences() -> list[str]:
         for key in sorted(set(want) | set(have), key=str):
             if want[key] != have[key]:
                 problems.append(f"{label} {key}: 原始记录 {want[key]}，汇总表 {have[key]}")
-    return problems
+    return problems + counter_differences("培训资助汇总", expected_funds(), stored_funds())
+
+
+FUND_COLUMNS = ("projects", "budget_fen", "spent_fen", "trainees", "completed", "certified",
+                "skill_raised", "dropped")  # fmt: skip
+
+
+def expected_funds() -> Counter:
+    """(org, path, year, column) → amount, recomputed from projects, spending, trainees and
+    outcomes, each dated as ``FundYear`` says."""
+    want: Counter = Counter()
+    for org, path, starts, budget in FundProject.objects.values_list(
+        "org_id", "org_path", "starts_on", "budget_fen"
+    ):
+        want[(org, path, starts.year, "projects")] += 1
+        want[(org, path, starts.year, "budget_fen")] += budget
+    for org, path, day, amount in FundSpending.objects.values_list(
+        "project__org_id", "org_path", "spent_on", "amount_fen"
+    ):
+        want[(org, path, day.year, "spent_fen")] += amount
+    for org, path, day in FundTrainee.objects.values_list(
+        "project__org_id", "org_path", "joined_on"
+    ):
+        want[(org, path, day.year, "trainees")] += 1
+    for org, path, day, kind in FundOutcome.objects.values_list(
+        "trainee__project__org_id", "org_path", "on", "kind"
+    ):
+        want[(org, path, day.year, kind)] += 1
+    return +want
+
+
+def stored_funds() -> Counter:
+    have: Counter = Counter()
+    for row in FundYear.objects.values("org_id", "org_path", "year", *FUND_COLUMNS):
+        for column in FUND_COLUMNS:
+            have[(row["org_id"], row["org_path"], row["year"], column)] += row[column]
+    return +have
 
 
 @transaction.atomic
 def rebuild() -> None:
-    """Recompute both rollups from the raw enrolments and attendances."""
+    """Recompute every training rollup from the raw records."""
     TrainingDaily.objects.all().delete()
     TrainingWorkerYear.objects.all().delete()
     want_daily, want_years = expected()
@@ -128,3 +177,12 @@ def rebuild() -> None:
         )
         setattr(row, kind, n)
     TrainingWorkerYear.objects.bulk_create(years.values(), batch_size=2000)
+    FundYear.objects.all().delete()
+    funds: dict[tuple, FundYear] = {}
+    for (org, path, year, column), n in expected_funds().items():
+        row = funds.setdefault(
+            (org, year),
+            FundYear(org_id=org, org_path=path, year=year, **dict.fromkeys(FUND_COLUMNS, 0)),
+        )
+        setattr(row, column, n)
+    FundYear.objects.bulk_create(funds.values(), batch_size=2000)
