@@ -15,27 +15,9 @@ from gonghui.training.funds import (
     update_fund_project,
 )
 from gonghui.training.models import FundProject, FundSpending, FundTrainee, FundYear
+from gonghui.training.tests.conftest import START, TODAY
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
-START = TODAY - datetime.timedelta(days=30)
-
-
-@pytest.fixture
-def make_project(yicheng_officer, an_employer):
-    """A 驿城区 project paying for a diploma course; budget 10,000.00 yuan by default."""
-
-    def make(name="环卫工人学历提升班", *, budget_fen=1_000_000, by=None, org="411702", **fields):
-        fields.setdefault("starts_on", START)
-        fields.setdefault("ends_on", START + datetime.timedelta(days=700))
-        return create_fund_project(
-            by=by or yicheng_officer, org=Org.objects.get(code=org), name=name, kind="diploma",
-            employer_name=an_employer[0], uscc=an_employer[1], provider="驻马店职业技术学院",
-            budget_fen=budget_fen, **fields,
-        )  # fmt: skip
-
-    return make
 
 
 def test_a_project_reuses_the_registered_employer(make_project, an_employer):

@@ -14,6 +14,7 @@ IMPORTERS = {
     "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
     "enrolments": ("gonghui.training.importers.import_enrolments", ("class_id",)),
+    "fund-trainees": ("gonghui.training.importers.import_fund_trainees", ("project",)),
 }
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         "导入文件：gonghui import workers FILE | gonghui import stations FILE"
         " | gonghui import services PROGRAM FILE（PROGRAM 为服务项目编号）"
         " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为夜校班级编号）"
+        " | gonghui import fund-trainees PROJECT FILE（PROJECT 为培训资助项目编号）"
         " | gonghui import case-workers CASE FILE | gonghui import recoveries CASE FILE"
         "（CASE 为欠薪案件编号）| gonghui import aid-enrolments PLAN FILE"
         "（PLAN 为互助保障计划编号，报上级审核） [--dry-run] [--user NAME]"
@@ -48,9 +50,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "operands",
             nargs="+",
-            metavar="[PROGRAM|CLASS_ID|CASE|PLAN] FILE",
+            metavar="[PROGRAM|CLASS_ID|PROJECT|CASE|PLAN] FILE",
             help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
-            "enrolments：班级编号 CLASS_ID 和 FILE；case-workers、recoveries：案件编号 CASE 和 FILE；"
+            "enrolments：班级编号 CLASS_ID 和 FILE；fund-trainees：资助项目编号 PROJECT 和 FILE；"
+            "case-workers、recoveries：案件编号 CASE 和 FILE；"
             "aid-enrolments：计划编号 PLAN 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")

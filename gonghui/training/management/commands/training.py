@@ -30,4 +30,6 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["rebuild", "check"])
 
     def handle(self, what, action, **options):
-        rollup_action(self, action, label="夜校与培训资助汇总表", rebuild=rebuild, differences=differences)
+        rollup_action(
+            self, action, label="夜校与培训资助汇总表", rebuild=rebuild, differences=differences
+        )
