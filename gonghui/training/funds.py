@@ -16,7 +16,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.rollups import add_to_rollup
-from gonghui.orgs.selectors import county_path_of, org_by_path
+from gonghui.orgs.selectors import county_path_of, org_by_path, org_for
 from gonghui.orgs.services import register_employer
 from gonghui.training.models import (
     FundKind,
@@ -45,7 +45,8 @@ def _bump(project: FundProject, year: int, **deltas: int) -> None:
     )  # fmt: skip
 
 
-def _yuan(fen: int) -> str:
+def yuan_text(fen: int) -> str:
+    """1,234.56: an amount of fen as pages and messages print it."""
     return f"{fen_to_yuan(fen):,.2f}"
 
 
@@ -119,7 +120,7 @@ def update_fund_project(*, by, project: FundProject, name: str, kind: str, emplo
     if budget_fen < current.spent_fen:
         raise DomainError(
             "budget_below_spent",
-            f"预算不能少于已支出的{_yuan(current.spent_fen)}元",
+            f"预算不能少于已支出的{yuan_text(current.spent_fen)}元",
             field="budget",
         )
     employer = _employer(by, current.org, employer_name, uscc)
@@ -163,7 +164,7 @@ def record_spending(*, by, project: FundProject, spent_on: datetime.date, amount
         left = FundProject.objects.get(pk=project.pk).left_fen
         raise DomainError(
             "over_budget",
-            f"超出预算：本次{_yuan(amount_fen)}元，预算仅剩{_yuan(left)}元",
+            f"超出预算：本次{yuan_text(amount_fen)}元，预算仅剩{yuan_text(left)}元",
             field="amount",
         )
     spending = FundSpending.objects.create(
@@ -272,6 +273,15 @@ def record_outcome(*, by, trainee: FundTrainee, kind: str, on: datetime.date, no
 def fund_projects_visible_to(user) -> QuerySet[FundProject]:
     """Projects funded by orgs in the user's subtree (nothing above or beside it)."""
     return FundProject.objects.visible_to(user).select_related("org", "employer")
+
+
+def fund_projects_listed(user, *, org_code: str | None = None) -> QuerySet[FundProject]:
+    """The user's projects (of ``org_code``'s subtree when given; 404 outside the user's),
+    each with ``n_trainees``."""
+    rows = fund_projects_visible_to(user)
+    if org_code:
+        rows = rows.filter(org_path__startswith=org_for(user, org_code).path)
+    return rows.annotate(n_trainees=Count("trainees"))
 
 
 def fund_project_for(user, pk: int) -> FundProject:
