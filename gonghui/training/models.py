@@ -222,13 +222,15 @@ class Attendance(models.Model):
 
 
 class TrainingDaily(models.Model):
-    """Rollup: seats taken and attendances per class org × day (person-times)."""
+    """Rollup: seats taken and attendances per class org × day, and competition entries per
+    contest org × contest day (all person-times)."""
 
     org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     enrolments = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
+    entries = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -240,7 +242,7 @@ class TrainingDaily(models.Model):
 
 
 class TrainingWorkerYear(models.Model):
-    """Rollup: one worker's seats and attendances in one year and county.
+    """Rollup: one worker's seats, attendances and competition entries in one year and county.
 
     Distinct persons at any level = distinct workers among rows under that
     level's path with a non-zero count; exact, never summed up the tree.
@@ -252,6 +254,7 @@ class TrainingWorkerYear(models.Model):
     org_path = models.CharField(max_length=255, db_index=True)
     enrolments = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
+    entries = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 

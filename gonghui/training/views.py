@@ -345,7 +345,8 @@ def figures(request):
     _console(user)
     org_code, year = figures_query(request)
     here, children = training_figures(user, org_code=org_code, year=year)
-    context = {"nav": "training", "here": here, "children": children, "year": year}
+    context = {"nav": "training", "here": here, "children": children, "year": year,
+               "outcome_kinds": list(OutcomeKind)}  # fmt: skip
     return page(request, "training/figures.html", context)
 
 

@@ -145,4 +145,8 @@ def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(client, c
         assert client.post(reverse(f"training:{name}", args=[pk])).status_code == 404, name
     assert call(luoyang_officer, "get", "/api/training/funds").json()["count"] == 0
     assert call(luoyang_officer, "get", f"/api/training/funds/{project.pk}").status_code == 404
+    figures = client.get(reverse("training:figures")).content.decode()
+    assert (
+        'data-figure="fund_projects">0<' in figures and 'data-figure="fund_spent">0.00<' in figures
+    )
     assert FundSpending.objects.count() == 1 and FundOutcome.objects.count() == 1
