@@ -91,9 +91,13 @@ class TraineeForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
+    trainee = forms.IntegerField(label="学员")
     kind = forms.ChoiceField(label="结果", choices=OutcomeKind.choices)
     on = forms.DateField(label="日期", widget=DATE)
-    note = forms.CharField(label="证书编号/等级/说明", max_length=100, required=False)
+    note = forms.CharField(
+        label="证书编号/等级/说明", max_length=100, required=False,
+        widget=forms.TextInput(attrs={"size": 10, "placeholder": "证书编号/等级"}),
+    )  # fmt: skip
 
 
 class UploadForm(forms.Form):

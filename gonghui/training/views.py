@@ -655,11 +655,10 @@ def _fund_page(request, project, *, problems: list[str] | None = None, status: i
         "rows": rows,
         "outcome_counts": counts,
         "spendings": [(s, yuan_text(s.amount_fen)) for s in spendings_of(project)],
-        "holds_project": project.org_path.startswith(request.user.scope_path),
         "spending_form": SpendingForm(initial={"spent_on": today}),
         "trainee_form": TraineeForm(),
         "outcome_kinds": list(OutcomeKind),
-        "outcome_form": OutcomeForm(initial={"on": today}, auto_id=False),  # one per row
+        "outcome_form": OutcomeForm(initial={"on": today}),
         "upload_form": UploadForm(),
         "columns": "，".join(FUND_COLUMNS),
         "problems": problems or [],
@@ -724,15 +723,18 @@ def fund_trainee_add(request, pk: int):
 @login_required
 @require_POST
 def fund_outcome(request, pk: int):
-    """One trainee's result (``pk`` is the trainee's)."""
+    """One trainee's result; ``pk`` is the project's, the trainee is chosen in the form."""
     user = request.user
     _console(user)
-    trainee = trainee_for(user, pk)
+    project = fund_project_for(user, pk)
     form = OutcomeForm(request.POST)
     try:
         if not form.is_valid():
-            raise DomainError("bad_form", "请选择结果并填写日期")
+            raise DomainError("bad_form", "请选择学员和结果，并填写日期")
         data = form.cleaned_data
+        trainee = trainee_for(user, data["trainee"])
+        if trainee.project_id != project.pk:
+            raise Http404
         outcome = record_outcome(by=user, trainee=trainee, kind=data["kind"], on=data["on"],
                                  note=data["note"], client_ip=client_ip(request))  # fmt: skip
     except DomainError as exc:
@@ -740,7 +742,7 @@ def fund_outcome(request, pk: int):
     else:
         name = mask_name(trainee.worker.name)
         messages.success(request, f"{name}：{outcome.get_kind_display()}（{outcome.on}）")
-    return redirect("training:fund", pk=trainee.project_id)
+    return redirect("training:fund", pk=project.pk)
 
 
 @login_required

@@ -72,7 +72,7 @@ def test_spending_over_the_budget_is_refused_on_the_page(client, yicheng_officer
 
 
 def test_staff_add_a_trainee_by_id_number_and_record_an_outcome(client, yicheng_officer, funded,
-                                                                make_worker):  # fmt: skip
+                                                                make_worker, make_project):  # fmt: skip
     project, _, trainees = funded
     newcomer = make_worker("王伟")
     client.force_login(yicheng_officer)
@@ -81,9 +81,14 @@ def test_staff_add_a_trainee_by_id_number_and_record_an_outcome(client, yicheng_
                        {"id_number": clear}, follow=True).content.decode()  # fmt: skip
     assert "王* 已登记为学员" in page
     assert FundTrainee.objects.filter(project=project, worker=newcomer).exists()
-    client.post(reverse("training:fund_outcome", args=[trainees[1].pk]),
-                {"kind": "dropped", "on": TODAY.isoformat(), "note": "调岗"})  # fmt: skip
+    client.post(reverse("training:fund_outcome", args=[project.pk]),
+                {"trainee": trainees[1].pk, "kind": "dropped", "on": TODAY.isoformat(),
+                 "note": "调岗"})  # fmt: skip
     assert FundOutcome.objects.get(trainee=trainees[1]).kind == "dropped"
+    other = make_project("另一项目")
+    wrong = client.post(reverse("training:fund_outcome", args=[other.pk]),
+                        {"trainee": trainees[0].pk, "kind": "completed", "on": TODAY.isoformat()})  # fmt: skip
+    assert wrong.status_code == 404 and not trainees[0].outcomes.filter(kind="completed")
 
 
 def test_an_upload_with_bad_rows_lists_them_and_adds_nothing(client, yicheng_officer, funded):
@@ -141,7 +146,7 @@ def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(client, c
         assert client.get(reverse(f"training:{name}", args=[project.pk])).status_code == 404, name
     for name, pk in [("fund_spend", project.pk), ("fund_trainee_add", project.pk),
                      ("fund_import", project.pk), ("fund_edit", project.pk),
-                     ("fund_outcome", trainees[0].pk)]:  # fmt: skip
+                     ("fund_outcome", project.pk)]:  # fmt: skip
         assert client.post(reverse(f"training:{name}", args=[pk])).status_code == 404, name
     assert call(luoyang_officer, "get", "/api/training/funds").json()["count"] == 0
     assert call(luoyang_officer, "get", f"/api/training/funds/{project.pk}").status_code == 404
