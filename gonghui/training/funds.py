@@ -15,6 +15,7 @@ Every write keeps ``FundYear`` current in the same transaction (see
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.http import Http404
@@ -64,6 +65,16 @@ def _employer(by, project_org, employer_name: str, uscc: str):
         raise DomainError(exc.code, exc.message, field="uscc") from None
 
 
+def _full_clean(project: FundProject) -> None:
+    """The model's own checks (lengths, choices) as a ``DomainError`` on the form's field."""
+    try:
+        project.full_clean()
+    except ValidationError as exc:
+        name, messages = next(iter(exc.message_dict.items()))
+        field = {"budget_fen": "budget", "org": "org_code"}.get(name, name)
+        raise DomainError("invalid", messages[0], field=field) from None
+
+
 def _check_project(*, name: str, kind: str, provider: str, starts_on: datetime.date,
                    ends_on: datetime.date, budget_fen: int) -> None:  # fmt: skip
     if not name.strip():
@@ -87,11 +98,13 @@ def create_fund_project(*, by, org, name: str, kind: str, employer_name: str, us
     _check_project(name=name, kind=kind, provider=provider, starts_on=starts_on, ends_on=ends_on,
                    budget_fen=budget_fen)  # fmt: skip
     employer = _employer(by, org, employer_name, uscc)
-    project = FundProject.objects.create(
+    project = FundProject(
         org=org, org_path=org.path, name=name.strip(), kind=kind, employer=employer,
         provider=provider.strip(), starts_on=starts_on, ends_on=ends_on, budget_fen=budget_fen,
         created_at=timezone.now(),
     )  # fmt: skip
+    _full_clean(project)
+    project.save()
     _bump(project, starts_on.year, projects=1, budget_fen=budget_fen)
     record_event(
         actor=by, action="create", object_type="fund_project", object_id=project.pk,
@@ -130,11 +143,12 @@ def update_fund_project(*, by, project: FundProject, name: str, kind: str, emplo
               "budget_fen": current.budget_fen}  # fmt: skip
     _bump(current, current.starts_on.year, projects=-1, budget_fen=-current.budget_fen)
     _bump(current, starts_on.year, projects=1, budget_fen=budget_fen)
-    FundProject.objects.filter(pk=current.pk).update(
-        name=name.strip(), kind=kind, employer=employer, provider=provider.strip(),
-        starts_on=starts_on, ends_on=ends_on, budget_fen=budget_fen,
-    )  # fmt: skip
-    current.refresh_from_db()
+    current.name, current.kind, current.employer = name.strip(), kind, employer
+    current.provider, current.starts_on, current.ends_on = provider.strip(), starts_on, ends_on
+    current.budget_fen = budget_fen
+    _full_clean(current)
+    current.save(update_fields=["name", "kind", "employer", "provider", "starts_on", "ends_on",
+                                "budget_fen"])  # fmt: skip
     record_event(
         actor=by, action="update", object_type="fund_project", object_id=current.pk,
         org_path=current.org_path, client_ip=client_ip, before=before,

@@ -127,3 +127,9 @@ def test_a_worker_outside_the_funding_org_is_not_eligible(make_project, yicheng_
                     joined_on=project.ends_on + datetime.timedelta(days=1))  # fmt: skip
     assert refused.value.code == "outside_period"
     assert FundTrainee.objects.count() == 0
+
+
+def test_an_overlong_name_is_refused_on_its_field(make_project):
+    with pytest.raises(DomainError) as refused:
+        make_project("长" * 101)
+    assert refused.value.field == "name" and FundProject.objects.count() == 0
