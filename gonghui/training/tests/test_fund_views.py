@@ -148,6 +148,12 @@ def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(client, c
                      ("fund_import", project.pk), ("fund_edit", project.pk),
                      ("fund_outcome", project.pk)]:  # fmt: skip
         assert client.post(reverse(f"training:{name}", args=[pk])).status_code == 404, name
+    form = {"org_code": "411702", "name": "冒名项目", "kind": "skill", "employer_name": "某公司",
+            "uscc": make_uscc(random.Random(9)), "provider": "学院",
+            "starts_on": START.isoformat(), "ends_on": TODAY.isoformat(), "budget": "100"}  # fmt: skip
+    refused = client.post(reverse("training:fund_create"), form).content.decode()
+    assert "不在您的管辖范围内" in refused
+    assert list(FundProject.objects.values_list("name", flat=True)) == [project.name]
     assert call(luoyang_officer, "get", "/api/training/funds").json()["count"] == 0
     assert call(luoyang_officer, "get", f"/api/training/funds/{project.pk}").status_code == 404
     figures = client.get(reverse("training:figures")).content.decode()
