@@ -1,4 +1,5 @@
-"""/api/training: classes, enrolments and competition rankings, thin handlers over the training services.
+"""/api/training: classes, enrolments, competition rankings and training-fund projects, thin
+handlers over the training services.
 
 A class or enrolment the caller may not see is 404; a refusal (not eligible,
 ended class, not the caller's worker) is the service's 4xx with its code and
@@ -17,6 +18,12 @@ from gonghui.training.competitions import (
     competition_for,
     competitions_visible_to,
     ranking_visible_to,
+)
+from gonghui.training.funds import (
+    fund_project_for,
+    fund_projects_visible_to,
+    spendings_of,
+    trainees_of,
 )
 from gonghui.training.models import Channel, Enrolment
 from gonghui.training.selectors import (
@@ -172,3 +179,69 @@ def get_ranking(request: HttpRequest, competition_id: int):
         }
         for row in ranking_visible_to(user, competition)
     ]
+
+
+class FundProjectOut(Schema):
+    id: int
+    name: str
+    kind: str = Field(
+        description="diploma 学历提升 / skill 职业技能培训 / certificate 技能等级认定 / other"
+    )
+    org_code: str = Field(alias="org.code")
+    employer: str = Field(alias="employer.name")
+    employer_uscc: str = Field(alias="employer.uscc")
+    provider: str = Field(description="合作院校/培训机构")
+    starts_on: datetime.date
+    ends_on: datetime.date
+    budget_fen: int = Field(description="预算（分）")
+    spent_fen: int = Field(description="已支出（分）")
+    left_fen: int = Field(description="结余（分）")
+
+
+class FundTraineeOut(Schema):
+    id: int
+    masked_name: str
+    org_code: str
+    joined_on: datetime.date
+    outcomes: dict[str, datetime.date] = Field(
+        description="结果 → 日期：completed 结业 / certified 取得证书/学历 / "
+        "skill_raised 技能等级提升 / dropped 中途退出"
+    )
+
+
+class FundSpendingOut(Schema):
+    spent_on: datetime.date
+    amount_fen: int
+    purpose: str
+
+
+class FundProjectDetailOut(FundProjectOut):
+    trainees: list[FundTraineeOut]
+    spendings: list[FundSpendingOut]
+
+    @staticmethod
+    def resolve_trainees(project) -> list[dict]:
+        return [
+            {"id": t.pk, "masked_name": mask_name(t.worker.name), "org_code": t.worker.org.code,
+             "joined_on": t.joined_on, "outcomes": {k: o.on for k, o in t.results.items()}}
+            for t in trainees_of(project)
+        ]  # fmt: skip
+
+    @staticmethod
+    def resolve_spendings(project) -> list:
+        return list(spendings_of(project))
+
+
+@router.get("/funds", response=list[FundProjectOut], url_name="fund_list",
+            summary="培训资助项目列表")  # fmt: skip
+@paginate(LimitOffsetPagination, max_limit=500)
+def list_funds(request: HttpRequest):
+    """Projects funded by orgs in the caller's subtree."""
+    return fund_projects_visible_to(request.auth)
+
+
+@router.get("/funds/{int:project_id}", response={200: FundProjectDetailOut, 404: ErrorOut},
+            url_name="fund_detail", summary="培训资助项目详情")  # fmt: skip
+def get_fund(request: HttpRequest, project_id: int):
+    """A project with its trainees (names masked) and their outcomes, and its spending."""
+    return fund_project_for(request.auth, project_id)

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.training import rollups
 from gonghui.training.models import (
     Competition,
     CraftsmanTitle,
@@ -81,6 +82,10 @@ def enter_competition(*, by, competition: Competition, worker) -> Entry:
             )
     except IntegrityError:
         raise DomainError("already_entered", "该职工已报名本竞赛") from None
+    rollups.bump(
+        kind="entries", org_id=competition.org_id, org_path=competition.org_path,
+        worker_id=worker.pk, day=competition.held_on,
+    )  # fmt: skip
     record_event(
         actor=by, action="enter", object_type="competition_entry", object_id=entry.pk,
         org_path=competition.org_path, after={"competition": competition.pk, "worker": worker.pk},

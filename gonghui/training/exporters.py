@@ -1,4 +1,5 @@
-"""A class's roster as an Excel workbook: seated and waiting workers, attendance, sessions.
+"""Excel workbooks: a class's roster (seated and waiting workers, attendance, sessions) and a
+training-fund project (trainees, outcomes, spending).
 
 Names are masked and ID numbers never leave the database: the sheet is for the
 teacher's register, not for identifying people.
@@ -8,8 +9,9 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from gonghui.core.money import fen_to_yuan
 from gonghui.members.selectors import mask_name
-from gonghui.training.models import TrainingClass
+from gonghui.training.models import OutcomeKind, TrainingClass
 
 BOLD = Font(bold=True)
 
@@ -53,4 +55,39 @@ def class_workbook(klass: TrainingClass, roster: dict, sessions: list) -> Workbo
         ])  # fmt: skip
     _sheet(book, "名单", header, rows)
     _sheet(book, "课次", ["第几次", "日期"], ([s.number, s.day] for s in sessions))
+    return book
+
+
+def fund_workbook(project, trainees: list, spendings: list) -> Workbook:
+    """A fund project for the funding union's accounts: terms, trainees with their outcomes
+    (names and ID numbers masked), spending entries. Money in yuan with two decimals."""
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(
+        book,
+        "项目",
+        ["项目名称", "类型", "资助组织", "合作企业", "统一社会信用代码", "合作院校/培训机构",
+         "开始日期", "结束日期", "预算（元）", "已支出（元）", "结余（元）", "学员人数"],
+        [[project.name, project.get_kind_display(), project.org.name, project.employer.name,
+          project.employer.uscc, project.provider, project.starts_on, project.ends_on,
+          fen_to_yuan(project.budget_fen), fen_to_yuan(project.spent_fen),
+          fen_to_yuan(project.left_fen), len(trainees)]],
+    )  # fmt: skip
+    kinds = list(OutcomeKind)
+    header = ["序号", "姓名", "身份证号", "所属工会", "入学日期"]
+    header += [f"{kind.label}日期" for kind in kinds] + ["证书编号/等级/说明"]
+    rows = []
+    for n, t in enumerate(trainees, start=1):
+        results = [t.results.get(kind.value) for kind in kinds]
+        notes = "；".join(o.note for o in results if o is not None and o.note)
+        rows.append([n, mask_name(t.worker.name), t.worker.id_masked, t.worker.org.name,
+                     t.joined_on, *(o.on if o else None for o in results), notes])  # fmt: skip
+    _sheet(book, "学员与结果", header, rows)
+    _sheet(
+        book,
+        "支出",
+        ["支出日期", "金额（元）", "用途", "登记人"],
+        ([s.spent_on, fen_to_yuan(s.amount_fen), s.purpose, s.recorded_by.username]
+         for s in spendings),
+    )  # fmt: skip
     return book

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY
+from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY, FundKind, OutcomeKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -51,3 +51,54 @@ class LotteryForm(forms.Form):
         label="摇号种子", max_length=64, required=False,
         help_text="可当众公布的任意文字（如当日日期与公证编号）；留空则随机生成并记入审计日志",
     )  # fmt: skip
+
+
+class FundProjectForm(forms.Form):
+    """A training-fund project; money is typed in yuan and converted by ``yuan_to_fen``."""
+
+    org_code = forms.CharField(label="资助组织代码", max_length=20)
+    name = forms.CharField(label="项目名称", max_length=100)
+    kind = forms.ChoiceField(label="类型", choices=FundKind.choices)
+    employer_name = forms.CharField(label="合作企业", max_length=200)
+    uscc = forms.CharField(
+        label="统一社会信用代码", max_length=24, help_text="已登记的企业沿用登记的名称"
+    )
+    provider = forms.CharField(label="合作院校/培训机构", max_length=100)
+    starts_on = forms.DateField(label="开始日期", widget=DATE)
+    ends_on = forms.DateField(label="结束日期", widget=DATE)
+    budget = forms.CharField(
+        label="预算（元）", max_length=20, help_text="单位：元，最多两位小数",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )  # fmt: skip
+
+
+class SpendingForm(forms.Form):
+    spent_on = forms.DateField(label="支出日期", widget=DATE)
+    amount = forms.CharField(
+        label="金额（元）", max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )  # fmt: skip
+    purpose = forms.CharField(label="用途", max_length=200, help_text="如 学费、教材费、考试费")
+
+
+class TraineeForm(forms.Form):
+    id_number = forms.CharField(
+        label="职工身份证号", max_length=24, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    joined_on = forms.DateField(
+        label="入学日期", required=False, widget=DATE, help_text="留空为项目开始日期"
+    )
+
+
+class OutcomeForm(forms.Form):
+    trainee = forms.IntegerField(label="学员")
+    kind = forms.ChoiceField(label="结果", choices=OutcomeKind.choices)
+    on = forms.DateField(label="日期", widget=DATE)
+    note = forms.CharField(
+        label="证书编号/等级/说明", max_length=100, required=False,
+        widget=forms.TextInput(attrs={"size": 10, "placeholder": "证书编号/等级"}),
+    )  # fmt: skip
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Excel或CSV文件", help_text=".xlsx 或 .csv（Excel另存的GBK也可）")

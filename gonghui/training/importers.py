@@ -1,4 +1,5 @@
-"""Enrolment lists (a union's sign-up sheet): every row checked, then all or nothing.
+"""Enrolment lists (a union's sign-up sheet) and training-fund trainee rosters: every row
+checked, then all or nothing.
 
 Template columns, in this order: ``身份证号,姓名``. Rows are applications in
 the sheet's order: each goes through ``enrol`` (channel ``import``), so a
@@ -17,13 +18,15 @@ from django.http import Http404
 
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
+from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.importing import ImportReport, RowProblem, parse_worker_rows, read_rows
 from gonghui.core.models import ImportRun
-from gonghui.core.tabular import cell_text, iter_padded
-from gonghui.members.selectors import mask_name, worker_by_id_number
+from gonghui.core.tabular import Cell, cell_text, iter_padded
+from gonghui.members.selectors import mask_name, worker_by_id_number, workers_by_id_numbers
 from gonghui.members.validation import clean_id
-from gonghui.training.models import Channel, EnrolmentState, TrainingClass
+from gonghui.training.funds import add_trainee, fund_project_for
+from gonghui.training.models import Channel, EnrolmentState, FundProject, TrainingClass
 from gonghui.training.selectors import class_for
 from gonghui.training.services import enrol
 
@@ -163,3 +166,87 @@ def _worker(number: int, cells, klass: TrainingClass, report: EnrolmentImportRep
         )
     report.errors.extend(RowProblem(number, column, message) for column, message in problems)
     return None if problems else worker
+
+
+# --- training-fund trainees -----------------------------------------------------------------
+
+FUND_COLUMNS = ("身份证号", "姓名", "入学日期")
+
+
+def import_fund_trainees(
+    path: Path,
+    *,
+    project: FundProject | int | str,
+    by,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Add a roster (``身份证号,姓名,入学日期``; a blank date is the project's start) to a
+    fund project visible to ``by``. Any bad row and nothing is added; a worker already on
+    the project counts as unchanged, so importing the same file again changes nothing.
+    """
+    report = ImportReport(filename=filename or path.name, dry_run=dry_run)
+    found = _project(by, project, report)
+    if found is None:
+        return report
+
+    def parse(number: int, cells: list[Cell], worker) -> tuple[int, object, object]:
+        joined = cells[2]
+        joined_on = parse_date(joined, field="入学日期") if cell_text(joined) else None
+        if joined_on and not found.starts_on <= joined_on <= found.ends_on:
+            raise DomainError(
+                "outside_period",
+                f"入学日期须在项目期间（{found.starts_on}至{found.ends_on}）内",
+                field="入学日期",
+            )
+        return number, worker, joined_on
+
+    rows = parse_worker_rows(
+        path, FUND_COLUMNS, report, once_each=True, parse=parse,
+        find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
+    )  # fmt: skip
+    if rows is None:
+        return report
+    with transaction.atomic():
+        for done, (number, worker, joined_on) in enumerate(rows, start=1):
+            try:
+                added = add_trainee(by=by, project=found, worker=worker, joined_on=joined_on,
+                                    channel=Channel.IMPORT, client_ip=client_ip)  # fmt: skip
+            except DomainError as exc:
+                report.errors.append(RowProblem(number, "身份证号", exc.message))
+                continue
+            report.created += added.created
+            report.unchanged += not added.created
+            if progress and done % 100 == 0:
+                progress(done, report.rows)
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+            return report
+        run = ImportRun.objects.create(
+            kind="fund-trainees", filename=report.filename, user=by, org_path=by.scope_path,
+            rows=report.rows, created=report.created, unchanged=report.unchanged,
+        )  # fmt: skip
+        report.run_id = run.pk
+        record_event(
+            actor=by, action="import", object_type="import_run", object_id=run.pk,
+            org_path=by.scope_path, client_ip=client_ip,
+            after={"file": report.filename, "fund_project": found.pk, "rows": report.rows,
+                   "created": report.created, "unchanged": report.unchanged},
+        )  # fmt: skip
+    if progress:
+        progress(report.rows, report.rows)
+    return report
+
+
+def _project(by, project, report: ImportReport) -> FundProject | None:
+    if not by.can("record_services"):
+        report.file_error = "您的角色不能登记资助学员"
+        return None
+    pk = project.pk if isinstance(project, FundProject) else project
+    try:
+        return fund_project_for(by, int(str(pk).strip()))
+    except (Http404, ValueError):
+        report.file_error = f"没有编号为“{pk}”的培训资助项目（或不在您的管辖范围内）"
+        return None

@@ -222,13 +222,15 @@ class Attendance(models.Model):
 
 
 class TrainingDaily(models.Model):
-    """Rollup: seats taken and attendances per class org × day (person-times)."""
+    """Rollup: seats taken and attendances per class org × day, and competition entries per
+    contest org × contest day (all person-times)."""
 
     org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     enrolments = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
+    entries = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -240,7 +242,7 @@ class TrainingDaily(models.Model):
 
 
 class TrainingWorkerYear(models.Model):
-    """Rollup: one worker's seats and attendances in one year and county.
+    """Rollup: one worker's seats, attendances and competition entries in one year and county.
 
     Distinct persons at any level = distinct workers among rows under that
     level's path with a non-zero count; exact, never summed up the tree.
@@ -252,6 +254,7 @@ class TrainingWorkerYear(models.Model):
     org_path = models.CharField(max_length=255, db_index=True)
     enrolments = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
+    entries = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -401,3 +404,170 @@ class PublicProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}: {self.public}"
+
+
+# --- training-fund projects (校企合作) -----------------------------------------------------------
+
+
+class FundKind(models.TextChoices):
+    DIPLOMA = "diploma", "学历提升"
+    SKILL = "skill", "职业技能培训"
+    CERTIFICATE = "certificate", "技能等级认定"
+    OTHER = "other", "其他"
+
+
+class FundProject(models.Model):
+    """A union's money for an employer's workers' courses at a college (school–enterprise).
+
+    ``spent_fen`` is the sum of the project's spending entries; only
+    ``funds.record_spending`` moves it, with a conditional update, and a check
+    constraint keeps it within ``budget_fen``, so the budget cannot be overspent
+    whoever spends at the same moment.
+    """
+
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", verbose_name="资助组织")
+    org_path = models.CharField(max_length=255, db_index=True)
+    name = models.CharField("项目名称", max_length=100)
+    kind = models.CharField("类型", max_length=12, choices=FundKind.choices)
+    employer = models.ForeignKey(
+        "orgs.Employer", models.PROTECT, related_name="+", verbose_name="合作企业"
+    )
+    provider = models.CharField("合作院校/培训机构", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    budget_fen = models.BigIntegerField("预算（分）")
+    spent_fen = models.BigIntegerField("已支出（分）", default=0)
+    created_at = models.DateTimeField("创建时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培训资助项目"
+        verbose_name_plural = "培训资助项目"
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(spent_fen__gte=0) & Q(spent_fen__lte=F("budget_fen")),
+                name="fund_spent_within_budget",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="fund_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def left_fen(self) -> int:
+        return self.budget_fen - self.spent_fen
+
+
+class FundSpending(models.Model):
+    """One payment out of a project's budget (tuition, books, exam fees …)."""
+
+    project = models.ForeignKey(FundProject, models.PROTECT, related_name="spendings")
+    org_path = models.CharField(max_length=255, db_index=True)
+    spent_on = models.DateField("支出日期")
+    amount_fen = models.BigIntegerField("金额（分）")
+    purpose = models.CharField("用途", max_length=200)
+    recorded_by = models.ForeignKey(
+        "accounts.User", models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "资助支出"
+        verbose_name_plural = "资助支出"
+        ordering = ["spent_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="fund_spending_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}@{self.spent_on}: {self.amount_fen}"
+
+
+class FundTrainee(models.Model):
+    """A registered worker funded by a project: one row per person and project."""
+
+    project = models.ForeignKey(FundProject, models.PROTECT, related_name="trainees")
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)
+    joined_on = models.DateField("入学日期")
+    channel = models.CharField("登记渠道", max_length=10, choices=Channel.choices)
+    added_at = models.DateTimeField("登记时间")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "资助学员"
+        verbose_name_plural = "资助学员"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "worker"], name="one_trainee_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}:{self.worker_id}"
+
+
+class OutcomeKind(models.TextChoices):
+    COMPLETED = "completed", "结业"
+    CERTIFIED = "certified", "取得证书/学历"
+    SKILL_RAISED = "skill_raised", "技能等级提升"
+    DROPPED = "dropped", "中途退出"
+
+
+class FundOutcome(models.Model):
+    """What a trainee achieved (or that they dropped out), with the date: one per kind."""
+
+    trainee = models.ForeignKey(FundTrainee, models.PROTECT, related_name="outcomes")
+    org_path = models.CharField(max_length=255, db_index=True)
+    kind = models.CharField("结果", max_length=12, choices=OutcomeKind.choices)
+    on = models.DateField("日期")
+    note = models.CharField("证书编号/等级/说明", max_length=100, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培训结果"
+        verbose_name_plural = "培训结果"
+        ordering = ["on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "kind"], name="one_outcome_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id}: {self.kind}@{self.on}"
+
+
+class FundYear(models.Model):
+    """Rollup per funding org × year: projects and budget (by start year), spending (by
+    payment date), trainees (person-times, by entry date) and outcomes by kind (by date).
+
+    Distinct trainees are counted from ``FundTrainee`` itself (one row per person and
+    project, a small registry), never summed from here.
+    """
+
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
+    org_path = models.CharField(max_length=255, db_index=True)
+    year = models.PositiveSmallIntegerField()
+    projects = models.BigIntegerField(db_default=0)
+    budget_fen = models.BigIntegerField(db_default=0)
+    spent_fen = models.BigIntegerField(db_default=0)
+    trainees = models.BigIntegerField(db_default=0)
+    completed = models.BigIntegerField(db_default=0)
+    certified = models.BigIntegerField(db_default=0)
+    skill_raised = models.BigIntegerField(db_default=0)
+    dropped = models.BigIntegerField(db_default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["org", "year"], name="fund_year_key")]
+
+    def __str__(self) -> str:
+        return f"{self.org_id}/{self.year}"

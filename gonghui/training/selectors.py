@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from gonghui.core.money import fen_to_yuan
 from gonghui.members.selectors import worker_for_service
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
 from gonghui.training.models import (
@@ -19,6 +20,10 @@ from gonghui.training.models import (
     Course,
     Enrolment,
     EnrolmentState,
+    Entry,
+    FundTrainee,
+    FundYear,
+    OutcomeKind,
     Session,
     TrainingClass,
     TrainingDaily,
@@ -156,11 +161,32 @@ class TrainingFigures:
     attendances: int  # person-times
     enrolled_persons: int  # distinct workers with a seat
     attending_persons: int  # distinct workers who attended
+    entries: int  # competition entries (person-times), under the contest's org
+    entrants: int  # distinct workers entered
+    fund_projects: int  # fund projects started
+    fund_budget_fen: int  # their budgets
+    fund_spent_fen: int  # paid out (by payment date)
+    fund_trainees: int  # trainee places (person-times: one per person and project)
+    fund_trainee_persons: int  # distinct workers funded
+    outcomes: dict[str, int]  # OutcomeKind value → trainees with that result
+
+    @property
+    def fund_budget(self) -> str:
+        return f"{fen_to_yuan(self.fund_budget_fen):,.2f}"
+
+    @property
+    def fund_spent(self) -> str:
+        return f"{fen_to_yuan(self.fund_spent_fen):,.2f}"
+
+    @property
+    def outcome_cells(self) -> list[tuple[str, int]]:
+        """(kind, count) in ``OutcomeKind`` order, for a table row."""
+        return [(kind, self.outcomes[kind]) for kind in OutcomeKind.values]
 
 
 def _distinct(path: str, kind: str, year: int | None) -> int:
-    """Distinct workers with a seat / an attendance under ``path`` (in ``year``): the
-    per-county rollup at county level and above, raw rows below it."""
+    """Distinct workers with a seat / an attendance / a competition entry under ``path`` (in
+    ``year``): the per-county rollup at county level and above, raw rows below it."""
     if path.count("/") <= _COUNTY_DEPTH:
         rows = TrainingWorkerYear.objects.filter(org_path__startswith=path, **{f"{kind}__gt": 0})
         rows = rows.filter(year=year) if year else rows
@@ -169,39 +195,68 @@ def _distinct(path: str, kind: str, year: int | None) -> int:
         rows = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
         rows = rows.filter(seated_on__year=year) if year else rows
         return rows.values("worker_id").distinct().count()
+    if kind == "entries":
+        rows = Entry.objects.filter(org_path__startswith=path)
+        rows = rows.filter(competition__held_on__year=year) if year else rows
+        return rows.values("worker_id").distinct().count()
     rows = Attendance.objects.filter(org_path__startswith=path)
     rows = rows.filter(session__day__year=year) if year else rows
     return rows.values("enrolment__worker_id").distinct().count()
+
+
+def _fund_persons(path: str, year: int | None) -> int:
+    """Distinct funded workers under ``path``: the trainee rows themselves (one per person and
+    project, a registry far smaller than any event log), never a sum of children."""
+    rows = FundTrainee.objects.filter(org_path__startswith=path)
+    rows = rows.filter(joined_on__year=year) if year else rows
+    return rows.values("worker_id").distinct().count()
 
 
 def _figures(path: str, year: int | None) -> TrainingFigures:
     org = org_by_path(path)
     daily = TrainingDaily.objects.filter(org_path__startswith=path)
     daily = daily.filter(day__year=year) if year else daily
-    sums = daily.aggregate(e=Sum("enrolments"), a=Sum("attendances"))
+    sums = daily.aggregate(e=Sum("enrolments"), a=Sum("attendances"), c=Sum("entries"))
+    funds = FundYear.objects.filter(org_path__startswith=path)
+    funds = funds.filter(year=year) if year else funds
+    money = funds.aggregate(
+        **{column: Sum(column) for column in ("projects", "budget_fen", "spent_fen", "trainees")},
+        **{kind: Sum(kind) for kind in OutcomeKind.values},
+    )
     return TrainingFigures(
         org_code=org.code, org_name=org.name, enrolments=sums["e"] or 0,
         attendances=sums["a"] or 0, enrolled_persons=_distinct(path, "enrolments", year),
-        attending_persons=_distinct(path, "attendances", year),
+        attending_persons=_distinct(path, "attendances", year), entries=sums["c"] or 0,
+        entrants=_distinct(path, "entries", year), fund_projects=money["projects"] or 0,
+        fund_budget_fen=money["budget_fen"] or 0, fund_spent_fen=money["spent_fen"] or 0,
+        fund_trainees=money["trainees"] or 0, fund_trainee_persons=_fund_persons(path, year),
+        outcomes={kind: money[kind] or 0 for kind in OutcomeKind.values},
     )  # fmt: skip
+
+
+def _active(path: str) -> bool:
+    return (
+        TrainingDaily.objects.filter(org_path__startswith=path).exists()
+        or FundYear.objects.filter(org_path__startswith=path).exists()
+    )
 
 
 def training_figures(
     user, *, org_code: str | None = None, year: int | None = None
 ) -> tuple[TrainingFigures, list[TrainingFigures]]:
-    """Night-school figures of the user's subtree (or of ``org_code`` in it) and of its
-    children with any activity, for all time or one calendar ``year``.
+    """Training figures of the user's subtree (or of ``org_code`` in it) and of its children
+    with any activity, for all time or one calendar ``year``.
 
-    Seats count in the year they were taken, attendances in the year of the session.
-    Distinct persons are counted at each level, never added up from the children.
+    Seats count in the year they were taken, attendances in the year of the session,
+    entries in the year of the contest; fund projects and budgets in their start year,
+    spending by payment date, trainees by entry date, outcomes by their date. Distinct
+    persons are counted at each level, never added up from the children.
     """
     if not getattr(user, "scope_path", None):
         raise Http404
     path = org_for(user, org_code).path if org_code else user.scope_path
     children = [
-        _figures(child.path, year)
-        for child in child_orgs(org_by_path(path))
-        if TrainingDaily.objects.filter(org_path__startswith=child.path).exists()
+        _figures(child.path, year) for child in child_orgs(org_by_path(path)) if _active(child.path)
     ]
     return _figures(path, year), children
 

@@ -1,5 +1,5 @@
-"""Night-school pages: the staff console (classes, roster, roll call, figures) and the
-worker's phone pages (``/training/m/``).
+"""Night-school pages: the staff console (classes, roster, roll call, figures, competitions,
+craftsmen, training-fund projects) and the worker's phone pages (``/training/m/``).
 
 Staff reads go through the training selectors (scoped to the user), every write
 through the training services. The worker pages know the worker from the portal
@@ -24,6 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.importing import clear_copy
+from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.views import client_ip, page
 from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
 from gonghui.members.validation import clean_id
@@ -38,9 +40,32 @@ from gonghui.training.competitions import (
     titles_by_name,
     titles_visible_to,
 )
-from gonghui.training.exporters import class_workbook
-from gonghui.training.forms import ClassForm, EnrolForm, LotteryForm
-from gonghui.training.models import AttendanceChannel, Channel, Enrolment
+from gonghui.training.exporters import class_workbook, fund_workbook
+from gonghui.training.forms import (
+    ClassForm,
+    EnrolForm,
+    FundProjectForm,
+    LotteryForm,
+    OutcomeForm,
+    SpendingForm,
+    TraineeForm,
+    UploadForm,
+)
+from gonghui.training.funds import (
+    add_trainee,
+    create_fund_project,
+    fund_project_for,
+    fund_projects_listed,
+    record_outcome,
+    record_spending,
+    spendings_of,
+    trainee_for,
+    trainees_of,
+    update_fund_project,
+    yuan_text,
+)
+from gonghui.training.importers import FUND_COLUMNS, import_fund_trainees
+from gonghui.training.models import AttendanceChannel, Channel, Enrolment, OutcomeKind
 from gonghui.training.selectors import (
     attendance_count,
     class_for,
@@ -320,7 +345,8 @@ def figures(request):
     _console(user)
     org_code, year = figures_query(request)
     here, children = training_figures(user, org_code=org_code, year=year)
-    context = {"nav": "training", "here": here, "children": children, "year": year}
+    context = {"nav": "training", "here": here, "children": children, "year": year,
+               "outcome_kinds": list(OutcomeKind)}  # fmt: skip
     return page(request, "training/figures.html", context)
 
 
@@ -511,3 +537,245 @@ def m_profile(request):
     found = public_titles(worker.pk)
     context = {"public": found is not None, "worker": worker}
     return page(request, "training/m_profile.html", context)
+
+
+# --- training-fund projects -----------------------------------------------------------------
+
+
+def _fund_manager(user) -> None:
+    _console(user)
+    if not user.can("manage_programs"):
+        raise Http404
+
+
+@login_required
+def fund_list(request):
+    """Projects funded in the user's subtree (``?org=CODE`` narrows to one org's subtree)."""
+    user = request.user
+    _console(user)
+    org_code = (request.GET.get("org") or "").strip() or None
+    rows = [
+        {"p": p, "budget": yuan_text(p.budget_fen), "spent": yuan_text(p.spent_fen),
+         "left": yuan_text(p.left_fen)}
+        for p in fund_projects_listed(user, org_code=org_code)
+    ]  # fmt: skip
+    context = {"nav": "training", "rows": rows, "org_code": org_code or ""}
+    return page(request, "training/fund_list.html", context)
+
+
+def _fund_terms(form: FundProjectForm) -> dict | None:
+    data = form.cleaned_data
+    try:
+        budget_fen = yuan_to_fen(data["budget"], field="预算")
+    except DomainError as exc:
+        form.add_error("budget", exc.message)
+        return None
+    return {
+        "name": data["name"], "kind": data["kind"], "employer_name": data["employer_name"],
+        "uscc": data["uscc"], "provider": data["provider"], "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"], "budget_fen": budget_fen,
+    }  # fmt: skip
+
+
+def _form_error(form, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+def fund_create(request):
+    user = request.user
+    _fund_manager(user)
+    today = timezone.localdate()
+    form = FundProjectForm(request.POST or None, initial={"org_code": user.org.code,
+                                                          "starts_on": today})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        terms = _fund_terms(form)
+        try:
+            org = org_for(user, form.cleaned_data["org_code"].strip())
+        except Http404:
+            form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+            terms = None
+        if terms is not None:
+            try:
+                project = create_fund_project(by=user, org=org, client_ip=client_ip(request),
+                                              **terms)  # fmt: skip
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, f"已建立培训资助项目“{project.name}”")
+                return redirect("training:fund", pk=project.pk)
+    context = {"nav": "training", "form": form, "title": "新建培训资助项目"}
+    return page(request, "training/fund_form.html", context)
+
+
+@login_required
+def fund_edit(request, pk: int):
+    user = request.user
+    _fund_manager(user)
+    project = fund_project_for(user, pk)
+    initial = {
+        "org_code": project.org.code, "name": project.name, "kind": project.kind,
+        "employer_name": project.employer.name, "uscc": project.employer.uscc,
+        "provider": project.provider, "starts_on": project.starts_on, "ends_on": project.ends_on,
+        "budget": str(fen_to_yuan(project.budget_fen)),
+    }  # fmt: skip
+    form = FundProjectForm(request.POST or None, initial=initial)
+    form.fields["org_code"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        terms = _fund_terms(form)
+        if terms is not None:
+            try:
+                update_fund_project(by=user, project=project, client_ip=client_ip(request),
+                                    **terms)  # fmt: skip
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, "已保存")
+                return redirect("training:fund", pk=project.pk)
+    context = {"nav": "training", "form": form, "title": f"修改 · {project.name}",
+               "project": project}  # fmt: skip
+    return page(request, "training/fund_form.html", context)
+
+
+def _fund_page(request, project, *, problems: list[str] | None = None, status: int = 200):
+    trainees = trainees_of(project)
+    rows = [
+        {"t": t, "name": mask_name(t.worker.name),
+         "results": [(kind, t.results.get(kind.value)) for kind in OutcomeKind]}
+        for t in trainees
+    ]  # fmt: skip
+    counts = {kind.label: sum(kind.value in t.results for t in trainees) for kind in OutcomeKind}
+    today = timezone.localdate()
+    context = {
+        "nav": "training",
+        "project": project,
+        "budget": yuan_text(project.budget_fen),
+        "spent": yuan_text(project.spent_fen),
+        "left": yuan_text(project.left_fen),
+        "rows": rows,
+        "outcome_counts": counts,
+        "spendings": [(s, yuan_text(s.amount_fen)) for s in spendings_of(project)],
+        "spending_form": SpendingForm(initial={"spent_on": today}),
+        "trainee_form": TraineeForm(),
+        "outcome_kinds": list(OutcomeKind),
+        "outcome_form": OutcomeForm(initial={"on": today}),
+        "upload_form": UploadForm(),
+        "columns": "，".join(FUND_COLUMNS),
+        "problems": problems or [],
+    }
+    return page(request, "training/fund_detail.html", context, status=status)
+
+
+@login_required
+def fund_detail(request, pk: int):
+    user = request.user
+    _console(user)
+    return _fund_page(request, fund_project_for(user, pk))
+
+
+@login_required
+@require_POST
+def fund_spend(request, pk: int):
+    user = request.user
+    _console(user)
+    project = fund_project_for(user, pk)
+    form = SpendingForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("bad_form", "请填写支出日期、金额和用途")
+        data = form.cleaned_data
+        amount = yuan_to_fen(data["amount"], field="金额")
+        record_spending(by=user, project=project, spent_on=data["spent_on"], amount_fen=amount,
+                        purpose=data["purpose"], client_ip=client_ip(request))  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已登记支出{yuan_text(amount)}元")
+    return redirect("training:fund", pk=project.pk)
+
+
+@login_required
+@require_POST
+def fund_trainee_add(request, pk: int):
+    """Staff add a trainee named by ID number (looked up in the project's subtree)."""
+    user = request.user
+    _console(user)
+    project = fund_project_for(user, pk)
+    form = TraineeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("id_required", "请填写职工身份证号（入学日期可留空）")
+        number = clean_id(form.cleaned_data["id_number"]).number
+        worker = worker_by_id_number(number, within_path=project.org_path)
+        if worker is None:
+            raise DomainError("unknown_worker", "资助组织范围内的职工名册中没有该身份证号")
+        added = add_trainee(by=user, project=project, worker=worker,
+                            joined_on=form.cleaned_data["joined_on"], channel=Channel.CONSOLE,
+                            client_ip=client_ip(request))  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        verb = "已登记为学员" if added.created else "此前已是本项目学员"
+        messages.success(request, f"{mask_name(worker.name)} {verb}")
+    return redirect("training:fund", pk=project.pk)
+
+
+@login_required
+@require_POST
+def fund_outcome(request, pk: int):
+    """One trainee's result; ``pk`` is the project's, the trainee is chosen in the form."""
+    user = request.user
+    _console(user)
+    project = fund_project_for(user, pk)
+    form = OutcomeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise DomainError("bad_form", "请选择学员和结果，并填写日期")
+        data = form.cleaned_data
+        trainee = trainee_for(user, data["trainee"])
+        if trainee.project_id != project.pk:
+            raise Http404
+        outcome = record_outcome(by=user, trainee=trainee, kind=data["kind"], on=data["on"],
+                                 note=data["note"], client_ip=client_ip(request))  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        name = mask_name(trainee.worker.name)
+        messages.success(request, f"{name}：{outcome.get_kind_display()}（{outcome.on}）")
+    return redirect("training:fund", pk=project.pk)
+
+
+@login_required
+@require_POST
+def fund_import(request, pk: int):
+    """A roster of trainees from Excel/CSV: all rows or none; problems listed by row."""
+    user = request.user
+    _console(user)
+    project = fund_project_for(user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要导入的文件")
+        return redirect("training:fund", pk=project.pk)
+    upload = form.cleaned_data["file"]
+    with clear_copy(upload.read()) as path:
+        report = import_fund_trainees(path, project=project, by=user, filename=upload.name,
+                                      client_ip=client_ip(request))  # fmt: skip
+    if report.ok:
+        messages.success(request, report.summary())
+        return redirect("training:fund", pk=project.pk)
+    problems = [report.summary(), *(str(p) for p in report.errors[:200])]
+    return _fund_page(request, fund_project_for(user, pk), problems=problems, status=400)
+
+
+@login_required
+def fund_export(request, pk: int):
+    user = request.user
+    _console(user)
+    project = fund_project_for(user, pk)
+    book = fund_workbook(project, trainees_of(project), list(spendings_of(project)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{project.name}-学员与支出-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -4,10 +4,12 @@ import pytest
 from django.core.management import call_command
 
 from gonghui.orgs.models import Org
+from gonghui.training.funds import create_fund_project
 from gonghui.training.rollups import differences
 from gonghui.training.services import create_class, create_course
 
 TODAY = datetime.date.today()
+START = TODAY - datetime.timedelta(days=30)  # a fund project's start by default
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +43,22 @@ def make_class(zhumadian_officer, course):
             by=zhumadian_officer, course=course, org=Org.objects.get(code=org) if org else None,
             name=name, teacher="王老师", room="文化宫302", starts_at=datetime.time(19),
             ends_at=datetime.time(20, 30), capacity=capacity, **fields,
+        )  # fmt: skip
+
+    return make
+
+
+@pytest.fixture
+def make_project(yicheng_officer, an_employer):
+    """A 驿城区 project paying for a diploma course; budget 10,000.00 yuan by default."""
+
+    def make(name="环卫工人学历提升班", *, budget_fen=1_000_000, by=None, org="411702", **fields):
+        fields.setdefault("starts_on", START)
+        fields.setdefault("ends_on", START + datetime.timedelta(days=700))
+        return create_fund_project(
+            by=by or yicheng_officer, org=Org.objects.get(code=org), name=name, kind="diploma",
+            employer_name=an_employer[0], uscc=an_employer[1], provider="驻马店职业技术学院",
+            budget_fen=budget_fen, **fields,
         )  # fmt: skip
 
     return make

@@ -14,6 +14,7 @@ IMPORTERS = {
     "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
     "enrolments": ("gonghui.training.importers.import_enrolments", ("class_id",)),
+    "fund-trainees": ("gonghui.training.importers.import_fund_trainees", ("project",)),
     "event-attendees": ("gonghui.culture.importers.import_event_attendees", ("event",)),
     "bookhouse-visits": ("gonghui.culture.importers.import_bookhouse_visits", ()),
     "campaign-counts": ("gonghui.culture.importers.import_campaign_counts", ("campaign",)),
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         "导入文件：gonghui import workers FILE | gonghui import stations FILE"
         " | gonghui import services PROGRAM FILE（PROGRAM 为服务项目编号）"
         " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为夜校班级编号）"
+        " | gonghui import fund-trainees PROJECT FILE（PROJECT 为培训资助项目编号）"
         " | gonghui import case-workers CASE FILE | gonghui import recoveries CASE FILE"
         "（CASE 为欠薪案件编号）| gonghui import aid-enrolments PLAN FILE"
         "（PLAN 为互助保障计划编号，报上级审核）| gonghui import event-attendees EVENT FILE"
@@ -54,11 +56,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "operands",
             nargs="+",
-            metavar="[PROGRAM|CLASS_ID|CASE|PLAN|EVENT|CAMPAIGN] FILE",
+            metavar="[PROGRAM|CLASS_ID|PROJECT|CASE|PLAN|EVENT|CAMPAIGN] FILE",
             help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
-            "enrolments：班级编号 CLASS_ID 和 FILE；case-workers、recoveries：案件编号 CASE 和 FILE；"
-            "aid-enrolments：计划编号 PLAN 和 FILE；event-attendees：活动编号 EVENT 和 FILE；"
-            "bookhouse-visits：FILE；campaign-counts：阅读活动编号 CAMPAIGN 和 FILE",
+            "enrolments：班级编号 CLASS_ID 和 FILE；fund-trainees：资助项目编号 PROJECT 和 FILE；"
+            "case-workers、recoveries：案件编号 CASE 和 FILE；aid-enrolments：计划编号 PLAN 和 FILE；"
+            "event-attendees：活动编号 EVENT 和 FILE；bookhouse-visits：FILE；"
+            "campaign-counts：阅读活动编号 CAMPAIGN 和 FILE",
         )
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
         parser.add_argument("--user", help="以该工作人员的权限范围导入（默认省级管理员）")

@@ -21,7 +21,7 @@ def rollup_action(command: BaseCommand, action: str, *, label: str, rebuild: Cal
 
 class Command(BaseCommand):
     help = (
-        "职工夜校汇总表：gonghui training rollup rebuild（按报名与出勤记录重算）"
+        "职工夜校与培训资助汇总表：gonghui training rollup rebuild（按报名、出勤与资助项目记录重算）"
         "| gonghui training rollup check（核对，不一致则报错）"
     )
 
@@ -30,4 +30,6 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["rebuild", "check"])
 
     def handle(self, what, action, **options):
-        rollup_action(self, action, label="夜校汇总表", rebuild=rebuild, differences=differences)
+        rollup_action(
+            self, action, label="夜校与培训资助汇总表", rebuild=rebuild, differences=differences
+        )
