@@ -71,7 +71,7 @@ class StationFields:
     opened_on: datetime.date | None = None
     host_kind: str = HostKind.UNION
     host_name: str = ""
-    kinds: int = 0
+    kinds: int | None = None  # None keeps the station's kinds (a sheet without 类型)
 
 
 def _plain(text: str) -> str:
@@ -113,7 +113,8 @@ def clean_fields(fields: StationFields) -> dict:
         "facilities": fields.facilities, "facilities_other": _plain(fields.facilities_other)[:200],
         "hours": [[list(span) for span in day] for day in fields.hours],
         "opened_on": fields.opened_on, "host_kind": fields.host_kind,
-        "host_name": _plain(fields.host_name)[:100], "kinds": fields.kinds,
+        "host_name": _plain(fields.host_name)[:100],
+        **({} if fields.kinds is None else {"kinds": fields.kinds}),
     }  # fmt: skip
 
 
@@ -189,29 +190,35 @@ def _save(station: Station) -> None:
         ) from None
 
 
-@transaction.atomic
-def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> list[StationRating]:
-    """Replace the station's ratings with ``ratings`` [(rating, year awarded)]."""
-    _require(by, MANAGE, station.org_path)
+def check_rating(rating: str, year: int) -> None:
+    """``DomainError`` unless ``rating`` is a known rating awarded in 2000..this year."""
     this_year = timezone.localdate().year
+    if rating not in Rating.values:
+        raise DomainError("bad_rating", f"称号“{rating}”无效", field="ratings")
+    if not 2000 <= year <= this_year:
+        raise DomainError("bad_year", f"授予年度{year}应在2000至{this_year}之间", field="ratings")
+
+
+@transaction.atomic
+def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool:
+    """Replace the station's ratings with ``ratings`` [(rating, year awarded)]. Idempotent:
+    the same ratings again write nothing (a re-imported sheet); returns whether they changed."""
+    _require(by, MANAGE, station.org_path)
     for rating, year in ratings:
-        if rating not in Rating.values:
-            raise DomainError("bad_rating", f"称号“{rating}”无效", field="ratings")
-        if not 2000 <= year <= this_year:
-            raise DomainError(
-                "bad_year", f"授予年度{year}应在2000至{this_year}之间", field="ratings"
-            )
+        check_rating(rating, year)
     before = sorted(station.ratings.values_list("rating", "year"))
+    after = sorted(set(ratings))
+    if before == after:
+        return False
     station.ratings.all().delete()
-    made = StationRating.objects.bulk_create(
-        [StationRating(station=station, rating=r, year=y) for r, y in sorted(set(ratings))]
+    StationRating.objects.bulk_create(
+        [StationRating(station=station, rating=r, year=y) for r, y in after]
     )
     record_event(
         actor=by, action="update", object_type="station", object_id=station.pk,
-        org_path=station.org_path, before={"ratings": before},
-        after={"ratings": sorted(set(ratings))},
+        org_path=station.org_path, before={"ratings": before}, after={"ratings": after},
     )  # fmt: skip
-    return made
+    return True
 
 
 @transaction.atomic
