@@ -89,15 +89,22 @@ def a_png() -> bytes:
     return buffer.getvalue()
 
 
-def test_workers_public_page_lists_nearest_open_stations_without_login(
-    live_server, stations, phone, settings, station, province_admin, tmp_path
-):
-    settings.STATION_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens there
+@pytest.fixture
+def more_stations(stations, station, province_admin, settings, tmp_path):
+    """Built before the browser starts (database work inside Playwright's event loop would
+    open a connection of its own that nobody closes): a suspended station and one closed
+    today, both nearer than the rest, and a photo of the 1.1 km one."""
     settings.UPLOAD_DIR = tmp_path
     station("暂停的驿站", lat=32.9810, lng=114.02, status=Status.SUSPENDED)
     shut = station("今天闭站的驿站", lat=32.9805, lng=114.02)
     close_on(by=province_admin, station=shut, day=timezone.localdate(), reason="维修")
     add_photo(by=province_admin, station=stations[1], filename="门口.png", data=a_png())
+
+
+def test_workers_public_page_lists_nearest_open_stations_without_login(
+    live_server, more_stations, phone, settings
+):
+    settings.STATION_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens there
     page = phone
     page.goto(f"{live_server.url}/stations/m/")  # no login: the page locates the phone at once
     page.wait_for_function("document.querySelector('#station-list li[data-distance]')")

@@ -14,6 +14,7 @@
   var here = null;
   var map = null;
   var layer = null;
+  var asked = 0;  // searches asked so far: an answer to an older one is dropped
 
   function say(text) { note.textContent = text; }
 
@@ -72,15 +73,17 @@
     });
     if (facility.value) { query.set("facility", facility.value); }
     if (openNow && openNow.checked) { query.set("open_now", "1"); }
+    var mine = ++asked;
     fetch(script.dataset.nearest + "?" + query.toString())
       .then(function (r) { return r.json().then(function (body) { return [r.ok, body]; }); })
       .then(function (res) {
+        if (mine !== asked) { return; }
         if (!res[0]) { say(res[1].message || "查询失败"); return; }
         say("离您最近的驿站（按直线距离）：");
         showNearest(res[1]);
         try { drawMap(res[1]); } catch (e) { mapBox.hidden = true; }
       })
-      .catch(function () { say("网络不可用，请稍后再试"); });
+      .catch(function () { if (mine === asked) { say("网络不可用，请稍后再试"); } });
   }
 
   function locate() {
