@@ -75,9 +75,11 @@ class StationFields:
     phone: str = ""
     status: str = Status.OPEN
     opened_on: datetime.date | None = None
-    host_kind: str = HostKind.UNION
-    host_name: str = ""
-    kinds: int | None = None  # None keeps the station's kinds (a sheet without 类型)
+    # None keeps what the station has (the import template has no host columns, a sheet
+    # may have no 类型); a new station then gets the model's default.
+    host_kind: str | None = None
+    host_name: str | None = None
+    kinds: int | None = None
 
 
 def _plain(text: str) -> str:
@@ -100,7 +102,7 @@ def clean_fields(fields: StationFields) -> dict:
         raise DomainError("bad_phone", f"联系电话“{fields.phone}”格式不正确", field="phone")
     if fields.status not in Status.values:
         raise DomainError("bad_status", f"状态“{fields.status}”无效", field="status")
-    if fields.host_kind not in HostKind.values:
+    if fields.host_kind is not None and fields.host_kind not in HostKind.values:
         raise DomainError(
             "bad_host_kind", f"依托单位类型“{fields.host_kind}”无效", field="host_kind"
         )
@@ -118,8 +120,9 @@ def clean_fields(fields: StationFields) -> dict:
         "bd_lat": round(bd_lat, _COORD_DIGITS), "bd_lng": round(bd_lng, _COORD_DIGITS),
         "facilities": fields.facilities, "facilities_other": _plain(fields.facilities_other)[:200],
         "hours": [[list(span) for span in day] for day in fields.hours],
-        "opened_on": fields.opened_on, "host_kind": fields.host_kind,
-        "host_name": _plain(fields.host_name)[:100],
+        "opened_on": fields.opened_on,
+        **({} if fields.host_kind is None else {"host_kind": fields.host_kind}),
+        **({} if fields.host_name is None else {"host_name": _plain(fields.host_name)[:100]}),
         **({} if fields.kinds is None else {"kinds": fields.kinds}),
     }  # fmt: skip
 

@@ -226,3 +226,15 @@ def test_export_carries_kinds_and_ratings_and_imports_back_unchanged(tmp_path, p
     assert first[-2:] == ("24小时、智慧驿站、骑手换电", "最美驿站2024、省级示范驿站2025")
     report = import_stations(out, by=province_admin)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+
+
+def test_reimporting_an_export_keeps_what_the_template_does_not_carry(tmp_path, province_admin):
+    """Host and kinds set on the console survive a round trip through the template."""
+    import_stations(csv_file(tmp_path, GOOD), by=province_admin)
+    bank = Station.objects.get(name="洛龙区银行网点驿站")
+    bank.host_kind, bank.host_name = "bank", "工行洛龙支行"
+    bank.save()
+    report = import_stations(csv_file(tmp_path, GOOD), by=province_admin)
+    assert (report.updated, report.unchanged) == (0, 3)
+    bank.refresh_from_db()
+    assert (bank.host_kind, bank.host_name) == ("bank", "工行洛龙支行")
