@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from gonghui.stations.models import Status
 from gonghui.stations.services import add_photo, close_on
-from gonghui.stations.vocabulary import facility_bit
+from gonghui.stations.vocabulary import facility_bit, kind_bit
 
 # Playwright's sync API runs an event loop in this thread; the fixtures' ORM calls block.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -96,7 +96,7 @@ def more_stations(stations, station, province_admin, settings, tmp_path):
     today, both nearer than the rest, and a photo of the 1.1 km one."""
     settings.UPLOAD_DIR = tmp_path
     station("暂停的驿站", lat=32.9810, lng=114.02, status=Status.SUSPENDED)
-    shut = station("今天闭站的驿站", lat=32.9805, lng=114.02)
+    shut = station("今天闭站的驿站", lat=32.9805, lng=114.02, kinds=kind_bit("换电"))
     close_on(by=province_admin, station=shut, day=timezone.localdate(), reason="维修")
     add_photo(by=province_admin, station=stations[1], filename="门口.png", data=a_png())
 
@@ -118,6 +118,7 @@ def test_workers_public_page_lists_nearest_open_stations_without_login(
     page.wait_for_function("document.querySelectorAll('#station-list li').length === 4")
     assert page.locator("#station-list li").nth(0).inner_text().startswith("今天闭站的驿站")
     assert "未开放" in page.locator("#station-list li").nth(0).inner_text()
+    assert "骑手换电" in page.locator("#station-list li").nth(0).inner_text()
 
     page.check("#open-now")
     page.select_option("#facility", "热饭/微波炉")

@@ -60,7 +60,8 @@
       var info = document.createElement("span");
       info.className = "muted";
       info.textContent = " " + metres(r.distance_m) + (r.open_now ? " · 开放中" : " · 未开放") +
-        (r.facilities.length ? " · " + r.facilities.join("、") : "");
+        (r.facilities.length ? " · " + r.facilities.join("、") : "") +
+        (r.kinds && r.kinds.length ? " · " + r.kinds.join("、") : "");
       li.appendChild(a);
       li.appendChild(info);
       list.appendChild(li);
