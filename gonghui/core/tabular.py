@@ -21,7 +21,10 @@ Cell = str | float | int | bool | datetime.date | datetime.datetime | datetime.t
 
 @dataclass
 class Table:
-    """A header and its data rows; ``first_row`` is the spreadsheet number of rows[0]."""
+    """A header and its data rows; ``first_row`` is the spreadsheet number of rows[0].
+
+    ``header`` is the sheet's own: the expected columns, then any the sheet has after them
+    (an importer's optional columns)."""
 
     header: list[str]
     rows: list[list[Cell]]
@@ -42,7 +45,7 @@ def _trim(rows: list[list[Cell]]) -> list[list[Cell]]:
 
 
 def read_table(path: Path, expected_header: Sequence[str], *, filename: str | None = None) -> Table:
-    """Read the first sheet whose header is ``expected_header`` (or the first sheet).
+    """Read the first sheet whose header starts with ``expected_header``.
 
     Raises ``DomainError`` for an unknown type, an empty file or a wrong header,
     naming the file.
@@ -63,8 +66,9 @@ def read_table(path: Path, expected_header: Sequence[str], *, filename: str | No
         raise DomainError("bad_file", f"{name}：只支持 .xlsx 和 .csv 文件")
     expected = list(expected_header)
     for rows in sheets:
-        if rows and [str(c or "").strip() for c in rows[0]][: len(expected)] == expected:
-            return Table(header=expected, rows=rows[1:])
+        header = [str(c or "").strip() for c in rows[0]] if rows else []
+        if header[: len(expected)] == expected:
+            return Table(header=header, rows=rows[1:])
     first = sheets[0] if sheets else []
     if not first:
         raise DomainError("empty_file", f"{name}：文件是空的，没有表头和数据")

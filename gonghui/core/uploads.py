@@ -71,8 +71,17 @@ def store_upload(data: bytes, *, filename: str, folder: str, purpose: str) -> St
 
 def read_upload(relative_path: str, *, purpose: str) -> bytes:
     """The clear bytes of a stored upload (callers have checked scope and audited the read)."""
+    return decrypt_bytes(_path(relative_path).read_bytes(), purpose=purpose)
+
+
+def delete_upload(relative_path: str) -> None:
+    """Remove a stored upload's file (gone already is fine: removal may be retried)."""
+    _path(relative_path).unlink(missing_ok=True)
+
+
+def _path(relative_path: str) -> Path:
     root = Path(settings.UPLOAD_DIR).resolve()
     path = (root / relative_path).resolve()
     if not path.is_relative_to(root):
         raise DomainError("bad_path", "文件路径不合法")
-    return decrypt_bytes(path.read_bytes(), purpose=purpose)
+    return path

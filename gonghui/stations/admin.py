@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from gonghui.core.admin_mixins import ReadOnlyAdmin
-from gonghui.stations.models import Station, StationClosure, StationRating, Visit
+from gonghui.stations.models import Station, StationClosure, StationPhoto, StationRating, Visit
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -26,12 +26,18 @@ class ClosureInline(_ReadOnlyInline):
     model = StationClosure
 
 
+class PhotoInline(_ReadOnlyInline):
+    model = StationPhoto
+    fields = ("caption", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+
+
 @admin.register(Station)
 class StationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("name", "org", "address", "status", "lat", "lng", "input_crs", "opened_on")
     list_filter = ("status", "input_crs", "host_kind")
     search_fields = ("name", "address")
-    inlines = [RatingInline, ClosureInline]
+    inlines = [RatingInline, ClosureInline, PhotoInline]
 
 
 @admin.register(Visit)

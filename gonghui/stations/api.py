@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip
-from gonghui.stations.coords import parse_crs
+from gonghui.stations.coords import from_wgs84, parse_crs, to_wgs84
 from gonghui.stations.ratelimit import over_limit
 from gonghui.stations.schemas import ErrorOut, NearbyOut, StationOut, VisitIn, VisitOut
 from gonghui.stations.selectors import nearest_stations, station_for, stations_visible_to
@@ -31,6 +31,7 @@ class NearestQuery(Schema):
     within_m: float | None = None
     open_now: bool = False
     facility: str = ""
+    out: str = ""
 
 
 def _facility_bits(text: str) -> int:
@@ -51,11 +52,13 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
     """The ``k`` nearest open stations to (lat, lng) given in ``coord`` (wgs84, gcj02 or
     bd09), exact by great-circle distance; ``within_m`` limits the distance, ``open_now=1``
     keeps those open now (Asia/Shanghai), ``facility`` (several separated by 、) keeps those
-    having all of them. Coordinates come back in ``coord``."""
+    having all of them. Coordinates come back in ``coord``, or in ``out`` when given (a
+    phone's WGS-84 position asking for markers on GCJ-02 tiles)."""
     wait = over_limit(request, "nearest")
     if wait:
         return Status(429, {"code": "rate_limited", "message": f"请求过于频繁，请{wait}秒后再试"})
     crs = parse_crs(query.coord, field="coord")
+    out = parse_crs(query.out, field="out") if query.out else crs
     if not 1 <= query.k <= MAX_K:
         raise DomainError("bad_k", f"k应在1至{MAX_K}之间", field="k")
     if query.within_m is not None and not 0 < query.within_m <= MAX_WITHIN_M:
@@ -65,10 +68,17 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
         open_now=query.open_now, facilities=_facility_bits(query.facility),
     )  # fmt: skip
     return [
-        {**vars(item), "coord": crs.value, "distance_m": round(item.distance_m, 1),
-         "kinds": kind_names(item.kinds)}
+        {**vars(item), "coord": out.value, "distance_m": round(item.distance_m, 1),
+         "kinds": kind_names(item.kinds), **_moved(item, crs, out)}
         for item in found
     ]  # fmt: skip
+
+
+def _moved(item, crs, out) -> dict:
+    if out == crs:
+        return {}
+    lat, lng = from_wgs84(*to_wgs84(item.lat, item.lng, crs), out)
+    return {"lat": round(lat, 7), "lng": round(lng, 7)}
 
 
 @router.get("", response=list[StationOut], url_name="station_list", summary="驿站列表")

@@ -1,7 +1,8 @@
 """The station list as the import template (.xlsx or .csv): importing it back changes nothing.
 
 Coordinates are written as they were entered, in the system they were entered
-in, so the round trip compares like with like.
+in, so the round trip compares like with like; the optional columns 类型 and 评定
+follow the template's.
 """
 
 from collections.abc import Callable
@@ -13,10 +14,10 @@ from gonghui.audit.services import record_event
 from gonghui.core.tabular import write_csv
 from gonghui.stations.coords import CRS_LABELS
 from gonghui.stations.hours import format_hours
-from gonghui.stations.importers import COLUMNS
+from gonghui.stations.importers import COLUMNS, OPTIONAL
 from gonghui.stations.models import Station
 from gonghui.stations.selectors import stations_visible_to
-from gonghui.stations.vocabulary import format_facilities
+from gonghui.stations.vocabulary import format_facilities, format_ratings, kind_names
 
 
 def export_row(station: Station) -> list:
@@ -26,6 +27,8 @@ def export_row(station: Station) -> list:
                                                          station.facilities_other),
         format_hours(station.hours), station.phone, station.get_status_display(),
         station.opened_on.isoformat() if station.opened_on else "",
+        "、".join(kind_names(station.kinds)),
+        format_ratings([(r.rating, r.year) for r in station.ratings.all()]),
     ]  # fmt: skip
 
 
@@ -35,16 +38,17 @@ def write_stations(user, output, *, progress: Callable[[int], None] | None = Non
     a path ending .xlsx or .csv or a binary stream (written as .xlsx); audited. Returns
     the number of stations."""
     rows = []
-    for count, station in enumerate(stations_visible_to(user, **filters).order_by("id"), 1):
+    stations = stations_visible_to(user, **filters).prefetch_related("ratings").order_by("id")
+    for count, station in enumerate(stations, 1):
         rows.append(export_row(station))
         if progress and count % 1000 == 0:
             progress(count)
     if isinstance(output, Path) and output.suffix.lower() == ".csv":
-        write_csv(output, COLUMNS, rows)
+        write_csv(output, (*COLUMNS, *OPTIONAL), rows)
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("驿站")
-        sheet.append(COLUMNS)
+        sheet.append((*COLUMNS, *OPTIONAL))
         for row in rows:
             sheet.append(row)
         book.save(output)

@@ -7,7 +7,10 @@ Template columns, in this order::
 坐标系 is WGS84, GCJ02 or BD09; 设施 lists facilities separated by 、 (names
 outside the vocabulary are kept as free text); 开放时间 is ``08:00-20:00``,
 ``20:00-06:00``, ``00:00-24:00`` or per weekday (see ``hours``); 状态 is
-开放/暂停/关闭 (blank: 开放); 启用日期 may be blank. A station is the same
+开放/暂停/关闭 (blank: 开放); 启用日期 may be blank. Two optional columns may follow:
+类型 (24小时、智慧驿站、换电、法律援助点 …) and 评定 (``最美驿站2024、省级示范2025``); a
+sheet without one leaves the stations' kinds or ratings as they are, a blank cell
+clears them, an unknown word is the row's error. A station is the same
 station when its org and name match, so importing the same file again
 changes nothing. Every row goes through ``save_station``.
 """
@@ -30,15 +33,25 @@ from gonghui.orgs.selectors import orgs_visible_to
 from gonghui.stations.coords import parse_crs
 from gonghui.stations.hours import parse_hours
 from gonghui.stations.models import Status
-from gonghui.stations.services import MANAGE, StationFields, clean_fields, save_station
-from gonghui.stations.vocabulary import parse_facilities
+from gonghui.stations.services import (
+    MANAGE,
+    StationFields,
+    check_rating,
+    clean_fields,
+    save_station,
+    set_ratings,
+)
+from gonghui.stations.vocabulary import parse_facilities, parse_kinds, parse_ratings
 
 COLUMNS = ("驿站名称", "所属组织代码", "地址", "经度", "纬度", "坐标系", "设施", "开放时间",
            "联系电话", "状态", "启用日期")  # fmt: skip
 NAME, ORG, ADDRESS, LNG, LAT, CRS, FACILITIES, HOURS, PHONE, STATUS, OPENED = COLUMNS
+OPTIONAL = ("类型", "评定")
+KINDS, RATINGS = OPTIONAL
 # Where a service's refusal of a field belongs in the sheet.
 _COLUMN_OF = {"name": NAME, "address": ADDRESS, "lat": LAT, "lng": LNG, "phone": PHONE,
-              "status": STATUS, "opened_on": OPENED, "hours": HOURS}  # fmt: skip
+              "status": STATUS, "opened_on": OPENED, "hours": HOURS, "kinds": KINDS,
+              "ratings": RATINGS}  # fmt: skip
 _STATUS = {label: value for value, label in Status.choices}
 
 Progress = Callable[[int, int], None]
@@ -49,6 +62,7 @@ class _Row:
     number: int
     org: Org
     fields: StationFields
+    ratings: list[tuple[str, int]] | None  # None: the sheet has no 评定 column
 
 
 def import_stations(
@@ -73,21 +87,26 @@ def import_stations(
     if table is None:
         return report
     orgs = {org.code: org for org in orgs_visible_to(by)}
-    rows = _check_rows(table, orgs, report, progress)
+    # Where the optional columns are in this sheet, if it has them.
+    extra = {name: table.header.index(name) for name in OPTIONAL if name in table.header}
+    rows = _check_rows(table, orgs, extra, report, progress)
     if not report.errors:
         _save(rows, by=by, report=report, client_ip=client_ip)
-    report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
+    report.errors.sort(key=lambda p: (p.row, (*COLUMNS, *OPTIONAL).index(p.column)))
     if progress:
         progress(report.rows, report.rows)
     return report
 
 
-def _check_rows(table, orgs: dict[str, Org], report: ImportReport, progress) -> list[_Row]:
+def _check_rows(table, orgs: dict[str, Org], extra: dict[str, int], report: ImportReport,
+                progress) -> list[_Row]:  # fmt: skip
     first_row_of: dict[tuple[int, str], int] = {}
     clean: list[_Row] = []
-    for number, cells in iter_padded(table, len(COLUMNS)):
+    width = max([len(COLUMNS) - 1, *extra.values()]) + 1
+    for number, cells in iter_padded(table, width):
         text = [cell_text(c) for c in cells[: len(COLUMNS)]]
-        if not any(text):
+        more = {name: cell_text(cells[index]) for name, index in extra.items()}
+        if not any(text) and not any(more.values()):
             report.errors.append(RowProblem(number, NAME, "整行为空，请删除该行"))
             continue
         problems: dict[str, str] = {}
@@ -96,7 +115,8 @@ def _check_rows(table, orgs: dict[str, Org], report: ImportReport, progress) -> 
             problems[ORG] = "所属组织代码不能为空"
         elif org is None:
             problems[ORG] = f"组织代码“{text[1]}”不存在或不在您的管辖范围内"
-        fields = _fields(text, cells, problems)
+        fields = _fields(text, cells, more, problems)
+        ratings = _ratings(more, problems)
         if fields is not None and org is not None:
             try:
                 clean_fields(fields)
@@ -109,13 +129,14 @@ def _check_rows(table, orgs: dict[str, Org], report: ImportReport, progress) -> 
         for column, message in problems.items():
             report.errors.append(RowProblem(number, column, message))
         if not problems and fields is not None and org is not None:
-            clean.append(_Row(number, org, fields))
+            clean.append(_Row(number, org, fields, ratings))
         if progress and number % 500 == 0:
             progress(number - 1, report.rows)
     return clean
 
 
-def _fields(text: list[str], cells: list[Cell], problems: dict[str, str]) -> StationFields | None:
+def _fields(text: list[str], cells: list[Cell], more: dict[str, str],
+            problems: dict[str, str]) -> StationFields | None:  # fmt: skip
     """The row's fields in the service's terms; problems go to ``problems`` by column."""
     lng = _coordinate(text[3], LNG, problems)
     lat = _coordinate(text[4], LAT, problems)
@@ -143,13 +164,32 @@ def _fields(text: list[str], cells: list[Cell], problems: dict[str, str]) -> Sta
                                    field=OPENED)  # fmt: skip
         except DomainError as exc:
             problems[OPENED] = exc.message
+    kinds = None
+    if KINDS in more:
+        try:
+            kinds = parse_kinds(more[KINDS])
+        except DomainError as exc:
+            problems[KINDS] = exc.message
     if lat is None or lng is None or crs is None or hours is None or status is None:
         return None
     return StationFields(
         name=text[0], address=text[2], lat=lat, lng=lng, crs=crs, hours=hours,
         facilities=facilities, facilities_other=other, phone=text[8], status=status,
-        opened_on=opened_on,
+        opened_on=opened_on, kinds=kinds,
     )  # fmt: skip
+
+
+def _ratings(more: dict[str, str], problems: dict[str, str]) -> list[tuple[str, int]] | None:
+    if RATINGS not in more:
+        return None
+    try:
+        ratings = parse_ratings(more[RATINGS])
+        for rating, year in ratings:
+            check_rating(rating, year)
+    except DomainError as exc:
+        problems[RATINGS] = exc.message
+        return None
+    return ratings
 
 
 def _coordinate(text: str, column: str, problems: dict[str, str]) -> float | None:
@@ -172,12 +212,16 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
         for row in rows:
             try:
                 saved = save_station(by=by, org=row.org, fields=row.fields, client_ip=client_ip)
+                rerated = row.ratings is not None and set_ratings(
+                    by=by, station=saved.station, ratings=row.ratings
+                )
             except DomainError as exc:
                 report.errors.append(
                     RowProblem(row.number, _COLUMN_OF.get(exc.field or "", ORG), exc.message)
                 )
                 continue
-            setattr(report, saved.outcome, getattr(report, saved.outcome) + 1)
+            outcome = "updated" if saved.outcome == "unchanged" and rerated else saved.outcome
+            setattr(report, outcome, getattr(report, outcome) + 1)
         if report.errors or report.dry_run:
             transaction.set_rollback(True)
             return

@@ -1,4 +1,5 @@
-"""Outdoor-worker rest stations (爱心驿站), their ratings, closures, visits and visit rollup.
+"""Outdoor-worker rest stations (爱心驿站), their ratings, photos, closures, visits and visit
+rollup.
 
 Locations are stored in WGS-84 (``lat``/``lng``); the input as given
 (``input_lat``/``input_lng`` in ``input_crs``) is kept so staff see what they
@@ -124,9 +125,43 @@ class StationClosure(models.Model):
         return f"{self.station_id}@{self.day}"
 
 
+class PhotoQuerySet(ScopedQuerySet):
+    scope_field = "station__org_path"  # a photo goes where its station goes
+
+
+class StationPhoto(models.Model):
+    """A JPEG or PNG of the station, encrypted on disk like every upload.
+
+    Station locations and signposts are public, so a photo of an open station
+    may be served without a login, by ``public_id``: random, so the photos of
+    stations that are not open cannot be found by counting.
+    """
+
+    station = models.ForeignKey(Station, models.CASCADE, related_name="photos")
+    public_id = models.CharField(max_length=32, unique=True)
+    caption = models.CharField("说明", max_length=100, blank=True)
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = PhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "驿站照片"
+        verbose_name_plural = "驿站照片"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or f"{self.station_id}#{self.pk}"
+
+
 class VisitChannel(models.TextChoices):
-    SCAN = "scan", "职工扫码"
+    SCAN = "scan", "扫职工工会卡"
     HEADCOUNT = "headcount", "工作人员登记人数"
+    STATION_QR = "station_qr", "职工扫驿站二维码"
 
 
 class Visit(models.Model):

@@ -20,7 +20,13 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of, org_for
 from gonghui.stations.coords import Crs, to_wgs84
 from gonghui.stations.hours import is_open_at
-from gonghui.stations.models import Station, StationClosure, StationDaily, Status
+from gonghui.stations.models import (
+    Station,
+    StationClosure,
+    StationDaily,
+    StationPhoto,
+    Status,
+)
 from gonghui.stations.search_index import current_index
 from gonghui.stations.vocabulary import facility_names
 
@@ -195,3 +201,43 @@ def _child_of(path: str, rows: dict[str, OrgCoverage]) -> OrgCoverage | None:
         if path.startswith(child_path):
             return row
     return None
+
+
+# --- photos and the workers' public pages --------------------------------------------------
+
+
+def photos_of(station: Station) -> list[StationPhoto]:
+    """The station's photos (the caller holds ``station``: in scope, or open and public)."""
+    return list(station.photos.all())
+
+
+def photo_for(user, pk: int) -> StationPhoto:
+    """A photo of a station in the user's subtree, whatever the station's status; else 404."""
+    try:
+        return StationPhoto.objects.visible_to(user).select_related("station").get(pk=pk)
+    except StationPhoto.DoesNotExist:
+        raise Http404 from None
+
+
+def public_station(pk: int) -> Station:
+    """An open station as anyone may see it (locations are public); 404 unless open."""
+    try:
+        return Station.objects.select_related("org").get(pk=pk, status=Status.OPEN)
+    except Station.DoesNotExist:
+        raise Http404 from None
+
+
+def public_photo(public_id: str) -> StationPhoto:
+    """A photo by its random public id, only while its station is open; else 404."""
+    try:
+        return StationPhoto.objects.get(public_id=public_id, station__status=Status.OPEN)
+    except StationPhoto.DoesNotExist:
+        raise Http404 from None
+
+
+def station_for_visit(station_id: int) -> Station:
+    """The station a genuine QR code names (closed ones too: the service says why it refuses)."""
+    try:
+        return Station.objects.get(pk=station_id)
+    except Station.DoesNotExist:
+        raise Http404 from None

@@ -1,23 +1,28 @@
-"""Every write to stations: the registry (one upsert door), ratings, closures, visits.
+"""Every write to stations: the registry (one upsert door), ratings, photos, closures, visits.
 
 ``save_station`` is the one door for a station's fields, used by the console,
 the importer and the API alike; a station is the same station when its org and
 name match, so saving the same values again changes nothing (and says so).
 ``record_visit`` relies on the database's unique constraint for "one visit per
 worker per station per hour" and keeps the per-day rollup and the audit log in
-the same transaction.
+the same transaction, whoever records it: staff (a head count, a union card
+scanned) or the worker scanning the station's own QR code (``record_worker_visit``).
 """
 
 import datetime
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.portal import WorkerActor
+from gonghui.core.uploads import delete_upload, read_upload, sniff_type, store_upload
 from gonghui.members.selectors import mask_name, worker_for_service
 from gonghui.programs.cards import read_card_token
 from gonghui.stations import rollups
@@ -29,6 +34,7 @@ from gonghui.stations.models import (
     Station,
     StationClosure,
     StationDaily,
+    StationPhoto,
     StationRating,
     Status,
     Visit,
@@ -70,9 +76,11 @@ class StationFields:
     phone: str = ""
     status: str = Status.OPEN
     opened_on: datetime.date | None = None
-    host_kind: str = HostKind.UNION
-    host_name: str = ""
-    kinds: int = 0
+    # None keeps what the station has (the import template has no host columns, a sheet
+    # may have no 类型); a new station then gets the model's default.
+    host_kind: str | None = None
+    host_name: str | None = None
+    kinds: int | None = None
 
 
 def _plain(text: str) -> str:
@@ -95,7 +103,7 @@ def clean_fields(fields: StationFields) -> dict:
         raise DomainError("bad_phone", f"联系电话“{fields.phone}”格式不正确", field="phone")
     if fields.status not in Status.values:
         raise DomainError("bad_status", f"状态“{fields.status}”无效", field="status")
-    if fields.host_kind not in HostKind.values:
+    if fields.host_kind is not None and fields.host_kind not in HostKind.values:
         raise DomainError(
             "bad_host_kind", f"依托单位类型“{fields.host_kind}”无效", field="host_kind"
         )
@@ -113,8 +121,10 @@ def clean_fields(fields: StationFields) -> dict:
         "bd_lat": round(bd_lat, _COORD_DIGITS), "bd_lng": round(bd_lng, _COORD_DIGITS),
         "facilities": fields.facilities, "facilities_other": _plain(fields.facilities_other)[:200],
         "hours": [[list(span) for span in day] for day in fields.hours],
-        "opened_on": fields.opened_on, "host_kind": fields.host_kind,
-        "host_name": _plain(fields.host_name)[:100], "kinds": fields.kinds,
+        "opened_on": fields.opened_on,
+        **({} if fields.host_kind is None else {"host_kind": fields.host_kind}),
+        **({} if fields.host_name is None else {"host_name": _plain(fields.host_name)[:100]}),
+        **({} if fields.kinds is None else {"kinds": fields.kinds}),
     }  # fmt: skip
 
 
@@ -191,29 +201,35 @@ def _save(station: Station) -> None:
         ) from None
 
 
-@transaction.atomic
-def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> list[StationRating]:
-    """Replace the station's ratings with ``ratings`` [(rating, year awarded)]."""
-    _require(by, MANAGE, station.org_path)
+def check_rating(rating: str, year: int) -> None:
+    """``DomainError`` unless ``rating`` is a known rating awarded in 2000..this year."""
     this_year = timezone.localdate().year
+    if rating not in Rating.values:
+        raise DomainError("bad_rating", f"称号“{rating}”无效", field="ratings")
+    if not 2000 <= year <= this_year:
+        raise DomainError("bad_year", f"授予年度{year}应在2000至{this_year}之间", field="ratings")
+
+
+@transaction.atomic
+def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool:
+    """Replace the station's ratings with ``ratings`` [(rating, year awarded)]. Idempotent:
+    the same ratings again write nothing (a re-imported sheet); returns whether they changed."""
+    _require(by, MANAGE, station.org_path)
     for rating, year in ratings:
-        if rating not in Rating.values:
-            raise DomainError("bad_rating", f"称号“{rating}”无效", field="ratings")
-        if not 2000 <= year <= this_year:
-            raise DomainError(
-                "bad_year", f"授予年度{year}应在2000至{this_year}之间", field="ratings"
-            )
+        check_rating(rating, year)
     before = sorted(station.ratings.values_list("rating", "year"))
+    after = sorted(set(ratings))
+    if before == after:
+        return False
     station.ratings.all().delete()
-    made = StationRating.objects.bulk_create(
-        [StationRating(station=station, rating=r, year=y) for r, y in sorted(set(ratings))]
+    StationRating.objects.bulk_create(
+        [StationRating(station=station, rating=r, year=y) for r, y in after]
     )
     record_event(
         actor=by, action="update", object_type="station", object_id=station.pk,
-        org_path=station.org_path, before={"ratings": before},
-        after={"ratings": sorted(set(ratings))},
+        org_path=station.org_path, before={"ratings": before}, after={"ratings": after},
     )  # fmt: skip
-    return made
+    return True
 
 
 @transaction.atomic
@@ -254,6 +270,13 @@ def record_visit(*, by, station: Station, worker=None, count: int = 1,
     without phones. A worker's second visit to the same station in the same clock hour
     is refused (``VisitRefused``, code ``already_visited``), by the database."""
     _require(by, RECORD, station.org_path)
+    channel = VisitChannel.SCAN if worker is not None else VisitChannel.HEADCOUNT
+    return _record(by=by, station=station, worker=worker, count=count, at=at, channel=channel,
+                   client_ip=client_ip)  # fmt: skip
+
+
+def _record(*, by, station: Station, worker, count: int, at: datetime.datetime | None,
+            channel: str, client_ip: str | None) -> Visit:  # fmt: skip
     at = at or timezone.now()
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("visit_in_future", "到访时间晚于现在", field="at")
@@ -265,13 +288,12 @@ def record_visit(*, by, station: Station, worker=None, count: int = 1,
         raise VisitRefused(
             "station_not_open", f"“{station.name}”当前{station.get_status_display()}"
         )
-    channel = VisitChannel.SCAN if worker is not None else VisitChannel.HEADCOUNT
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
                 station=station, org_path=station.org_path, worker=worker, visited_at=at,
                 day=timezone.localdate(at), hour=hour_key(at), count=count, channel=channel,
-                recorded_by=by,
+                recorded_by=None if isinstance(by, WorkerActor) else by,
             )  # fmt: skip
             rollups.bump(visit)
             record_event(
@@ -309,3 +331,69 @@ def record_card_visit(*, by, station: Station, token: str,
         raise VisitRefused("card_invalid", "该工会卡不属于本省职工")
     visit = record_visit(by=by, station=station, worker=worker, client_ip=client_ip)
     return Scanned(visit, mask_name(worker.name))
+
+
+def record_worker_visit(*, worker_id: int, station: Station, at: datetime.datetime | None = None,
+                        client_ip: str | None = None) -> Visit:  # fmt: skip
+    """The worker (identified on the portal) scanned ``station``'s own QR code: one visit
+    (person-time) of theirs, at most one per station per clock hour (``VisitRefused``
+    ``already_visited`` beyond it, by the database). Any worker of the station's province
+    may rest at any station of it."""
+    province = station.org_path.split("/", 1)[0] + "/"
+    worker = worker_for_service(worker_id, within_path=province)
+    if worker is None:
+        raise VisitRefused("not_in_province", "您不是本省工会登记的职工，无需登记到访")
+    return _record(by=WorkerActor(worker.pk), station=station, worker=worker, count=1, at=at,
+                   channel=VisitChannel.STATION_QR, client_ip=client_ip)  # fmt: skip
+
+
+# --- photos -------------------------------------------------------------------------------
+
+PHOTO_PURPOSE = "stations-photo"
+_IMAGE_TYPES = ("image/jpeg", "image/png")
+
+
+@transaction.atomic
+def add_photo(*, by, station: Station, filename: str, data: bytes, caption: str = "",
+              client_ip: str | None = None) -> StationPhoto:  # fmt: skip
+    """A JPEG or PNG of ``station`` (the type judged by content: a PDF or anything else
+    renamed .jpg is refused), stored encrypted; shown publicly while the station is open."""
+    _require(by, MANAGE, station.org_path)
+    name = Path(filename).name[:200] or "照片"
+    found = sniff_type(data[:16])
+    if data and (found is None or found[0] not in _IMAGE_TYPES):
+        raise DomainError(
+            "not_a_photo", f"{name}：只接受JPEG、PNG照片（按文件内容判断）", field="photo"
+        )
+    stored = store_upload(data, filename=name, folder=f"stations/{station.pk}",
+                          purpose=PHOTO_PURPOSE)  # fmt: skip
+    photo = StationPhoto.objects.create(
+        station=station, public_id=secrets.token_urlsafe(16), caption=_plain(caption)[:100],
+        content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
+        stored_as=stored.relative_path, uploaded_by=by,
+    )  # fmt: skip
+    record_event(
+        actor=by, action="upload", object_type="station", object_id=station.pk,
+        org_path=station.org_path, client_ip=client_ip,
+        after={"photo": photo.pk, "name": name, "size": stored.size},
+    )  # fmt: skip
+    return photo
+
+
+@transaction.atomic
+def remove_photo(*, by, photo: StationPhoto, client_ip: str | None = None) -> None:
+    """Take a photo off the station; its encrypted file goes once the removal is committed."""
+    station = photo.station
+    _require(by, MANAGE, station.org_path)
+    stored_as = photo.stored_as
+    record_event(
+        actor=by, action="remove", object_type="station", object_id=station.pk,
+        org_path=station.org_path, client_ip=client_ip, before={"photo": photo.pk},
+    )  # fmt: skip
+    photo.delete()
+    transaction.on_commit(lambda: delete_upload(stored_as))
+
+
+def photo_bytes(photo: StationPhoto) -> bytes:
+    """The photo's clear bytes (callers hand out only photos the reader may see)."""
+    return read_upload(photo.stored_as, purpose=PHOTO_PURPOSE)

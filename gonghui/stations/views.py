@@ -1,5 +1,8 @@
-"""Console pages for stations: list with filters and Excel export, detail with head counts,
-the map (markers and a list, so it works when tiles cannot load) and coverage figures.
+"""Console pages for stations: list with filters and Excel export, detail with photos, the
+station's QR code and head counts, the map (markers and a list, so it works when tiles
+cannot load) and coverage figures; and the workers' public phone pages (``/stations/m/``):
+the nearest open stations, an open station's card and photos, and the visit a worker
+records by scanning the station's QR code.
 
 Reads go through the stations selectors, writes through the stations services.
 """
@@ -8,16 +11,21 @@ import datetime
 import io
 import json
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.portal import portal_worker_id
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.selectors import org_for
 from gonghui.stations.coords import Crs, parse_crs
@@ -29,19 +37,29 @@ from gonghui.stations.selectors import (
     closures_ahead,
     coverage,
     is_open_now,
+    photo_for,
+    photos_of,
+    public_photo,
+    public_station,
     station_for,
+    station_for_visit,
     stations_visible_to,
     visit_days,
 )
 from gonghui.stations.services import (
     MANAGE,
     StationFields,
+    add_photo,
     close_on,
+    photo_bytes,
     record_visit,
+    record_worker_visit,
+    remove_photo,
     reopen_on,
     save_station,
     set_ratings,
 )
+from gonghui.stations.tokens import issue_visit_token, read_visit_token
 from gonghui.stations.vocabulary import FACILITIES, facility_bit, facility_names, kind_names
 
 PAGE_SIZE = 50
@@ -96,9 +114,16 @@ def station_export(request):
     return response
 
 
+def _visit_url(request, station) -> str:
+    return request.build_absolute_uri(
+        reverse("stations:m_visit", args=[issue_visit_token(station.pk)])
+    )
+
+
 @console_view
 def station_detail(request, pk: int):
     station = station_for(request.user, pk)
+    visit_url = _visit_url(request, station)
     context = {
         "nav": "stations",
         "station": station,
@@ -111,8 +136,72 @@ def station_detail(request, pk: int):
         "this_year": timezone.localdate().year,
         "closures": closures_ahead(station),
         "days": visit_days(station),
-    }
+        "photos": photos_of(station),
+        "visit_url": visit_url,
+        # segno writes the SVG from the URL alone (letters, digits and ':/-_').
+        "qr": mark_safe(segno.make(visit_url, error="m").svg_inline(scale=4, border=3,
+                                                                  title="驿站到访二维码")),
+    }  # fmt: skip
     return page(request, "stations/station_detail.html", context)
+
+
+@console_view
+def station_qr(request, pk: int):
+    """The station's QR code as a PNG to print for its wall."""
+    station = station_for(request.user, pk)
+    buffer = io.BytesIO()
+    segno.make(_visit_url(request, station), error="m").save(buffer, kind="png", scale=10)
+    response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    name = f"{station.name}-到访二维码.png"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@console_view
+@require_POST
+def photo_upload(request, pk: int):
+    """Staff who manage stations add a JPEG/PNG photo; anything else is refused by content."""
+    _manager(request.user)
+    station = station_for(request.user, pk)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "请选择照片")
+        return redirect("stations:detail", pk=station.pk)
+    if upload.size > settings.UPLOAD_MAX_BYTES:  # refused before it is read into memory
+        messages.error(request, f"{upload.name}：文件过大")
+        return redirect("stations:detail", pk=station.pk)
+    try:
+        add_photo(by=request.user, station=station, filename=upload.name, data=upload.read(),
+                  caption=request.POST.get("caption", ""), client_ip=client_ip(request))  # fmt: skip
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已上传照片")
+    return redirect("stations:detail", pk=station.pk)
+
+
+def _image(photo, cache_control: str) -> HttpResponse:
+    response = HttpResponse(photo_bytes(photo), content_type=photo.content_type)
+    response["Cache-Control"] = cache_control
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@console_view
+def photo(request, pk: int):
+    """A photo of a station in the user's subtree, whatever the station's status."""
+    return _image(photo_for(request.user, pk), "private, max-age=3600")
+
+
+@console_view
+@require_POST
+def photo_remove(request, pk: int):
+    _manager(request.user)
+    found = photo_for(request.user, pk)
+    remove_photo(by=request.user, photo=found, client_ip=client_ip(request))
+    messages.success(request, "已删除照片")
+    return redirect("stations:detail", pk=found.station_id)
 
 
 def _manager(user) -> None:
@@ -272,3 +361,60 @@ def station_coverage(request):
     context = {"nav": "stations", "total": total, "children": children, "since": since,
                "statuses": Status.choices}  # fmt: skip
     return page(request, "stations/station_coverage.html", context)
+
+
+# --- the workers' public phone pages ---------------------------------------------------------
+
+
+def m_nearby(request):
+    """The nearest open stations from the phone's position, asked of the public nearest
+    search by the page's script; markers when tiles load, the list always. No login."""
+    context = {
+        "map_config": json.dumps(
+            {"tiles": settings.STATION_TILES_URL, "crs": _tiles_crs().value}
+        ),  # fmt: skip
+        "facility_choices": [t.name for t in FACILITIES],
+        "markers": [],  # the page starts from the phone's position, not from a list
+    }
+    return page(request, "stations/m_nearby.html", context)
+
+
+def m_station(request, pk: int):
+    """An open station as a signpost shows it, with its photos; 404 unless open. No login."""
+    station = public_station(pk)
+    context = {
+        "station": station,
+        "facilities": facility_names(station.facilities),
+        "kinds": kind_names(station.kinds),
+        "ratings": list(station.ratings.all()),
+        "hours": format_hours(station.hours),
+        "open_now": is_open_now(station),
+        "photos": photos_of(station),
+    }
+    return page(request, "stations/m_station.html", context)
+
+
+def m_photo(request, public_id: str):
+    """A photo of an open station, by its random public id; 404 once the station is not open."""
+    return _image(public_photo(public_id), "public, max-age=3600")
+
+
+@never_cache
+def m_visit(request, token: str):
+    """A worker scanned the station's own QR code: record their visit (once an hour)."""
+    try:
+        station = station_for_visit(read_visit_token(token))
+    except DomainError as exc:
+        return page(request, "stations/m_message.html", {"message": exc.message}, status=404)
+    context = {"station": station}
+    worker_id = portal_worker_id(request)
+    if worker_id is None:
+        context["message"] = "请先打开工会发给您的职工链接，再扫描驿站二维码登记到访。"
+        return page(request, "stations/m_message.html", context, status=403)
+    try:
+        record_worker_visit(worker_id=worker_id, station=station, client_ip=client_ip(request))
+    except DomainError as exc:
+        context["message"] = exc.message
+        return page(request, "stations/m_message.html", context, status=409)
+    context.update(ok=True, message=f"欢迎来到“{station.name}”，本次到访已登记")
+    return page(request, "stations/m_message.html", context)

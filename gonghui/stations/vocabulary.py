@@ -1,4 +1,5 @@
-"""Fixed vocabularies stored as bits (a station has several): facilities and kinds.
+"""Fixed vocabularies stored as bits (a station has several): facilities and kinds; and the
+ratings as staff write them in a sheet (``最美驿站2024、省级示范2025``).
 
 Bits are assigned once and never reused; add new entries at the end. Each entry
 has the name printed and the other names staff write for it (热饭 for
@@ -9,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from gonghui.core.errors import DomainError
+from gonghui.stations.models import Rating
 
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 
@@ -99,3 +101,48 @@ def format_facilities(bits: int, other: str) -> str:
 def parse_words(text: str) -> list[str]:
     """Words separated by 、 (or a comma, semicolon or space); '热饭/微波炉' stays one word."""
     return [w for w in _SEPARATORS.split(text) if w]
+
+
+def parse_kinds(text: str) -> int:
+    """'24小时、换电' → their bits; an unknown word is a ``DomainError`` naming it (kinds
+    decide what riders look for, so a typo must not pass as free text)."""
+    bits = 0
+    for word in parse_words(text):
+        bits |= kind_bit(word)
+    return bits
+
+
+_RATING_BY_NAME = {label: value for value, label in Rating.choices} | {
+    "省级示范": Rating.PROVINCIAL_DEMO,
+    "全国示范": Rating.NATIONAL_DEMO,
+}
+_RATING = re.compile(
+    r"^(?:(?P<year_first>\d{4})年?(?P<name_after>\D+)|(?P<name>\D+?)(?P<year>\d{4})年?)$"
+)
+
+
+def parse_ratings(text: str) -> list[tuple[str, int]]:
+    """'最美驿站2024、省级示范2025' (or '2024年最美驿站') → [(rating, year)], sorted;
+    ``DomainError`` names the first word that is not a known rating with a year."""
+    ratings = set()
+    for word in parse_words(text):
+        found = _RATING.match(word)
+        name = found and (found["name"] or found["name_after"])
+        rating = _RATING_BY_NAME.get(name) if name else None
+        if rating is None:
+            known = "、".join(_RATING_BY_NAME)
+            raise DomainError(
+                "bad_rating",
+                f"“{word}”应写作称号加年度，如“最美驿站2024”（称号：{known}）",
+                field="ratings",
+            )
+        ratings.add((str(rating), int(found["year"] or found["year_first"])))
+    return sorted(ratings)
+
+
+def format_ratings(ratings: list[tuple[str, int]]) -> str:
+    """[(rating, year)] → '最美驿站2024、省级示范驿站2025', which ``parse_ratings`` reads back."""
+    labels = dict(Rating.choices)
+    return "、".join(
+        f"{labels[rating]}{year}" for rating, year in sorted(ratings, key=lambda r: (r[1], r[0]))
+    )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.portal import WorkerActor
 from gonghui.training import rollups
 from gonghui.training.models import (
     Attendance,
@@ -34,17 +35,6 @@ from gonghui.training.models import (
     Subject,
     TrainingClass,
 )
-
-
-@dataclass(frozen=True)
-class WorkerActor:
-    """The worker acting for themself on the portal (audited by name, no staff account)."""
-
-    worker_id: int
-
-    @property
-    def username(self) -> str:
-        return f"职工#{self.worker_id}"
 
 
 def require_in_scope(user, permission: str, path: str) -> None:

@@ -26,6 +26,12 @@ from django.views.decorators.http import require_POST
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
+from gonghui.core.portal import (
+    enter_portal,
+    issue_portal_token,
+    portal_worker_id,
+    read_portal_token,
+)
 from gonghui.core.views import client_ip, page
 from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
 from gonghui.members.validation import clean_id
@@ -95,15 +101,9 @@ from gonghui.training.services import (
     record_attendance,
     record_roll_call,
 )
-from gonghui.training.tokens import (
-    issue_portal_token,
-    issue_session_token,
-    read_portal_token,
-    read_session_token,
-)
+from gonghui.training.tokens import issue_session_token, read_session_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PORTAL_KEY = "training_portal_worker"
 
 
 def _console(user) -> None:
@@ -368,7 +368,7 @@ def portal_link(request, pk: int):
 
 
 def _worker(request):
-    worker = portal_worker(request.session.get(PORTAL_KEY))
+    worker = portal_worker(portal_worker_id(request))
     if worker is None:
         raise Http404
     return worker
@@ -381,8 +381,7 @@ def m_enter(request, token: str):
         return page(request, "training/m_message.html", {"message": exc.message}, status=403)
     if portal_worker(worker_id) is None:
         raise Http404
-    request.session.cycle_key()
-    request.session[PORTAL_KEY] = worker_id
+    enter_portal(request, worker_id)
     return redirect("training:m_home")
 
 

@@ -50,10 +50,21 @@ def test_facility_filter_and_radius(client, three):
     assert [r["name"] for r in near] == ["二号驿站", "一号驿站"]
 
 
+def test_a_phones_wgs84_position_gets_markers_for_gcj02_tiles(client, three):
+    query = {"lat": 32.981, "lng": 114.020, "coord": "wgs84", "k": 1}
+    plain = client.get(NEAREST, query).json()[0]
+    moved = client.get(NEAREST, {**query, "out": "gcj02"}).json()[0]
+    assert moved["coord"] == "gcj02" and moved["distance_m"] == plain["distance_m"]
+    assert (plain["lat"], plain["lng"]) == (32.98, 114.02)
+    assert haversine_m(moved["lat"], moved["lng"], *from_wgs84(32.98, 114.02, Crs.GCJ02)) < 0.05
+    assert haversine_m(moved["lat"], moved["lng"], 32.98, 114.02) > 100  # really moved
+
+
 @pytest.mark.parametrize(
     "query,field",
     [
         ({"coord": "cgcs2000"}, "coord"),
+        ({"out": "mercator"}, "out"),
         ({"k": 0}, "k"),
         ({"within_m": -5}, "within_m"),
         ({"facility": "桑拿"}, "facility"),

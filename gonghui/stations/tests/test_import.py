@@ -3,13 +3,15 @@ GBK CSV and .xlsx; and the export that imports back unchanged."""
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from gonghui.audit.models import AuditEvent
 from gonghui.core.tabular import write_csv
 from gonghui.stations.coords import Crs
 from gonghui.stations.geo import haversine_m
-from gonghui.stations.importers import COLUMNS, import_stations
-from gonghui.stations.models import Station, Status
+from gonghui.stations.importers import COLUMNS, OPTIONAL, import_stations
+from gonghui.stations.models import Rating, Station, StationRating, Status
+from gonghui.stations.vocabulary import kind_names
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +137,104 @@ def test_cli_reports_errors_and_fails(tmp_path, province_admin):
     rows[0][5] = "火星"
     with pytest.raises(CommandError, match="1行有错误"):
         call_command("import", "stations", str(csv_file(tmp_path, rows)), "--dry-run")
+
+
+# --- the optional columns 类型 and 评定 -------------------------------------------------------
+
+WITH_KINDS = [
+    [*GOOD[0], "24小时、智慧驿站、换电", "最美驿站2024、省级示范2025"],
+    [*GOOD[1], "法律援助点", ""],
+    [*GOOD[2], "", "2023年全国示范驿站"],
+]
+
+
+def test_kinds_and_ratings_columns_are_imported(tmp_path, province_admin):
+    path = write_csv(tmp_path / "驿站.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS)
+    report = import_stations(path, by=province_admin)
+    assert report.ok, [str(p) for p in report.errors]
+    jiefang = Station.objects.get(name="驿城区解放路爱心驿站")
+    assert kind_names(jiefang.kinds) == ["24小时", "智慧驿站", "骑手换电"]
+    assert sorted(jiefang.ratings.values_list("rating", "year")) == [
+        (Rating.MOST_BEAUTIFUL, 2024), (Rating.PROVINCIAL_DEMO, 2025)]  # fmt: skip
+    assert kind_names(Station.objects.get(name="洛龙区夜间驿站").kinds) == ["法律援助点"]
+    bank = Station.objects.get(name="洛龙区银行网点驿站")
+    assert list(bank.ratings.values_list("rating", "year")) == [(Rating.NATIONAL_DEMO, 2023)]
+
+
+def test_reimporting_kinds_and_ratings_changes_nothing(tmp_path, province_admin):
+    path = write_csv(tmp_path / "驿站.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS)
+    import_stations(path, by=province_admin)
+    ratings = list(StationRating.objects.order_by("id").values())
+    events = AuditEvent.objects.count()
+    again = import_stations(path, by=province_admin)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert list(StationRating.objects.order_by("id").values()) == ratings
+    assert AuditEvent.objects.count() == events + 1  # the import run itself, nothing else
+
+
+def test_a_changed_rating_alone_updates_its_station(tmp_path, province_admin):
+    import_stations(write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS),
+                    by=province_admin)  # fmt: skip
+    changed = [row[:] for row in WITH_KINDS]
+    changed[1][12] = "最美驿站2025"
+    report = import_stations(write_csv(tmp_path / "b.csv", [*COLUMNS, *OPTIONAL], changed),
+                             by=province_admin)  # fmt: skip
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
+    night = Station.objects.get(name="洛龙区夜间驿站")
+    assert list(night.ratings.values_list("rating", "year")) == [(Rating.MOST_BEAUTIFUL, 2025)]
+
+
+def test_a_sheet_without_the_optional_columns_keeps_kinds_and_ratings(tmp_path, province_admin):
+    import_stations(write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS),
+                    by=province_admin)  # fmt: skip
+    report = import_stations(csv_file(tmp_path, GOOD), by=province_admin)
+    assert (report.updated, report.unchanged) == (0, 3)
+    jiefang = Station.objects.get(name="驿城区解放路爱心驿站")
+    assert kind_names(jiefang.kinds) == ["24小时", "智慧驿站", "骑手换电"]
+    assert jiefang.ratings.count() == 2
+
+
+@pytest.mark.parametrize(
+    "column,value,message",
+    [
+        ("类型", "24小时、按摩驿站", "没有“按摩驿站”这种驿站类型"),
+        ("评定", "最美驿站", "应写作称号加年度"),
+        ("评定", "金牌驿站2024", "应写作称号加年度"),
+        ("评定", "最美驿站2999", "授予年度2999应在2000至"),
+    ],
+)
+def test_an_unknown_kind_or_rating_is_the_rows_error(
+    tmp_path, province_admin, column, value, message
+):
+    rows = [row[:] for row in WITH_KINDS]
+    rows[2][(*COLUMNS, *OPTIONAL).index(column)] = value
+    report = import_stations(write_csv(tmp_path / "驿站.csv", [*COLUMNS, *OPTIONAL], rows),
+                             by=province_admin)  # fmt: skip
+    assert [(p.row, p.column) for p in report.errors] == [(4, column)]
+    assert message in report.errors[0].message
+    assert not Station.objects.exists()
+
+
+def test_export_carries_kinds_and_ratings_and_imports_back_unchanged(tmp_path, province_admin):
+    import_stations(write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS),
+                    by=province_admin)  # fmt: skip
+    out = tmp_path / "导出.xlsx"
+    call_command("export", "stations", "--output", str(out))
+    sheet = list(load_workbook(out).active.values)
+    assert sheet[0][-2:] == ("类型", "评定")
+    first = next(row for row in sheet if row[0] == "驿城区解放路爱心驿站")
+    assert first[-2:] == ("24小时、智慧驿站、骑手换电", "最美驿站2024、省级示范驿站2025")
+    report = import_stations(out, by=province_admin)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+
+
+def test_reimporting_an_export_keeps_what_the_template_does_not_carry(tmp_path, province_admin):
+    """Host and kinds set on the console survive a round trip through the template."""
+    import_stations(csv_file(tmp_path, GOOD), by=province_admin)
+    bank = Station.objects.get(name="洛龙区银行网点驿站")
+    bank.host_kind, bank.host_name = "bank", "工行洛龙支行"
+    bank.save()
+    report = import_stations(csv_file(tmp_path, GOOD), by=province_admin)
+    assert (report.updated, report.unchanged) == (0, 3)
+    bank.refresh_from_db()
+    assert (bank.host_kind, bank.host_name) == ("bank", "工行洛龙支行")

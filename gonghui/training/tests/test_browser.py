@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from gonghui.core.portal import issue_portal_token
 from gonghui.tests.test_browser import CHROMIUM
 from gonghui.training.services import WorkerActor, enrol
-from gonghui.training.tokens import issue_portal_token
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # fixtures here are ordinary blocking calls, not made from a coroutine.

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.portal import issue_portal_token
 from gonghui.orgs.models import Org
 from gonghui.training.competitions import (
     award_from_results,
@@ -18,7 +19,6 @@ from gonghui.training.competitions import (
     titles_by_name,
 )
 from gonghui.training.services import WorkerActor
-from gonghui.training.tokens import issue_portal_token
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gonghui.core.crypto import decrypt
+from gonghui.core.portal import issue_portal_token
 from gonghui.members.validation import ID_PURPOSE
 from gonghui.orgs.models import Org
 from gonghui.training.models import Enrolment, TrainingClass
@@ -18,7 +19,7 @@ from gonghui.training.services import (
     enrol,
     record_roll_call,
 )
-from gonghui.training.tokens import issue_portal_token, issue_session_token
+from gonghui.training.tokens import issue_session_token
 
 pytestmark = pytest.mark.django_db
 
