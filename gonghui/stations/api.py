@@ -11,7 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip
-from gonghui.stations.coords import from_wgs84, parse_crs, to_wgs84
+from gonghui.stations.coords import parse_crs
 from gonghui.stations.ratelimit import over_limit
 from gonghui.stations.schemas import ErrorOut, NearbyOut, StationOut, VisitIn, VisitOut
 from gonghui.stations.selectors import nearest_stations, station_for, stations_visible_to
@@ -65,20 +65,13 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
         raise DomainError("bad_within", "within_m应为正数（米）", field="within_m")
     found = nearest_stations(
         lat=query.lat, lng=query.lng, crs=crs, k=query.k, within_m=query.within_m,
-        open_now=query.open_now, facilities=_facility_bits(query.facility),
+        open_now=query.open_now, facilities=_facility_bits(query.facility), out=out,
     )  # fmt: skip
     return [
         {**vars(item), "coord": out.value, "distance_m": round(item.distance_m, 1),
-         "kinds": kind_names(item.kinds), **_moved(item, crs, out)}
+         "kinds": kind_names(item.kinds)}
         for item in found
     ]  # fmt: skip
-
-
-def _moved(item, crs, out) -> dict:
-    if out == crs:
-        return {}
-    lat, lng = from_wgs84(*to_wgs84(item.lat, item.lng, crs), out)
-    return {"lat": round(lat, 7), "lng": round(lng, 7)}
 
 
 @router.get("", response=list[StationOut], url_name="station_list", summary="驿站列表")
