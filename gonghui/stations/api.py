@@ -5,7 +5,9 @@ client address by ``GONGHUI_PUBLIC_RATE``; everything else takes a staff token
 and sees the caller's subtree only (404 outside it).
 """
 
-from django.http import HttpRequest
+import json
+
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -67,11 +69,16 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
         lat=query.lat, lng=query.lng, crs=crs, k=query.k, within_m=query.within_m,
         open_now=query.open_now, facilities=_facility_bits(query.facility), out=out,
     )  # fmt: skip
-    return [
+    # The items are built here in NearbyOut's shape from plain values; rendering them
+    # directly skips ninja's second pass over every field, a fifth of this endpoint's cost.
+    items = [
         {**vars(item), "coord": out.value, "distance_m": round(item.distance_m, 1),
          "kinds": kind_names(item.kinds)}
         for item in found
     ]  # fmt: skip
+    return HttpResponse(
+        json.dumps(items, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
 
 
 @router.get("", response=list[StationOut], url_name="station_list", summary="驿站列表")
