@@ -318,3 +318,27 @@ def test_no_id_number_or_full_name_in_any_response(call, scene, yicheng_officer,
     for worker, number in ((scene["zhang"], id_of(1)), (scene["li"], id_of(2))):
         assert number not in everything and number.lower() not in everything
         assert worker.id_masked not in everything and worker.name not in everything
+
+
+def test_lists_and_details_do_not_query_per_row(call, scene, yicheng_officer, make_worker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert call(yicheng_officer, "get", path).status_code == 200
+        return len(captured)
+
+    paths = ("/api/culture/events", f"/api/culture/events/{scene['lecture'].pk}",
+             "/api/culture/bookhouses", "/api/culture/campaigns")  # fmt: skip
+    call(yicheng_officer, "get", "/api/culture/figures")  # issues the token
+    before = [queries(path) for path in paths]
+    more = [make_worker(f"职工{n}", id_number=id_of(10 + n)) for n in range(3)]
+    sign_in(by=yicheng_officer, event=scene["lecture"], workers=more, channel="staff")
+    for n in range(3):
+        plan_event(by=yicheng_officer, org=org("411702"), kind="film", title=f"电影{n}",
+                   venue="某村", starts_at=NOW)  # fmt: skip
+        add_bookhouse(by=yicheng_officer, org=org("411702"), name=f"书屋{n}", host_kind="union")
+        create_campaign(by=yicheng_officer, org=org("411702"), name=f"阅读{n}", starts_on=TODAY,
+                        ends_on=TODAY, items=[])  # fmt: skip
+    assert [queries(path) for path in paths] == before == [3, 4, 3, 3]
