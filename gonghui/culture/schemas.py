@@ -26,7 +26,9 @@ class NotFoundOut(Schema):
 
 class EventQuery(Schema):
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
-    state: EventState | None = Field(None, description="planned 计划中 / held 已举办 / cancelled")
+    state: EventState | None = Field(
+        None, description="planned 计划中 / held 已举办 / cancelled 已取消"
+    )
     kind: EventKind | None = Field(
         None, description="performance 送文艺 / film 送电影 / art 送书画 / training 送培训 / "
         "lecture 送讲座 / other 其他",
