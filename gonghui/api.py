@@ -7,6 +7,7 @@ from ninja.security import HttpBearer
 
 from gonghui.accounts.selectors import user_for_api_token
 from gonghui.core.errors import DomainError
+from gonghui.culture.api import router as culture_router
 from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.orgs.api import router as orgs_router
@@ -57,6 +58,7 @@ api.add_router("/stations", stations_router)
 api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/rights", rights_router)
 api.add_router("/training", training_router)
+api.add_router("/culture", culture_router)
 
 
 @api.get("/health", auth=None, url_name="health", summary="健康检查")

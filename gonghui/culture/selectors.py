@@ -8,7 +8,7 @@ thousand), counted from their rows.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from gonghui.core.rollups import distinct_workers
@@ -28,11 +28,17 @@ from gonghui.culture.models import (
 from gonghui.orgs.selectors import child_orgs, org_by_code, org_by_path, org_for
 
 
-def events_visible_to(user, *, month: datetime.date | None = None) -> QuerySet[Event]:
-    """Events of the user's subtree; ``month`` (any day in it) narrows to that month."""
+def events_visible_to(user, *, month: datetime.date | None = None, state: str = "",
+                      kind: str = "") -> QuerySet[Event]:  # fmt: skip
+    """Events of the user's subtree; ``month`` (any day in it) narrows to that month,
+    ``state`` and ``kind`` (their codes) to those."""
     events = Event.objects.visible_to(user).select_related("org")
     if month is not None:
         events = events.filter(day__year=month.year, day__month=month.month)
+    if state:
+        events = events.filter(state=state)
+    if kind:
+        events = events.filter(kind=kind)
     return events
 
 
@@ -94,15 +100,44 @@ def bookhouse_named(user, *, org_code: str, name: str) -> Bookhouse | None:
     )
 
 
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
-    return Campaign.objects.visible_to(user).select_related("org")
+def campaigns_visible_to(user, *, totals: bool = False) -> QuerySet[Campaign]:
+    """Campaigns run in the user's subtree; ``totals`` adds ``reads`` and ``shares``, every
+    source (tracking links and imported reports) and day added up, in one statement."""
+    campaigns = Campaign.objects.visible_to(user).select_related("org")
+    if not totals:
+        return campaigns
+    counts = ReadingDaily.objects.visible_to(user).filter(campaign=OuterRef("pk")).order_by()
+    per_campaign = counts.values("campaign")
+    return campaigns.annotate(
+        reads=Subquery(per_campaign.annotate(n=Sum("reads")).values("n")[:1]),
+        shares=Subquery(per_campaign.annotate(n=Sum("shares")).values("n")[:1]),
+    )
 
 
-def campaign_for(user, pk: int) -> Campaign:
+def campaign_for(user, pk: int, *, totals: bool = False) -> Campaign:
     try:
-        return campaigns_visible_to(user).get(pk=pk)
+        return campaigns_visible_to(user, totals=totals).get(pk=pk)
     except Campaign.DoesNotExist:
         raise Http404 from None
+
+
+def reading_by_item(user, campaign: Campaign) -> dict[int | None, tuple[int, int]]:
+    """(reads, shares) of ``campaign`` in the user's subtree per content item through its
+    tracking links, and under ``None`` from imported platform reports (which count the
+    campaign as a whole)."""
+    rows = (
+        ReadingDaily.objects.visible_to(user)
+        .filter(campaign=campaign)
+        .order_by()
+        .values("item_id")
+        .annotate(r=Sum("reads"), s=Sum("shares"))
+    )
+    return {row["item_id"]: (row["r"], row["s"]) for row in rows}
+
+
+def items_of(campaign: Campaign) -> QuerySet[ContentItem]:
+    """The content items of a campaign the caller already holds, in the order they were added."""
+    return ContentItem.objects.filter(campaign=campaign).order_by("id")
 
 
 @dataclass(frozen=True)
