@@ -4,7 +4,7 @@ Every open station is a point on the unit sphere. The straight-line (chord)
 distance between two such points grows with their great-circle distance, so
 the k nearest by chord are the k nearest on the earth, and a KD-tree (scipy's
 ``cKDTree``) finds them exactly in microseconds, where a box prefilter in the
-database took milliseconds. Filters (facilities, open now) are checked on the
+database took milliseconds. Filters (facilities, kinds, open now) are checked on the
 tree's candidates nearest first; when too few pass, the tree is asked for four
 times as many, until k pass or every station has been seen.
 
@@ -76,6 +76,7 @@ class StationIndex:
         self.lat_rad, self.lng_rad = np.radians(lat), np.radians(lng)
         self.cos_lat = np.cos(self.lat_rad)
         self.facility_bits = np.array(self.facilities, dtype=np.int64)
+        self.kind_bits = np.array(self.kinds, dtype=np.int64)
         timetables: dict[str, int] = {}
         self.timetable_of = np.array(
             [timetables.setdefault(_text(h), len(timetables)) for h in hours], dtype=np.int64
@@ -108,7 +109,7 @@ class StationIndex:
 
     def search_many(self, points: Sequence[tuple[float, float]], *, k: int,
                     within_m: float | None, open_now: bool, facilities: int,
-                    local: datetime.datetime) -> list[list[Hit]]:  # fmt: skip
+                    local: datetime.datetime, kinds: int = 0) -> list[list[Hit]]:  # fmt: skip
         """``search`` for many points with the same filters, in numpy over all of them at once:
         the tree's own cost per call, and Python's per candidate, are most of a single search.
 
@@ -125,7 +126,7 @@ class StationIndex:
         vectors = unit_vectors(np.degrees(lat), np.degrees(lng))
         is_open = self.open_flags(local)
         bound = chord_of(within_m) * (1 + 1e-9) + _TIE if within_m is not None else math.inf
-        ask = k * _FIRST_ASK if open_now or facilities else k + 1
+        ask = k * _FIRST_ASK if open_now or facilities or kinds else k + 1
         pending = np.arange(len(points))
         while len(pending):
             ask = min(ask, self.size)
@@ -136,6 +137,8 @@ class StationIndex:
             passing = seen.copy()
             if facilities:
                 passing &= (self.facility_bits[rows] & facilities) == facilities
+            if kinds:
+                passing &= (self.kind_bits[rows] & kinds) == kinds
             if open_now:
                 passing &= is_open[rows]
             settled = ~seen[:, -1] | (ask == self.size)

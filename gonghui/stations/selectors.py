@@ -59,17 +59,17 @@ class Nearby:
 
 def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5,
                      within_m: float | None = None, open_now: bool = False,
-                     facilities: int = 0, out: Crs | None = None,
+                     facilities: int = 0, kinds: int = 0, out: Crs | None = None,
                      now: datetime.datetime | None = None) -> list[Nearby]:  # fmt: skip
     """The exact ``k`` nearest open stations (great-circle metres from the given point,
-    ties by id) having every facility bit in ``facilities``, open at ``now`` (Asia/Shanghai)
+    ties by id) having every bit in ``facilities`` and in ``kinds``, open at ``now`` (Asia/Shanghai)
     when ``open_now``, within ``within_m`` when given. Fewer than ``k`` when fewer match.
     Their coordinates are in ``out`` (the stored values of that system), else in ``crs``."""
     wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
     local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
     index = current_index(local.date())
     hits = index.search(wgs_lat, wgs_lng, k=k, within_m=within_m, open_now=open_now,
-                        facilities=facilities, local=local)  # fmt: skip
+                        facilities=facilities, kinds=kinds, local=local)  # fmt: skip
     lats, lngs = index.coords[out or crs]
     return [
         Nearby(

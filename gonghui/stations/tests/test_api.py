@@ -7,7 +7,7 @@ from gonghui.programs.cards import issue_card_token
 from gonghui.stations.coords import Crs, from_wgs84
 from gonghui.stations.geo import haversine_m
 from gonghui.stations.models import Visit
-from gonghui.stations.vocabulary import facility_bit
+from gonghui.stations.vocabulary import facility_bit, kind_bit
 
 pytestmark = pytest.mark.django_db
 NEAREST = "/api/stations/nearest"
@@ -68,6 +68,7 @@ def test_a_phones_wgs84_position_gets_markers_for_gcj02_tiles(client, three):
         ({"k": 0}, "k"),
         ({"within_m": -5}, "within_m"),
         ({"facility": "桑拿"}, "facility"),
+        ({"kind": "加油站"}, "kind"),
         ({"lat": 91}, "lat"),
     ],
 )
@@ -110,9 +111,22 @@ def test_head_count_by_staff_and_not_by_a_sibling(call, three, yicheng_officer, 
     assert sum(Visit.objects.values_list("count", flat=True)) == 7
 
 
-def test_a_search_is_three_queries_box_details_closures(client, three, django_assert_num_queries):
+def test_the_first_search_builds_the_index_and_later_ones_read_only_the_stamp(
+    client, three, django_assert_num_queries
+):
+    """Stamp, stations, closures; then only the stamp (every time in tests, where the
+    recheck interval is 0; at most once a second by default)."""
     with django_assert_num_queries(3):
         assert len(client.get(NEAREST, {"lat": 32.98, "lng": 114.02, "k": 2}).json()) == 2
+    with django_assert_num_queries(1):
+        assert len(client.get(NEAREST, {"lat": 34.6, "lng": 112.4, "k": 3}).json()) == 3
+
+
+def test_kind_filter_finds_the_battery_swap_station(client, station):
+    station("普通驿站", lat=32.980, lng=114.020)
+    swap = station("换电驿站", lat=33.200, lng=114.020, kinds=kind_bit("骑手换电"))
+    body = client.get(NEAREST, {"lat": 32.98, "lng": 114.02, "kind": "换电", "k": 5}).json()
+    assert [r["id"] for r in body] == [swap.pk] and body[0]["kinds"] == ["骑手换电"]
 
 
 def test_card_scan_counts_a_worker_once_an_hour(call, three, yicheng_officer, make_worker):
