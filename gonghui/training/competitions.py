@@ -94,7 +94,8 @@ def enter_competition(*, by, competition: Competition, worker) -> Entry:
 
 
 def parse_points(value: object) -> Decimal:
-    """A mark as judges write it (0–100, at most two decimals); ``DomainError`` otherwise."""
+    """A mark as judges write it (0–100, at most two decimals), to two places; ``DomainError``
+    otherwise."""
     try:
         points = Decimal(str(value).strip())
     except InvalidOperation:
@@ -107,7 +108,7 @@ def parse_points(value: object) -> Decimal:
         raise DomainError(
             "bad_points", f"分数“{value}”应为0至100之间、最多两位小数", field="points"
         )
-    return points
+    return points.quantize(Decimal("0.01"))  # as the column stores it: 80 → 80.00
 
 
 JUDGE_MAX = Score._meta.get_field("judge").max_length
