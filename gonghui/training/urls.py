@@ -19,6 +19,7 @@ urlpatterns = [
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),
     path("competitions/<int:pk>/scores/", views.competition_score, name="competition_score"),
     path("competitions/<int:pk>/import/", views.competition_import, name="competition_import"),
+    path("competitions/<int:pk>/export.xlsx", views.competition_export, name="competition_export"),
     path("funds/", views.fund_list, name="funds"),
     path("funds/new/", views.fund_create, name="fund_create"),
     path("funds/<int:pk>/", views.fund_detail, name="fund"),

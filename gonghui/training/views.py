@@ -49,7 +49,7 @@ from gonghui.training.competitions import (
     titles_by_name,
     titles_visible_to,
 )
-from gonghui.training.exporters import class_workbook, fund_workbook
+from gonghui.training.exporters import class_workbook, fund_workbook, ranking_workbook
 from gonghui.training.forms import (
     ClassForm,
     EnrolForm,
@@ -586,6 +586,21 @@ def competition_import(request, pk: int):
         return redirect("training:competition", pk=competition.pk)
     problems = [report.summary(), *(str(p) for p in report.errors[:200])]
     return _competition_page(request, competition, problems=problems, status=400)
+
+
+@login_required
+def competition_export(request, pk: int):
+    """The ranking as the user's page shows it, in Excel."""
+    user = request.user
+    _console(user)
+    competition = competition_for(user, pk)
+    book = ranking_workbook(competition, ranking_visible_to(user, competition))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{competition.name}-成绩排名-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 # --- craftsmen registry ---------------------------------------------------------------------

@@ -1,15 +1,17 @@
-"""The competition page's marking form and score-sheet upload."""
+"""The competition page's marking form and score-sheet upload, and its Excel ranking."""
 
 import datetime
+import io
 import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from gonghui.members.generate import make_id
 from gonghui.orgs.models import Org
-from gonghui.training.competitions import create_competition, enter_competition
+from gonghui.training.competitions import create_competition, enter_competition, record_score
 from gonghui.training.importers import SCORE_COLUMNS
 from gonghui.training.models import Score
 
@@ -99,7 +101,8 @@ def test_only_those_who_may_mark_see_the_forms_and_a_sibling_gets_404(
     assert "张*青" in page and 'id="score"' not in page and 'id="import-scores"' not in page
     assert client.post(score_url(contest), post).status_code == 404
     client.force_login(luoyang_officer)
-    assert client.get(reverse("training:competition", args=[contest.pk])).status_code == 404
+    for name in ("competition", "competition_export"):
+        assert client.get(reverse(f"training:{name}", args=[contest.pk])).status_code == 404
     assert client.post(score_url(contest), post).status_code == 404
     import_url = reverse("training:competition_import", args=[contest.pk])
     assert client.post(import_url, {"file": sheet}).status_code == 404
@@ -126,3 +129,38 @@ def test_the_upload_imports_all_rows_or_lists_the_bad_ones(client, contest, entr
     assert answer.status_code == 302
     assert "新增2" in detail(client, contest)
     assert sorted(Score.objects.values_list("points", flat=True)) == [77, 88]
+
+
+def test_the_excel_ranking_has_ranks_ties_masked_names_and_two_place_scores(
+    client, contest, entries, zhumadian_officer, yicheng_officer, make_worker
+):
+    fourth = make_worker("赵敏", org="411702", id_number=id_of(4))
+    a, b, c = entries
+    d = enter_competition(by=zhumadian_officer, competition=contest, worker=fourth)
+    marks = [(a, "80", "90"), (b, "90", "85.71"), (c, "80", "90"), (d, "60", None)]
+    for entry, theory, practical in marks:
+        record_score(by=zhumadian_officer, entry=entry, judge="甲", part="theory", points=theory)
+        if practical:
+            record_score(by=zhumadian_officer, entry=entry, judge="甲", part="practical",
+                         points=practical)  # fmt: skip
+    record_score(by=zhumadian_officer, entry=b, judge="乙", part="practical", points="85.72")
+    client.force_login(yicheng_officer)
+    answer = client.get(reverse("training:competition_export", args=[contest.pk]))
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    rows = list(book["成绩排名"].iter_rows(values_only=True))
+    assert rows[0] == ("名次", "姓名", "所属工会", "理论平均分", "实操平均分", "加权总分")
+    # 李秀英 0.3*90 + 0.7*85.715 = 87.0005 is first by the exact total though it prints 87.00;
+    # 张东青 and 王伟 both 0.3*80 + 0.7*90 = 87 with equal practical means share 2nd; 赵敏
+    # lacks a practical mark and is not ranked.
+    union = Org.objects.get(code="411702").name
+    assert [row[:3] for row in rows[1:]] == [
+        (1, "李*英", union), (2, "张*青", union), (2, "王*", union), ("成绩不全", "赵*", union)
+    ]  # fmt: skip
+    assert [row[3:] for row in rows[1:]] == [
+        (90, 85.72, 87), (80, 90, 87), (80, 90, 87), (60, None, None)
+    ]  # fmt: skip
+    assert book["成绩排名"]["F2"].data_type == "n"  # numbers staff can sum, not text
+    competition = list(book["竞赛"].iter_rows(values_only=True))[1]
+    assert competition[:3] == ("驻马店市电工技能竞赛", "市级", "电工")
+    assert id_of(1) not in str(rows) and "张东青" not in str(rows)
