@@ -6,6 +6,7 @@ import random
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import Workbook
 
 from gonghui.core.models import ImportRun
 from gonghui.core.tabular import write_csv
@@ -143,3 +144,15 @@ def test_cli_import_scores(tmp_path, contest, people, province_admin, capsys):
         call_command("import", "scores", str(contest.pk), str(bad))
     assert "bad.csv 第2行【身份证号】该职工未报名" in capsys.readouterr().err
     assert Score.objects.count() == 2
+
+
+def test_an_excel_sheet_with_numeric_marks_imports(tmp_path, contest, people, zhumadian_officer):
+    book = Workbook()
+    book.active.append(list(SCORE_COLUMNS))
+    book.active.append([id_of(1), "张东青", "评委甲", "理论", 90])
+    book.active.append([id_of(1), "张东青", "评委甲", "实操", 85.5])
+    book.save(tmp_path / "评分表.xlsx")
+    report = import_scores(tmp_path / "评分表.xlsx", competition=contest.pk, by=zhumadian_officer)
+    assert report.ok, report.errors
+    assert marks() == {("张东青", "评委甲", "theory"): "90.00",
+                       ("张东青", "评委甲", "practical"): "85.50"}  # fmt: skip
