@@ -8,7 +8,7 @@ Chinese message. Workers are named by id and appear only with masked names.
 
 import datetime
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -17,7 +17,9 @@ from gonghui.training.competitions import (
     Ranked,
     competition_for,
     competitions_visible_to,
+    entries_of,
     ranking_visible_to,
+    record_score,
 )
 from gonghui.training.funds import (
     fund_project_for,
@@ -179,6 +181,49 @@ def get_ranking(request: HttpRequest, competition_id: int):
         }
         for row in ranking_visible_to(user, competition)
     ]
+
+
+class ScoreIn(Schema):
+    entry_id: int = Field(description="参赛报名编号（须属于该竞赛）")
+    judge: str = Field(description="评委姓名（最多50字）")
+    part: str = Field(description="theory 理论 / practical 实操")
+    points: str | float = Field(description='0至100，最多两位小数（建议以字符串传递，如 "86.5"）')
+
+
+class ScoreOut(Schema):
+    entry_id: int
+    masked_name: str
+    judge: str
+    part: str
+    points: str = Field(description="两位小数")
+    change: str = Field(
+        description="created 新登记 / updated 更正了该评委原评分 / unchanged 与原评分相同"
+    )
+
+
+@router.post(
+    "/competitions/{int:competition_id}/scores",
+    response={200: ScoreOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    url_name="competition_score",
+    summary="登记评分",
+)
+def post_score(request: HttpRequest, competition_id: int, payload: ScoreIn):
+    """One judge's mark for one part of one entry (same service as the page and the import):
+    marking again replaces the judge's mark; the same mark again changes nothing."""
+    user = request.auth
+    competition = competition_for(user, competition_id)
+    entry = entries_of(competition).filter(pk=payload.entry_id).first()
+    if entry is None:
+        raise Http404
+    marked = record_score(
+        by=user, entry=entry, judge=payload.judge, part=payload.part, points=payload.points,
+        client_ip=request.META.get("REMOTE_ADDR"),
+    )  # fmt: skip
+    score = marked.score
+    return {
+        "entry_id": entry.pk, "masked_name": mask_name(entry.worker.name), "judge": score.judge,
+        "part": score.part, "points": str(score.points), "change": marked.change,
+    }  # fmt: skip
 
 
 class FundProjectOut(Schema):

@@ -94,7 +94,8 @@ def enter_competition(*, by, competition: Competition, worker) -> Entry:
 
 
 def parse_points(value: object) -> Decimal:
-    """A mark as judges write it (0–100, at most two decimals); ``DomainError`` otherwise."""
+    """A mark as judges write it (0–100, at most two decimals), to two places; ``DomainError``
+    otherwise."""
     try:
         points = Decimal(str(value).strip())
     except InvalidOperation:
@@ -107,29 +108,61 @@ def parse_points(value: object) -> Decimal:
         raise DomainError(
             "bad_points", f"分数“{value}”应为0至100之间、最多两位小数", field="points"
         )
-    return points
+    return points.quantize(Decimal("0.01"))  # as the column stores it: 80 → 80.00
 
 
-@transaction.atomic
-def record_score(*, by, entry: Entry, judge: str, part: str, points: object) -> Score:
-    """One judge's mark for one part; marking again replaces the judge's earlier mark."""
-    require_in_scope(by, "record_services", entry.competition.org_path)
+JUDGE_MAX = Score._meta.get_field("judge").max_length
+
+
+def check_mark(*, judge: str, part: str, points: object) -> tuple[str, str, Decimal]:
+    """A mark's judge (trimmed), part and points as ``record_score`` stores them, or
+    ``DomainError`` naming the field (``judge``, ``part``, ``points``); the importer checks
+    every row with it before anything is written."""
     if part not in Part.values:
         raise DomainError("bad_part", "评分部分应为理论或实操", field="part")
     judge = judge.strip()
     if not judge:
         raise DomainError("judge_required", "请填写评委", field="judge")
-    value = parse_points(points)
+    if len(judge) > JUDGE_MAX:
+        raise DomainError("judge_too_long", f"评委姓名最多{JUDGE_MAX}个字", field="judge")
+    return judge, part, parse_points(points)
+
+
+@dataclass
+class Marked:
+    score: Score
+    change: str  # "created", "updated" or "unchanged" (the same mark again writes nothing)
+
+
+@transaction.atomic
+def record_score(*, by, entry: Entry, judge: str, part: str, points: object,
+                 client_ip: str | None = None) -> Marked:  # fmt: skip
+    """One judge's mark for one part; marking again replaces the judge's earlier mark, and
+    the same mark again changes nothing (no write, no audit row), so imports can repeat."""
+    require_in_scope(by, "record_services", entry.competition.org_path)
+    judge, part, value = check_mark(judge=judge, part=part, points=points)
     earlier = Score.objects.filter(entry=entry, judge=judge, part=part).first()
+    if earlier is not None and earlier.points == value:
+        return Marked(earlier, "unchanged")
     score, _ = Score.objects.update_or_create(
         entry=entry, judge=judge, part=part, defaults={"points": value}
     )
     record_event(
         actor=by, action="score", object_type="competition_entry", object_id=entry.pk,
         org_path=entry.org_path, before={"points": str(earlier.points)} if earlier else None,
-        after={"judge": judge, "part": part, "points": str(value)},
+        after={"judge": judge, "part": part, "points": str(value)}, client_ip=client_ip,
     )  # fmt: skip
-    return score
+    return Marked(score, "updated" if earlier else "created")
+
+
+def may_score(user, competition: Competition) -> bool:
+    """Whether ``record_score`` would accept the user's marks for this contest (pages show
+    the marking forms only then)."""
+    try:
+        require_in_scope(user, "record_services", competition.org_path)
+    except PermissionDenied:
+        return False
+    return True
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -145,6 +178,12 @@ def competition_for(user, pk: int) -> Competition:
         return competitions_visible_to(user).get(pk=pk)
     except Competition.DoesNotExist:
         raise Http404 from None
+
+
+def entries_of(competition: Competition) -> QuerySet[Entry]:
+    """A contest's entries for choosing one to mark (the caller may mark this contest, so
+    every entry lies in their subtree)."""
+    return competition.entries.select_related("worker__org").order_by("worker__name", "pk")
 
 
 @dataclass

@@ -1,9 +1,11 @@
-"""Excel workbooks: a class's roster (seated and waiting workers, attendance, sessions) and a
-training-fund project (trainees, outcomes, spending).
+"""Excel workbooks: a class's roster (seated and waiting workers, attendance, sessions), a
+training-fund project (trainees, outcomes, spending) and a skill contest's ranking.
 
 Names are masked and ID numbers never leave the database: the sheet is for the
 teacher's register, not for identifying people.
 """
+
+from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -89,5 +91,35 @@ def fund_workbook(project, trainees: list, spendings: list) -> Workbook:
         ["支出日期", "金额（元）", "用途", "登记人"],
         ([s.spent_on, fen_to_yuan(s.amount_fen), s.purpose, s.recorded_by.username]
          for s in spendings),
+    )  # fmt: skip
+    return book
+
+
+def _two_places(ranked, value) -> Decimal | None:
+    return None if value is None else Decimal(ranked.shown(value))
+
+
+def ranking_workbook(competition, rows: list) -> Workbook:
+    """A contest's results as the ranking page shows them (``rows`` from
+    ``ranking_visible_to``): rank (shared by ties, blank when marks are missing), masked
+    name, each part's mean and the weighted total, rounded half-up to two decimals as
+    numbers; the order and the ranks come from the exact values."""
+    book = Workbook()
+    book.remove(book.active)
+    practical = 100 - competition.theory_weight
+    _sheet(
+        book,
+        "竞赛",
+        ["竞赛名称", "级别", "工种", "主办组织", "比赛日期", "理论权重（%）", "实操权重（%）"],
+        [[competition.name, competition.get_tier_display(), competition.trade,
+          competition.org.name, competition.held_on, competition.theory_weight, practical]],
+    )  # fmt: skip
+    _sheet(
+        book,
+        "成绩排名",
+        ["名次", "姓名", "所属工会", "理论平均分", "实操平均分", "加权总分"],
+        ([r.rank if r.rank is not None else "成绩不全", mask_name(r.entry.worker.name),
+          r.entry.worker.org.name, _two_places(r, r.theory), _two_places(r, r.practical),
+          _two_places(r, r.total)] for r in rows),
     )  # fmt: skip
     return book

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY, FundKind, OutcomeKind
+from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY, FundKind, OutcomeKind, Part
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -102,3 +102,20 @@ class OutcomeForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Excel或CSV文件", help_text=".xlsx 或 .csv（Excel另存的GBK也可）")
+
+
+class ScoreForm(forms.Form):
+    """One judge's mark for one entry and part; ``entries`` are (entry id, label) pairs of the
+    contest, so an entry of another contest is not a valid choice."""
+
+    entry = forms.TypedChoiceField(label="参赛者", coerce=int)
+    judge = forms.CharField(label="评委", max_length=50)
+    part = forms.ChoiceField(label="部分", choices=Part.choices)
+    points = forms.CharField(
+        label="分数", max_length=10, help_text="0至100，最多两位小数",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
+    )  # fmt: skip
+
+    def __init__(self, *args, entries: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].choices = [("", "请选择参赛者"), *entries]

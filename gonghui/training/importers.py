@@ -1,5 +1,5 @@
-"""Enrolment lists (a union's sign-up sheet) and training-fund trainee rosters: every row
-checked, then all or nothing.
+"""Enrolment lists (a union's sign-up sheet), training-fund trainee rosters and judges'
+score sheets: every row checked, then all or nothing.
 
 Template columns, in this order: ``身份证号,姓名``. Rows are applications in
 the sheet's order: each goes through ``enrol`` (channel ``import``), so a
@@ -25,8 +25,21 @@ from gonghui.core.models import ImportRun
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number, workers_by_id_numbers
 from gonghui.members.validation import clean_id
+from gonghui.training.competitions import (
+    check_mark,
+    competition_for,
+    may_score,
+    record_score,
+)
 from gonghui.training.funds import add_trainee, fund_project_for
-from gonghui.training.models import Channel, EnrolmentState, FundProject, TrainingClass
+from gonghui.training.models import (
+    Channel,
+    Competition,
+    EnrolmentState,
+    FundProject,
+    Part,
+    TrainingClass,
+)
 from gonghui.training.selectors import class_for
 from gonghui.training.services import enrol
 
@@ -250,3 +263,101 @@ def _project(by, project, report: ImportReport) -> FundProject | None:
     except (Http404, ValueError):
         report.file_error = f"没有编号为“{pk}”的培训资助项目（或不在您的管辖范围内）"
         return None
+
+
+# --- judges' score sheets -------------------------------------------------------------------
+
+SCORE_COLUMNS = ("身份证号", "姓名", "评委", "部分", "分数")
+_PART_OF_LABEL = {label: value for value, label in Part.choices}
+_COLUMN_OF_FIELD = {"judge": "评委", "part": "部分", "points": "分数"}
+
+
+def import_scores(
+    path: Path,
+    *,
+    competition: Competition | int | str,
+    by,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Judges' marks (``身份证号,姓名,评委,部分,分数``; 部分 is 理论 or 实操) for the entries of a
+    contest run in ``by``'s subtree, each row one judge's mark for one part of that worker's
+    entry, through ``record_score``. Any bad row and nothing is written; a mark equal to the
+    stored one is unchanged and a different one replaces it (updated), so importing the same
+    sheet again changes nothing and a corrected sheet changes only the corrected marks.
+    """
+    report = ImportReport(filename=filename or path.name, dry_run=dry_run)
+    found = _competition(by, competition, report)
+    if found is None:
+        return report
+    entry_of = {e.worker_id: e for e in found.entries.all()}
+    first_row: dict[tuple[int, str, str], int] = {}
+
+    def parse(number: int, cells: list[Cell], worker) -> tuple[int, object, str, str, object]:
+        entry = entry_of.get(worker.pk)
+        if entry is None:
+            raise DomainError("not_entered", f"该职工未报名“{found.name}”", field="身份证号")
+        label = cell_text(cells[3])
+        try:
+            judge, part, points = check_mark(
+                judge=cell_text(cells[2]), part=_PART_OF_LABEL.get(label, label),
+                points=cell_text(cells[4]),
+            )  # fmt: skip
+        except DomainError as exc:
+            raise DomainError(exc.code, exc.message, field=_COLUMN_OF_FIELD[exc.field]) from None
+        seen = first_row.setdefault((worker.pk, judge, part), number)
+        if seen != number:
+            raise DomainError(
+                "duplicate_mark", f"与第{seen}行是同一评委对该职工{label}部分的评分", field="评委"
+            )
+        return number, entry, judge, part, points
+
+    rows = parse_worker_rows(
+        path, SCORE_COLUMNS, report, parse=parse,
+        find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
+    )  # fmt: skip
+    if rows is None:
+        return report
+    with transaction.atomic():
+        for done, (_, entry, judge, part, points) in enumerate(rows, start=1):
+            marked = record_score(by=by, entry=entry, judge=judge, part=part, points=points,
+                                  client_ip=client_ip)  # fmt: skip
+            report.created += marked.change == "created"
+            report.updated += marked.change == "updated"
+            report.unchanged += marked.change == "unchanged"
+            if progress and done % 100 == 0:
+                progress(done, report.rows)
+        if dry_run:
+            transaction.set_rollback(True)
+            return report
+        run = ImportRun.objects.create(
+            kind="scores", filename=report.filename, user=by, org_path=by.scope_path,
+            rows=report.rows, created=report.created, updated=report.updated,
+            unchanged=report.unchanged,
+        )  # fmt: skip
+        report.run_id = run.pk
+        record_event(
+            actor=by, action="import", object_type="import_run", object_id=run.pk,
+            org_path=by.scope_path, client_ip=client_ip,
+            after={"file": report.filename, "competition": found.pk, "rows": report.rows,
+                   "created": report.created, "updated": report.updated,
+                   "unchanged": report.unchanged},
+        )  # fmt: skip
+    if progress:
+        progress(report.rows, report.rows)
+    return report
+
+
+def _competition(by, competition, report: ImportReport) -> Competition | None:
+    pk = competition.pk if isinstance(competition, Competition) else competition
+    try:
+        found = competition_for(by, int(str(pk).strip()))
+    except (Http404, ValueError):
+        report.file_error = f"没有编号为“{pk}”的技能竞赛（或不在您的管辖范围内）"
+        return None
+    if not may_score(by, found):
+        report.file_error = f"您无权为“{found.name}”登记评分（须由主办组织或其上级经办人登记）"
+        return None
+    return found

@@ -39,20 +39,24 @@ from gonghui.orgs.selectors import org_for
 from gonghui.training.competitions import (
     competition_for,
     competitions_visible_to,
+    entries_of,
+    may_score,
     public_titles,
     ranking,
     ranking_visible_to,
+    record_score,
     set_public_profile,
     titles_by_name,
     titles_visible_to,
 )
-from gonghui.training.exporters import class_workbook, fund_workbook
+from gonghui.training.exporters import class_workbook, fund_workbook, ranking_workbook
 from gonghui.training.forms import (
     ClassForm,
     EnrolForm,
     FundProjectForm,
     LotteryForm,
     OutcomeForm,
+    ScoreForm,
     SpendingForm,
     TraineeForm,
     UploadForm,
@@ -70,7 +74,12 @@ from gonghui.training.funds import (
     update_fund_project,
     yuan_text,
 )
-from gonghui.training.importers import FUND_COLUMNS, import_fund_trainees
+from gonghui.training.importers import (
+    FUND_COLUMNS,
+    SCORE_COLUMNS,
+    import_fund_trainees,
+    import_scores,
+)
 from gonghui.training.models import AttendanceChannel, Channel, Enrolment, OutcomeKind
 from gonghui.training.selectors import (
     attendance_count,
@@ -483,15 +492,24 @@ def competition_list(request):
     return page(request, "training/competition_list.html", context)
 
 
-@login_required
-def competition_detail(request, pk: int):
-    """The results table: rank (ties shared, see ``competitions``), masked names, exact scores."""
+def _entry_choices(competition) -> list[tuple[int, str]]:
+    return [
+        (e.pk, f"{mask_name(e.worker.name)} {e.worker.id_masked} {e.worker.org.name}")
+        for e in entries_of(competition)
+    ]
+
+
+def _competition_page(request, competition, *, score_form: ScoreForm | None = None,
+                      problems: list[str] | None = None, status: int = 200):  # fmt: skip
+    """The results table: rank (ties shared, see ``competitions``), masked names, exact
+    scores; with the marking form and the score-sheet upload for those who may mark."""
     user = request.user
-    _console(user)
-    competition = competition_for(user, pk)
     rows = ranking_visible_to(user, competition)
     ranks = [r.rank for r in ranking(competition) if r.rank is not None]
     shared = {rank for rank in ranks if ranks.count(rank) > 1}
+    scoring = may_score(user, competition)
+    if scoring and score_form is None:
+        score_form = ScoreForm(entries=_entry_choices(competition))
     context = {
         "nav": "training",
         "competition": competition,
@@ -499,8 +517,90 @@ def competition_detail(request, pk: int):
         "rows": [
             {"r": r, "name": mask_name(r.entry.worker.name), "tied": r.rank in shared} for r in rows
         ],  # fmt: skip
+        "score_form": score_form if scoring else None,
+        "upload_form": UploadForm() if scoring else None,
+        "columns": "，".join(SCORE_COLUMNS),
+        "problems": problems or [],
     }
-    return page(request, "training/competition_detail.html", context)
+    return page(request, "training/competition_detail.html", context, status=status)
+
+
+@login_required
+def competition_detail(request, pk: int):
+    user = request.user
+    _console(user)
+    return _competition_page(request, competition_for(user, pk))
+
+
+def _scorer_competition(user, pk: int):
+    """The contest, if the user may mark it; 404 otherwise (sibling or read-only users)."""
+    _console(user)
+    competition = competition_for(user, pk)
+    if not may_score(user, competition):
+        raise Http404
+    return competition
+
+
+@login_required
+@require_POST
+def competition_score(request, pk: int):
+    """One judge's mark for one entry and part; a refusal is shown next to its field."""
+    user = request.user
+    competition = _scorer_competition(user, pk)
+    form = ScoreForm(request.POST, entries=_entry_choices(competition))
+    if form.is_valid():
+        data = form.cleaned_data
+        entry = entries_of(competition).get(pk=data["entry"])
+        try:
+            marked = record_score(by=user, entry=entry, judge=data["judge"], part=data["part"],
+                                  points=data["points"], client_ip=client_ip(request))  # fmt: skip
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            verb = {"created": "已登记", "updated": "已更正", "unchanged": "与原评分相同，未改动"}
+            score = marked.score
+            messages.success(
+                request, f"{mask_name(entry.worker.name)} {score.get_part_display()}，"
+                f"评委“{score.judge}”：{score.points}分，{verb[marked.change]}",
+            )  # fmt: skip
+            return redirect("training:competition", pk=competition.pk)
+    return _competition_page(request, competition, score_form=form, status=400)
+
+
+@login_required
+@require_POST
+def competition_import(request, pk: int):
+    """A judges' score sheet from Excel/CSV: all rows or none; problems listed by row."""
+    user = request.user
+    competition = _scorer_competition(user, pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要导入的文件")
+        return redirect("training:competition", pk=competition.pk)
+    upload = form.cleaned_data["file"]
+    with clear_copy(upload.read()) as path:
+        report = import_scores(path, competition=competition, by=user, filename=upload.name,
+                               client_ip=client_ip(request))  # fmt: skip
+    if report.ok:
+        messages.success(request, report.summary())
+        return redirect("training:competition", pk=competition.pk)
+    problems = [report.summary(), *(str(p) for p in report.errors[:200])]
+    return _competition_page(request, competition, problems=problems, status=400)
+
+
+@login_required
+def competition_export(request, pk: int):
+    """The ranking as the user's page shows it, in Excel."""
+    user = request.user
+    _console(user)
+    competition = competition_for(user, pk)
+    book = ranking_workbook(competition, ranking_visible_to(user, competition))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"{competition.name}-成绩排名-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 # --- craftsmen registry ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
+from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.portal import issue_portal_token
 from gonghui.orgs.models import Org
@@ -64,12 +65,22 @@ def test_a_judge_marking_again_replaces_the_mark_and_bad_marks_are_refused(
 ):
     entry = enter_competition(by=zhumadian_officer, competition=contest,
                               worker=make_worker("甲", org="411702"))  # fmt: skip
-    record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points="70")
-    record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points="75.5")
+    first = record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points="70")
+    again = record_score(by=zhumadian_officer, entry=entry, judge="张 ", part="theory",
+                         points="70.00")  # fmt: skip
+    fixed = record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory",
+                         points="75.5")  # fmt: skip
+    assert [m.change for m in (first, again, fixed)] == ["created", "unchanged", "updated"]
     assert [str(s.points) for s in entry.scores.all()] == ["75.50"]
+    marks = AuditEvent.objects.filter(action="score", object_id=str(entry.pk))
+    assert marks.count() == 2  # the repeat of the same mark wrote nothing
     for bad in ["101", "-1", "80.123", "八十", "NaN"]:
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as refused:
             record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points=bad)
+        assert refused.value.field == "points"
+    with pytest.raises(DomainError) as refused:
+        record_score(by=zhumadian_officer, entry=entry, judge="张" * 51, part="theory", points=1)
+    assert refused.value.field == "judge"
     with pytest.raises(DomainError):
         enter_competition(by=zhumadian_officer, competition=contest, worker=entry.worker)
 

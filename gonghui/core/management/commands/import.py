@@ -15,6 +15,7 @@ IMPORTERS = {
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
     "enrolments": ("gonghui.training.importers.import_enrolments", ("class_id",)),
     "fund-trainees": ("gonghui.training.importers.import_fund_trainees", ("project",)),
+    "scores": ("gonghui.training.importers.import_scores", ("competition",)),
     "event-attendees": ("gonghui.culture.importers.import_event_attendees", ("event",)),
     "bookhouse-visits": ("gonghui.culture.importers.import_bookhouse_visits", ()),
     "campaign-counts": ("gonghui.culture.importers.import_campaign_counts", ("campaign",)),
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         " | gonghui import services PROGRAM FILE（PROGRAM 为服务项目编号）"
         " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为夜校班级编号）"
         " | gonghui import fund-trainees PROJECT FILE（PROJECT 为培训资助项目编号）"
+        " | gonghui import scores COMPETITION FILE（COMPETITION 为技能竞赛编号）"
         " | gonghui import case-workers CASE FILE | gonghui import recoveries CASE FILE"
         "（CASE 为欠薪案件编号）| gonghui import aid-enrolments PLAN FILE"
         "（PLAN 为互助保障计划编号，报上级审核）| gonghui import event-attendees EVENT FILE"
