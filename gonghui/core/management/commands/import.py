@@ -58,9 +58,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "operands",
             nargs="+",
-            metavar="[PROGRAM|CLASS_ID|PROJECT|CASE|PLAN|EVENT|CAMPAIGN] FILE",
+            metavar="[PROGRAM|CLASS_ID|PROJECT|COMPETITION|CASE|PLAN|EVENT|CAMPAIGN] FILE",
             help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
             "enrolments：班级编号 CLASS_ID 和 FILE；fund-trainees：资助项目编号 PROJECT 和 FILE；"
+            "scores：竞赛编号 COMPETITION 和 FILE；"
             "case-workers、recoveries：案件编号 CASE 和 FILE；aid-enrolments：计划编号 PLAN 和 FILE；"
             "event-attendees：活动编号 EVENT 和 FILE；bookhouse-visits：FILE；"
             "campaign-counts：阅读活动编号 CAMPAIGN 和 FILE",
