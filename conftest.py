@@ -17,6 +17,22 @@ from gonghui.orgs.services import create_grassroots_union
 PASSWORD = "Gonghui-2026!"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_connection_outlives_the_run(django_db_setup, django_db_blocker):
+    """Server and race tests run requests in threads; a thread that ends holding a database
+    connection keeps it open, and PostgreSQL then refuses to drop the test database ("is
+    being accessed by other users"). End such sessions before the drop."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Staff are created in nearly every test; the production hasher would dominate run time."""
