@@ -73,3 +73,19 @@ class ChangeStamp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.token}"
+
+
+class UploadRecord(models.Model):
+    """What ``core.uploads`` stored, kept on the row of whatever the file belongs to (a claim's
+    document, an event's or a station's photo); the file itself is encrypted on disk."""
+
+    content_type = models.CharField("类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    stored_as = models.CharField(max_length=200, unique=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "id"]

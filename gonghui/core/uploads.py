@@ -33,6 +33,11 @@ class StoredFile:
     size: int
     sha256: str
 
+    def record_fields(self, uploaded_by) -> dict:
+        """The fields of a ``core.models.UploadRecord`` row for this file."""
+        return {"content_type": self.content_type, "size": self.size, "sha256": self.sha256,
+                "stored_as": self.relative_path, "uploaded_by": uploaded_by}  # fmt: skip
+
 
 def sniff_type(head: bytes) -> tuple[str, str] | None:
     """(content type, extension) of a PDF, JPEG or PNG by its first bytes, else None."""
@@ -67,6 +72,17 @@ def store_upload(data: bytes, *, filename: str, folder: str, purpose: str) -> St
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(encrypt_bytes(data, purpose=purpose))
     return StoredFile(relative, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def store_photo(data: bytes, *, filename: str, folder: str, purpose: str) -> StoredFile:
+    """``store_upload`` for a photo: a JPEG or PNG by its content, so a PDF (an accepted
+    upload elsewhere) or anything renamed .jpg is refused."""
+    found = sniff_type(data[:16])
+    if data and (found is None or not found[0].startswith("image/")):
+        raise DomainError(
+            "not_image", f"{filename}：只接受JPEG、PNG照片（按文件内容判断）", field="photo"
+        )
+    return store_upload(data, filename=filename, folder=folder, purpose=purpose)
 
 
 def read_upload(relative_path: str, *, purpose: str) -> bytes:

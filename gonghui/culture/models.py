@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.models import UploadRecord
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -162,25 +163,18 @@ class EventAttendee(models.Model):
         return f"{self.event_id}/{self.worker_id}"
 
 
-class EventPhoto(models.Model):
+class EventPhoto(UploadRecord):
     """A JPEG or PNG of a held or planned event, encrypted on disk outside the web root."""
 
     event = models.ForeignKey(Event, models.PROTECT, related_name="photos")
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=40)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    stored_as = models.CharField(max_length=200, unique=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(UploadRecord.Meta):
         verbose_name = "活动照片"
         verbose_name_plural = "活动照片"
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name

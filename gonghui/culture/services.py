@@ -19,7 +19,7 @@ from django.utils import timezone
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
 from gonghui.core.rollups import add_to_rollup
-from gonghui.core.uploads import read_upload, sniff_type, store_upload
+from gonghui.core.uploads import read_upload, store_photo
 from gonghui.culture.models import (
     Bookhouse,
     BookhouseLevel,
@@ -364,16 +364,11 @@ def add_photo(*, by, event: Event, filename: str, data: bytes,
     """A JPEG or PNG of the event (judged by content: a PDF or anything else is refused)."""
     require_in_scope(by, "manage_programs", event.org_path)
     name = Path(filename).name[:200] or "照片"
-    found = sniff_type(data[:16])
-    if data and (found is None or not found[0].startswith("image/")):
-        raise DomainError("not_image", f"{name}：只接受JPEG、PNG照片（按文件内容判断）",
-                          field="photo")  # fmt: skip
-    stored = store_upload(data, filename=name, folder=f"culture/{event.pk}",
-                          purpose=PHOTO_PURPOSE)  # fmt: skip
+    stored = store_photo(data, filename=name, folder=f"culture/{event.pk}",
+                         purpose=PHOTO_PURPOSE)  # fmt: skip
     photo = EventPhoto.objects.create(
-        event=event, org_path=event.org_path, name=name, content_type=stored.content_type,
-        size=stored.size, sha256=stored.sha256, stored_as=stored.relative_path, uploaded_by=by,
-    )  # fmt: skip
+        event=event, org_path=event.org_path, name=name, **stored.record_fields(by)
+    )
     record_event(
         actor=by, action="upload", object_type="culture_event", object_id=event.pk,
         org_path=event.org_path, client_ip=client_ip,

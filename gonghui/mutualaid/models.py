@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from gonghui.core.models import UploadRecord
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -153,25 +154,18 @@ class Claim(models.Model):
         return f"申请{self.pk}"
 
 
-class ClaimDocument(models.Model):
+class ClaimDocument(UploadRecord):
     """Evidence for a claim (diagnosis, bills): encrypted on disk outside the web root."""
 
     claim = models.ForeignKey(Claim, models.PROTECT, related_name="documents")
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("类型", max_length=40)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    stored_as = models.CharField(max_length=200, unique=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
-    class Meta:
+    class Meta(UploadRecord.Meta):
         verbose_name = "申请材料"
         verbose_name_plural = "申请材料"
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.name

@@ -435,9 +435,8 @@ def attach_document(*, by, claim: Claim, filename: str, data: bytes,
     stored = store_upload(data, filename=name, folder=f"mutualaid/{claim.pk}",
                           purpose=DOCUMENT_PURPOSE)  # fmt: skip
     document = ClaimDocument.objects.create(
-        claim=claim, org_path=claim.org_path, name=name, content_type=stored.content_type,
-        size=stored.size, sha256=stored.sha256, stored_as=stored.relative_path, uploaded_by=by,
-    )  # fmt: skip
+        claim=claim, org_path=claim.org_path, name=name, **stored.record_fields(by)
+    )
     record_event(
         actor=by, action="upload", object_type="aid_claim", object_id=claim.pk,
         org_path=claim.org_path, client_ip=client_ip,

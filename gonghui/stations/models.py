@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.models import UploadRecord
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.stations.coords import CRS_LABELS, Crs
 
@@ -129,7 +130,7 @@ class PhotoQuerySet(ScopedQuerySet):
     scope_field = "station__org_path"  # a photo goes where its station goes
 
 
-class StationPhoto(models.Model):
+class StationPhoto(UploadRecord):
     """A JPEG or PNG of the station, encrypted on disk like every upload.
 
     Station locations and signposts are public, so a photo of an open station
@@ -140,19 +141,12 @@ class StationPhoto(models.Model):
     station = models.ForeignKey(Station, models.CASCADE, related_name="photos")
     public_id = models.CharField(max_length=32, unique=True)
     caption = models.CharField("说明", max_length=100, blank=True)
-    content_type = models.CharField("类型", max_length=40)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    stored_as = models.CharField(max_length=200, unique=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     objects = PhotoQuerySet.as_manager()
 
-    class Meta:
+    class Meta(UploadRecord.Meta):
         verbose_name = "驿站照片"
         verbose_name_plural = "驿站照片"
-        ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
         return self.caption or f"{self.station_id}#{self.pk}"

@@ -22,7 +22,7 @@ from django.utils import timezone
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.portal import WorkerActor
-from gonghui.core.uploads import delete_upload, read_upload, sniff_type, store_upload
+from gonghui.core.uploads import delete_upload, read_upload, store_photo
 from gonghui.members.selectors import mask_name, worker_for_service
 from gonghui.programs.cards import read_card_token
 from gonghui.stations import rollups
@@ -350,7 +350,6 @@ def record_worker_visit(*, worker_id: int, station: Station, at: datetime.dateti
 # --- photos -------------------------------------------------------------------------------
 
 PHOTO_PURPOSE = "stations-photo"
-_IMAGE_TYPES = ("image/jpeg", "image/png")
 
 
 @transaction.atomic
@@ -360,18 +359,14 @@ def add_photo(*, by, station: Station, filename: str, data: bytes, caption: str 
     renamed .jpg is refused), stored encrypted; shown publicly while the station is open."""
     _require(by, MANAGE, station.org_path)
     name = Path(filename).name[:200] or "照片"
-    found = sniff_type(data[:16])
-    if data and (found is None or found[0] not in _IMAGE_TYPES):
-        raise DomainError(
-            "not_a_photo", f"{name}：只接受JPEG、PNG照片（按文件内容判断）", field="photo"
-        )
-    stored = store_upload(data, filename=name, folder=f"stations/{station.pk}",
-                          purpose=PHOTO_PURPOSE)  # fmt: skip
+    stored = store_photo(data, filename=name, folder=f"stations/{station.pk}",
+                         purpose=PHOTO_PURPOSE)  # fmt: skip
     photo = StationPhoto.objects.create(
-        station=station, public_id=secrets.token_urlsafe(16), caption=_plain(caption)[:100],
-        content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-        stored_as=stored.relative_path, uploaded_by=by,
-    )  # fmt: skip
+        station=station,
+        public_id=secrets.token_urlsafe(16),
+        caption=_plain(caption)[:100],
+        **stored.record_fields(by),
+    )
     record_event(
         actor=by, action="upload", object_type="station", object_id=station.pk,
         org_path=station.org_path, client_ip=client_ip,
