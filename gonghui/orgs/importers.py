@@ -7,9 +7,11 @@ Template columns, in this order::
 
 The employer must already be registered in the importer's subtree (found by its credit
 code); 单位名称 only helps a reader of the sheet, so a name that differs from the registry
-is a warning, not an error. 坐标系 is WGS84, GCJ02 or BD09. Every row goes through
-``set_employer_location``, which writes nothing for an unchanged row, so importing the same
-file again changes nothing.
+is a warning, not an error. 坐标系 is WGS84, GCJ02 or BD09. A row whose 经度, 纬度 and 坐标系
+are all blank (as the export writes an employer not yet located) leaves that employer as it
+is, with a warning: clearing a location is done on the employer's page, not by a blank
+cell. Every other row goes through ``set_employer_location``, which writes nothing for an
+unchanged row, so importing the same file again changes nothing.
 """
 
 import math
@@ -110,6 +112,11 @@ def _check_rows(table, by, report: ImportReport) -> list[_Row]:
             elif text[1] and simplified(text[1]) != simplified(employer.name):
                 message = f"单位名称与登记的“{employer.name}”不一致，按统一社会信用代码导入"
                 report.warnings.append(RowProblem(number, NAME, message))
+        if not problems and not any(text[3:6]):
+            message = "未填写经纬度，该单位的工作地点不变"
+            report.warnings.append(RowProblem(number, LNG, message))
+            report.unchanged += 1
+            continue
         lng = _coordinate(text[3], LNG, problems)
         lat = _coordinate(text[4], LAT, problems)
         crs = None

@@ -1,14 +1,19 @@
 """The union tree in the console: one org, its children and the workers under each; and the
 employers registered in the user's subtree with their workplace locations."""
 
+import io
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.members.selectors import worker_counts_by_path
+from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.selectors import (
     children_with_counts,
@@ -55,15 +60,33 @@ def detail(request, code: str):
 _LOCATED = {"yes": True, "no": False}
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _employer_filters(request) -> dict:
+    q = request.GET.get("q", "").strip()
+    return {"q": q, "located": _LOCATED.get(request.GET.get("located", ""))}
+
+
 @console_view
 def employer_list(request):
     """Employers in the user's subtree, searchable, with or without a workplace location."""
-    q = request.GET.get("q", "").strip()
-    located = request.GET.get("located", "")
-    employers = employers_visible_to(request.user, q=q, located=_LOCATED.get(located))
+    employers = employers_visible_to(request.user, **_employer_filters(request))
     page_obj = Paginator(employers.order_by("uscc"), 50).get_page(request.GET.get("page"))
-    context = {"nav": "orgs", "page_obj": page_obj, "q": q, "located": located}
+    context = {"nav": "orgs", "page_obj": page_obj, "q": request.GET.get("q", "").strip(),
+               "located": request.GET.get("located", "")}  # fmt: skip
     return page(request, "orgs/employer_list.html", context)
+
+
+@console_view
+def employer_export(request):
+    """The filtered list as the location import template (.xlsx); audited by the exporter."""
+    buffer = io.BytesIO()
+    write_employers(request.user, buffer, **_employer_filters(request))
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"用人单位工作地点-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
 
 
 @console_view

@@ -2,11 +2,13 @@
 scoped), the console pages (a sibling city's officer gets 404), and
 ``gonghui import employer-locations`` (row/column errors, all or nothing, re-import)."""
 
+import io
 import random
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import DomainError, PermissionDenied
@@ -208,3 +210,33 @@ def test_import_command_reports_rows_and_refuses_a_bad_file(tmp_path, employers,
     with pytest.raises(CommandError, match="1行有错误"):
         call_command("import", "employer-locations", str(bad))
     assert "第2行【统一社会信用代码】统一社会信用代码不能为空" in capsys.readouterr().err
+
+
+def test_export_is_the_template_and_imports_back_unchanged(
+    tmp_path, client, employers, zhumadian_officer
+):
+    set_employer_location(by=zhumadian_officer, employer=employers["courier"], lat=32.9795,
+                          lng=114.0253, crs=Crs.GCJ02, address="中华路9号")  # fmt: skip
+    client.force_login(zhumadian_officer)
+    response = client.get(reverse("orgs:employer_export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0] == COLUMNS
+    by_name = {row[1]: row for row in rows[1:]}
+    assert set(by_name) == {"驻马店市环卫服务有限公司", "驿城区同城快递有限公司"}
+    assert by_name["驿城区同城快递有限公司"][2:] == ("中华路9号", 114.0253, 32.9795, "GCJ02")
+    assert by_name["驻马店市环卫服务有限公司"][3:] == (None, None, None)  # blank cells
+    assert AuditEvent.objects.filter(action="export", object_type="employers").exists()
+    path = tmp_path / "导出.xlsx"
+    path.write_bytes(response.content)
+    before = list(Employer.objects.order_by("id").values())
+    report = import_employer_locations(path, by=zhumadian_officer)
+    assert report.ok and (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert [(w.row, w.column) for w in report.warnings] == [(2, "经度")]
+    assert list(Employer.objects.order_by("id").values()) == before
+
+
+def test_sibling_city_officer_exports_only_their_own_employers(client, employers, luoyang_officer):
+    client.force_login(luoyang_officer)
+    response = client.get(reverse("orgs:employer_export"))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert [row[1] for row in rows[1:]] == ["洛阳市外卖配送有限公司"]
