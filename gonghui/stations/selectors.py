@@ -173,19 +173,19 @@ class OrgCoverage:
         return [self.by_status[status] for status in Status.values]
 
 
-def coverage(user, *, org_code: str | None = None, since: datetime.date | None = None,
-             radius_m: float | None = None) -> tuple[OrgCoverage, list[OrgCoverage]]:  # fmt: skip
+def coverage(user, *, org_code: str | None = None,
+             since: datetime.date | None = None) -> tuple[OrgCoverage, list[OrgCoverage]]:  # fmt: skip
     """Stations by status, outdoor workers, those covered, and visit person-times, for the
     user's org (or ``org_code`` inside it) and each child org.
 
     An outdoor worker whose employer has a workplace location is covered when an open
-    station lies within ``radius_m`` metres of it (default ``STATION_COVERAGE_M``); any open
+    station lies within ``STATION_COVERAGE_M`` metres of it (the rows' ``radius_m``); any open
     station counts, inside the user's subtree or not, as station locations are public and a
     worker crosses county lines to rest. A worker whose employer has no location is covered
     when their union's county (区/县) has an open station, the finest place the registry
     gives for them. Workers belong to one org, so these counts add up exactly.
     """
-    radius = settings.STATION_COVERAGE_M if radius_m is None else radius_m
+    radius = settings.STATION_COVERAGE_M
     base = org_for(user, org_code) if org_code else user.org
     rows = {c.path: OrgCoverage(c, radius) for c in child_orgs(base)}
     total = OrgCoverage(base, radius)
