@@ -147,6 +147,9 @@ STATION_TILES_CRS = os.environ.get("GONGHUI_STATION_TILES_CRS", "gcj02")
 # Seconds between checks whether another process changed the stations, which rebuilds this
 # process's in-memory search index (a change made in this process rebuilds it at once).
 STATION_INDEX_RECHECK = float(os.environ.get("GONGHUI_STATION_INDEX_RECHECK", "1"))
+# Metres from a workplace within which an open station covers the employer's outdoor workers
+# (the coverage figures); workers of an employer without a location count by their county.
+STATION_COVERAGE_M = float(os.environ.get("GONGHUI_STATION_COVERAGE_M", "1000"))
 
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))

@@ -1,9 +1,11 @@
 """The union tree: provincial federation → city → county → grassroots unions."""
 
 from django.db import models
+from django.db.models import Q
 from stdnum.cn import uscc
 
 from gonghui.core.scoping import ScopedQuerySet
+from gonghui.stations.coords import CRS_LABELS, Crs
 
 
 class OrgKind(models.TextChoices):
@@ -59,22 +61,60 @@ class EmployerQuerySet(ScopedQuerySet):
 
 
 class Employer(models.Model):
-    """An employer, identified by its unified social credit code (GB 32100)."""
+    """An employer, identified by its unified social credit code (GB 32100).
+
+    The workplace location is optional. Like a station's, it is stored in WGS-84
+    (``lat``/``lng``) with the input as given (``input_lat``/``input_lng`` in
+    ``input_crs``), so staff see what they typed and a re-import compares like with like.
+    """
 
     name = models.CharField("单位名称", max_length=200)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
     org = models.ForeignKey(
         Org, models.PROTECT, related_name="employers", verbose_name="所在县（区）总工会"
     )
+    address = models.CharField("工作地点地址", max_length=200, blank=True)
+    lat = models.FloatField("纬度（WGS84）", null=True, blank=True)
+    lng = models.FloatField("经度（WGS84）", null=True, blank=True)
+    input_crs = models.CharField(
+        "录入坐标系", max_length=8, blank=True, choices=[(c.value, CRS_LABELS[c]) for c in Crs]
+    )
+    input_lat = models.FloatField("录入纬度", null=True, blank=True)
+    input_lng = models.FloatField("录入经度", null=True, blank=True)
 
     objects = EmployerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "用人单位"
         verbose_name_plural = "用人单位"
+        constraints = [
+            models.CheckConstraint(
+                name="employer_location_whole",
+                condition=Q(
+                    lat__isnull=True,
+                    lng__isnull=True,
+                    input_lat__isnull=True,
+                    input_lng__isnull=True,
+                    input_crs="",
+                )
+                | Q(
+                    lat__gte=-90,
+                    lat__lte=90,
+                    lng__gte=-180,
+                    lng__lte=180,
+                    input_lat__isnull=False,
+                    input_lng__isnull=False,
+                )
+                & ~Q(input_crs=""),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_location(self) -> bool:
+        return self.lat is not None
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

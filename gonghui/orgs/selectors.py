@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.orgs.models import Employer, Org
@@ -49,8 +49,23 @@ def employers_by_uscc(codes: list[str]) -> dict[str, int]:
     return found
 
 
-def employers_visible_to(user) -> QuerySet[Employer]:
-    return Employer.objects.visible_to(user)
+def employers_visible_to(user, *, q: str = "", located: bool | None = None) -> QuerySet[Employer]:
+    """Employers registered in the user's subtree; ``q`` is part of the name or credit code,
+    ``located`` keeps those with (True) or without (False) a workplace location."""
+    employers = Employer.objects.visible_to(user).select_related("org")
+    if q:
+        employers = employers.filter(Q(name__contains=q) | Q(uscc__contains=q.upper()))
+    if located is not None:
+        employers = employers.filter(lat__isnull=not located)
+    return employers
+
+
+def employer_for(user, pk: int) -> Employer:
+    """An employer in the user's subtree, or 404."""
+    try:
+        return employers_visible_to(user).get(pk=pk)
+    except Employer.DoesNotExist:
+        raise Http404 from None
 
 
 def org_ids_by_path(paths: set[str]) -> dict[str, int]:

@@ -1,11 +1,17 @@
 """Writes to the union tree and the employer registry."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from stdnum.cn import uscc as uscc_module
 
 from gonghui.audit.services import record_event
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Employer, Org, OrgKind
+from gonghui.stations.coords import Crs, to_wgs84
+
+# Who keeps the employer registry: those who keep the worker registry.
+WRITE_EMPLOYERS = "write_workers"
 
 
 def clean_uscc(value: str) -> str:
@@ -84,3 +90,54 @@ def register_employer(*, by, name: str, uscc: str, county: Org) -> Employer:
         org_path=county.path, after={"name": name},
     )  # fmt: skip
     return employer
+
+
+@dataclass(frozen=True)
+class LocationSet:
+    employer: Employer
+    outcome: str  # "created" (first location) | "updated" | "unchanged"
+
+
+_LOCATION_FIELDS = ("address", "input_crs", "input_lat", "input_lng", "lat", "lng")
+
+
+@transaction.atomic
+def set_employer_location(*, by, employer: Employer, lat: float | None, lng: float | None,
+                          crs: Crs, address: str,
+                          client_ip: str | None = None) -> LocationSet:  # fmt: skip
+    """Set (or, with ``lat`` and ``lng`` both None, clear) the employer's workplace location,
+    given in ``crs``; stored in WGS-84 with the input kept.
+
+    ``by`` needs to keep the registry and the employer's org must lie in ``by``'s subtree.
+    Idempotent: the same input again is ``unchanged`` and writes nothing, not even an audit
+    event.
+    """
+    if not by.can(WRITE_EMPLOYERS) or not employer.org.path.startswith(by.scope_path or "\0"):
+        raise PermissionDenied("forbidden", "无权修改该单位的信息")
+    address = " ".join((address or "").split())
+    if len(address) > 200:
+        raise DomainError("bad_address", "地址不能超过200字", field="address")
+    if lat is None and lng is None:
+        values = dict.fromkeys(_LOCATION_FIELDS[1:]) | {"address": address, "input_crs": ""}
+    elif lat is None or lng is None:
+        missing = "lat" if lat is None else "lng"
+        raise DomainError("half_location", "经度和纬度须同时填写", field=missing)
+    else:
+        wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
+        values = {"address": address, "input_crs": crs.value, "input_lat": lat,
+                  "input_lng": lng, "lat": wgs_lat, "lng": wgs_lng}  # fmt: skip
+    before = {k: getattr(employer, k) for k in _LOCATION_FIELDS}
+    changed = {k: v for k, v in values.items() if before[k] != v}
+    if not changed:
+        return LocationSet(employer, "unchanged")
+    outcome = "created" if employer.lat is None and values["lat"] is not None else "updated"
+    for key, value in changed.items():
+        setattr(employer, key, value)
+    employer.save(update_fields=list(changed))
+    shown = ("address", "input_crs", "input_lat", "input_lng")
+    record_event(
+        actor=by, action="update", object_type="employer", object_id=employer.uscc,
+        org_path=employer.org.path, client_ip=client_ip,
+        before={k: before[k] for k in shown}, after={k: values[k] for k in shown},
+    )  # fmt: skip
+    return LocationSet(employer, outcome)

@@ -1,11 +1,29 @@
-"""The union tree in the console: one org, its children and the workers under each."""
+"""The union tree in the console: one org, its children and the workers under each; and the
+employers registered in the user's subtree with their workplace locations."""
 
-from django.http import Http404
+import io
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
-from gonghui.core.views import console_view, page
+from gonghui.core.errors import DomainError
+from gonghui.core.views import client_ip, console_view, page
 from gonghui.members.selectors import worker_counts_by_path
-from gonghui.orgs.selectors import children_with_counts, org_for, orgs_visible_to
+from gonghui.orgs.exporters import write_employers
+from gonghui.orgs.forms import EmployerLocationForm
+from gonghui.orgs.selectors import (
+    children_with_counts,
+    employer_for,
+    employers_visible_to,
+    org_for,
+    orgs_visible_to,
+)
+from gonghui.orgs.services import WRITE_EMPLOYERS, set_employer_location
+from gonghui.stations.coords import Crs
 
 
 @console_view
@@ -37,3 +55,61 @@ def detail(request, code: str):
         "total_workers": sum(per_path.values()),
     }
     return page(request, "orgs/detail.html", context)
+
+
+_LOCATED = {"yes": True, "no": False}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _employer_filters(request) -> dict:
+    q = request.GET.get("q", "").strip()
+    return {"q": q, "located": _LOCATED.get(request.GET.get("located", ""))}
+
+
+@console_view
+def employer_list(request):
+    """Employers in the user's subtree, searchable, with or without a workplace location."""
+    employers = employers_visible_to(request.user, **_employer_filters(request))
+    page_obj = Paginator(employers.order_by("uscc"), 50).get_page(request.GET.get("page"))
+    context = {"nav": "orgs", "page_obj": page_obj, "q": request.GET.get("q", "").strip(),
+               "located": request.GET.get("located", "")}  # fmt: skip
+    return page(request, "orgs/employer_list.html", context)
+
+
+@console_view
+def employer_export(request):
+    """The filtered list as the location import template (.xlsx); audited by the exporter."""
+    buffer = io.BytesIO()
+    write_employers(request.user, buffer, **_employer_filters(request))
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    name = f"用人单位工作地点-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@console_view
+def employer_location(request, pk: int):
+    """Set or clear one employer's workplace location through ``set_employer_location``."""
+    employer = employer_for(request.user, pk)
+    if not request.user.can(WRITE_EMPLOYERS):
+        raise Http404
+    if request.method != "POST":
+        form = EmployerLocationForm(initial=EmployerLocationForm.initial_for(employer))
+    else:
+        form = EmployerLocationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                set_employer_location(
+                    by=request.user, employer=employer, lat=data["lat"], lng=data["lng"],
+                    crs=Crs(data["crs"]), address=data["address"], client_ip=client_ip(request),
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"已保存“{employer.name}”的工作地点")
+                return redirect("orgs:employer_list")
+    context = {"nav": "orgs", "form": form, "employer": employer}
+    return page(request, "orgs/employer_location.html", context)

@@ -10,12 +10,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from gonghui.members.categories import BY_NAME
-from gonghui.members.selectors import worker_counts_by_path
+from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of, org_for
 from gonghui.stations.coords import Crs, to_wgs84
@@ -140,11 +141,27 @@ def visit_days(station: Station, *, days: int = 30) -> list[tuple[datetime.date,
 
 @dataclass
 class OrgCoverage:
+    """One org's figures. Outdoor workers of a located employer are covered by the radius
+    rule (``radius_m`` metres from the workplace), the rest by the county rule."""
+
     org: Org
+    radius_m: float
     by_status: Counter = field(default_factory=Counter)
     outdoor_workers: int = 0
-    covered_workers: int = 0
+    covered_by_radius: int = 0
+    covered_by_county: int = 0
     visit_person_times: int = 0
+
+    @property
+    def covered_workers(self) -> int:
+        return self.covered_by_radius + self.covered_by_county
+
+    def add_workers(self, n: int, *, by_radius: bool, covered: bool) -> None:
+        self.outdoor_workers += n
+        if covered and by_radius:
+            self.covered_by_radius += n
+        elif covered:
+            self.covered_by_county += n
 
     @property
     def stations(self) -> int:
@@ -161,13 +178,17 @@ def coverage(user, *, org_code: str | None = None,
     """Stations by status, outdoor workers, those covered, and visit person-times, for the
     user's org (or ``org_code`` inside it) and each child org.
 
-    A worker is covered when their county (区/县) has at least one open station: the
-    registry records a worker's union, not where they live or work, so the county is the
-    finest place we can match. Workers belong to one org, so these counts add up exactly.
+    An outdoor worker whose employer has a workplace location is covered when an open
+    station lies within ``STATION_COVERAGE_M`` metres of it (the rows' ``radius_m``); any open
+    station counts, inside the user's subtree or not, as station locations are public and a
+    worker crosses county lines to rest. A worker whose employer has no location is covered
+    when their union's county (区/县) has an open station, the finest place the registry
+    gives for them. Workers belong to one org, so these counts add up exactly.
     """
+    radius = settings.STATION_COVERAGE_M
     base = org_for(user, org_code) if org_code else user.org
-    rows = {c.path: OrgCoverage(c) for c in child_orgs(base)}
-    total = OrgCoverage(base)
+    rows = {c.path: OrgCoverage(c, radius) for c in child_orgs(base)}
+    total = OrgCoverage(base, radius)
     stations = stations_visible_to(user, org_path=base.path).order_by()
     open_counties = set()
     for path, status, n in stations.values_list("org_path", "status").annotate(n=Count("id")):
@@ -177,15 +198,15 @@ def coverage(user, *, org_code: str | None = None,
             child.by_status[status] += n
         if status == Status.OPEN:
             open_counties.add(county_path_of(path))
-    workers = worker_counts_by_path(user, under=base.path, categories=OUTDOOR_BITS)
-    for path, n in workers.items():
-        covered = county_path_of(path) in open_counties
-        total.outdoor_workers += n
-        total.covered_workers += n if covered else 0
+    workers = outdoor_workers_by_workplace(user, under=base.path)
+    near = _near_open_station({place for _, place, _ in workers if place is not None}, radius)
+    for path, place, n in workers:
+        by_radius = place is not None
+        covered = place in near if by_radius else county_path_of(path) in open_counties
+        total.add_workers(n, by_radius=by_radius, covered=covered)
         child = _child_of(path, rows)
         if child is not None:
-            child.outdoor_workers += n
-            child.covered_workers += n if covered else 0
+            child.add_workers(n, by_radius=by_radius, covered=covered)
     visits = StationDaily.objects.visible_to(user).filter(org_path__startswith=base.path)
     if since is not None:
         visits = visits.filter(day__gte=since)
@@ -195,6 +216,32 @@ def coverage(user, *, org_code: str | None = None,
         if child is not None:
             child.visit_person_times += n
     return total, [row for row in rows.values() if row.stations or row.outdoor_workers]
+
+
+def outdoor_workers_by_workplace(user, *, under: str) -> list[tuple[str, tuple | None, int]]:
+    """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) in the user's part
+    of ``under``, in one grouped query; None also for workers without an employer."""
+    workers = workers_visible_to(user, org_path=under).extra(
+        where=["(categories & %s) != 0"], params=[OUTDOOR_BITS]
+    )
+    rows = workers.order_by().values_list("org_path", "employer__lat", "employer__lng")
+    return [
+        (path, (lat, lng) if lat is not None else None, n)
+        for path, lat, lng, n in rows.annotate(n=Count("id"))
+    ]
+
+
+def _near_open_station(places: set[tuple[float, float]], radius_m: float) -> set[tuple]:
+    """The places with an open station (status open, whatever the hour) within ``radius_m``,
+    asked of the in-memory nearest-search index in one batch."""
+    if not places:
+        return set()
+    points = list(places)
+    local = timezone.localtime(timezone.now(), SHANGHAI).replace(tzinfo=None)
+    hits = current_index(local.date()).search_many(
+        points, k=1, within_m=radius_m, open_now=False, facilities=0, local=local
+    )
+    return {point for point, found in zip(points, hits, strict=True) if found}
 
 
 def _child_of(path: str, rows: dict[str, OrgCoverage]) -> OrgCoverage | None:

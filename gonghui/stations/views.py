@@ -355,7 +355,8 @@ def station_map(request):
 
 @console_view
 def station_coverage(request):
-    """Stations per org and status, outdoor workers covered, visit person-times (30 days)."""
+    """Stations per org and status, outdoor workers covered (by workplace radius or county),
+    visit person-times (30 days)."""
     since = timezone.localdate() - datetime.timedelta(days=29)
     total, children = coverage(request.user, org_code=request.GET.get("org") or None, since=since)
     context = {"nav": "stations", "total": total, "children": children, "since": since,

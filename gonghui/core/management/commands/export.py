@@ -4,15 +4,21 @@ from django.core.management.base import BaseCommand
 
 from gonghui.core.cli import acting_user, progress_bar
 from gonghui.members.exporters import export_workers
+from gonghui.orgs.exporters import write_employers
 from gonghui.stations.exporters import write_stations
 
-EXPORTERS = {"workers": (export_workers, "名职工"), "stations": (write_stations, "个驿站")}
+EXPORTERS = {
+    "workers": (export_workers, "名职工"),
+    "stations": (write_stations, "个驿站"),
+    "employer-locations": (write_employers, "家用人单位"),
+}
 
 
 class Command(BaseCommand):
     help = (
         "导出：gonghui export workers --output FILE（身份证号、手机号脱敏）"
         " | gonghui export stations --output FILE（导入模板格式）"
+        " | gonghui export employer-locations --output FILE（用人单位工作地点，导入模板格式）"
     )
 
     def add_arguments(self, parser):

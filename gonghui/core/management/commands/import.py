@@ -10,6 +10,7 @@ IMPORTERS = {
     "workers": ("gonghui.members.importers.import_workers", ()),
     "services": ("gonghui.programs.importers.import_services", ("program",)),
     "stations": ("gonghui.stations.importers.import_stations", ()),
+    "employer-locations": ("gonghui.orgs.importers.import_employer_locations", ()),
     "aid-enrolments": ("gonghui.mutualaid.importers.import_enrolments", ("plan",)),
     "case-workers": ("gonghui.rights.importers.import_case_workers", ("case",)),
     "recoveries": ("gonghui.rights.importers.import_recoveries", ("case",)),
@@ -31,6 +32,8 @@ def _synopsis(kind: str) -> str:
 class Command(BaseCommand):
     help = (
         "导入文件：gonghui import workers FILE | gonghui import stations FILE"
+        " | gonghui import employer-locations FILE（用人单位工作地点：统一社会信用代码、"
+        "单位名称、地址、经度、纬度、坐标系）"
         " | gonghui import services PROGRAM FILE（PROGRAM 为服务项目编号）"
         " | gonghui import enrolments CLASS_ID FILE（CLASS_ID 为夜校班级编号）"
         " | gonghui import fund-trainees PROJECT FILE（PROJECT 为培训资助项目编号）"
@@ -59,7 +62,7 @@ class Command(BaseCommand):
             "operands",
             nargs="+",
             metavar="[PROGRAM|CLASS_ID|PROJECT|COMPETITION|CASE|PLAN|EVENT|CAMPAIGN] FILE",
-            help="workers、stations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
+            help="workers、stations、employer-locations：FILE；services：服务项目编号 PROGRAM 和 FILE；"
             "enrolments：班级编号 CLASS_ID 和 FILE；fund-trainees：资助项目编号 PROJECT 和 FILE；"
             "scores：竞赛编号 COMPETITION 和 FILE；"
             "case-workers、recoveries：案件编号 CASE 和 FILE；aid-enrolments：计划编号 PLAN 和 FILE；"
