@@ -8,11 +8,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
+from gonghui.core.coords import CRS_LABELS, Crs
 from gonghui.core.tabular import write_csv
 from gonghui.orgs.importers import COLUMNS
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to
-from gonghui.stations.coords import CRS_LABELS, Crs
 
 
 def export_row(employer: Employer) -> list:

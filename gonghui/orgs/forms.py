@@ -1,7 +1,7 @@
 from django import forms
 
+from gonghui.core.coords import CRS_LABELS, Crs
 from gonghui.orgs.models import Employer
-from gonghui.stations.coords import CRS_LABELS, Crs
 
 
 class EmployerLocationForm(forms.Form):

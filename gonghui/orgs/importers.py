@@ -23,6 +23,7 @@ from django.db import transaction
 
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
+from gonghui.core.coords import Crs, check_lat_lng, parse_crs
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, RowProblem, read_rows
 from gonghui.core.models import ImportRun
@@ -30,7 +31,6 @@ from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to
 from gonghui.orgs.services import WRITE_EMPLOYERS, clean_uscc, set_employer_location
-from gonghui.stations.coords import Crs, check_lat_lng, parse_crs
 
 COLUMNS = ("统一社会信用代码", "单位名称", "地址", "经度", "纬度", "坐标系")
 USCC, NAME, ADDRESS, LNG, LAT, CRS = COLUMNS

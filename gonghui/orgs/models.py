@@ -4,8 +4,8 @@ from django.db import models
 from django.db.models import Q
 from stdnum.cn import uscc
 
+from gonghui.core.coords import CRS_LABELS, Crs
 from gonghui.core.scoping import ScopedQuerySet
-from gonghui.stations.coords import CRS_LABELS, Crs
 
 
 class OrgKind(models.TextChoices):

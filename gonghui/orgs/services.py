@@ -6,9 +6,9 @@ from django.db import transaction
 from stdnum.cn import uscc as uscc_module
 
 from gonghui.audit.services import record_event
+from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Employer, Org, OrgKind
-from gonghui.stations.coords import Crs, to_wgs84
 
 # Who keeps the employer registry: those who keep the worker registry.
 WRITE_EMPLOYERS = "write_workers"

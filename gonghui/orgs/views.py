@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from gonghui.core.coords import Crs
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.members.selectors import worker_counts_by_path
@@ -23,7 +24,6 @@ from gonghui.orgs.selectors import (
     orgs_visible_to,
 )
 from gonghui.orgs.services import WRITE_EMPLOYERS, set_employer_location
-from gonghui.stations.coords import Crs
 
 
 @console_view

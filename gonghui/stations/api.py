@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from gonghui.core.coords import parse_crs
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip
-from gonghui.stations.coords import parse_crs
 from gonghui.stations.ratelimit import over_limit
 from gonghui.stations.schemas import ErrorOut, NearbyOut, StationOut, VisitIn, VisitOut
 from gonghui.stations.selectors import nearest_stations, station_for, stations_visible_to

@@ -128,8 +128,8 @@ def _setup(count: int, queries: int, out: Path) -> None:
     from django.core.management import call_command
     from django.db import transaction
 
+    from gonghui.core.coords import Crs, from_wgs84
     from gonghui.orgs.models import Org
-    from gonghui.stations.coords import Crs, from_wgs84
     from gonghui.stations.hours import parse_hours
     from gonghui.stations.models import Station, Status
     from gonghui.stations.search_index import stations_changed

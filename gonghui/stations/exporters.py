@@ -11,8 +11,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
+from gonghui.core.coords import CRS_LABELS
 from gonghui.core.tabular import write_csv
-from gonghui.stations.coords import CRS_LABELS
 from gonghui.stations.hours import format_hours
 from gonghui.stations.importers import COLUMNS, OPTIONAL
 from gonghui.stations.models import Station

@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 
 from gonghui.audit.services import record_event
+from gonghui.core.coords import parse_crs
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, RowProblem, read_rows
@@ -30,7 +31,6 @@ from gonghui.core.models import ImportRun
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import orgs_visible_to
-from gonghui.stations.coords import parse_crs
 from gonghui.stations.hours import parse_hours
 from gonghui.stations.models import Status
 from gonghui.stations.services import (

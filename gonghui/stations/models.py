@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.coords import CRS_LABELS, Crs
 from gonghui.core.models import UploadRecord
 from gonghui.core.scoping import ScopedQuerySet
-from gonghui.stations.coords import CRS_LABELS, Crs
 
 
 class Status(models.TextChoices):

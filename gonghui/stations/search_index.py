@@ -31,8 +31,8 @@ from django.db import connection
 from scipy.spatial import cKDTree
 
 from gonghui.core import changestamps
+from gonghui.core.coords import Crs
 from gonghui.orgs.models import Org
-from gonghui.stations.coords import Crs
 from gonghui.stations.geo import EARTH_RADIUS_M
 from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import Station, StationClosure, Status

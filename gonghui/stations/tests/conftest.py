@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import call_command
 
+from gonghui.core.coords import Crs
 from gonghui.orgs.models import Org
-from gonghui.stations.coords import Crs
 from gonghui.stations.hours import parse_hours
 from gonghui.stations.rollups import differences
 from gonghui.stations.services import StationFields, save_station

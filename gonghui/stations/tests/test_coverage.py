@@ -6,9 +6,9 @@ import math
 import pytest
 from django.urls import reverse
 
+from gonghui.core.coords import Crs
 from gonghui.orgs.models import Employer
 from gonghui.orgs.services import set_employer_location
-from gonghui.stations.coords import Crs
 from gonghui.stations.geo import EARTH_RADIUS_M, haversine_m
 from gonghui.stations.models import Status
 from gonghui.stations.selectors import coverage

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core.coords import Crs
 from gonghui.core.tabular import write_csv
-from gonghui.stations.coords import Crs
 from gonghui.stations.geo import haversine_m
 from gonghui.stations.importers import COLUMNS, OPTIONAL, import_stations
 from gonghui.stations.models import Rating, Station, StationRating, Status

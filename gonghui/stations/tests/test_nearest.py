@@ -9,8 +9,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gonghui.core.coords import Crs, from_wgs84
 from gonghui.core.models import ChangeStamp
-from gonghui.stations.coords import Crs, from_wgs84
 from gonghui.stations.geo import haversine_m
 from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import Station, Status

@@ -7,9 +7,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core.coords import Crs, from_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Org
-from gonghui.stations.coords import Crs, from_wgs84
 from gonghui.stations.geo import haversine_m
 from gonghui.stations.hours import parse_hours
 from gonghui.stations.models import Rating, Station, StationDaily, Status, Visit

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gonghui.core.coords import Crs, from_wgs84, parse_crs, to_wgs84
 from gonghui.core.errors import DomainError
-from gonghui.stations.coords import Crs, from_wgs84, parse_crs, to_wgs84
 from gonghui.stations.geo import haversine_m
 
 # (wgs lat, wgs lng, gcj lat, gcj lng)
