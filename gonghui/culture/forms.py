@@ -70,9 +70,5 @@ class SignInForm(forms.Form):
     )
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="文件（.xlsx 或 .csv）")
-
-
 class PhotoForm(forms.Form):
     photo = forms.FileField(label="活动照片", help_text="JPEG或PNG")

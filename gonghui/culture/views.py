@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import UploadForm
 from gonghui.core.idnumber import parse_id
 from gonghui.core.importing import clear_copy
 from gonghui.core.views import client_ip, page, xlsx_response
@@ -29,7 +30,6 @@ from gonghui.culture.forms import (
     HeldForm,
     PhotoForm,
     SignInForm,
-    UploadForm,
     VisitsForm,
 )
 from gonghui.culture.importers import (

@@ -10,6 +10,7 @@ urlpatterns = [
     path("checkin/", views.checkin, name="checkin"),
     path("<int:pk>/", views.program_detail, name="detail"),
     path("<int:pk>/export.xlsx", views.program_export, name="export"),
+    path("<int:pk>/import/", views.program_import, name="import"),
     path("records/<int:pk>/void/", views.record_void, name="void"),
     path("cards/<int:pk>/", views.worker_card, name="card"),
 ]

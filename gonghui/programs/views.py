@@ -27,6 +27,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts.selectors import staff_visible_to
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import UploadForm
+from gonghui.core.importing import clear_copy
 from gonghui.core.money import chinese_units, fen_to_yuan, yuan_in_units, yuan_to_fen
 from gonghui.core.views import client_ip, page
 from gonghui.members.selectors import mask_name, worker_for
@@ -34,6 +36,8 @@ from gonghui.orgs.selectors import org_for
 from gonghui.programs.cards import issue_card_token
 from gonghui.programs.exporters import program_workbook
 from gonghui.programs.forms import CheckinForm, ProgramForm, ServicePointForm
+from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
+from gonghui.programs.importers import import_services
 from gonghui.programs.selectors import (
     budget_left_for,
     figures_trail,
@@ -130,7 +134,13 @@ def _org_code(request) -> str | None:
 def program_detail(request, pk: int):
     user = request.user
     _console(user)
-    program = program_for(user, pk)
+    return _program_page(request, program_for(user, pk))
+
+
+def _program_page(request, program, *, problems: list[str] | None = None, status: int = 200):
+    """The programme's figures for the user's org (or ``?org=`` inside it), its recent
+    records, and the service-list upload for those who record services."""
+    user = request.user
     figures = program_figures(user, program, org_code=_org_code(request))
     here = figures.org.path
     context = {
@@ -162,8 +172,39 @@ def program_detail(request, pk: int):
         ],
         "points": list(points_of_program(user, program)),
         "org_query": f"?{urlencode({'org': figures.org.code})}" if _org_code(request) else "",
+        "upload_form": UploadForm() if _may_import(user, program) else None,
+        "columns": "，".join(SERVICE_COLUMNS),
+        "problems": problems,
     }
-    return page(request, "programs/program_detail.html", context)
+    return page(request, "programs/program_detail.html", context, status=status)
+
+
+def _may_import(user, program) -> bool:
+    return user.can("record_services") and program.is_active
+
+
+@login_required
+@require_POST
+def program_import(request, pk: int):
+    """A hospital's or insurer's service list from Excel/CSV: all rows or none, each problem
+    named by row and column on the programme's page."""
+    user = request.user
+    _console(user)
+    program = program_for(user, pk)
+    if not _may_import(user, program):
+        raise Http404
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _program_page(request, program, problems=["请选择要导入的文件"], status=400)
+    upload = form.cleaned_data["file"]
+    with clear_copy(upload.read()) as path:
+        report = import_services(path, program=program, by=user, filename=upload.name,
+                                 client_ip=client_ip(request))  # fmt: skip
+    if not report.ok:
+        problems = [report.summary(), *(str(p) for p in report.errors[:200])]
+        return _program_page(request, program, problems=problems, status=400)
+    messages.success(request, report.summary())
+    return redirect("programs:detail", pk=program.pk)
 
 
 @login_required

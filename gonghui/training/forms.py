@@ -100,10 +100,6 @@ class OutcomeForm(forms.Form):
     )  # fmt: skip
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="Excel或CSV文件", help_text=".xlsx 或 .csv（Excel另存的GBK也可）")
-
-
 class ScoreForm(forms.Form):
     """One judge's mark for one entry and part; ``entries`` are (entry id, label) pairs of the
     contest, so an entry of another contest is not a valid choice."""

@@ -24,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import UploadForm
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.portal import (
@@ -59,7 +60,6 @@ from gonghui.training.forms import (
     ScoreForm,
     SpendingForm,
     TraineeForm,
-    UploadForm,
 )
 from gonghui.training.funds import (
     add_trainee,

@@ -394,3 +394,55 @@ def test_luoyang_officer_cannot_import_zhumadian_workers_services(
     call_command("import", "services", str(checkup.pk), str(own), "--user", "luoyang")
     record = ServiceRecord.objects.get()
     assert (record.worker_id, record.recorded_by_id) == (workers[4].pk, luoyang_officer.pk)
+
+
+def _upload(client, program, path):
+    with open(path, "rb") as handle:
+        return client.post(f"/programs/{program.pk}/import/", {"file": handle})
+
+
+def test_service_list_uploaded_on_the_programme_page_imports_once(
+    client, tmp_path, zhumadian_officer, checkup, workers
+):
+    """Staff live in Excel: the page takes the hospital's list, and the same list again
+    registers nobody twice."""
+    client.force_login(zhumadian_officer)
+    page = client.get(f"/programs/{checkup.pk}/")
+    assert (
+        "导入服务名单" in page.content.decode()
+        and "身份证号，姓名，服务日期" in page.content.decode()
+    )
+    path = write_csv(tmp_path / "list.csv", [row(1), row(2, 服务点="驿城区人民医院")],
+                     encoding="gbk")  # fmt: skip
+    response = _upload(client, checkup, path)
+    assert response.status_code == 302
+    assert ServiceRecord.objects.filter(program=checkup, channel=Channel.IMPORT).count() == 2
+    again = client.get(_upload(client, checkup, path).url)
+    assert "新增服务记录0条（金额0.00元），此前已导入2条" in again.content.decode()
+    assert ServiceRecord.objects.filter(program=checkup).count() == 2
+
+
+def test_a_bad_row_in_an_uploaded_list_is_named_and_nothing_is_recorded(
+    client, tmp_path, zhumadian_officer, checkup, workers
+):
+    client.force_login(zhumadian_officer)
+    path = write_csv(tmp_path / "list.csv", [row(1), row(2, 服务日期="2026-02-30")])
+    response = _upload(client, checkup, path)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "第3行【服务日期】" in text
+    assert ServiceRecord.objects.count() == 0
+
+
+def test_upload_is_404_to_a_sibling_city_and_absent_for_an_auditor(
+    client, tmp_path, staff, luoyang_officer, program, workers
+):
+    zhumadian = program("驻马店市免费体检", org="411700", frequency=Frequency.YEARLY)
+    path = write_csv(tmp_path / "list.csv", [row(1)])
+    client.force_login(luoyang_officer)
+    assert _upload(client, zhumadian, path).status_code == 404
+    auditor = staff("shenji", "411700", role=Role.AUDITOR)
+    client.force_login(auditor)
+    assert "导入服务名单" not in client.get(f"/programs/{zhumadian.pk}/").content.decode()
+    assert _upload(client, zhumadian, path).status_code == 404
+    assert ServiceRecord.objects.count() == 0
