@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import create_staff
+from gonghui.core.coords import Crs
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.generate import make_uscc, roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
@@ -19,6 +20,9 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.services import create_grassroots_union, register_employer
 from gonghui.programs.models import Channel, Frequency, ProgramKind
 from gonghui.programs.services import create_program, create_service_point, record_service
+from gonghui.stations.hours import parse_hours
+from gonghui.stations.services import StationFields, save_station
+from gonghui.stations.vocabulary import FACILITIES, KINDS
 
 DEMO_PASSWORD = "gonghui2026"
 ACCOUNTS = (
@@ -82,6 +86,7 @@ class Command(BaseCommand):
             report = import_workers(path, by=admin)
         self.stdout.write(report.summary())
         self._programs(admin)
+        self._stations(admin)
 
     def _programs(self, admin) -> None:
         """A breakfast programme with a week of check-ins, and a health check."""
@@ -125,3 +130,22 @@ class Command(BaseCommand):
                     by=admin, program=breakfast, worker=worker, point=shop,
                     served_at=served_at, channel=Channel.SCAN,
                 )  # fmt: skip
+
+    def _stations(self, admin) -> None:
+        """Rest stations around 驻马店 and 洛阳 city centres, so the map and the workers'
+        "near me" page have something to show (positions in GCJ-02, as AMap gives them)."""
+        rng = random.Random(11)
+        hours = [parse_hours(text) for text in ("00:00-24:00", "07:00-21:00", "20:00-06:00")]
+        words = [f.bit for f in FACILITIES]
+        for code, prefix, (lat, lng) in (("411702", "驿城区", (32.98, 114.02)),
+                                         ("410311", "洛龙区", (34.62, 112.45))):  # fmt: skip
+            org = Org.objects.get(code=code)
+            for i in range(1, 16):
+                bits = words[0] | sum(rng.sample(words[1:], 3))
+                save_station(by=admin, org=org, fields=StationFields(
+                    name=f"{prefix}爱心驿站{i:02d}号", address=f"{prefix}示范路{i * 8}号",
+                    lat=lat + rng.uniform(-0.04, 0.04), lng=lng + rng.uniform(-0.05, 0.05),
+                    crs=Crs.GCJ02, hours=rng.choice(hours), facilities=bits,
+                    phone=f"0396-28{rng.randrange(10**5):05d}",
+                    kinds=KINDS[0].bit if i % 5 == 0 else 0,
+                ))  # fmt: skip
