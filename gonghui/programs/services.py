@@ -177,7 +177,9 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
             served_at=served_at, served_on=day, period_key=key, quantity=quantity,
             amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
         )  # fmt: skip
-        for _ in range(_TOP_UP_ATTEMPTS):
+        # A lost round means another check-in spent from this slot since the top-up, so the
+        # money left shrinks every round: the loop ends in a record or budget_exhausted.
+        while True:
             try:
                 _store(record, by=by, program=program, client_ip=client_ip)
                 return Served(record, mask_name(worker.name))
@@ -190,15 +192,11 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
                     raise ServiceRefused(
                         "budget_exhausted", f"“{program.name}”预算已用完"
                     ) from None
-        raise ServiceRefused("busy", "预算分配繁忙，请稍后重试")
     except ServiceRefused:
         earlier = _earlier_request(program, request_id)
         if earlier is not None:
             return Served(earlier, mask_name(earlier.worker.name), repeated=True)
         raise
-
-
-_TOP_UP_ATTEMPTS = 20  # others may spend a topped-up slot first; each round someone wins
 
 
 class _SlotRunDry(Exception):
