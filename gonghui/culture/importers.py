@@ -21,11 +21,15 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.audit.services import record_event
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem, parse_worker_rows, read_rows
-from gonghui.core.models import ImportRun
+from gonghui.core.importing import (
+    ImportReport,
+    RowProblem,
+    parse_worker_rows,
+    read_rows,
+    record_import_run,
+)
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.culture.models import AttendeeChannel, EventState
 from gonghui.culture.selectors import bookhouse_named, campaign_for, event_for
@@ -60,22 +64,6 @@ def _pk_text(value) -> str:
 
 def _pk(value) -> int:
     return int(_pk_text(value))
-
-
-def _finish(report: ImportReport, *, by, kind: str, client_ip: str | None, after: dict) -> None:
-    """Record the run and its audit event (inside the caller's transaction)."""
-    run = ImportRun.objects.create(
-        kind=kind, filename=report.filename, user=by, org_path=by.scope_path, rows=report.rows,
-        created=report.created, updated=report.updated, unchanged=report.unchanged,
-    )  # fmt: skip
-    report.run_id = run.pk
-    record_event(
-        actor=by, action="import", object_type="import_run", object_id=run.pk,
-        org_path=by.scope_path, client_ip=client_ip,
-        after={"file": report.filename, "kind": kind, "rows": report.rows,
-               "created": report.created, "updated": report.updated,
-               "unchanged": report.unchanged, **after},
-    )  # fmt: skip
 
 
 def count_cell(value: Cell, column: str) -> int:
@@ -147,8 +135,12 @@ def import_event_attendees(
         if dry_run:
             transaction.set_rollback(True)
             return report
-        _finish(report, by=by, kind="event-attendees", client_ip=client_ip,
-                after={"event": found.pk})  # fmt: skip
+        record_import_run(
+            report, by=by, kind="event-attendees", client_ip=client_ip,
+            after={"file": report.filename, "kind": "event-attendees", "rows": report.rows,
+                   "created": report.created, "updated": report.updated,
+                   "unchanged": report.unchanged, "event": found.pk},
+        )  # fmt: skip
     if progress:
         progress(report.rows, report.rows)
     return report
@@ -225,7 +217,12 @@ def import_bookhouse_visits(
         if dry_run:
             transaction.set_rollback(True)
             return report
-        _finish(report, by=by, kind="bookhouse-visits", client_ip=client_ip, after={})
+        record_import_run(
+            report, by=by, kind="bookhouse-visits", client_ip=client_ip,
+            after={"file": report.filename, "kind": "bookhouse-visits", "rows": report.rows,
+                   "created": report.created, "updated": report.updated,
+                   "unchanged": report.unchanged},
+        )  # fmt: skip
     if progress:
         progress(report.rows, report.rows)
     return report
@@ -311,8 +308,12 @@ def import_campaign_counts(
         if dry_run:
             transaction.set_rollback(True)
             return report
-        _finish(report, by=by, kind="campaign-counts", client_ip=client_ip,
-                after={"campaign": found.pk})  # fmt: skip
+        record_import_run(
+            report, by=by, kind="campaign-counts", client_ip=client_ip,
+            after={"file": report.filename, "kind": "campaign-counts", "rows": report.rows,
+                   "created": report.created, "updated": report.updated,
+                   "unchanged": report.unchanged, "campaign": found.pk},
+        )  # fmt: skip
     if progress:
         progress(report.rows, report.rows)
     return report

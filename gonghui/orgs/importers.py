@@ -21,12 +21,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
 from gonghui.core.coords import Crs, check_lat_lng, parse_crs
 from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
-from gonghui.core.models import ImportRun
+from gonghui.core.importing import ImportReport, RowProblem, read_rows, record_import_run
 from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to
@@ -173,15 +171,8 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
         if report.errors or report.dry_run:
             transaction.set_rollback(True)
             return
-        run = ImportRun.objects.create(
-            kind="employer-locations", filename=report.filename, user=by,
-            org_path=by.scope_path, rows=report.rows, created=report.created,
-            updated=report.updated, unchanged=report.unchanged,
-        )  # fmt: skip
-        report.run_id = run.pk
-        record_event(
-            actor=by, action="import", object_type="import_run", object_id=run.pk,
-            org_path=by.scope_path, client_ip=client_ip,
+        record_import_run(
+            report, by=by, kind="employer-locations", client_ip=client_ip,
             after={"file": report.filename, "rows": report.rows, "created": report.created,
                    "updated": report.updated, "unchanged": report.unchanged},
         )  # fmt: skip

@@ -26,12 +26,10 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
-from gonghui.core.models import ImportRun
+from gonghui.core.importing import ImportReport, RowProblem, read_rows, record_import_run
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number
@@ -226,14 +224,8 @@ def _record(rows: list[_Row], *, program: Program, by, report: ServiceImportRepo
         if report.errors or report.dry_run:
             transaction.set_rollback(True)
             return
-        run = ImportRun.objects.create(
-            kind="services", filename=report.filename, user=by, org_path=by.scope_path,
-            rows=report.rows, created=report.created, unchanged=report.unchanged,
-        )  # fmt: skip
-        report.run_id = run.pk
-        record_event(
-            actor=by, action="import", object_type="import_run", object_id=run.pk,
-            org_path=by.scope_path, client_ip=client_ip,
+        record_import_run(
+            report, by=by, kind="services", client_ip=client_ip,
             after={"file": report.filename, "program": program.pk, "rows": report.rows,
                    "created": report.created, "unchanged": report.unchanged,
                    "amount_fen": report.amount_fen},

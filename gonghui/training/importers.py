@@ -16,12 +16,16 @@ from pathlib import Path
 from django.db import transaction
 from django.http import Http404
 
-from gonghui.audit.services import record_event
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.importing import ImportReport, RowProblem, parse_worker_rows, read_rows
-from gonghui.core.models import ImportRun
+from gonghui.core.importing import (
+    ImportReport,
+    RowProblem,
+    parse_worker_rows,
+    read_rows,
+    record_import_run,
+)
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number, workers_by_id_numbers
 from gonghui.members.validation import clean_id
@@ -127,17 +131,11 @@ def import_enrolments(
         if report.errors or dry_run:
             transaction.set_rollback(True)
             return report
-        run = ImportRun.objects.create(
-            kind="enrolments", filename=report.filename, user=by, org_path=by.scope_path,
-            rows=report.rows, created=report.created, unchanged=report.unchanged,
-        )  # fmt: skip
-        report.run_id = run.pk
-        record_event(
-            actor=by, action="import", object_type="import_run", object_id=run.pk,
-            org_path=by.scope_path, client_ip=client_ip,
+        record_import_run(
+            report, by=by, kind="enrolments", client_ip=client_ip,
             after={"file": report.filename, "class": found.pk, "rows": report.rows,
-                   "created": report.created, "seated": report.seated,
-                   "waiting": report.waiting, "unchanged": report.unchanged},
+                   "created": report.created, "seated": report.seated, "waiting": report.waiting,
+                   "unchanged": report.unchanged},
         )  # fmt: skip
     if progress:
         progress(report.rows, report.rows)
@@ -237,14 +235,8 @@ def import_fund_trainees(
         if report.errors or dry_run:
             transaction.set_rollback(True)
             return report
-        run = ImportRun.objects.create(
-            kind="fund-trainees", filename=report.filename, user=by, org_path=by.scope_path,
-            rows=report.rows, created=report.created, unchanged=report.unchanged,
-        )  # fmt: skip
-        report.run_id = run.pk
-        record_event(
-            actor=by, action="import", object_type="import_run", object_id=run.pk,
-            org_path=by.scope_path, client_ip=client_ip,
+        record_import_run(
+            report, by=by, kind="fund-trainees", client_ip=client_ip,
             after={"file": report.filename, "fund_project": found.pk, "rows": report.rows,
                    "created": report.created, "unchanged": report.unchanged},
         )  # fmt: skip
@@ -332,15 +324,8 @@ def import_scores(
         if dry_run:
             transaction.set_rollback(True)
             return report
-        run = ImportRun.objects.create(
-            kind="scores", filename=report.filename, user=by, org_path=by.scope_path,
-            rows=report.rows, created=report.created, updated=report.updated,
-            unchanged=report.unchanged,
-        )  # fmt: skip
-        report.run_id = run.pk
-        record_event(
-            actor=by, action="import", object_type="import_run", object_id=run.pk,
-            org_path=by.scope_path, client_ip=client_ip,
+        record_import_run(
+            report, by=by, kind="scores", client_ip=client_ip,
             after={"file": report.filename, "competition": found.pk, "rows": report.rows,
                    "created": report.created, "updated": report.updated,
                    "unchanged": report.unchanged},
