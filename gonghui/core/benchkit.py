@@ -61,6 +61,21 @@ def latency_figures(latencies: list[float], seconds: float) -> dict:
     }
 
 
+def run_child(module: str, env: dict, *args: str) -> str:
+    """``python -m module args`` with ``env``; its output, or RuntimeError with all it said."""
+    done = subprocess.run([sys.executable, "-m", module, *args], env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    if done.returncode:
+        raise RuntimeError(f"{args[0]} 失败：\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def flush(stdout) -> None:
+    """Show progress now: a management command's stdout buffers, a StringIO has no flush."""
+    if hasattr(stdout, "flush"):
+        stdout.flush()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

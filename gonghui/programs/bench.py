@@ -15,13 +15,10 @@ and fire requests at it.
 """
 
 import argparse
-import contextlib
 import datetime
 import json
 import os
 import secrets
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,7 +27,9 @@ from pathlib import Path
 
 from gonghui.core.benchkit import (
     ApiClient,
+    flush,
     latency_figures,
+    run_child,
     run_threads,
     scratch_database,
     server_env,
@@ -89,7 +88,7 @@ def run_checkin_bench(*, seconds: int, database_url: str | None, stdout) -> None
                 f"数据库：{without_password(url)}；准备{workers:,}名职工……"
                 f"（{os.cpu_count()}核，开始时负载 {os.getloadavg()[0]:.1f}）"
             )
-            _flush(stdout)
+            flush(stdout)
             setup = work / "setup.json"
             _child(env, "setup", "--workers", str(workers), "--out", str(setup))
             with serving(env, log=work / "server.log") as base:
@@ -136,21 +135,8 @@ def _report(stdout, health: dict, checkins: dict, verified: dict, workers: int) 
     stdout.write("records == accepted：通过")
 
 
-def _flush(stdout) -> None:
-    with contextlib.suppress(AttributeError):
-        stdout.flush()
-
-
 def _child(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "gonghui.programs.bench", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(f"{args[0]} 失败：\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return run_child("gonghui.programs.bench", env, *args)
 
 
 def _load(env: dict, base: str, setup: Path, what: str, seconds: int, work: Path) -> dict:

@@ -21,8 +21,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -33,7 +31,9 @@ import numpy as np
 
 from gonghui.core.benchkit import (
     ApiClient,
+    flush,
     latency_figures,
+    run_child,
     run_threads,
     scratch_database,
     server_env,
@@ -62,7 +62,7 @@ def run_stations_bench(*, counts: tuple[int, ...], queries: int, database_url: s
             with scratch_database(database_url, work, SCRATCH_DATABASE) as url:
                 env = server_env(url, work, GONGHUI_PUBLIC_RATE="1000000000/s")
                 stdout.write(f"—— {count:,}个驿站，{queries:,}次随机查询（{os.cpu_count()}核）——")
-                _flush(stdout)
+                flush(stdout)
                 plan = work / "plan.json"
                 _child(env, "setup", "--stations", str(count), "--queries", str(queries),
                        "--out", str(plan))  # fmt: skip
@@ -106,17 +106,8 @@ def _report(stdout, count: int, local: dict, health: dict, http: dict) -> dict:
     return {"stations": count, **local, "http": http, "health": health}
 
 
-def _flush(stdout) -> None:
-    if hasattr(stdout, "flush"):
-        stdout.flush()
-
-
 def _child(env: dict, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "gonghui.stations.bench", *args], env=env,
-                          capture_output=True, text=True)  # fmt: skip
-    if done.returncode:
-        raise RuntimeError(f"{args[0]} 失败：\n{done.stdout}\n{done.stderr}")
-    return done.stdout
+    return run_child("gonghui.stations.bench", env, *args)
 
 
 # --- the child processes ---------------------------------------------------------------
