@@ -121,9 +121,9 @@ class StationIndex:
         found: list[list[Hit]] = [[] for _ in points]
         if not self.size or not points:
             return found
-        lat = np.radians([p[0] for p in points])
-        lng = np.radians([p[1] for p in points])
-        vectors = unit_vectors(np.degrees(lat), np.degrees(lng))
+        lat_deg, lng_deg = [p[0] for p in points], [p[1] for p in points]
+        vectors = unit_vectors(lat_deg, lng_deg)
+        lat, lng = np.radians(lat_deg), np.radians(lng_deg)
         is_open = self.open_flags(local)
         bound = chord_of(within_m) * (1 + 1e-9) + _TIE if within_m is not None else math.inf
         ask = k * _FIRST_ASK if open_now or facilities or kinds else k + 1
