@@ -4,6 +4,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from gonghui.accounts.models import ApiToken, User
+from gonghui.core.plain_select import from_row, select_list
 from gonghui.orgs.models import Org
 
 
@@ -20,20 +21,22 @@ def user_for_api_token(token: str) -> User | None:
     """The active account a bearer token belongs to, with its org, or None.
 
     Every API call starts here, so it is one plain statement rather than a
-    compiled three-table join: the org's columns (plain text and numbers, no
-    conversion needed) ride along and ``Model.from_db`` builds the org.
+    compiled three-table join, read by ``plain_select``.
     """
-    org_names = [f.attname for f in Org._meta.concrete_fields]
-    org_columns = ", ".join(f"o.{f.column} AS org__{f.attname}" for f in Org._meta.concrete_fields)
-    found = User.objects.raw(
-        f"SELECT u.*, {org_columns} FROM {User._meta.db_table} u "
-        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
-        f"LEFT JOIN {Org._meta.db_table} o ON o.id = u.org_id "
-        "WHERE t.key_hash = %s AND u.is_active = %s",
-        [ApiToken.hash_key(token), True],
-    )
-    user = next(iter(found), None)
-    if user is not None and user.org_id is not None:
-        values = [getattr(user, f"org__{name}") for name in org_names]
-        user.org = Org.from_db(connection.alias, org_names, values)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select_list(User, 'u')}, {select_list(Org, 'o')} "
+            f"FROM {User._meta.db_table} u "
+            f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
+            f"LEFT JOIN {Org._meta.db_table} o ON o.id = u.org_id "
+            "WHERE t.key_hash = %s AND u.is_active = %s",
+            [ApiToken.hash_key(token), True],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user, org_starts = from_row(User, row)
+    org, _ = from_row(Org, row, org_starts)
+    if org is not None:
+        user.org = org
     return user

@@ -3,12 +3,14 @@
 import re
 from collections import Counter
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.chinese import simplified
 from gonghui.core.crypto import blind_index, blind_indexes
 from gonghui.core.idnumber import normalise_id
+from gonghui.core.plain_select import from_row, select_list
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.validation import ID_PURPOSE
@@ -81,6 +83,10 @@ def worker_counts_by_path(user, *, under: str, categories: int = 0) -> Counter:
     return Counter(dict(rows.annotate(n=Count("id"))))
 
 
+# What a service decides on; every check-in reads these, and only these, of the worker.
+_SERVICE_FIELDS = ("id", "name", "org", "org_path", "birth_date", "categories", "is_member")
+
+
 def worker_for_service(worker_id: int, *, within_path: str) -> Worker | None:
     """A worker anywhere in a program's subtree, for the program's own check-in.
 
@@ -89,13 +95,28 @@ def worker_for_service(worker_id: int, *, within_path: str) -> Worker | None:
     caller shows nothing of the worker but a masked name. One plain statement
     loading only what a service decides on: every check-in makes this read.
     """
-    found = Worker.objects.raw(
-        "SELECT id, name, org_id, org_path, birth_date, categories, is_member "
-        f"FROM {Worker._meta.db_table} WHERE id = %s",
-        [worker_id],
-    )
-    worker = next(iter(found), None)
-    return worker if worker is not None and worker.org_path.startswith(within_path) else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {service_worker_columns('w')} FROM {Worker._meta.db_table} w WHERE w.id = %s",
+            [worker_id],
+        )
+        row = cursor.fetchone()
+    return None if row is None else service_worker_from_row(row, 0, within_path=within_path)[0]
+
+
+def service_worker_columns(alias: str) -> str:
+    """The columns ``worker_for_service`` reads, for a statement that reads the worker
+    beside other things (a clerk's check-in reads its point and program with it)."""
+    return select_list(Worker, alias, _SERVICE_FIELDS)
+
+
+def service_worker_from_row(row, start: int, *, within_path: str) -> tuple[Worker | None, int]:
+    """The worker in ``row`` from ``start`` (None when absent or outside ``within_path``)
+    and where the next columns begin."""
+    worker, end = from_row(Worker, row, start, _SERVICE_FIELDS)
+    if worker is not None and not worker.org_path.startswith(within_path):
+        worker = None
+    return worker, end
 
 
 def worker_by_id_number(number: str, *, within_path: str) -> Worker | None:

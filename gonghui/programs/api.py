@@ -5,7 +5,7 @@ revealed); a refusal at the counter is 409 with the code, the message and the
 worker's masked name; a role that may not check in is 403.
 """
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -29,14 +29,14 @@ from gonghui.programs.schemas import (
 )
 from gonghui.programs.selectors import (
     budget_left_for,
+    check_in_context,
     points_of_staff,
     points_visible_to,
     program_figures,
     program_for,
     programs_visible_to,
-    staff_point_and_program,
 )
-from gonghui.programs.services import ServiceRefused, check_in
+from gonghui.programs.services import ServiceRefused, read_card, serve_cardholder
 
 checkins_router = Router(tags=["核销"])
 programs_router = Router(tags=["服务项目"])
@@ -53,18 +53,9 @@ def _point_for(user, pk: int) -> ServicePoint:
 
 
 def _point_and_program(user, point_id: int, program_id: int) -> tuple[ServicePoint, Program]:
-    """The point and program a check-in names, or 404 when the caller may not use them.
-
-    A clerk has no scope: their points, and the programs those points offer (so one of
-    their programs named at another of their points is the service's refusal, not 404).
-    Everyone else: a point in their subtree and a program visible to them.
-    """
-    if not user.can("checkin"):
-        return _point_for(user, point_id), program_for(user, program_id)
-    point, program = staff_point_and_program(user, point_id=point_id, program_id=program_id)
-    if point is None or program is None:
-        raise Http404
-    return point, program
+    """The point and program a check-in names, or 404 when the caller may not use them."""
+    context = check_in_context(user, point_id=point_id, program_id=program_id, worker_id=None)
+    return context.point, context.program
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -82,11 +73,21 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):
     409 with the precise reason. Idempotent per ``request_id``: the same request again
     returns the same record (``repeated`` true)."""
     user = request.auth
-    point, program = _point_and_program(user, payload.point, payload.program)
     try:
-        served = check_in(
-            by=user, point=point, program=program, token=payload.token,
-            request_id=payload.request_id or None, client_ip=_client_ip(request),
+        worker_id, unreadable = read_card(payload.token), None
+    except ServiceRefused as refusal:
+        worker_id, unreadable = None, refusal
+    context = check_in_context(
+        user, point_id=payload.point, program_id=payload.program, worker_id=worker_id
+    )
+    point = context.point
+    try:
+        if unreadable is not None:
+            raise unreadable
+        served = serve_cardholder(
+            by=user, point=point, program=context.program, worker=context.worker,
+            facts=context.facts, request_id=payload.request_id or None,
+            client_ip=_client_ip(request),
         )  # fmt: skip
     except ServiceRefused as refusal:
         return Status(

@@ -14,7 +14,15 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
+from gonghui.core.plain_select import from_row, select_list
+from gonghui.members.models import Worker
+from gonghui.members.selectors import (
+    service_worker_columns,
+    service_worker_from_row,
+    worker_for_service,
+)
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for, orgs_visible_to
 from gonghui.programs.models import (
@@ -63,28 +71,68 @@ def points_of_staff(user) -> QuerySet[ServicePoint]:
     return user.service_points.select_related("org").prefetch_related("programs")
 
 
-def staff_point_and_program(user, *, point_id: int, program_id: int):
-    """One of this clerk's points and one program offered at any of their points (or None
-    for either): what a clerk's check-in names. Plain statements, as every scan asks."""
+@dataclass
+class PointFacts:
+    staffed: bool  # the user is one of the point's clerks
+    offered: bool  # the point offers the program
+
+
+@dataclass
+class CheckInContext:
+    """What a check-in at ``point`` for ``program`` decides on, besides the card itself."""
+
+    point: ServicePoint
+    program: Program
+    worker: Worker | None  # the card's holder, when in the program's subtree
+    facts: PointFacts | None = None  # read with the point; None = ask when needed
+
+
+def check_in_context(
+    user, *, point_id: int, program_id: int, worker_id: int | None
+) -> CheckInContext:
+    """The point, program and worker a check-in names; 404 when the caller may not use the
+    point or the program.
+
+    A clerk has no scope: their points, and the programs those points offer (so one of
+    their programs named at another of their points is the service's refusal, not 404),
+    all read in one statement, as every scan asks. Everyone else: a point in their
+    subtree and a program visible to them.
+    """
+    if not user.can("checkin"):
+        point = get_object_or_404(points_visible_to(user), pk=point_id)
+        program = program_for(user, program_id)
+        worker = None
+        if worker_id is not None:
+            worker = worker_for_service(worker_id, within_path=program.org_path)
+        return CheckInContext(point, program, worker)
     staff = ServicePoint.staff.through._meta.db_table
     offers = ServicePoint.programs.through._meta.db_table
-    point = ServicePoint.objects.raw(
-        f"SELECT p.* FROM {ServicePoint._meta.db_table} p "
-        f"JOIN {staff} s ON s.servicepoint_id = p.id WHERE p.id = %s AND s.user_id = %s",
-        [point_id, user.pk],
-    )
-    program = Program.objects.raw(
-        f"SELECT p.* FROM {Program._meta.db_table} p WHERE p.id = %s AND EXISTS ("
-        f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
-        "WHERE o.program_id = p.id AND s.user_id = %s)",
-        [program_id, user.pk],
-    )
-    return next(iter(point), None), next(iter(program), None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {select_list(ServicePoint, 'p')}, {select_list(Program, 'g')}, "
+            f"{service_worker_columns('w')}, EXISTS (SELECT 1 FROM {offers} "
+            "WHERE servicepoint_id = p.id AND program_id = g.id) "
+            f"FROM (SELECT 1) AS one "
+            f"LEFT JOIN {ServicePoint._meta.db_table} p ON p.id = %s AND EXISTS ("
+            f"SELECT 1 FROM {staff} WHERE servicepoint_id = p.id AND user_id = %s) "
+            f"LEFT JOIN {Program._meta.db_table} g ON g.id = %s AND EXISTS ("
+            f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
+            "WHERE o.program_id = g.id AND s.user_id = %s) "
+            f"LEFT JOIN {Worker._meta.db_table} w ON w.id = %s",
+            [point_id, user.pk, program_id, user.pk, worker_id],
+        )
+        row = cursor.fetchone()
+    point, next_at = from_row(ServicePoint, row)
+    program, next_at = from_row(Program, row, next_at)
+    if point is None or program is None:
+        raise Http404
+    worker, next_at = service_worker_from_row(row, next_at, within_path=program.org_path)
+    return CheckInContext(point, program, worker, PointFacts(staffed=True, offered=bool(row[-1])))
 
 
-def point_facts(*, point_id: int, program_id: int, user_id: int) -> tuple[bool, bool]:
-    """(is the user one of the point's clerks, does the point offer the program), in one
-    round trip: every check-in asks both."""
+def point_facts(*, point_id: int, program_id: int, user_id: int) -> PointFacts:
+    """Is the user one of the point's clerks, does the point offer the program: in one
+    round trip, as every check-in asks both."""
     staff = ServicePoint.staff.through._meta.db_table
     offers = ServicePoint.programs.through._meta.db_table
     with connection.cursor() as cursor:
@@ -94,7 +142,7 @@ def point_facts(*, point_id: int, program_id: int, user_id: int) -> tuple[bool, 
             [point_id, user_id, point_id, program_id],
         )
         staffed, offered = cursor.fetchone()
-    return bool(staffed), bool(offered)
+    return PointFacts(staffed=bool(staffed), offered=bool(offered))
 
 
 def records_visible_to(user, *, program: Program | None = None) -> QuerySet[ServiceRecord]:

@@ -28,7 +28,7 @@ from gonghui.programs.models import (
     ServiceRecord,
     WhenExhausted,
 )
-from gonghui.programs.selectors import point_facts
+from gonghui.programs.selectors import PointFacts, point_facts
 
 
 class ServiceRefused(DomainError):
@@ -150,7 +150,8 @@ class Served:
 def record_service(*, by, program: Program, worker, point: ServicePoint | None = None,
                    channel: str = Channel.MANUAL, served_at: datetime.datetime | None = None,
                    quantity: int = 1, amount_fen: int | None = None,
-                   request_id: str | None = None, client_ip: str | None = None) -> Served:  # fmt: skip
+                   request_id: str | None = None, client_ip: str | None = None,
+                   facts: PointFacts | None = None) -> Served:  # fmt: skip
     """Record one service, or raise ``ServiceRefused`` with the precise reason.
 
     Idempotent per ``request_id``: the same request again returns the first
@@ -158,14 +159,14 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
     records without a point).
 
     This is the hot path of every breakfast shop's morning, so it asks the
-    database as little as it can: one read for the point's facts, then the
-    writes; an earlier request with the same id is looked for only when the
+    database as little as it can: one read for the point's facts (none when the
+    caller read them with the point, ``facts``), then the writes; an earlier request with the same id is looked for only when the
     service is refused or the insert collides, where a replay would end up.
     """
     served_at = served_at or timezone.now()
     day = timezone.localdate(served_at)
     try:
-        _may_record(by, point, worker, program)
+        _may_record(by, point, worker, program, facts)
         check_eligibility(program, worker, day)
         amount = program.unit_cost_fen * quantity if amount_fen is None else amount_fen
         key = period_key(program.frequency, day)
@@ -230,7 +231,9 @@ def _earlier_request(program: Program, request_id: str | None) -> ServiceRecord 
     )
 
 
-def _may_record(by, point: ServicePoint | None, worker, program: Program) -> None:
+def _may_record(
+    by, point: ServicePoint | None, worker, program: Program, facts: PointFacts | None
+) -> None:
     """Point staff record at their own points; officers at points or for workers in their
     subtree; and a point records only the programs it offers."""
     scope = by.scope_path or "\0"
@@ -238,12 +241,13 @@ def _may_record(by, point: ServicePoint | None, worker, program: Program) -> Non
         if by.can("record_services") and (worker is None or worker.org_path.startswith(scope)):
             return
         raise PermissionDenied("forbidden", "无权为该职工登记服务")
-    staffed, offered = point_facts(point_id=point.pk, program_id=program.pk, user_id=by.pk)
-    if not (by.can("checkin") and staffed) and not (
+    if facts is None:
+        facts = point_facts(point_id=point.pk, program_id=program.pk, user_id=by.pk)
+    if not (by.can("checkin") and facts.staffed) and not (
         by.can("record_services") and point.org_path.startswith(scope)
     ):
         raise PermissionDenied("forbidden", "您不是该服务点的核销人员")
-    if not offered:
+    if not facts.offered:
         raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
 
 
@@ -271,18 +275,35 @@ def void_record(
     return record
 
 
+def read_card(token: str) -> int:
+    """The worker id on a scanned (or typed) card token, or ``ServiceRefused`` card_expired /
+    card_invalid."""
+    try:
+        return read_card_token(token)
+    except DomainError as exc:
+        raise ServiceRefused(exc.code, exc.message) from None
+
+
 def check_in(*, by, point: ServicePoint, program: Program, token: str,
              request_id: str | None = None, client_ip: str | None = None) -> Served:  # fmt: skip
     """A scanned (or typed) card token at a service point; refusals carry the masked name."""
-    try:
-        worker_id = read_card_token(token)
-    except DomainError as exc:
-        raise ServiceRefused(exc.code, exc.message) from None
-    worker = worker_for_service(worker_id, within_path=program.org_path)
+    worker = worker_for_service(read_card(token), within_path=program.org_path)
+    return serve_cardholder(
+        by=by, point=point, program=program, worker=worker, request_id=request_id,
+        client_ip=client_ip,
+    )  # fmt: skip
+
+
+def serve_cardholder(*, by, point: ServicePoint, program: Program, worker,
+                     facts: PointFacts | None = None, request_id: str | None = None,
+                     client_ip: str | None = None) -> Served:  # fmt: skip
+    """Record the service to a card's holder (None: not in the program's subtree) at a
+    point; refusals carry the masked name. ``facts``, when read with the point, save
+    ``record_service`` asking for them."""
     try:
         return record_service(
             by=by, program=program, worker=worker, point=point, channel=Channel.SCAN,
-            request_id=request_id, client_ip=client_ip,
+            request_id=request_id, client_ip=client_ip, facts=facts,
         )  # fmt: skip
     except ServiceRefused as refusal:
         refusal.masked_name = mask_name(worker.name) if worker else ""
