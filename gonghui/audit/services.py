@@ -21,7 +21,28 @@ def record_event(
 
     Every write calls this inside its transaction, hence the plain INSERT.
     """
-    event = AuditEvent(
+    event = new_event(
+        actor=actor, action=action, object_type=object_type, object_id=object_id,
+        org_path=org_path, before=before, after=after, client_ip=client_ip,
+    )  # fmt: skip
+    insert_one(event)
+    return event
+
+
+def new_event(
+    *,
+    actor,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    org_path: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    client_ip: str | None = None,
+) -> AuditEvent:
+    """The unsaved event ``record_event`` appends, for a write that stores it as part of
+    a larger statement (a check-in on PostgreSQL)."""
+    return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
@@ -32,5 +53,3 @@ def record_event(
         after=after,
         client_ip=client_ip,
     )
-    insert_one(event)
-    return event

@@ -15,25 +15,51 @@ from django.db.models import Model
 
 
 @cache
-def _statement(model: type[Model], vendor: str) -> tuple[str, tuple]:
-    meta = model._meta
-    fields = tuple(f for f in meta.concrete_fields if not f.primary_key)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) "
-        f"RETURNING {quote(meta.pk.column)}"
-    )
-    return sql, fields
+def _fields(model: type[Model]) -> tuple:
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+
+
+def _columns(model: type[Model]) -> str:
+    return ", ".join(connection.ops.quote_name(f.column) for f in _fields(model))
+
+
+def _prepared(instance: Model) -> list:
+    return [
+        f.get_db_prep_save(f.pre_save(instance, True), connection) for f in _fields(type(instance))
+    ]
 
 
 def insert_one(instance: Model) -> None:
     """Store a new ``instance`` (its pk must be unset and auto-generated); sets its pk."""
-    sql, fields = _statement(type(instance), connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    meta, quote = instance._meta, connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(_fields(type(instance))))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({_columns(type(instance))}) VALUES ({marks}) "
+        f"RETURNING {quote(meta.pk.column)}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, _prepared(instance))
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = connection.alias
+
+
+def insert_select(
+    instance: Model, *, source: str | None = None, computed: dict[str, str] | None = None
+) -> tuple[str, list]:
+    """``INSERT INTO … SELECT …`` of a new ``instance`` and its parameters, for a row written
+    as one part of a larger statement: one row per row of ``source`` (a name the statement
+    defines; None = exactly one row), with the columns named in ``computed`` (attname → SQL
+    expression, e.g. a key another part of the statement returns) taken from the statement
+    rather than from the instance."""
+    computed = computed or {}
+    values, params = [], []
+    for field, value in zip(_fields(type(instance)), _prepared(instance), strict=True):
+        if field.attname in computed:
+            values.append(computed[field.attname])
+        else:
+            values.append("%s")
+            params.append(value)
+    table = connection.ops.quote_name(instance._meta.db_table)
+    sql = f"INSERT INTO {table} ({_columns(type(instance))}) SELECT {', '.join(values)}"
+    return (f"{sql} FROM {source}" if source else sql), params

@@ -37,18 +37,25 @@ def spend(program: Program, *, worker_id: int, amount: int) -> bool:
 
     Runs inside the caller's transaction, which holds the slot's row until it ends.
     """
-    if amount == 0:
+    statement = spend_statement(program, worker_id=worker_id, amount=amount)
+    if statement is None:
         return True
-    slot = slot_of(worker_id)
-    sql = f"UPDATE {_TABLE} SET spent_fen = spent_fen + %s WHERE program_id = %s AND slot = %s"
-    capped = is_capped(program)
-    if capped:
-        sql += " AND spent_fen + %s <= allotted_fen"
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [amount, program.pk, slot, amount] if capped else [amount, program.pk, slot]
-        )
+        cursor.execute(*statement)
         return cursor.rowcount == 1
+
+
+def spend_statement(program: Program, *, worker_id: int, amount: int) -> tuple[str, list] | None:
+    """The UPDATE that takes ``amount`` from the worker's slot and its parameters; it
+    touches no row when the slot cannot pay. None when there is nothing to take."""
+    if amount == 0:
+        return None
+    sql = f"UPDATE {_TABLE} SET spent_fen = spent_fen + %s WHERE program_id = %s AND slot = %s"
+    params = [amount, program.pk, slot_of(worker_id)]
+    if is_capped(program):
+        sql += " AND spent_fen + %s <= allotted_fen"
+        params.append(amount)
+    return sql, params
 
 
 def give_back(program_id: int, *, worker_id: int, amount: int) -> None:

@@ -32,41 +32,9 @@ def bump(record: ServiceRecord, *, sign: int = 1) -> None:
     The day's row is shared by the check-ins of one org whose workers fall in
     the same slot; its lock is held from here to the commit, so this comes last.
     """
-    ops = connection.ops
-    day = ops.adapt_datefield_value(record.served_on)
-    county_path = county_path_of(record.org_path)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
-            f"VALUES (%s, %s, %s, {org_id_by_path_sql()}, %s, %s) "
-            "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
-            f"times = {_YEAR}.times + excluded.times",
-            [
-                record.program_id,
-                record.worker_id,
-                record.served_on.year,
-                county_path,
-                county_path,
-                sign,
-            ],
-        )
-        cursor.execute(
-            f"INSERT INTO {_DAILY} "
-            "(program_id, org_id, org_path, day, slot, person_times, amount_fen) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (program_id, org_id, day, slot) DO UPDATE SET "
-            f"person_times = {_DAILY}.person_times + excluded.person_times, "
-            f"amount_fen = {_DAILY}.amount_fen + excluded.amount_fen",
-            [
-                record.program_id,
-                record.org_id,
-                record.org_path,
-                day,
-                slot_of(record.worker_id),
-                sign,
-                sign * record.amount_fen,
-            ],
-        )
+        for statement in bump_statements(record, sign=sign):
+            cursor.execute(*statement)
         if sign < 0:
             cursor.execute(
                 f"DELETE FROM {_DAILY} WHERE program_id = %s AND person_times <= 0",
@@ -75,6 +43,43 @@ def bump(record: ServiceRecord, *, sign: int = 1) -> None:
             cursor.execute(
                 f"DELETE FROM {_YEAR} WHERE program_id = %s AND times <= 0", [record.program_id]
             )
+
+
+def bump_statements(
+    record: ServiceRecord, *, sign: int = 1, source: str | None = None
+) -> list[tuple[str, list]]:
+    """The two upserts that add ``sign`` × the record to the rollups, with their
+    parameters, the day's row last. ``source`` (a name a larger statement defines) makes
+    them write once per row of it, so that they write nothing when it is empty."""
+
+    def rows(values: str) -> str:
+        return f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"
+
+    county_path = county_path_of(record.org_path)
+    year = (
+        f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
+        f"{rows(f'%s, %s, %s, {org_id_by_path_sql()}, %s, %s')} "
+        "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
+        f"times = {_YEAR}.times + excluded.times"
+    )
+    day = (
+        f"INSERT INTO {_DAILY} "
+        "(program_id, org_id, org_path, day, slot, person_times, amount_fen) "
+        f"{rows('%s, %s, %s, %s, %s, %s, %s')} "
+        "ON CONFLICT (program_id, org_id, day, slot) DO UPDATE SET "
+        f"person_times = {_DAILY}.person_times + excluded.person_times, "
+        f"amount_fen = {_DAILY}.amount_fen + excluded.amount_fen"
+    )
+    year_params = [
+        record.program_id, record.worker_id, record.served_on.year, county_path, county_path,
+        sign,
+    ]  # fmt: skip
+    day_params = [
+        record.program_id, record.org_id, record.org_path,
+        connection.ops.adapt_datefield_value(record.served_on), slot_of(record.worker_id),
+        sign, sign * record.amount_fen,
+    ]  # fmt: skip
+    return [(year, year_params), (day, day_params)]
 
 
 def expected_from_records(program_id: int | None = None) -> tuple[Counter, Counter]:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gonghui.audit.services import record_event
+from gonghui.audit.services import new_event, record_event
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.plain_insert import insert_one
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import mask_name, worker_for_service
 from gonghui.programs import budget, rollups
@@ -28,6 +27,7 @@ from gonghui.programs.models import (
     ServiceRecord,
     WhenExhausted,
 )
+from gonghui.programs.record_store import store_record
 from gonghui.programs.selectors import PointFacts, point_facts
 
 
@@ -160,8 +160,10 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
 
     This is the hot path of every breakfast shop's morning, so it asks the
     database as little as it can: one read for the point's facts (none when the
-    caller read them with the point, ``facts``), then the writes; an earlier request with the same id is looked for only when the
-    service is refused or the insert collides, where a replay would end up.
+    caller read them with the point, ``facts``), then the writes, which are one
+    statement on PostgreSQL (``record_store``); an earlier request with the same
+    id is looked for only when the service is refused or the insert collides,
+    where a replay would end up.
     """
     served_at = served_at or timezone.now()
     day = timezone.localdate(served_at)
@@ -178,47 +180,29 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
             served_at=served_at, served_on=day, period_key=key, quantity=quantity,
             amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
         )  # fmt: skip
-        # A lost round means another check-in spent from this slot since the top-up, so the
-        # money left shrinks every round: the loop ends in a record or budget_exhausted.
+        event = new_event(
+            actor=by, action="serve", object_type="service_record", object_id="",
+            org_path=org_path, client_ip=client_ip,
+            after={"program": program.pk, "worker": worker.pk, "day": day.isoformat(),
+                   "amount_fen": amount, "channel": channel},
+        )  # fmt: skip
         while True:
             try:
-                _store(record, by=by, program=program, client_ip=client_ip)
-                return Served(record, mask_name(worker.name))
+                if store_record(record, event=event, program=program):
+                    return Served(record, mask_name(worker.name))
             except IntegrityError:
                 raise _already_served(program, worker, key) from None
-            except _SlotRunDry:
-                # Everything above was rolled back, its locks released; top the slot up
-                # on its own, then store the record again.
-                if not budget.top_up(program, worker_id=worker.pk, amount=amount):
-                    raise ServiceRefused(
-                        "budget_exhausted", f"“{program.name}”预算已用完"
-                    ) from None
+            # The worker's slot could not pay and nothing was written: top the slot up on
+            # its own, then store again. A lost round means another check-in spent from
+            # this slot since the top-up, so the money left shrinks every round: the loop
+            # ends in a record or budget_exhausted.
+            if not budget.top_up(program, worker_id=worker.pk, amount=amount):
+                raise ServiceRefused("budget_exhausted", f"“{program.name}”预算已用完")
     except ServiceRefused:
         earlier = _earlier_request(program, request_id)
         if earlier is not None:
             return Served(earlier, mask_name(earlier.worker.name), repeated=True)
         raise
-
-
-class _SlotRunDry(Exception):
-    """The worker's budget slot cannot pay; the store is rolled back to top it up."""
-
-
-@transaction.atomic
-def _store(record: ServiceRecord, *, by, program: Program, client_ip: str | None) -> None:
-    insert_one(record)
-    record_event(
-        actor=by, action="serve", object_type="service_record", object_id=record.pk,
-        org_path=record.org_path, client_ip=client_ip,
-        after={"program": program.pk, "worker": record.worker_id,
-               "day": record.served_on.isoformat(), "amount_fen": record.amount_fen,
-               "channel": record.channel},
-    )  # fmt: skip
-    # The shared rows (a budget slot, then the day's rollup slot) last and always in this
-    # order: check-ins hold their locks only until the commit and never wait in a circle.
-    if not budget.spend(program, worker_id=record.worker_id, amount=record.amount_fen):
-        raise _SlotRunDry
-    rollups.bump(record, sign=1)
 
 
 def _earlier_request(program: Program, request_id: str | None) -> ServiceRecord | None:
