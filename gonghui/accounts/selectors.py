@@ -1,5 +1,7 @@
 """Reads of staff accounts, scoped like everything else."""
 
+from functools import cache
+
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -24,14 +26,7 @@ def user_for_api_token(token: str) -> User | None:
     compiled three-table join, read by ``plain_select``.
     """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {select_list(User, 'u')}, {select_list(Org, 'o')} "
-            f"FROM {User._meta.db_table} u "
-            f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
-            f"LEFT JOIN {Org._meta.db_table} o ON o.id = u.org_id "
-            "WHERE t.key_hash = %s AND u.is_active = %s",
-            [ApiToken.hash_key(token), True],
-        )
+        cursor.execute(_token_sql(connection.vendor), [ApiToken.hash_key(token), True])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -40,3 +35,14 @@ def user_for_api_token(token: str) -> User | None:
     if org is not None:
         user.org = org
     return user
+
+
+@cache
+def _token_sql(vendor: str) -> str:
+    return (
+        f"SELECT {select_list(User, 'u')}, {select_list(Org, 'o')} "
+        f"FROM {User._meta.db_table} u "
+        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
+        f"LEFT JOIN {Org._meta.db_table} o ON o.id = u.org_id "
+        "WHERE t.key_hash = %s AND u.is_active = %s"
+    )

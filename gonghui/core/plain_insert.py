@@ -19,7 +19,8 @@ def _fields(model: type[Model]) -> tuple:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
-def _columns(model: type[Model]) -> str:
+@cache
+def _columns(model: type[Model], vendor: str) -> str:
     return ", ".join(connection.ops.quote_name(f.column) for f in _fields(model))
 
 
@@ -31,17 +32,22 @@ def _prepared(instance: Model) -> list:
 
 def insert_one(instance: Model) -> None:
     """Store a new ``instance`` (its pk must be unset and auto-generated); sets its pk."""
-    meta, quote = instance._meta, connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(_fields(type(instance))))
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({_columns(type(instance))}) VALUES ({marks}) "
-        f"RETURNING {quote(meta.pk.column)}"
-    )
+    sql = _insert_sql(type(instance), connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, _prepared(instance))
         instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = connection.alias
+
+
+@cache
+def _insert_sql(model: type[Model], vendor: str) -> str:
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(_fields(model)))
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({_columns(model, vendor)}) VALUES ({marks}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
 
 
 def insert_select(
@@ -53,13 +59,22 @@ def insert_select(
     expression, e.g. a key another part of the statement returns) taken from the statement
     rather than from the instance."""
     computed = computed or {}
-    values, params = [], []
-    for field, value in zip(_fields(type(instance)), _prepared(instance), strict=True):
-        if field.attname in computed:
-            values.append(computed[field.attname])
-        else:
-            values.append("%s")
-            params.append(value)
-    table = connection.ops.quote_name(instance._meta.db_table)
-    sql = f"INSERT INTO {table} ({_columns(type(instance))}) SELECT {', '.join(values)}"
-    return (f"{sql} FROM {source}" if source else sql), params
+    params = [
+        value
+        for field, value in zip(_fields(type(instance)), _prepared(instance), strict=True)
+        if field.attname not in computed
+    ]
+    return _insert_select_sql(
+        type(instance), source, tuple(computed.items()), connection.vendor
+    ), params
+
+
+@cache
+def _insert_select_sql(
+    model: type[Model], source: str | None, computed: tuple[tuple[str, str], ...], vendor: str
+) -> str:
+    given = dict(computed)
+    values = ", ".join(given.get(field.attname, "%s") for field in _fields(model))
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({_columns(model, vendor)}) SELECT {values}"
+    return f"{sql} FROM {source}" if source else sql

@@ -30,13 +30,20 @@ def _plan(model: type[Model], names: tuple[str, ...] | None, vendor: str) -> tup
         found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
         if found:
             converters.append((index, column, found))
-    return tuple(f.column for f in fields), tuple(f.attname for f in fields), tuple(converters)
+    attnames = tuple(f.attname for f in fields)
+    pk_at = attnames.index(model._meta.pk.attname)
+    return tuple(f.column for f in fields), attnames, tuple(converters), pk_at
 
 
 def select_list(model: type[Model], alias: str, names: tuple[str, ...] | None = None) -> str:
     """``alias.column, …`` for the model's concrete fields (or only ``names``, which must
     include the primary key), in the order ``from_row`` reads them."""
-    columns, _, _ = _plan(model, names, connection.vendor)
+    return _select_list(model, alias, names, connection.vendor)
+
+
+@cache
+def _select_list(model: type[Model], alias: str, names: tuple[str, ...] | None, vendor: str) -> str:
+    columns, _, _, _ = _plan(model, names, vendor)
     return ", ".join(f"{alias}.{connection.ops.quote_name(column)}" for column in columns)
 
 
@@ -45,12 +52,12 @@ def from_row(
 ) -> tuple[Model | None, int]:
     """The instance in ``row`` from ``start`` (None when its primary key is NULL, as when a
     LEFT JOIN found nothing) and where the next model's columns begin."""
-    _, attnames, converters = _plan(model, names, connection.vendor)
+    _, attnames, converters, pk_at = _plan(model, names, connection.vendor)
     end = start + len(attnames)
     values = list(row[start:end])
     for index, column, found in converters:
         for convert in found:
             values[index] = convert(values[index], column, connection)
-    if values[attnames.index(model._meta.pk.attname)] is None:
+    if values[pk_at] is None:
         return None, end
     return model.from_db(connection.alias, list(attnames), values), end

@@ -8,6 +8,7 @@ the two to the unit.
 """
 
 from collections import Counter
+from functools import cache
 
 from django.db import connection, transaction
 
@@ -51,11 +52,25 @@ def bump_statements(
     """The two upserts that add ``sign`` × the record to the rollups, with their
     parameters, the day's row last. ``source`` (a name a larger statement defines) makes
     them write once per row of it, so that they write nothing when it is empty."""
+    year, day = _bump_sql(source)
+    county_path = county_path_of(record.org_path)
+    year_params = [
+        record.program_id, record.worker_id, record.served_on.year, county_path, county_path,
+        sign,
+    ]  # fmt: skip
+    day_params = [
+        record.program_id, record.org_id, record.org_path,
+        connection.ops.adapt_datefield_value(record.served_on), slot_of(record.worker_id),
+        sign, sign * record.amount_fen,
+    ]  # fmt: skip
+    return [(year, year_params), (day, day_params)]
 
+
+@cache
+def _bump_sql(source: str | None) -> tuple[str, str]:
     def rows(values: str) -> str:
         return f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"
 
-    county_path = county_path_of(record.org_path)
     year = (
         f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
         f"{rows(f'%s, %s, %s, {org_id_by_path_sql()}, %s, %s')} "
@@ -70,16 +85,7 @@ def bump_statements(
         f"person_times = {_DAILY}.person_times + excluded.person_times, "
         f"amount_fen = {_DAILY}.amount_fen + excluded.amount_fen"
     )
-    year_params = [
-        record.program_id, record.worker_id, record.served_on.year, county_path, county_path,
-        sign,
-    ]  # fmt: skip
-    day_params = [
-        record.program_id, record.org_id, record.org_path,
-        connection.ops.adapt_datefield_value(record.served_on), slot_of(record.worker_id),
-        sign, sign * record.amount_fen,
-    ]  # fmt: skip
-    return [(year, year_params), (day, day_params)]
+    return year, day
 
 
 def expected_from_records(program_id: int | None = None) -> tuple[Counter, Counter]:

@@ -9,6 +9,7 @@ the per-county rollup cannot split.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -71,6 +72,26 @@ def points_of_staff(user) -> QuerySet[ServicePoint]:
     return user.service_points.select_related("org").prefetch_related("programs")
 
 
+@cache
+def _clerk_context_sql(vendor: str) -> str:
+    """The point if the clerk staffs it, the program if any of their points offers it, the
+    worker, and whether the point offers the program."""
+    staff = ServicePoint.staff.through._meta.db_table
+    offers = ServicePoint.programs.through._meta.db_table
+    return (
+        f"SELECT {select_list(ServicePoint, 'p')}, {select_list(Program, 'g')}, "
+        f"{service_worker_columns('w')}, EXISTS (SELECT 1 FROM {offers} "
+        "WHERE servicepoint_id = p.id AND program_id = g.id) "
+        "FROM (SELECT 1) AS one "
+        f"LEFT JOIN {ServicePoint._meta.db_table} p ON p.id = %s AND EXISTS ("
+        f"SELECT 1 FROM {staff} WHERE servicepoint_id = p.id AND user_id = %s) "
+        f"LEFT JOIN {Program._meta.db_table} g ON g.id = %s AND EXISTS ("
+        f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
+        "WHERE o.program_id = g.id AND s.user_id = %s) "
+        f"LEFT JOIN {Worker._meta.db_table} w ON w.id = %s"
+    )
+
+
 @dataclass
 class PointFacts:
     staffed: bool  # the user is one of the point's clerks
@@ -105,20 +126,9 @@ def check_in_context(
         if worker_id is not None:
             worker = worker_for_service(worker_id, within_path=program.org_path)
         return CheckInContext(point, program, worker)
-    staff = ServicePoint.staff.through._meta.db_table
-    offers = ServicePoint.programs.through._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {select_list(ServicePoint, 'p')}, {select_list(Program, 'g')}, "
-            f"{service_worker_columns('w')}, EXISTS (SELECT 1 FROM {offers} "
-            "WHERE servicepoint_id = p.id AND program_id = g.id) "
-            f"FROM (SELECT 1) AS one "
-            f"LEFT JOIN {ServicePoint._meta.db_table} p ON p.id = %s AND EXISTS ("
-            f"SELECT 1 FROM {staff} WHERE servicepoint_id = p.id AND user_id = %s) "
-            f"LEFT JOIN {Program._meta.db_table} g ON g.id = %s AND EXISTS ("
-            f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
-            "WHERE o.program_id = g.id AND s.user_id = %s) "
-            f"LEFT JOIN {Worker._meta.db_table} w ON w.id = %s",
+            _clerk_context_sql(connection.vendor),
             [point_id, user.pk, program_id, user.pk, worker_id],
         )
         row = cursor.fetchone()
