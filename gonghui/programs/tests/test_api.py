@@ -1,11 +1,13 @@
 import datetime
+import json
 import uuid
 
 import pytest
 from django.core import signing
 from django.utils import timezone
 
-from gonghui.accounts.models import Role
+from gonghui.accounts.models import Role, User
+from gonghui.accounts.services import issue_api_token
 from gonghui.members.categories import BY_NAME
 from gonghui.programs.cards import issue_card_token
 from gonghui.programs.models import Frequency, ServiceRecord
@@ -193,6 +195,28 @@ def test_luoyang_sees_nothing_of_zhumadian_programs_or_points(
 )
 def test_no_token_is_401(call, method, path):
     assert call(None, method, path, {}).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/api/checkins", "/api/checkins/batch"])
+def test_a_check_in_with_an_unknown_token_or_an_inactive_account_is_401_and_records_nothing(
+    client, call, clerk, shop, breakfast, zhang, make_worker, path
+):
+    body = {"point": shop.pk, "program": breakfast.pk, "token": issue_card_token(zhang.pk),
+            "items": []}  # fmt: skip
+
+    def post(key: str):
+        return client.post(path, data=json.dumps(body), content_type="application/json",
+                           headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+
+    assert post("not-a-token").status_code == 401
+    key = issue_api_token(user=clerk, name="扫码枪")
+    assert post(key).status_code == 200
+    stored = ServiceRecord.objects.count()
+    User.objects.filter(pk=clerk.pk).update(is_active=False)
+    body["token"] = issue_card_token(make_worker().pk)
+    assert post(key).status_code == 401
+    assert ServiceRecord.objects.count() == stored
+    assert call(clerk, "get", "/api/points").status_code == 401  # the same rule as every route
 
 
 def test_health_needs_no_token(client, django_assert_num_queries):
