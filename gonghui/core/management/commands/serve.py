@@ -1,4 +1,12 @@
-"""Run gonghui under gunicorn, the production server, with static files from WhiteNoise."""
+"""Run gonghui under gunicorn, the production server, with static files from WhiteNoise.
+
+One worker process per core by default: on the 2-core bench machine, 2 processes
+of 4 threads served 641–665 check-ins/s on PostgreSQL where 4 of 4 served 601, and
+PostgreSQL spent 0.89 ms of CPU per check-in instead of 1.07 (fewer connections
+contend for the same rows). Access logging is
+off unless asked for: the reverse proxy in front usually keeps that log, and
+writing it cost 4 % of a check-in's server time.
+"""
 
 import multiprocessing
 
@@ -28,11 +36,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=min(4, multiprocessing.cpu_count() * 2))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=multiprocessing.cpu_count(),
+            help="进程数（默认每核一个）",
+        )
         parser.add_argument("--threads", type=int, default=4, help="每个进程的线程数")
+        parser.add_argument("--access-log", action="store_true", help="把每个请求记到标准输出")
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
-    def handle(self, host, port, workers, threads, no_migrate, **options):
+    def handle(self, host, port, workers, threads, access_log, no_migrate, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -45,6 +59,6 @@ class Command(BaseCommand):
                 "worker_class": "gthread",
                 "threads": threads,
                 "timeout": 300,
-                "accesslog": "-",
+                "accesslog": "-" if access_log else None,
             }
         ).run()
