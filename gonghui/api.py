@@ -3,9 +3,8 @@
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import HttpBearer
 
-from gonghui.accounts.selectors import user_for_api_token
+from gonghui.accounts.bearer import TokenAuth
 from gonghui.core.errors import DomainError
 from gonghui.culture.api import router as culture_router
 from gonghui.members.api import router as workers_router
@@ -15,15 +14,6 @@ from gonghui.programs.api import checkins_router, points_router, programs_router
 from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
 from gonghui.training.api import router as training_router
-
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_api_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
 
 api = NinjaAPI(title="gonghui API", version="1", auth=TokenAuth(), urls_namespace="api")
 

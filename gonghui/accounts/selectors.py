@@ -26,23 +26,42 @@ def user_for_api_token(token: str) -> User | None:
     compiled three-table join, read by ``plain_select``.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_token_sql(connection.vendor), [ApiToken.hash_key(token), True])
+        cursor.execute(_token_sql(connection.vendor), token_params(token))
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else token_user_from_row(row)[0]
+
+
+def token_columns() -> str:
+    """The columns ``user_for_api_token`` reads (account ``u``, org ``o``), for a statement
+    that reads the token's account beside what the request needs (a check-in)."""
+    return f"{select_list(User, 'u')}, {select_list(Org, 'o')}"
+
+
+def token_tables() -> str:
+    """The FROM of those columns: the account ``u`` of the token ``t`` and its org ``o``."""
+    return (
+        f"{User._meta.db_table} u JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
+        f"LEFT JOIN {Org._meta.db_table} o ON o.id = u.org_id"
+    )
+
+
+TOKEN_CONDITION = "t.key_hash = %s AND u.is_active = %s"
+
+
+def token_params(token: str) -> list:
+    """The parameters of ``TOKEN_CONDITION``."""
+    return [ApiToken.hash_key(token), True]
+
+
+def token_user_from_row(row) -> tuple[User, int]:
+    """The account (with its org) at the start of ``row``, and where the next columns begin."""
     user, org_starts = from_row(User, row)
-    org, _ = from_row(Org, row, org_starts)
+    org, end = from_row(Org, row, org_starts)
     if org is not None:
         user.org = org
-    return user
+    return user, end
 
 
 @cache
 def _token_sql(vendor: str) -> str:
-    return (
-        f"SELECT {select_list(User, 'u')}, {select_list(Org, 'o')} "
-        f"FROM {User._meta.db_table} u "
-        f"JOIN {ApiToken._meta.db_table} t ON t.user_id = u.id "
-        f"LEFT JOIN {Org._meta.db_table} o ON o.id = u.org_id "
-        "WHERE t.key_hash = %s AND u.is_active = %s"
-    )
+    return f"SELECT {token_columns()} FROM {token_tables()} WHERE {TOKEN_CONDITION}"

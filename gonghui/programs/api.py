@@ -8,9 +8,11 @@ worker's masked name; a role that may not check in is 403.
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
+from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from gonghui.programs.models import Program, ServicePoint
+from gonghui.accounts.bearer import TokenReadByView
+from gonghui.programs.models import ServicePoint
 from gonghui.programs.offline import OfflineItem, upload_offline_batch
 from gonghui.programs.schemas import (
     CheckInIn,
@@ -28,6 +30,7 @@ from gonghui.programs.schemas import (
     yuan,
 )
 from gonghui.programs.selectors import (
+    CheckInContext,
     budget_left_for,
     check_in_context,
     points_of_staff,
@@ -52,10 +55,18 @@ def _point_for(user, pk: int) -> ServicePoint:
     return get_object_or_404(_points_usable_by(user), pk=pk)
 
 
-def _point_and_program(user, point_id: int, program_id: int) -> tuple[ServicePoint, Program]:
-    """The point and program a check-in names, or 404 when the caller may not use them."""
-    context = check_in_context(user, point_id=point_id, program_id=program_id, worker_id=None)
-    return context.point, context.program
+def _check_in_context(
+    request: HttpRequest, *, point_id: int, program_id: int, worker_id: int | None
+) -> CheckInContext:
+    """What a check-in names, read with the caller's account: 401 when the token is no
+    active account's, 404 when the caller may not use the point or the program."""
+    context = check_in_context(
+        request.auth, point_id=point_id, program_id=program_id, worker_id=worker_id
+    )
+    if context is None:
+        raise AuthenticationError
+    request.user = context.user
+    return context
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -65,6 +76,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 @checkins_router.post(
     "",
     response={200: CheckInOut, 403: ErrorOut, 404: NotFoundOut, 409: RefusalOut},
+    auth=TokenReadByView(),
     url_name="checkin",
     summary="扫码核销",
 )
@@ -72,15 +84,14 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):
     """Check a worker in at a point for a program, at once: 200 with the masked name, or
     409 with the precise reason. Idempotent per ``request_id``: the same request again
     returns the same record (``repeated`` true)."""
-    user = request.auth
     try:
         worker_id, unreadable = read_card(payload.token), None
     except ServiceRefused as refusal:
         worker_id, unreadable = None, refusal
-    context = check_in_context(
-        user, point_id=payload.point, program_id=payload.program, worker_id=worker_id
+    context = _check_in_context(
+        request, point_id=payload.point, program_id=payload.program, worker_id=worker_id
     )
-    point = context.point
+    user, point = context.user, context.point
     try:
         if unreadable is not None:
             raise unreadable
@@ -114,6 +125,7 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):
 @checkins_router.post(
     "/batch",
     response={200: OfflineBatchOut, 403: ErrorOut, 404: NotFoundOut},
+    auth=TokenReadByView(),
     url_name="checkin_batch",
     summary="离线核销批量上传",
 )
@@ -121,10 +133,12 @@ def post_checkin_batch(request: HttpRequest, payload: OfflineBatchIn):
     """Upload check-ins taken offline. Each item is judged on its own (its card token at
     its ``served_at``) and reported as recorded, repeated (uploaded before), duplicate
     (of an earlier item in this batch) or refused; nothing is counted twice."""
-    user = request.auth
-    point, program = _point_and_program(user, payload.point, payload.program)
+    context = _check_in_context(
+        request, point_id=payload.point, program_id=payload.program, worker_id=None
+    )
     report = upload_offline_batch(
-        by=user, point=point, program=program, client_ip=_client_ip(request),
+        by=context.user, point=context.point, program=context.program,
+        client_ip=_client_ip(request),
         items=[OfflineItem(**item.dict()) for item in payload.items],
     )  # fmt: skip
     return {

@@ -17,6 +17,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from gonghui.accounts.models import User
+from gonghui.accounts.selectors import (
+    TOKEN_CONDITION,
+    token_columns,
+    token_params,
+    token_tables,
+    token_user_from_row,
+)
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.members.models import Worker
 from gonghui.members.selectors import (
@@ -73,22 +81,23 @@ def points_of_staff(user) -> QuerySet[ServicePoint]:
 
 
 @cache
-def _clerk_context_sql(vendor: str) -> str:
-    """The point if the clerk staffs it, the program if any of their points offers it, the
-    worker, and whether the point offers the program."""
+def _check_in_sql(vendor: str) -> str:
+    """The token's account and org; the point if that account staffs it, the program if
+    any of its points offers it, the worker, and whether the point offers the program."""
     staff = ServicePoint.staff.through._meta.db_table
     offers = ServicePoint.programs.through._meta.db_table
     return (
-        f"SELECT {select_list(ServicePoint, 'p')}, {select_list(Program, 'g')}, "
-        f"{service_worker_columns('w')}, EXISTS (SELECT 1 FROM {offers} "
-        "WHERE servicepoint_id = p.id AND program_id = g.id) "
-        "FROM (SELECT 1) AS one "
+        f"SELECT {token_columns()}, {select_list(ServicePoint, 'p')}, "
+        f"{select_list(Program, 'g')}, {service_worker_columns('w')}, EXISTS ("
+        f"SELECT 1 FROM {offers} WHERE servicepoint_id = p.id AND program_id = g.id) "
+        f"FROM {token_tables()} "
         f"LEFT JOIN {ServicePoint._meta.db_table} p ON p.id = %s AND EXISTS ("
-        f"SELECT 1 FROM {staff} WHERE servicepoint_id = p.id AND user_id = %s) "
+        f"SELECT 1 FROM {staff} WHERE servicepoint_id = p.id AND user_id = u.id) "
         f"LEFT JOIN {Program._meta.db_table} g ON g.id = %s AND EXISTS ("
         f"SELECT 1 FROM {offers} o JOIN {staff} s ON s.servicepoint_id = o.servicepoint_id "
-        "WHERE o.program_id = g.id AND s.user_id = %s) "
-        f"LEFT JOIN {Worker._meta.db_table} w ON w.id = %s"
+        "WHERE o.program_id = g.id AND s.user_id = u.id) "
+        f"LEFT JOIN {Worker._meta.db_table} w ON w.id = %s "
+        f"WHERE {TOKEN_CONDITION}"
     )
 
 
@@ -100,8 +109,10 @@ class PointFacts:
 
 @dataclass
 class CheckInContext:
-    """What a check-in at ``point`` for ``program`` decides on, besides the card itself."""
+    """Who checks in, and what a check-in at ``point`` for ``program`` decides on besides
+    the card itself."""
 
+    user: User
     point: ServicePoint
     program: Program
     worker: Worker | None  # the card's holder, when in the program's subtree
@@ -109,35 +120,41 @@ class CheckInContext:
 
 
 def check_in_context(
-    user, *, point_id: int, program_id: int, worker_id: int | None
-) -> CheckInContext:
-    """The point, program and worker a check-in names; 404 when the caller may not use the
-    point or the program.
+    api_token: str, *, point_id: int, program_id: int, worker_id: int | None
+) -> CheckInContext | None:
+    """The account of a bearer token, and the point, program and worker its check-in
+    names; None when the token is no active account's, 404 when the account may not use
+    the point or the program.
 
-    A clerk has no scope: their points, and the programs those points offer (so one of
-    their programs named at another of their points is the service's refusal, not 404),
-    all read in one statement, as every scan asks. Everyone else: a point in their
-    subtree and a program visible to them.
+    A check-in is the API's busiest call, so the token is read in the statement that
+    reads everything else a clerk's scan needs. A clerk has no scope: their points,
+    and the programs those points offer (so one of their programs named at another of
+    their points is the service's refusal, not 404). Everyone else: a point in their
+    subtree and a program visible to them, read after.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _check_in_sql(connection.vendor),
+            [point_id, program_id, worker_id, *token_params(api_token)],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user, next_at = token_user_from_row(row)
     if not user.can("checkin"):
         point = get_object_or_404(points_visible_to(user), pk=point_id)
         program = program_for(user, program_id)
         worker = None
         if worker_id is not None:
             worker = worker_for_service(worker_id, within_path=program.org_path)
-        return CheckInContext(point, program, worker)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _clerk_context_sql(connection.vendor),
-            [point_id, user.pk, program_id, user.pk, worker_id],
-        )
-        row = cursor.fetchone()
-    point, next_at = from_row(ServicePoint, row)
+        return CheckInContext(user, point, program, worker)
+    point, next_at = from_row(ServicePoint, row, next_at)
     program, next_at = from_row(Program, row, next_at)
     if point is None or program is None:
         raise Http404
     worker, next_at = service_worker_from_row(row, next_at, within_path=program.org_path)
-    return CheckInContext(point, program, worker, PointFacts(staffed=True, offered=bool(row[-1])))
+    facts = PointFacts(staffed=True, offered=bool(row[-1]))
+    return CheckInContext(user, point, program, worker, facts)
 
 
 def point_facts(*, point_id: int, program_id: int, user_id: int) -> PointFacts:

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 from django.core import signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
@@ -217,6 +219,18 @@ def test_a_check_in_with_an_unknown_token_or_an_inactive_account_is_401_and_reco
     assert post(key).status_code == 401
     assert ServiceRecord.objects.count() == stored
     assert call(clerk, "get", "/api/points").status_code == 401  # the same rule as every route
+
+
+def test_a_clerks_check_in_reads_its_token_and_all_it_needs_in_one_statement(
+    call, clerk, shop, breakfast, zhang
+):
+    call(clerk, "get", "/api/points")  # the token is issued outside the count
+    with CaptureQueriesContext(connection) as queries:
+        response = checkin(call, clerk, shop, breakfast, issue_card_token(zhang.pk))
+    assert response.status_code == 200
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == 1, reads
+    assert "accounts_apitoken" in reads[0] and "programs_servicepoint" in reads[0]
 
 
 def test_health_needs_no_token(client, django_assert_num_queries):
