@@ -18,6 +18,17 @@ def test_login_page_is_in_chinese(client):
     assert "工作人员登录" in html and "用户名" in html and "密码" in html
 
 
+def test_pages_stay_chinese_when_the_browser_asks_for_english(client):
+    """The UI is written in Chinese; Django's own messages must not switch language
+    under it because a phone is set to English."""
+    response = client.post(
+        reverse("accounts:login"), {"username": "", "password": ""},
+        headers={"Accept-Language": "en-US,en;q=0.9"},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert "这个字段是必填项" in html and "This field is required" not in html
+
+
 def test_right_password_logs_in_and_lands_on_the_worker_list(client, yicheng_officer):
     response = attempt(client, PASSWORD)
     assert response.status_code == 302
