@@ -26,6 +26,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._writers_file = open(f"{self.settings_dict['NAME']}-writers", "a+b")  # noqa: SIM115
         return connection
 
+    def is_usable(self) -> bool:
+        """A closed handle is found without a statement, as on PostgreSQL (Django's SQLite
+        backend calls every handle usable, so one closed underneath it would fail the
+        request instead of being replaced before it)."""
+        if self.connection is None:
+            return False
+        try:
+            self.connection.total_changes  # noqa: B018 - raises on a closed handle
+        except base.Database.ProgrammingError:
+            return False
+        return True
+
     def _start_transaction_under_autocommit(self):
         if self._writers_file is not None:
             fcntl.flock(self._writers_file, fcntl.LOCK_EX)
