@@ -1,11 +1,11 @@
 """Run gonghui under gunicorn, the production server, with static files from WhiteNoise.
 
-One worker process per core by default: on the 2-core bench machine, 2 processes
-of 4 threads served 641–665 check-ins/s on PostgreSQL where 4 of 4 served 601, and
-PostgreSQL spent 0.89 ms of CPU per check-in instead of 1.07 (fewer connections
-contend for the same rows). Access logging is
-off unless asked for: the reverse proxy in front usually keeps that log, and
-writing it cost 4 % of a check-in's server time.
+One worker process per core by default: in one series of runs on the 2-core bench
+machine, 2 processes of 4 threads served 641–665 check-ins/s on PostgreSQL where 4
+of 4 served 601, and PostgreSQL spent 0.89 ms of CPU per check-in instead of 1.07
+(fewer connections contend for the same rows). Access logging is off unless asked
+for: the reverse proxy in front usually keeps that log, and writing it cost 4 % of a
+check-in's server time.
 """
 
 import multiprocessing
