@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.scoping import ScopedQuerySet, subtree_index
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -26,7 +26,7 @@ class AuditEvent(models.Model):
     action = models.CharField("操作", max_length=40)
     object_type = models.CharField("对象类型", max_length=40)
     object_id = models.CharField("对象", max_length=64)
-    org_path = models.CharField("所属组织路径", max_length=255, db_index=True)
+    org_path = models.CharField("所属组织路径", max_length=255)
     before = models.JSONField("修改前", null=True, blank=True)
     after = models.JSONField("修改后", null=True, blank=True)
     client_ip = models.GenericIPAddressField("客户端地址", null=True, blank=True)
@@ -37,6 +37,7 @@ class AuditEvent(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
+        indexes = [subtree_index("audit_event_subtree")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"

@@ -18,3 +18,14 @@ class ScopedQuerySet(models.QuerySet):
         if not path:
             return self.none()
         return self.filter(**{f"{self.scope_field}__startswith": path})
+
+
+def subtree_index(name: str) -> models.Index:
+    """The one index a busy table needs on ``org_path``, in place of ``db_index=True``.
+
+    ``visible_to`` reads a subtree with ``LIKE 'path%'``, which on PostgreSQL only a
+    ``varchar_pattern_ops`` index serves; that index serves equality too, so the plain
+    b-tree Django adds beside it for ``db_index=True`` is one more write per inserted
+    row that no read uses. Elsewhere the opclass is ignored and this is a plain index.
+    """
+    return models.Index(fields=["org_path"], name=name, opclasses=["varchar_pattern_ops"])

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.scoping import ScopedQuerySet, subtree_index
 
 
 class ProgramKind(models.TextChoices):
@@ -147,7 +147,8 @@ class ServiceRecord(models.Model):
     against concurrent check-ins.
     """
 
-    program = models.ForeignKey(Program, models.PROTECT, related_name="records")
+    # No index of its own: the constraints and the (program, served_on) index lead with it.
+    program = models.ForeignKey(Program, models.PROTECT, related_name="records", db_index=False)
     worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="service_records")
     point = models.ForeignKey(
         ServicePoint, models.PROTECT, null=True, blank=True, related_name="records"
@@ -155,7 +156,7 @@ class ServiceRecord(models.Model):
     org = models.ForeignKey(
         "orgs.Org", models.PROTECT, related_name="+", verbose_name="服务所在组织"
     )
-    org_path = models.CharField(max_length=255, db_index=True)
+    org_path = models.CharField(max_length=255)
     served_at = models.DateTimeField("服务时间")
     served_on = models.DateField("服务日期")
     period_key = models.CharField(max_length=10)
@@ -189,7 +190,10 @@ class ServiceRecord(models.Model):
                 name="idempotent_request",
             ),
         ]
-        indexes = [models.Index(fields=["program", "served_on"])]
+        indexes = [
+            models.Index(fields=["program", "served_on"]),
+            subtree_index("service_record_subtree"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.program_id}:{self.worker_id}@{self.served_at:%Y-%m-%d %H:%M}"
@@ -228,11 +232,12 @@ class ProgramWorkerYear(models.Model):
     to the raw records of a daily programme.
     """
 
-    program = models.ForeignKey(Program, models.CASCADE, related_name="+")
+    # No index of its own: the unique key leads with it.
+    program = models.ForeignKey(Program, models.CASCADE, related_name="+", db_index=False)
     worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
+    org_path = models.CharField(max_length=255)
     times = models.BigIntegerField(default=0)
 
     objects = ScopedQuerySet.as_manager()
@@ -243,6 +248,7 @@ class ProgramWorkerYear(models.Model):
                 fields=["program", "worker", "year", "county"], name="program_worker_year_key"
             )
         ]
+        indexes = [subtree_index("program_worker_year_subtree")]
 
     def __str__(self) -> str:
         return f"{self.program_id}/{self.worker_id}/{self.year}/{self.county_id}: {self.times}"
