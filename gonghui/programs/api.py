@@ -7,11 +7,13 @@ worker's masked name; a role that may not check in is 403.
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Router
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.accounts.bearer import TokenReadByView
+from gonghui.core.rendered import json_answer
+from gonghui.core.views import client_ip
 from gonghui.programs.models import ServicePoint
 from gonghui.programs.offline import OfflineItem, upload_offline_batch
 from gonghui.programs.schemas import (
@@ -69,10 +71,6 @@ def _check_in_context(
     return context
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 @checkins_router.post(
     "",
     response={200: CheckInOut, 403: ErrorOut, 404: NotFoundOut, 409: RefusalOut},
@@ -98,28 +96,31 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):
         served = serve_cardholder(
             by=user, point=point, program=context.program, worker=context.worker,
             facts=context.facts, request_id=payload.request_id or None,
-            client_ip=_client_ip(request),
+            client_ip=client_ip(request),
         )  # fmt: skip
     except ServiceRefused as refusal:
-        return Status(
-            409,
+        return json_answer(
             {
                 "ok": False,
                 "code": refusal.code,
                 "message": refusal.message,
                 "masked_name": refusal.masked_name,
             },
+            status=409,
         )
     record = served.record
-    return {
-        "ok": True,
-        "masked_name": served.masked_name,
-        "record_id": record.pk,
-        "served_at": record.served_at,
-        "point": point.pk,
-        "point_name": point.name,
-        "repeated": served.repeated,
-    }
+    # In CheckInOut's shape, rendered directly: see gonghui.core.rendered.
+    return json_answer(
+        {
+            "ok": True,
+            "masked_name": served.masked_name,
+            "record_id": record.pk,
+            "served_at": record.served_at,
+            "point": point.pk,
+            "point_name": point.name,
+            "repeated": served.repeated,
+        }
+    )
 
 
 @checkins_router.post(
@@ -138,7 +139,7 @@ def post_checkin_batch(request: HttpRequest, payload: OfflineBatchIn):
     )
     report = upload_offline_batch(
         by=context.user, point=context.point, program=context.program,
-        client_ip=_client_ip(request),
+        client_ip=client_ip(request),
         items=[OfflineItem(**item.dict()) for item in payload.items],
     )  # fmt: skip
     return {

@@ -5,14 +5,13 @@ client address by ``GONGHUI_PUBLIC_RATE``; everything else takes a staff token
 and sees the caller's subtree only (404 outside it).
 """
 
-import json
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.coords import parse_crs
 from gonghui.core.errors import DomainError
+from gonghui.core.rendered import json_answer
 from gonghui.core.views import client_ip
 from gonghui.stations.ratelimit import over_limit
 from gonghui.stations.schemas import ErrorOut, NearbyOut, StationOut, VisitIn, VisitOut
@@ -83,9 +82,7 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
          "kinds": kind_names(item.kinds)}
         for item in found
     ]  # fmt: skip
-    return HttpResponse(
-        json.dumps(items, ensure_ascii=False), content_type="application/json; charset=utf-8"
-    )
+    return json_answer(items)
 
 
 @router.get("", response=list[StationOut], url_name="station_list", summary="驿站列表")
