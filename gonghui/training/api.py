@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from gonghui.core.views import client_ip
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.training.competitions import (
     Ranked,
@@ -115,7 +116,7 @@ def post_enrolment(request: HttpRequest, class_id: int, payload: EnrolIn):
     klass = class_for(user, class_id)
     worker = worker_for(user, payload.worker_id)
     done = enrol(by=user, klass=klass, worker=worker, channel=Channel.API,
-                 client_ip=request.META.get("REMOTE_ADDR"))  # fmt: skip
+                 client_ip=client_ip(request))  # fmt: skip
     return _out(done.enrolment, created=done.created)
 
 
@@ -129,7 +130,7 @@ def post_cancel(request: HttpRequest, enrolment_id: int):
     """Cancel; a freed seat goes at once to the first on the waiting list."""
     user = request.auth
     enrolment = enrolment_for(user, enrolment_id)
-    cancel_enrolment(by=user, enrolment=enrolment, client_ip=request.META.get("REMOTE_ADDR"))
+    cancel_enrolment(by=user, enrolment=enrolment, client_ip=client_ip(request))
     return _out(enrolment)
 
 
@@ -217,7 +218,7 @@ def post_score(request: HttpRequest, competition_id: int, payload: ScoreIn):
         raise Http404
     marked = record_score(
         by=user, entry=entry, judge=payload.judge, part=payload.part, points=payload.points,
-        client_ip=request.META.get("REMOTE_ADDR"),
+        client_ip=client_ip(request),
     )  # fmt: skip
     score = marked.score
     return {
