@@ -5,6 +5,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.errors import PermissionDenied
+from gonghui.core.views import client_ip
 from gonghui.members.schemas import (
     ErrorOut,
     ValidationErrorOut,
@@ -111,7 +112,7 @@ def _saved_or_errors(request: HttpRequest, prepared, errors, refs, *, status: in
             },
         )
     worker = save_worker(
-        by=request.auth, prepared=prepared, refs=refs, client_ip=request.META.get("REMOTE_ADDR")
+        by=request.auth, prepared=prepared, refs=refs, client_ip=client_ip(request)
     )
     return Status(status, worker_for(request.auth, worker.pk))
 
