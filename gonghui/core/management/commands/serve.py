@@ -1,37 +1,29 @@
-"""Run gonghui under gunicorn, the production server, with static files from WhiteNoise.
+"""Run gonghui under granian, the production server, with static files from WhiteNoise.
 
-One worker process per core by default: in one series of runs on the 2-core bench
-machine, 2 processes of 4 threads served 641–665 check-ins/s on PostgreSQL where 4
-of 4 served 601, and PostgreSQL spent 0.89 ms of CPU per check-in instead of 1.07
-(fewer connections contend for the same rows). Access logging is off unless asked
-for: the reverse proxy in front usually keeps that log, and writing it cost 4 % of a
-check-in's server time.
+Granian speaks HTTP in Rust and hands each request to a pool of Python threads per
+worker process. In eight interleaved runs of ``gonghui bench checkin`` on PostgreSQL
+on the 2-core bench machine, it served 376–645 check-ins/s (mean 510) where gunicorn
+(gthread, 2 processes of 4 threads) served 313–412 (mean 368), and 4,579–5,667 health
+checks/s against 2,374–3,478: the server's own share of a request's CPU is what it
+saves.
+
+One worker process per core by default, each with 4 application threads: every thread
+holds its own persistent database connection, so workers × threads is the number of
+connections the server opens (fewer connections also contend less for the same rows).
+Access logging is off unless asked for: the reverse proxy in front usually keeps that
+log.
 """
 
 import multiprocessing
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from gunicorn.app.base import BaseApplication
-
-
-class GonghuiServer(BaseApplication):
-    def __init__(self, options: dict) -> None:
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from gonghui.wsgi import application
-
-        return application
+from granian import Granian
+from granian.constants import Interfaces
 
 
 class Command(BaseCommand):
-    help = "用生产服务器（gunicorn）运行：gonghui serve [--host 127.0.0.1] [--port 8000]"
+    help = "用生产服务器（granian）运行：gonghui serve [--host 127.0.0.1] [--port 8000]"
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -42,7 +34,9 @@ class Command(BaseCommand):
             default=multiprocessing.cpu_count(),
             help="进程数（默认每核一个）",
         )
-        parser.add_argument("--threads", type=int, default=4, help="每个进程的线程数")
+        parser.add_argument(
+            "--threads", type=int, default=4, help="每个进程处理请求的线程数（各占一个数据库连接）"
+        )
         parser.add_argument("--access-log", action="store_true", help="把每个请求记到标准输出")
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
@@ -52,13 +46,13 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"gonghui 已启动：http://{host}:{port}/", ending="\n")
         self.stdout.flush()
-        GonghuiServer(
-            {
-                "bind": f"{host}:{port}",
-                "workers": workers,
-                "worker_class": "gthread",
-                "threads": threads,
-                "timeout": 300,
-                "accesslog": "-" if access_log else None,
-            }
-        ).run()
+        Granian(
+            "gonghui.wsgi:application",
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            websockets=False,
+            workers=workers,
+            blocking_threads=threads,
+            log_access=access_log,
+        ).serve()
