@@ -39,9 +39,9 @@ def request_invalid(request: HttpRequest, exc: ValidationError):
     )
 
 
+api.add_router("/checkins", checkins_router)  # first: the busiest route resolves soonest
 api.add_router("/orgs", orgs_router)
 api.add_router("/workers", workers_router)
-api.add_router("/checkins", checkins_router)
 api.add_router("/programs", programs_router)
 api.add_router("/points", points_router)
 api.add_router("/stations", stations_router)

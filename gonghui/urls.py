@@ -4,7 +4,10 @@ from django.urls import include, path
 from gonghui.api import api
 from gonghui.core.views import home
 
+# The API first: a check-in, the busiest request, then resolves without trying the
+# pages' prefixes.
 urlpatterns = [
+    path("api/", api.urls),
     path("", home, name="home"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
@@ -16,6 +19,5 @@ urlpatterns = [
     path("training/", include("gonghui.training.urls")),
     path("culture/", include("gonghui.culture.urls")),
     path("audit/", include("gonghui.audit.urls")),
-    path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
