@@ -10,7 +10,7 @@ JSON/date adaptation behave the same on SQLite and PostgreSQL.
 
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -25,9 +25,10 @@ def _columns(model: type[Model], vendor: str) -> str:
 
 
 def _prepared(instance: Model) -> list:
-    return [
-        f.get_db_prep_save(f.pre_save(instance, True), connection) for f in _fields(type(instance))
-    ]
+    # The thread's connection, looked up once: through the ``connection`` proxy every
+    # field would look it up again, several times.
+    db = connections[DEFAULT_DB_ALIAS]
+    return [f.get_db_prep_save(f.pre_save(instance, True), db) for f in _fields(type(instance))]
 
 
 def insert_one(instance: Model) -> None:

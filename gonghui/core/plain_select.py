@@ -13,7 +13,7 @@ would build.
 from collections.abc import Sequence
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -52,12 +52,13 @@ def from_row(
 ) -> tuple[Model | None, int]:
     """The instance in ``row`` from ``start`` (None when its primary key is NULL, as when a
     LEFT JOIN found nothing) and where the next model's columns begin."""
-    _, attnames, converters, pk_at = _plan(model, names, connection.vendor)
+    db = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy at every use
+    _, attnames, converters, pk_at = _plan(model, names, db.vendor)
     end = start + len(attnames)
     values = list(row[start:end])
     for index, column, found in converters:
         for convert in found:
-            values[index] = convert(values[index], column, connection)
+            values[index] = convert(values[index], column, db)
     if values[pk_at] is None:
         return None, end
-    return model.from_db(connection.alias, list(attnames), values), end
+    return model.from_db(db.alias, list(attnames), values), end

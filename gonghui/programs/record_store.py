@@ -15,7 +15,7 @@ rows does (voids, top-ups), so concurrent writers never wait in a circle.
 
 import contextlib
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.plain_insert import insert_one, insert_select
@@ -34,6 +34,7 @@ def store_record(record: ServiceRecord, *, event: AuditEvent, program: Program) 
 
 
 def _in_one_statement(record: ServiceRecord, event: AuditEvent, program: Program) -> bool:
+    db = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy at every use
     parts, params = [], []
     source = None
     spend = budget.spend_statement(program, worker_id=record.worker_id, amount=record.amount_fen)
@@ -41,7 +42,7 @@ def _in_one_statement(record: ServiceRecord, event: AuditEvent, program: Program
         parts.append(f"spend AS ({spend[0]} RETURNING 1)")
         params += spend[1]
         source = "spend"
-    pk = connection.ops.quote_name(record._meta.pk.column)
+    pk = db.ops.quote_name(record._meta.pk.column)
     sql, values = insert_select(record, source=source)
     parts.append(f"rec AS ({sql} RETURNING {pk})")
     params += values
@@ -55,15 +56,15 @@ def _in_one_statement(record: ServiceRecord, event: AuditEvent, program: Program
         params += values
     # Inside a caller's transaction (an import), a collision must not abort the caller's
     # work: the statement gets a savepoint of its own there.
-    nested = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with nested, connection.cursor() as cursor:
+    nested = transaction.atomic() if db.in_atomic_block else contextlib.nullcontext()
+    with nested, db.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(parts)} SELECT {pk} FROM rec", params)
         row = cursor.fetchone()
     if row is None:
         return False
     record.pk = row[0]
     record._state.adding = False
-    record._state.db = connection.alias
+    record._state.db = db.alias
     return True
 
 
