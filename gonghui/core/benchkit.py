@@ -106,7 +106,7 @@ def serving(env: dict, *, log: Path, workers: int | None = None) -> Iterator[str
                     time.sleep(0.2)
             yield base
         finally:
-            server.send_signal(signal.SIGINT)  # the run is over: stop without waiting on clients
+            server.send_signal(signal.SIGINT)  # granian shuts down gracefully on SIGINT
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
