@@ -166,4 +166,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Django's own default also gives "django" a console handler (in DEBUG); without
+    # this, each 404 or error would be printed by both it and the root logger.
+    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
 }

@@ -4,12 +4,15 @@ import http.cookiejar
 import os
 import re
 import secrets
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 from gonghui.core.benchkit import free_port
 
@@ -57,9 +60,8 @@ def post_login_with_upload(base: str, size: int) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_serve_runs_granian_with_static_files(tmp_path):
-    port = free_port()
-    env = {
+def production_env(tmp_path: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "GONGHUI_DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
@@ -67,35 +69,58 @@ def test_serve_runs_granian_with_static_files(tmp_path):
         "GONGHUI_SECRET_KEY": "test-secret-for-serve",
         "GONGHUI_FIELD_KEY": "dGVzdC1maWVsZC1rZXktMzItYnl0ZXMtbG9uZy4uLi4=",
     }
-    server = subprocess.Popen(
-        [str(BIN), "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+
+
+def test_serve_runs_granian_with_static_files(tmp_path):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [str(BIN), "serve", "--port", str(port), "--workers", "1"],
+            env=production_env(tmp_path),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, headers, body = fetch(f"{base}/accounts/login/")
-                break
-            except (ConnectionError, urllib.error.URLError):
-                assert server.poll() is None, server.stdout.read().decode()
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.3)
+        while "已启动" not in log.read_text():
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.1)
+        # The started line comes only once the socket accepts: the first request answers.
+        status, headers, body = fetch(f"{base}/accounts/login/")
         assert status == 200
         assert headers["server"] == "granian"
         assert "登录" in body.decode()
         status, _, script = fetch(f"{base}/static/django_htmx/htmx-2.min.js")
         assert status == 200 and b"htmx" in script
         assert fetch(f"{base}/workers/")[0] in (200, 302)
+        assert fetch(f"{base}/no-such-page/")[0] == 404
         status, page = post_login_with_upload(base, size=8 * 1024 * 1024)
         assert status == 200  # not 403: the token after 8 MB of file arrived
         assert 'name="username"' in page and "nobody" in page
     finally:
         server.terminate()
         server.wait(timeout=20)
+    assert log.read_text().count("Not Found: /no-such-page/") == 1
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_taken_port_is_refused_in_one_line_before_any_work(tmp_path, command):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(BIN), command, "--port", str(port)],
+            env=production_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode != 0
+    said = (done.stdout + done.stderr).strip().splitlines()
+    assert len(said) == 1 and f"{port}" in said[0] and "--port" in said[0], said
+    assert not (tmp_path / "serve.sqlite3").exists()  # refused before migrating
 
 
 def test_production_mode_refuses_development_keys():

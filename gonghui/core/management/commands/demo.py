@@ -12,6 +12,7 @@ from django.utils import timezone
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import create_staff
 from gonghui.core.coords import Crs
+from gonghui.core.ports import refuse_if_port_taken
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.generate import make_uscc, roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
@@ -50,6 +51,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="只建数据，不启动服务")
 
     def handle(self, workers, host, port, no_serve, **options):
+        if not no_serve:
+            refuse_if_port_taken(host, port)
         call_command("migrate", interactive=False, verbosity=0)
         if not User.objects.filter(username="admin").exists():
             self._seed(workers)

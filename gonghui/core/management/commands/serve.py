@@ -21,6 +21,8 @@ from django.core.management.base import BaseCommand
 from granian import Granian
 from granian.constants import Interfaces
 
+from gonghui.core.ports import announce_when_listening, refuse_if_port_taken
+
 
 class Command(BaseCommand):
     help = "用生产服务器（granian）运行：gonghui serve [--host 127.0.0.1] [--port 8000]"
@@ -41,11 +43,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="启动前不执行数据库迁移")
 
     def handle(self, host, port, workers, threads, access_log, no_migrate, **options):
+        refuse_if_port_taken(host, port)
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(f"gonghui 已启动：http://{host}:{port}/", ending="\n")
-        self.stdout.flush()
+        announce_when_listening(host, port, lambda: self._announce(host, port))
         Granian(
             "gonghui.wsgi:application",
             address=host,
@@ -56,3 +58,7 @@ class Command(BaseCommand):
             blocking_threads=threads,
             log_access=access_log,
         ).serve()
+
+    def _announce(self, host: str, port: int) -> None:
+        self.stdout.write(f"gonghui 已启动：http://{host}:{port}/")
+        self.stdout.flush()
