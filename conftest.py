@@ -139,11 +139,16 @@ def make_worker(province_admin):
         employer=None,
     ):
         prepared, errors = prepare_worker(
-            name=name or make_name(rng), id_number=id_number or make_id(rng, "411702"),
-            phone="13800138000", org_code=org, employer_name=employer[0] if employer else "",
-            uscc=employer[1] if employer else "", categories=categories, joined_on=joined_on,
+            name=name or make_name(rng),
+            id_number=id_number or make_id(rng, "411702"),
+            phone="13800138000",
+            org_code=org,
+            employer_name=employer[0] if employer else "",
+            uscc=employer[1] if employer else "",
+            categories=categories,
+            joined_on=joined_on,
             refs=refs,
-        )  # fmt: skip
+        )
         assert not errors, errors
         return save_worker(by=province_admin, prepared=prepared, refs=refs)
 

@@ -20,8 +20,15 @@ class Role(models.TextChoices):
 # The role decides the verbs; the org path decides the rows.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(
-        {"browse", "write_workers", "unmask", "view_audit", "import", "manage_programs",
-         "record_services"}
+        {
+            "browse",
+            "write_workers",
+            "unmask",
+            "view_audit",
+            "import",
+            "manage_programs",
+            "record_services",
+        }
     ),
     Role.OFFICER: frozenset(
         {"browse", "write_workers", "unmask", "import", "manage_programs", "record_services"}
@@ -31,7 +38,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # No "browse": a service point's clerk checks workers in at their own points and
     # reads nothing else, so their scope is empty everywhere.
     Role.POINT_STAFF: frozenset({"checkin"}),
-}  # fmt: skip
+}
 
 
 class User(AbstractUser):

@@ -21,9 +21,13 @@ def create_staff(*, by: User | None, username: str, password: str, org, role: st
     user.full_clean()
     user.save()
     record_event(
-        actor=by, action="create", object_type="user", object_id=user.pk,
-        org_path=org.path, after={"username": username, "role": role, "org": org.code},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="user",
+        object_id=user.pk,
+        org_path=org.path,
+        after={"username": username, "role": role, "org": org.code},
+    )
     return user
 
 
@@ -33,7 +37,11 @@ def issue_api_token(*, user: User, name: str) -> str:
     key = ApiToken.new_key()
     ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
     record_event(
-        actor=user, action="issue_token", object_type="user", object_id=user.pk,
-        org_path=user.scope_path or "", after={"name": name},
-    )  # fmt: skip
+        actor=user,
+        action="issue_token",
+        object_type="user",
+        object_id=user.pk,
+        org_path=user.scope_path or "",
+        after={"name": name},
+    )
     return key

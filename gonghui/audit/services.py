@@ -22,9 +22,15 @@ def record_event(
     Every write calls this inside its transaction, hence the plain INSERT.
     """
     event = new_event(
-        actor=actor, action=action, object_type=object_type, object_id=object_id,
-        org_path=org_path, before=before, after=after, client_ip=client_ip,
-    )  # fmt: skip
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        org_path=org_path,
+        before=before,
+        after=after,
+        client_ip=client_ip,
+    )
     insert_one(event)
     return event
 

@@ -63,8 +63,9 @@ def latency_figures(latencies: list[float], seconds: float) -> dict:
 
 def run_child(module: str, env: dict, *args: str) -> str:
     """``python -m module args`` with ``env``; its output, or RuntimeError with all it said."""
-    done = subprocess.run([sys.executable, "-m", module, *args], env=env, capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", module, *args], env=env, capture_output=True, text=True
+    )
     if done.returncode:
         raise RuntimeError(f"{args[0]} 失败：\n{done.stdout}\n{done.stderr}")
     return done.stdout

@@ -35,8 +35,13 @@ class StoredFile:
 
     def record_fields(self, uploaded_by) -> dict:
         """The fields of a ``core.models.UploadRecord`` row for this file."""
-        return {"content_type": self.content_type, "size": self.size, "sha256": self.sha256,
-                "stored_as": self.relative_path, "uploaded_by": uploaded_by}  # fmt: skip
+        return {
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "stored_as": self.relative_path,
+            "uploaded_by": uploaded_by,
+        }
 
 
 def sniff_type(head: bytes) -> tuple[str, str] | None:

@@ -9,8 +9,14 @@ YUAN_FORMAT = "#,##0.00"
 BOLD = Font(bold=True)
 
 
-def add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence],
-              *, money_columns: Sequence[int] = ()):  # fmt: skip
+def add_sheet(
+    book: Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    money_columns: Sequence[int] = (),
+):
     """Append a sheet; ``money_columns`` (1-based) hold yuan (Decimal from exact fen)."""
     sheet = book.create_sheet(title)
     sheet.append(list(header))

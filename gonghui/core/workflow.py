@@ -146,30 +146,52 @@ class Workflow:
             for name, value in fields.items():
                 setattr(case, name, value)
             step = WorkflowStep.objects.create(
-                object_type=self.object_type, object_id=case.pk, org_path=case.org_path,
-                action=t.name, action_label=t.label, from_state=before, to_state=t.target,
-                by=by, at=now, reason=reason, snapshot=self.snapshot(case),
-            )  # fmt: skip
+                object_type=self.object_type,
+                object_id=case.pk,
+                org_path=case.org_path,
+                action=t.name,
+                action_label=t.label,
+                from_state=before,
+                to_state=t.target,
+                by=by,
+                at=now,
+                reason=reason,
+                snapshot=self.snapshot(case),
+            )
             record_event(
-                actor=by, action=t.name, object_type=self.object_type, object_id=case.pk,
-                org_path=case.org_path, client_ip=client_ip,
-                before={"state": before}, after={"state": t.target, "reason": reason},
-            )  # fmt: skip
+                actor=by,
+                action=t.name,
+                object_type=self.object_type,
+                object_id=case.pk,
+                org_path=case.org_path,
+                client_ip=client_ip,
+                before={"state": before},
+                after={"state": t.target, "reason": reason},
+            )
         return step
 
     def start(self, case: models.Model, *, by) -> WorkflowStep:
         """The first timeline row of a newly created case (no transition: nothing to race)."""
         return self.note(case, action="create", label="创建", by=by, at=case.state_changed_at)
 
-    def note(self, case: models.Model, *, action: str, label: str, by, reason: str = "",
-             at=None) -> WorkflowStep:  # fmt: skip
+    def note(
+        self, case: models.Model, *, action: str, label: str, by, reason: str = "", at=None
+    ) -> WorkflowStep:
         """A timeline row for an event that is not a state change (a transfer, a recovery);
         the caller writes its own audit event with the details."""
         return WorkflowStep.objects.create(
-            object_type=self.object_type, object_id=case.pk, org_path=case.org_path,
-            action=action, action_label=label, from_state=case.state, to_state=case.state,
-            by=by, at=at or timezone.now(), reason=reason, snapshot=self.snapshot(case),
-        )  # fmt: skip
+            object_type=self.object_type,
+            object_id=case.pk,
+            org_path=case.org_path,
+            action=action,
+            action_label=label,
+            from_state=case.state,
+            to_state=case.state,
+            by=by,
+            at=at or timezone.now(),
+            reason=reason,
+            snapshot=self.snapshot(case),
+        )
 
     @staticmethod
     def _noun(case: models.Model) -> str:

@@ -59,33 +59,47 @@ def _event_detail(user, event: Event) -> Event:
     return event
 
 
-@router.get("/events", response=list[EventOut], url_name="culture_event_list",
-            summary="文化活动列表")  # fmt: skip
+@router.get(
+    "/events", response=list[EventOut], url_name="culture_event_list", summary="文化活动列表"
+)
 @paginate(LimitOffsetPagination, max_limit=500)
 def list_events(request: HttpRequest, query: Query[EventQuery]):
     """Events of the caller's subtree by start time; ``month`` (YYYY-MM), ``state`` and
     ``kind`` narrow them."""
     month = datetime.date.fromisoformat(f"{query.month}-01") if query.month else None
-    return events_visible_to(request.auth, month=month, state=query.state or "",
-                             kind=query.kind or "")  # fmt: skip
+    return events_visible_to(
+        request.auth, month=month, state=query.state or "", kind=query.kind or ""
+    )
 
 
-@router.get("/events/{int:event_id}", response={200: EventDetailOut, 404: NotFoundOut},
-            url_name="culture_event_detail", summary="文化活动详情")  # fmt: skip
+@router.get(
+    "/events/{int:event_id}",
+    response={200: EventDetailOut, 404: NotFoundOut},
+    url_name="culture_event_detail",
+    summary="文化活动详情",
+)
 def get_event(request: HttpRequest, event_id: int):
     """An event with its audience, its signed-in workers (names masked) and photo ids."""
     user = request.auth
     return _event_detail(user, event_for(user, event_id))
 
 
-@router.post("/events/{int:event_id}/held", response={200: EventDetailOut, **WRITE_ERRORS},
-             url_name="culture_event_held", summary="登记活动已举办及观众人次")  # fmt: skip
+@router.post(
+    "/events/{int:event_id}/held",
+    response={200: EventDetailOut, **WRITE_ERRORS},
+    url_name="culture_event_held",
+    summary="登记活动已举办及观众人次",
+)
 def post_held(request: HttpRequest, event_id: int, payload: HeldIn):
     """A planned event took place with ``audience`` person-times (``estimated`` for an
     open-air show's estimate); it enters the figures now. Only once per event."""
     user = request.auth
-    event = report_held(by=user, event=event_for(user, event_id), audience=payload.audience,
-                        estimated=payload.estimated)  # fmt: skip
+    event = report_held(
+        by=user,
+        event=event_for(user, event_id),
+        audience=payload.audience,
+        estimated=payload.estimated,
+    )
     return _event_detail(user, event)
 
 
@@ -103,21 +117,37 @@ def _workers(user, ids: list[int]) -> list:
     return [found[pk] for pk in ids]
 
 
-@router.post("/events/{int:event_id}/attendees", response={200: SignInOut, **WRITE_ERRORS},
-             url_name="culture_event_attendees", summary="登记签到职工")  # fmt: skip
+@router.post(
+    "/events/{int:event_id}/attendees",
+    response={200: SignInOut, **WRITE_ERRORS},
+    url_name="culture_event_attendees",
+    summary="登记签到职工",
+)
 def post_attendees(request: HttpRequest, event_id: int, payload: SignInIn):
     """Sign workers (registry ids) in at a held event, all or none; a worker already signed
     in is left as they are, so sending the list again counts nobody twice."""
     user = request.auth
     event = event_for(user, event_id)
-    done = sign_in(by=user, event=event, workers=_workers(user, payload.worker_ids),
-                   channel=AttendeeChannel.STAFF, client_ip=client_ip(request))  # fmt: skip
-    return {"created": done.created, "unchanged": done.unchanged,
-            "attendances": attendees_of(user, event).count()}  # fmt: skip
+    done = sign_in(
+        by=user,
+        event=event,
+        workers=_workers(user, payload.worker_ids),
+        channel=AttendeeChannel.STAFF,
+        client_ip=client_ip(request),
+    )
+    return {
+        "created": done.created,
+        "unchanged": done.unchanged,
+        "attendances": attendees_of(user, event).count(),
+    }
 
 
-@router.get("/bookhouses", response=list[BookhouseOut], url_name="culture_bookhouse_list",
-            summary="职工书屋列表")  # fmt: skip
+@router.get(
+    "/bookhouses",
+    response=list[BookhouseOut],
+    url_name="culture_bookhouse_list",
+    summary="职工书屋列表",
+)
 @paginate(LimitOffsetPagination, max_limit=500)
 def list_bookhouses(request: HttpRequest, year: int | None = None):
     """Bookhouses of the caller's subtree by name, each with its readers' visits in ``year``
@@ -125,8 +155,12 @@ def list_bookhouses(request: HttpRequest, year: int | None = None):
     return bookhouses_visible_to(request.auth, year=year)
 
 
-@router.get("/bookhouses/{int:bookhouse_id}", response={200: BookhouseDetailOut, 404: NotFoundOut},
-            url_name="culture_bookhouse_detail", summary="职工书屋详情")  # fmt: skip
+@router.get(
+    "/bookhouses/{int:bookhouse_id}",
+    response={200: BookhouseDetailOut, 404: NotFoundOut},
+    url_name="culture_bookhouse_detail",
+    summary="职工书屋详情",
+)
 def get_bookhouse(request: HttpRequest, bookhouse_id: int) -> Bookhouse:
     """A bookhouse with its readers' visits per month, latest first."""
     user = request.auth
@@ -135,8 +169,12 @@ def get_bookhouse(request: HttpRequest, bookhouse_id: int) -> Bookhouse:
     return bookhouse
 
 
-@router.get("/campaigns", response=list[CampaignOut], url_name="culture_campaign_list",
-            summary="阅读活动列表")  # fmt: skip
+@router.get(
+    "/campaigns",
+    response=list[CampaignOut],
+    url_name="culture_campaign_list",
+    summary="阅读活动列表",
+)
 @paginate(LimitOffsetPagination, max_limit=500)
 def list_campaigns(request: HttpRequest):
     """Reading campaigns run in the caller's subtree, newest first, with reads and shares
@@ -144,8 +182,12 @@ def list_campaigns(request: HttpRequest):
     return campaigns_visible_to(request.auth, totals=True).order_by("-starts_on", "-id")
 
 
-@router.get("/campaigns/{int:campaign_id}", response={200: CampaignDetailOut, 404: NotFoundOut},
-            url_name="culture_campaign_detail", summary="阅读活动详情")  # fmt: skip
+@router.get(
+    "/campaigns/{int:campaign_id}",
+    response={200: CampaignDetailOut, 404: NotFoundOut},
+    url_name="culture_campaign_detail",
+    summary="阅读活动详情",
+)
 def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     """A campaign's totals, its items with the reads and shares of their tracking links, and
     what the platforms' imported reports added."""
@@ -156,18 +198,27 @@ def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
     return campaign
 
 
-@router.get("/figures", response={200: FiguresTreeOut, 400: ErrorOut, 404: NotFoundOut},
-            url_name="culture_figures", summary="文化活动统计")  # fmt: skip
+@router.get(
+    "/figures",
+    response={200: FiguresTreeOut, 400: ErrorOut, 404: NotFoundOut},
+    url_name="culture_figures",
+    summary="文化活动统计",
+)
 def get_figures(request: HttpRequest, query: Query[FiguresQuery]):
     """Events held, audience, signed-in person-times and distinct attendees, bookhouses by
     level, visits, reads and shares for the caller's subtree (``org`` drills down) in
     ``year`` (and ``month``) or all time, with one line per child org that has any."""
     if query.month and not query.year:
         raise DomainError("month_without_year", "按月统计须同时给出年份", field="month")
-    here, children = culture_figures(request.auth, org_code=query.org, year=query.year,
-                                     month=query.month)  # fmt: skip
-    return {**_figures_out(here), "year": query.year, "month": query.month,
-            "children": [_figures_out(c) for c in children]}  # fmt: skip
+    here, children = culture_figures(
+        request.auth, org_code=query.org, year=query.year, month=query.month
+    )
+    return {
+        **_figures_out(here),
+        "year": query.year,
+        "month": query.month,
+        "children": [_figures_out(c) for c in children],
+    }
 
 
 def _figures_out(figures) -> dict:

@@ -122,25 +122,38 @@ def import_event_attendees(
         report.file_error = f"“{found.title}”尚未登记为已举办，不能导入签到表"
         return report
     workers = parse_worker_rows(
-        path, ATTENDEE_COLUMNS, report, once_each=True,
+        path,
+        ATTENDEE_COLUMNS,
+        report,
+        once_each=True,
         find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path),
         parse=lambda number, cells, worker: worker,
-    )  # fmt: skip
+    )
     if workers is None:
         return report
     with transaction.atomic():
-        done = sign_in(by=by, event=found, workers=workers, channel=AttendeeChannel.IMPORT,
-                       client_ip=client_ip)  # fmt: skip
+        done = sign_in(
+            by=by, event=found, workers=workers, channel=AttendeeChannel.IMPORT, client_ip=client_ip
+        )
         report.created, report.unchanged = done.created, done.unchanged
         if dry_run:
             transaction.set_rollback(True)
             return report
         record_import_run(
-            report, by=by, kind="event-attendees", client_ip=client_ip,
-            after={"file": report.filename, "kind": "event-attendees", "rows": report.rows,
-                   "created": report.created, "updated": report.updated,
-                   "unchanged": report.unchanged, "event": found.pk},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="event-attendees",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "kind": "event-attendees",
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "event": found.pk,
+            },
+        )
     if progress:
         progress(report.rows, report.rows)
     return report
@@ -179,10 +192,13 @@ def import_bookhouse_visits(
         if name and code:
             bookhouse = bookhouse_named(by, org_code=code, name=name)
             if bookhouse is None:
-                problems.append(RowProblem(
-                    number, name_col,
-                    f"组织“{code}”下没有名为“{name}”的职工书屋（或不在您的管辖范围内）",
-                ))  # fmt: skip
+                problems.append(
+                    RowProblem(
+                        number,
+                        name_col,
+                        f"组织“{code}”下没有名为“{name}”的职工书屋（或不在您的管辖范围内）",
+                    )
+                )
         month = visits = None
         try:
             month = month_cell(cells[2], month_col)
@@ -209,8 +225,9 @@ def import_bookhouse_visits(
         return report
     with transaction.atomic():
         for done, (bookhouse, month, visits) in enumerate(rows, start=1):
-            outcome = record_visits(by=by, bookhouse=bookhouse, month=month, visits=visits,
-                                    audit=False)  # fmt: skip
+            outcome = record_visits(
+                by=by, bookhouse=bookhouse, month=month, visits=visits, audit=False
+            )
             setattr(report, outcome, getattr(report, outcome) + 1)
             if progress and done % 100 == 0:
                 progress(done, report.rows)
@@ -218,11 +235,19 @@ def import_bookhouse_visits(
             transaction.set_rollback(True)
             return report
         record_import_run(
-            report, by=by, kind="bookhouse-visits", client_ip=client_ip,
-            after={"file": report.filename, "kind": "bookhouse-visits", "rows": report.rows,
-                   "created": report.created, "updated": report.updated,
-                   "unchanged": report.unchanged},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="bookhouse-visits",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "kind": "bookhouse-visits",
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
     if progress:
         progress(report.rows, report.rows)
     return report
@@ -276,8 +301,11 @@ def import_campaign_counts(
         try:
             day = parse_date(cells[1], field=day_col)
             if not found.starts_on <= day <= found.ends_on:
-                raise DomainError("out_of_period", f"{day}不在活动期内（{found.starts_on}至"
-                                  f"{found.ends_on}）", field=day_col)  # fmt: skip
+                raise DomainError(
+                    "out_of_period",
+                    f"{day}不在活动期内（{found.starts_on}至{found.ends_on}）",
+                    field=day_col,
+                )
             if day > today:
                 raise DomainError("future", f"{day}还未到", field=day_col)
         except DomainError as exc:
@@ -300,8 +328,14 @@ def import_campaign_counts(
         return report
     with transaction.atomic():
         for done, (ref, day, reads, shares) in enumerate(rows, start=1):
-            outcome = record_imported_counts(campaign=found, org_id=ref.id, org_path=ref.path,
-                                             day=day, reads=reads, shares=shares)  # fmt: skip
+            outcome = record_imported_counts(
+                campaign=found,
+                org_id=ref.id,
+                org_path=ref.path,
+                day=day,
+                reads=reads,
+                shares=shares,
+            )
             setattr(report, outcome, getattr(report, outcome) + 1)
             if progress and done % 100 == 0:
                 progress(done, report.rows)
@@ -309,11 +343,20 @@ def import_campaign_counts(
             transaction.set_rollback(True)
             return report
         record_import_run(
-            report, by=by, kind="campaign-counts", client_ip=client_ip,
-            after={"file": report.filename, "kind": "campaign-counts", "rows": report.rows,
-                   "created": report.created, "updated": report.updated,
-                   "unchanged": report.unchanged, "campaign": found.pk},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="campaign-counts",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "kind": "campaign-counts",
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "campaign": found.pk,
+            },
+        )
     if progress:
         progress(report.rows, report.rows)
     return report

@@ -285,11 +285,13 @@ class ReadingDaily(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "org", "day"], condition=Q(source="link"),
+                fields=["item", "org", "day"],
+                condition=Q(source="link"),
                 name="reading_daily_key",
             ),
             models.UniqueConstraint(
-                fields=["campaign", "org", "day"], condition=Q(source="import"),
+                fields=["campaign", "org", "day"],
+                condition=Q(source="import"),
                 name="reading_import_key",
             ),
             models.CheckConstraint(
@@ -297,7 +299,7 @@ class ReadingDaily(models.Model):
                 | Q(source="import", item__isnull=True),
                 name="reading_source_has_item",
             ),
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id}/{self.org_id}/{self.day}"

@@ -75,10 +75,13 @@ def rebuild() -> None:
     CultureWorkerYear.objects.bulk_create(
         (
             CultureWorkerYear(
-                worker_id=worker, year=year, county_id=counties[path], org_path=path,
+                worker_id=worker,
+                year=year,
+                county_id=counties[path],
+                org_path=path,
                 attendances=n,
             )
             for (worker, year, path), n in want_years.items()
         ),
         batch_size=2000,
-    )  # fmt: skip
+    )

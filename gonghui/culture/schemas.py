@@ -30,9 +30,10 @@ class EventQuery(Schema):
         None, description="planned 计划中 / held 已举办 / cancelled 已取消"
     )
     kind: EventKind | None = Field(
-        None, description="performance 送文艺 / film 送电影 / art 送书画 / training 送培训 / "
+        None,
+        description="performance 送文艺 / film 送电影 / art 送书画 / training 送培训 / "
         "lecture 送讲座 / other 其他",
-    )  # fmt: skip
+    )
 
 
 class EventOut(Schema):
@@ -72,10 +73,15 @@ class EventDetailOut(EventOut):
     @staticmethod
     def resolve_attendees(event) -> list[dict]:
         return [
-            {"worker_id": a.worker_id, "masked_name": mask_name(a.worker.name),
-             "org_code": a.worker.org.code, "channel": a.channel, "signed_at": a.signed_at}
+            {
+                "worker_id": a.worker_id,
+                "masked_name": mask_name(a.worker.name),
+                "org_code": a.worker.org.code,
+                "channel": a.channel,
+                "signed_at": a.signed_at,
+            }
             for a in event.signed
-        ]  # fmt: skip
+        ]
 
     @staticmethod
     def resolve_attendances(event) -> int:
@@ -172,10 +178,15 @@ class CampaignDetailOut(CampaignOut):
     def resolve_items(campaign) -> list[dict]:
         counts = campaign.by_item
         return [
-            {"id": i.pk, "title": i.title, "url": i.url, "reads": counts.get(i.pk, (0, 0))[0],
-             "shares": counts.get(i.pk, (0, 0))[1]}
+            {
+                "id": i.pk,
+                "title": i.title,
+                "url": i.url,
+                "reads": counts.get(i.pk, (0, 0))[0],
+                "shares": counts.get(i.pk, (0, 0))[1],
+            }
             for i in campaign.item_rows
-        ]  # fmt: skip
+        ]
 
     @staticmethod
     def resolve_imported_reads(campaign) -> int:

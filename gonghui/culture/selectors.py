@@ -28,8 +28,9 @@ from gonghui.culture.models import (
 from gonghui.orgs.selectors import child_orgs, org_by_code, org_by_path, org_for
 
 
-def events_visible_to(user, *, month: datetime.date | None = None, state: str = "",
-                      kind: str = "") -> QuerySet[Event]:  # fmt: skip
+def events_visible_to(
+    user, *, month: datetime.date | None = None, state: str = "", kind: str = ""
+) -> QuerySet[Event]:
     """Events of the user's subtree; ``month`` (any day in it) narrows to that month,
     ``state`` and ``kind`` (their codes) to those."""
     events = Event.objects.visible_to(user).select_related("org")
@@ -178,8 +179,14 @@ class CultureFigures:
 
     @property
     def any(self) -> bool:
-        return bool(self.events or self.attendances or self.bookhouses or self.visits
-                    or self.reads or self.shares)  # fmt: skip
+        return bool(
+            self.events
+            or self.attendances
+            or self.bookhouses
+            or self.visits
+            or self.reads
+            or self.shares
+        )
 
 
 def _narrow(rows: QuerySet, period: Period | None, field: str) -> QuerySet:
@@ -211,15 +218,22 @@ def _figures(path: str, period: Period | None) -> CultureFigures:
     reading = _narrow(ReadingDaily.objects.filter(org_path__startswith=path), period, "day")
     counts = reading.aggregate(r=Sum("reads"), s=Sum("shares"))
     return CultureFigures(
-        org_code=org.code, org_name=org.name, events=sums["e"] or 0, audience=sums["a"] or 0,
-        attendances=sums["t"] or 0, attendees=_attendees(path, period),
-        bookhouses={names[row["level"]]: row["n"] for row in levels}, visits=visits,
-        reads=counts["r"] or 0, shares=counts["s"] or 0,
-    )  # fmt: skip
+        org_code=org.code,
+        org_name=org.name,
+        events=sums["e"] or 0,
+        audience=sums["a"] or 0,
+        attendances=sums["t"] or 0,
+        attendees=_attendees(path, period),
+        bookhouses={names[row["level"]]: row["n"] for row in levels},
+        visits=visits,
+        reads=counts["r"] or 0,
+        shares=counts["s"] or 0,
+    )
 
 
-def culture_figures(user, *, org_code: str | None = None, year: int | None = None,
-                    month: int | None = None) -> tuple[CultureFigures, list[CultureFigures]]:  # fmt: skip
+def culture_figures(
+    user, *, org_code: str | None = None, year: int | None = None, month: int | None = None
+) -> tuple[CultureFigures, list[CultureFigures]]:
     """Events held, audience person-times, signed-in attendances and distinct attendees,
     bookhouses by level (the registry as it stands), bookhouse visits, reads and shares for
     the user's subtree (or ``org_code`` in it) and each child org with any of them;

@@ -45,30 +45,57 @@ MAX_AUDIENCE = 200_000
 
 
 @transaction.atomic
-def plan_event(*, by, org, kind: str, title: str, venue: str, starts_at: datetime.datetime,
-               performers: str = "") -> Event:  # fmt: skip
+def plan_event(
+    *,
+    by,
+    org,
+    kind: str,
+    title: str,
+    venue: str,
+    starts_at: datetime.datetime,
+    performers: str = "",
+) -> Event:
     require_in_scope(by, "manage_programs", org.path)
     event = Event(
-        org=org, org_path=org.path, kind=kind, title=title.strip(), venue=venue.strip(),
-        starts_at=starts_at, day=timezone.localdate(starts_at), performers=performers.strip(),
+        org=org,
+        org_path=org.path,
+        kind=kind,
+        title=title.strip(),
+        venue=venue.strip(),
+        starts_at=starts_at,
+        day=timezone.localdate(starts_at),
+        performers=performers.strip(),
         state=EventState.PLANNED,
-    )  # fmt: skip
+    )
     event.full_clean()
     event.save()
     record_event(
-        actor=by, action="create", object_type="culture_event", object_id=event.pk,
-        org_path=org.path, after={"title": event.title, "kind": kind, "day": event.day.isoformat()},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="culture_event",
+        object_id=event.pk,
+        org_path=org.path,
+        after={"title": event.title, "kind": kind, "day": event.day.isoformat()},
+    )
     return event
 
 
-def bump(*, org_id: int, org_path: str, day: datetime.date, events: int = 0, audience: int = 0,
-         attendances: int = 0) -> None:  # fmt: skip
+def bump(
+    *,
+    org_id: int,
+    org_path: str,
+    day: datetime.date,
+    events: int = 0,
+    audience: int = 0,
+    attendances: int = 0,
+) -> None:
     """Add to the daily rollup (an upsert SQLite and PostgreSQL both understand)."""
     add_to_rollup(
-        CultureDaily, key={"org_id": org_id, "day": day}, extra={"org_path": org_path},
+        CultureDaily,
+        key={"org_id": org_id, "day": day},
+        extra={"org_path": org_path},
         deltas={"events": events, "audience": audience, "attendances": attendances},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -88,10 +115,14 @@ def report_held(*, by, event: Event, audience: int, estimated: bool = False) -> 
         raise DomainError("not_planned", "只有计划中的活动可以登记为已举办")
     bump(org_id=event.org_id, org_path=event.org_path, day=event.day, events=1, audience=audience)
     record_event(
-        actor=by, action="held", object_type="culture_event", object_id=event.pk,
-        org_path=event.org_path, before={"state": EventState.PLANNED},
+        actor=by,
+        action="held",
+        object_type="culture_event",
+        object_id=event.pk,
+        org_path=event.org_path,
+        before={"state": EventState.PLANNED},
         after={"state": EventState.HELD, "audience": audience, "estimated": estimated},
-    )  # fmt: skip
+    )
     event.refresh_from_db()
     return event
 
@@ -106,10 +137,14 @@ def cancel_event(*, by, event: Event) -> Event:
     ):
         raise DomainError("not_planned", "只有计划中的活动可以取消")
     record_event(
-        actor=by, action="cancel", object_type="culture_event", object_id=event.pk,
-        org_path=event.org_path, before={"state": EventState.PLANNED},
+        actor=by,
+        action="cancel",
+        object_type="culture_event",
+        object_id=event.pk,
+        org_path=event.org_path,
+        before={"state": EventState.PLANNED},
         after={"state": EventState.CANCELLED},
-    )  # fmt: skip
+    )
     event.refresh_from_db()
     return event
 
@@ -135,27 +170,56 @@ def _bookhouse_state(bookhouse: Bookhouse) -> dict:
     return {name: getattr(bookhouse, name) for name in BOOKHOUSE_FIELDS}
 
 
-BOOKHOUSE_FIELDS = ("name", "host_kind", "level", "level_year", "holdings", "ebooks",
-                    "periodicals", "opening_hours")  # fmt: skip
+BOOKHOUSE_FIELDS = (
+    "name",
+    "host_kind",
+    "level",
+    "level_year",
+    "holdings",
+    "ebooks",
+    "periodicals",
+    "opening_hours",
+)
 
 
 @transaction.atomic
-def add_bookhouse(*, by, org, name: str, host_kind: str, level: str = BookhouseLevel.NONE,
-                  level_year: int | None = None, holdings: int = 0, ebooks: int = 0,
-                  periodicals: int = 0, opening_hours: str = "") -> Bookhouse:  # fmt: skip
+def add_bookhouse(
+    *,
+    by,
+    org,
+    name: str,
+    host_kind: str,
+    level: str = BookhouseLevel.NONE,
+    level_year: int | None = None,
+    holdings: int = 0,
+    ebooks: int = 0,
+    periodicals: int = 0,
+    opening_hours: str = "",
+) -> Bookhouse:
     require_in_scope(by, "manage_programs", org.path)
     _check_level(level, level_year)
     bookhouse = Bookhouse(
-        org=org, org_path=org.path, name=name.strip(), host_kind=host_kind, level=level,
-        level_year=level_year if level != BookhouseLevel.NONE else None, holdings=holdings,
-        ebooks=ebooks, periodicals=periodicals, opening_hours=clean_opening_hours(opening_hours),
-    )  # fmt: skip
+        org=org,
+        org_path=org.path,
+        name=name.strip(),
+        host_kind=host_kind,
+        level=level,
+        level_year=level_year if level != BookhouseLevel.NONE else None,
+        holdings=holdings,
+        ebooks=ebooks,
+        periodicals=periodicals,
+        opening_hours=clean_opening_hours(opening_hours),
+    )
     bookhouse.full_clean()
     bookhouse.save()
     record_event(
-        actor=by, action="create", object_type="bookhouse", object_id=bookhouse.pk,
-        org_path=org.path, after=_bookhouse_state(bookhouse),
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="bookhouse",
+        object_id=bookhouse.pk,
+        org_path=org.path,
+        after=_bookhouse_state(bookhouse),
+    )
     return bookhouse
 
 
@@ -178,11 +242,14 @@ def update_bookhouse(*, by, bookhouse: Bookhouse, **changes) -> Bookhouse:
     after = _bookhouse_state(bookhouse)
     if after != before:
         record_event(
-            actor=by, action="update", object_type="bookhouse", object_id=bookhouse.pk,
+            actor=by,
+            action="update",
+            object_type="bookhouse",
+            object_id=bookhouse.pk,
             org_path=bookhouse.org_path,
             before={k: v for k, v in before.items() if after[k] != v},
             after={k: v for k, v in after.items() if before[k] != v},
-        )  # fmt: skip
+        )
     return bookhouse
 
 
@@ -195,13 +262,15 @@ def check_visits(visits: int, month: datetime.date) -> None:
     if not 0 <= visits <= MAX_MONTHLY_VISITS:
         raise DomainError("bad_visits", f"读者人次应在0至{MAX_MONTHLY_VISITS}之间", field="visits")
     if month > timezone.localdate().replace(day=1):
-        raise DomainError("future_month", f"{month:%Y年%m月}还未到，不能登记读者人次",
-                          field="month")  # fmt: skip
+        raise DomainError(
+            "future_month", f"{month:%Y年%m月}还未到，不能登记读者人次", field="month"
+        )
 
 
 @transaction.atomic
-def record_visits(*, by, bookhouse: Bookhouse, month: datetime.date, visits: int,
-                  audit: bool = True) -> str:  # fmt: skip
+def record_visits(
+    *, by, bookhouse: Bookhouse, month: datetime.date, visits: int, audit: bool = True
+) -> str:
     """Set readers' visits (person-times) of ``bookhouse`` in ``month`` (any day in it).
 
     Replaces an earlier figure for the same month, so recording or importing it again is
@@ -216,26 +285,39 @@ def record_visits(*, by, bookhouse: Bookhouse, month: datetime.date, visits: int
         return "unchanged"
     before = None if row is None else row.visits
     if row is None:
-        BookhouseMonth.objects.create(bookhouse=bookhouse, org_path=bookhouse.org_path,
-                                      month=month, visits=visits)  # fmt: skip
+        BookhouseMonth.objects.create(
+            bookhouse=bookhouse, org_path=bookhouse.org_path, month=month, visits=visits
+        )
     else:
         BookhouseMonth.objects.filter(pk=row.pk).update(visits=visits)
     if audit:
         record_event(
-            actor=by, action="visits", object_type="bookhouse", object_id=bookhouse.pk,
-            org_path=bookhouse.org_path, before={"month": f"{month:%Y-%m}", "visits": before},
+            actor=by,
+            action="visits",
+            object_type="bookhouse",
+            object_id=bookhouse.pk,
+            org_path=bookhouse.org_path,
+            before={"month": f"{month:%Y-%m}", "visits": before},
             after={"month": f"{month:%Y-%m}", "visits": visits},
-        )  # fmt: skip
+        )
     return "created" if row is None else "updated"
 
 
 @transaction.atomic
-def create_campaign(*, by, org, name: str, starts_on: datetime.date, ends_on: datetime.date,
-                    items: list[tuple[str, str]]) -> Campaign:  # fmt: skip
+def create_campaign(
+    *,
+    by,
+    org,
+    name: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    items: list[tuple[str, str]],
+) -> Campaign:
     """A reading campaign with its items, given as (title, url)."""
     require_in_scope(by, "manage_programs", org.path)
-    campaign = Campaign(org=org, org_path=org.path, name=name.strip(), starts_on=starts_on,
-                        ends_on=ends_on)  # fmt: skip
+    campaign = Campaign(
+        org=org, org_path=org.path, name=name.strip(), starts_on=starts_on, ends_on=ends_on
+    )
     campaign.full_clean()
     campaign.save()
     for title, url in items:
@@ -243,9 +325,13 @@ def create_campaign(*, by, org, name: str, starts_on: datetime.date, ends_on: da
         item.full_clean()
         item.save()
     record_event(
-        actor=by, action="create", object_type="reading_campaign", object_id=campaign.pk,
-        org_path=org.path, after={"name": campaign.name, "items": len(items)},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="reading_campaign",
+        object_id=campaign.pk,
+        org_path=org.path,
+        after={"name": campaign.name, "items": len(items)},
+    )
     return campaign
 
 
@@ -279,8 +365,9 @@ def count_reading(*, item: ContentItem, org, shared: bool = False) -> None:
 
 
 @transaction.atomic
-def record_imported_counts(*, campaign: Campaign, org_id: int, org_path: str,
-                           day: datetime.date, reads: int, shares: int) -> str:  # fmt: skip
+def record_imported_counts(
+    *, campaign: Campaign, org_id: int, org_path: str, day: datetime.date, reads: int, shares: int
+) -> str:
     """Set the imported reads and shares of ``campaign`` for one org and day (the platform's
     report for that day). Only the imported row is replaced; the tracking links' rows stay.
     Returns ``created``, ``updated`` or ``unchanged``. The caller (the import) checks scope
@@ -289,9 +376,16 @@ def record_imported_counts(*, campaign: Campaign, org_id: int, org_path: str,
         campaign=campaign, org_id=org_id, day=day, source=ReadingSource.IMPORT
     ).first()
     if row is None:
-        ReadingDaily.objects.create(campaign=campaign, item=None, source=ReadingSource.IMPORT,
-                                    org_id=org_id, org_path=org_path, day=day, reads=reads,
-                                    shares=shares)  # fmt: skip
+        ReadingDaily.objects.create(
+            campaign=campaign,
+            item=None,
+            source=ReadingSource.IMPORT,
+            org_id=org_id,
+            org_path=org_path,
+            day=day,
+            reads=reads,
+            shares=shares,
+        )
         return "created"
     if (row.reads, row.shares) == (reads, shares):
         return "unchanged"
@@ -308,10 +402,11 @@ def bump_attendance(*, event: Event, worker_id: int) -> None:
     county_id = org_ids_by_path({county_path})[county_path]
     bump(org_id=event.org_id, org_path=event.org_path, day=event.day, attendances=1)
     add_to_rollup(
-        CultureWorkerYear, key={"worker_id": worker_id, "year": event.day.year,
-                                "county_id": county_id},
-        deltas={"attendances": 1}, extra={"org_path": county_path},
-    )  # fmt: skip
+        CultureWorkerYear,
+        key={"worker_id": worker_id, "year": event.day.year, "county_id": county_id},
+        deltas={"attendances": 1},
+        extra={"org_path": county_path},
+    )
 
 
 @dataclass
@@ -321,8 +416,9 @@ class SignIn:
 
 
 @transaction.atomic
-def sign_in(*, by, event: Event, workers: list, channel: str,
-            client_ip: str | None = None) -> SignIn:  # fmt: skip
+def sign_in(
+    *, by, event: Event, workers: list, channel: str, client_ip: str | None = None
+) -> SignIn:
     """Sign registered ``workers`` in at a held event, one row each (person-times).
 
     The workers are found by the caller in ``by``'s scope. A worker already signed in is
@@ -342,16 +438,26 @@ def sign_in(*, by, event: Event, workers: list, channel: str,
             done.unchanged += 1
             continue
         already.add(worker.pk)
-        EventAttendee.objects.create(event=event, worker=worker, org_path=event.org_path,
-                                     day=event.day, channel=channel, signed_by=by)  # fmt: skip
+        EventAttendee.objects.create(
+            event=event,
+            worker=worker,
+            org_path=event.org_path,
+            day=event.day,
+            channel=channel,
+            signed_by=by,
+        )
         bump_attendance(event=event, worker_id=worker.pk)
         done.created += 1
     if done.created:
         record_event(
-            actor=by, action="sign_in", object_type="culture_event", object_id=event.pk,
-            org_path=event.org_path, client_ip=client_ip,
+            actor=by,
+            action="sign_in",
+            object_type="culture_event",
+            object_id=event.pk,
+            org_path=event.org_path,
+            client_ip=client_ip,
             after={"channel": channel, "signed_in": done.created, "unchanged": done.unchanged},
-        )  # fmt: skip
+        )
     return done
 
 
@@ -359,21 +465,25 @@ PHOTO_PURPOSE = "culture-event-photo"
 
 
 @transaction.atomic
-def add_photo(*, by, event: Event, filename: str, data: bytes,
-              client_ip: str | None = None) -> EventPhoto:  # fmt: skip
+def add_photo(
+    *, by, event: Event, filename: str, data: bytes, client_ip: str | None = None
+) -> EventPhoto:
     """A JPEG or PNG of the event (judged by content: a PDF or anything else is refused)."""
     require_in_scope(by, "manage_programs", event.org_path)
     name = Path(filename).name[:200] or "照片"
-    stored = store_photo(data, filename=name, folder=f"culture/{event.pk}",
-                         purpose=PHOTO_PURPOSE)  # fmt: skip
+    stored = store_photo(data, filename=name, folder=f"culture/{event.pk}", purpose=PHOTO_PURPOSE)
     photo = EventPhoto.objects.create(
         event=event, org_path=event.org_path, name=name, **stored.record_fields(by)
     )
     record_event(
-        actor=by, action="upload", object_type="culture_event", object_id=event.pk,
-        org_path=event.org_path, client_ip=client_ip,
+        actor=by,
+        action="upload",
+        object_type="culture_event",
+        object_id=event.pk,
+        org_path=event.org_path,
+        client_ip=client_ip,
         after={"photo": photo.pk, "name": name, "size": stored.size},
-    )  # fmt: skip
+    )
     return photo
 
 

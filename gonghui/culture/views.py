@@ -89,8 +89,14 @@ def event_list(request):
     events = list(events_visible_to(user, month=month))
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     following = (month + datetime.timedelta(days=32)).replace(day=1)
-    context = {"nav": "culture", "events": events, "month": month, "previous": previous,
-               "following": following, "held_form": HeldForm()}  # fmt: skip
+    context = {
+        "nav": "culture",
+        "events": events,
+        "month": month,
+        "previous": previous,
+        "following": following,
+        "held_form": HeldForm(),
+    }
     return page(request, "culture/event_list.html", context)
 
 
@@ -126,10 +132,19 @@ def event_create(request):
     form = EventForm(request.POST or None, initial={"org_code": user.org.code})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        event = _save(form, request, lambda org: plan_event(
-            by=user, org=org, kind=data["kind"], title=data["title"], venue=data["venue"],
-            starts_at=data["starts_at"], performers=data["performers"],
-        ))  # fmt: skip
+        event = _save(
+            form,
+            request,
+            lambda org: plan_event(
+                by=user,
+                org=org,
+                kind=data["kind"],
+                title=data["title"],
+                venue=data["venue"],
+                starts_at=data["starts_at"],
+                performers=data["performers"],
+            ),
+        )
         if event is not None:
             messages.success(request, f"已计划“{event.title}”")
             return _back_to(event)
@@ -148,24 +163,34 @@ def event_held(request, pk: int):
     try:
         if not form.is_valid():
             raise DomainError("bad_audience", "请填写观众人次（不小于0的整数）")
-        report_held(by=user, event=event, audience=form.cleaned_data["audience"],
-                    estimated=form.cleaned_data["estimated"])  # fmt: skip
+        report_held(
+            by=user,
+            event=event,
+            audience=form.cleaned_data["audience"],
+            estimated=form.cleaned_data["estimated"],
+        )
         messages.success(request, f"“{event.title}”已登记为已举办")
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back_to(event, request)
 
 
-def _event_page(request, event, *, sign_in_form=None, upload_form=None, photo_form=None,
-                problems=(), status=200):  # fmt: skip
+def _event_page(
+    request, event, *, sign_in_form=None, upload_form=None, photo_form=None, problems=(), status=200
+):
     user = request.user
     attendees = [{"a": a, "name": mask_name(a.worker.name)} for a in attendees_of(user, event)]
     context = {
-        "nav": "culture", "event": event, "attendees": attendees,
-        "photos": list(photos_of(user, event)), "problems": problems,
-        "held_form": HeldForm(), "sign_in_form": sign_in_form or SignInForm(),
-        "upload_form": upload_form or UploadForm(), "photo_form": photo_form or PhotoForm(),
-    }  # fmt: skip
+        "nav": "culture",
+        "event": event,
+        "attendees": attendees,
+        "photos": list(photos_of(user, event)),
+        "problems": problems,
+        "held_form": HeldForm(),
+        "sign_in_form": sign_in_form or SignInForm(),
+        "upload_form": upload_form or UploadForm(),
+        "photo_form": photo_form or PhotoForm(),
+    }
     return page(request, "culture/event_detail.html", context, status=status)
 
 
@@ -191,8 +216,9 @@ def _workers_listed(user, text: str):
     found = workers_by_id_numbers([n for _, n in numbers], within_path=user.scope_path)
     for line_no, number in numbers:
         if number not in found:
-            raise DomainError("unknown_worker",
-                              f"第{line_no}行：您管辖范围内的职工名册中没有该身份证号")  # fmt: skip
+            raise DomainError(
+                "unknown_worker", f"第{line_no}行：您管辖范围内的职工名册中没有该身份证号"
+            )
     return [found[n] for _, n in numbers]
 
 
@@ -207,8 +233,13 @@ def event_sign_in(request, pk: int):
     if form.is_valid():
         try:
             workers = _workers_listed(user, form.cleaned_data["id_numbers"])
-            done = sign_in(by=user, event=event, workers=workers, channel=AttendeeChannel.STAFF,
-                           client_ip=client_ip(request))  # fmt: skip
+            done = sign_in(
+                by=user,
+                event=event,
+                workers=workers,
+                channel=AttendeeChannel.STAFF,
+                client_ip=client_ip(request),
+            )
         except DomainError as exc:
             if exc.code == "not_held":  # the page shows no sign-in form to put it by
                 return _event_page(request, event, problems=[exc.message], status=400)
@@ -231,8 +262,9 @@ def event_attendees_import(request, pk: int):
         return _event_page(request, event, upload_form=form, status=400)
     upload = form.cleaned_data["file"]
     with clear_copy(upload.read()) as path:
-        report = import_event_attendees(path, event=event, by=user, filename=upload.name,
-                                        client_ip=client_ip(request))  # fmt: skip
+        report = import_event_attendees(
+            path, event=event, by=user, filename=upload.name, client_ip=client_ip(request)
+        )
     if report.ok:
         messages.success(request, report.summary())
         return redirect("culture:event_detail", pk=pk)
@@ -250,8 +282,13 @@ def event_photo_upload(request, pk: int):
     if form.is_valid():
         upload = form.cleaned_data["photo"]
         try:
-            add_photo(by=user, event=event, filename=upload.name, data=upload.read(),
-                      client_ip=client_ip(request))  # fmt: skip
+            add_photo(
+                by=user,
+                event=event,
+                filename=upload.name,
+                data=upload.read(),
+                client_ip=client_ip(request),
+            )
         except DomainError as exc:
             form.add_error("photo", exc.message)
         else:
@@ -296,12 +333,22 @@ def bookhouse_list(request):
         form = BookhouseForm(request.POST or None, initial={"org_code": user.org.code})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            made = _save(form, request, lambda org: add_bookhouse(
-                by=user, org=org, name=data["name"], host_kind=data["host_kind"],
-                level=data["level"], level_year=data["level_year"], holdings=data["holdings"],
-                ebooks=data["ebooks"], periodicals=data["periodicals"],
-                opening_hours=data["opening_hours"],
-            ))  # fmt: skip
+            made = _save(
+                form,
+                request,
+                lambda org: add_bookhouse(
+                    by=user,
+                    org=org,
+                    name=data["name"],
+                    host_kind=data["host_kind"],
+                    level=data["level"],
+                    level_year=data["level_year"],
+                    holdings=data["holdings"],
+                    ebooks=data["ebooks"],
+                    periodicals=data["periodicals"],
+                    opening_hours=data["opening_hours"],
+                ),
+            )
             if made is not None:
                 messages.success(request, f"已登记职工书屋“{made.name}”")
                 return redirect("culture:bookhouse_detail", pk=made.pk)
@@ -316,9 +363,14 @@ def _year(request) -> int:
 def _bookhouse_list(request, form, *, problems=(), upload_form=None, status=200):
     user = request.user
     year = _year(request)
-    context = {"nav": "culture", "bookhouses": list(bookhouses_visible_to(user, year=year)),
-               "form": form, "year": year, "problems": problems,
-               "upload_form": upload_form or UploadForm()}  # fmt: skip
+    context = {
+        "nav": "culture",
+        "bookhouses": list(bookhouses_visible_to(user, year=year)),
+        "form": form,
+        "year": year,
+        "problems": problems,
+        "upload_form": upload_form or UploadForm(),
+    }
     return page(request, "culture/bookhouse_list.html", context, status=status)
 
 
@@ -343,8 +395,9 @@ def bookhouse_visits_import(request):
         return _bookhouse_list(request, None, upload_form=form, status=400)
     upload = form.cleaned_data["file"]
     with clear_copy(upload.read()) as path:
-        report = import_bookhouse_visits(path, by=user, filename=upload.name,
-                                         client_ip=client_ip(request))  # fmt: skip
+        report = import_bookhouse_visits(
+            path, by=user, filename=upload.name, client_ip=client_ip(request)
+        )
     if report.ok:
         messages.success(request, report.summary())
         return redirect("culture:bookhouses")
@@ -354,8 +407,12 @@ def bookhouse_visits_import(request):
 
 def _bookhouse_page(request, bookhouse, *, visits_form=None, status=200):
     user = request.user
-    context = {"nav": "culture", "b": bookhouse, "months": list(bookhouse_months(user, bookhouse)),
-               "visits_form": visits_form or VisitsForm()}  # fmt: skip
+    context = {
+        "nav": "culture",
+        "b": bookhouse,
+        "months": list(bookhouse_months(user, bookhouse)),
+        "visits_form": visits_form or VisitsForm(),
+    }
     return page(request, "culture/bookhouse_detail.html", context, status=status)
 
 
@@ -400,8 +457,9 @@ def bookhouse_visits(request, pk: int):
     if form.is_valid():
         try:
             month = month_cell(form.cleaned_data["month"], "month")
-            record_visits(by=user, bookhouse=bookhouse, month=month,
-                          visits=form.cleaned_data["visits"])  # fmt: skip
+            record_visits(
+                by=user, bookhouse=bookhouse, month=month, visits=form.cleaned_data["visits"]
+            )
         except DomainError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -420,8 +478,14 @@ def figures(request):
         int(month_text) if year and month_text.isdigit() and 1 <= int(month_text) <= 12 else None
     )
     here, children = culture_figures(user, org_code=org_code, year=year, month=month)
-    context = {"nav": "culture", "here": here, "children": children, "year": year,
-               "month": month, "months": range(1, 13)}  # fmt: skip
+    context = {
+        "nav": "culture",
+        "here": here,
+        "children": children,
+        "year": year,
+        "month": month,
+        "months": range(1, 13),
+    }
     return page(request, "culture/figures.html", context)
 
 

@@ -102,9 +102,12 @@ def _province_admin() -> tuple[User, bool]:
     if admin:
         return admin, False
     user = create_staff(
-        by=None, username=f"bench-{secrets.token_hex(4)}", password=secrets.token_urlsafe(24),
-        org=Org.objects.get(code="410000"), role=Role.PROVINCE_ADMIN,
-    )  # fmt: skip
+        by=None,
+        username=f"bench-{secrets.token_hex(4)}",
+        password=secrets.token_urlsafe(24),
+        org=Org.objects.get(code="410000"),
+        role=Role.PROVINCE_ADMIN,
+    )
     return User.objects.select_related("org").get(pk=user.pk), True
 
 
@@ -187,9 +190,12 @@ def _remove(run_id: int | None, employers: list[tuple[str, str]], known: set[str
 def _bar(description: str, total: int):
     """Yields ``advance(done)``; a rich progress bar that stays on screen with its time."""
     columns = [
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), TimeRemainingColumn(),
-    ]  # fmt: skip
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns) as bar:
         task = bar.add_task(description, total=total)
 

@@ -11,20 +11,38 @@ from gonghui.members.categories import category_names
 from gonghui.members.selectors import workers_visible_to
 
 EXPORT_COLUMNS = (
-    "姓名", "身份证号", "性别", "出生日期", "手机号码", "工会组织代码", "工会组织",
-    "工作单位", "统一社会信用代码", "职工类别", "会员", "入会日期",
-)  # fmt: skip
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "手机号码",
+    "工会组织代码",
+    "工会组织",
+    "工作单位",
+    "统一社会信用代码",
+    "职工类别",
+    "会员",
+    "入会日期",
+)
 
 
 def export_rows(user, **filters):
     workers = workers_visible_to(user, **filters).order_by("id")
     for w in workers.iterator(chunk_size=5000):
         yield [
-            w.name, w.id_masked, w.get_sex_display(), w.birth_date.isoformat(), w.phone_masked,
-            w.org.code, w.org.name, w.employer.name if w.employer else "",
-            w.employer.uscc if w.employer else "", "、".join(category_names(w.categories)),
-            "是" if w.is_member else "否", w.joined_on.isoformat() if w.joined_on else "",
-        ]  # fmt: skip
+            w.name,
+            w.id_masked,
+            w.get_sex_display(),
+            w.birth_date.isoformat(),
+            w.phone_masked,
+            w.org.code,
+            w.org.name,
+            w.employer.name if w.employer else "",
+            w.employer.uscc if w.employer else "",
+            "、".join(category_names(w.categories)),
+            "是" if w.is_member else "否",
+            w.joined_on.isoformat() if w.joined_on else "",
+        ]
 
 
 class _Tally:
@@ -57,7 +75,11 @@ def export_workers(
         write_csv(output, EXPORT_COLUMNS, rows)
     count = rows.count
     record_event(
-        actor=user, action="export", object_type="workers", object_id=output.name,
-        org_path=user.scope_path or "", after={"rows": count, "filters": {k: str(v) for k, v in filters.items()}},
-    )  # fmt: skip
+        actor=user,
+        action="export",
+        object_type="workers",
+        object_id=output.name,
+        org_path=user.scope_path or "",
+        after={"rows": count, "filters": {k: str(v) for k, v in filters.items()}},
+    )
     return count

@@ -86,29 +86,48 @@ def import_workers(
                 kind="workers", filename=name, user=by, org_path=by.scope_path
             )
         result = save_workers(
-            by=by, prepared=prepared, refs=refs, import_run_id=run.pk if run else None,
-            client_ip=client_ip, dry_run=dry_run, progress=progress,
-        )  # fmt: skip
+            by=by,
+            prepared=prepared,
+            refs=refs,
+            import_run_id=run.pk if run else None,
+            client_ip=client_ip,
+            dry_run=dry_run,
+            progress=progress,
+        )
         if result.refused:
             for position, message in result.refused:
                 report.errors.append(RowProblem(numbers[position], "身份证号", message))
             transaction.set_rollback(True)
             return report
         report.created, report.updated, report.unchanged = (
-            result.created, result.updated, result.unchanged,
-        )  # fmt: skip
+            result.created,
+            result.updated,
+            result.unchanged,
+        )
         if run:
             run.rows, run.created, run.updated, run.unchanged = (
-                total, result.created, result.updated, result.unchanged,
-            )  # fmt: skip
+                total,
+                result.created,
+                result.updated,
+                result.unchanged,
+            )
             run.save(update_fields=["rows", "created", "updated", "unchanged"])
             report.run_id = run.pk
             record_event(
-                actor=by, action="import", object_type="import_run", object_id=run.pk,
-                org_path=by.scope_path, client_ip=client_ip,
-                after={"file": name, "rows": total, "created": result.created,
-                       "updated": result.updated, "unchanged": result.unchanged},
-            )  # fmt: skip
+                actor=by,
+                action="import",
+                object_type="import_run",
+                object_id=run.pk,
+                org_path=by.scope_path,
+                client_ip=client_ip,
+                after={
+                    "file": name,
+                    "rows": total,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
+            )
     if progress:
         progress(total, total)
     return report

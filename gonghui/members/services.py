@@ -120,9 +120,18 @@ def prepare_worker(
         return None, errors
     simple, pinyin, initials = name_keys(clean)
     prepared = PreparedWorker(
-        clean, simple, pinyin, initials, number, phone_clean, code, employer_name, credit, bits,
+        clean,
+        simple,
+        pinyin,
+        initials,
+        number,
+        phone_clean,
+        code,
+        employer_name,
+        credit,
+        bits,
         joined,
-    )  # fmt: skip
+    )
     if number.region_name is None:
         prepared.warnings.append(
             f"身份证号地区码{number.region_code}不在行政区划代码表中（代码表可能不全），已接受"
@@ -148,15 +157,45 @@ class SaveResult:
 
 _COMPARED = ("name", "phone", "org_id", "employer_id", "categories", "is_member", "joined_on")
 _INSERT_COLUMNS = (
-    "name", "name_simple", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
-    "id_last4", "birth_date", "sex", "birth_region_code", "birth_region_name", "phone_cipher",
-    "phone_masked", "org_id", "org_path", "employer_id", "categories", "is_member", "joined_on",
-    "import_run_id", "created_at", "updated_at",
-)  # fmt: skip
+    "name",
+    "name_simple",
+    "name_pinyin",
+    "name_initials",
+    "id_cipher",
+    "id_index",
+    "id_masked",
+    "id_last4",
+    "birth_date",
+    "sex",
+    "birth_region_code",
+    "birth_region_name",
+    "phone_cipher",
+    "phone_masked",
+    "org_id",
+    "org_path",
+    "employer_id",
+    "categories",
+    "is_member",
+    "joined_on",
+    "import_run_id",
+    "created_at",
+    "updated_at",
+)
 _UPDATE_COLUMNS = (
-    "name", "name_simple", "name_pinyin", "name_initials", "phone_cipher", "phone_masked",
-    "org_id", "org_path", "employer_id", "categories", "is_member", "joined_on", "updated_at",
-)  # fmt: skip
+    "name",
+    "name_simple",
+    "name_pinyin",
+    "name_initials",
+    "phone_cipher",
+    "phone_masked",
+    "org_id",
+    "org_path",
+    "employer_id",
+    "categories",
+    "is_member",
+    "joined_on",
+    "updated_at",
+)
 
 
 def _existing(indexes: list[str]) -> dict[str, dict]:
@@ -247,9 +286,14 @@ def save_workers(
                 new.append((p, index, ref, employer_id, is_member))
                 continue
             changed_to = {
-                "name": p.name, "phone": p.phone, "org_id": ref.id, "employer_id": employer_id,
-                "categories": p.categories, "is_member": is_member, "joined_on": p.joined_on,
-            }  # fmt: skip
+                "name": p.name,
+                "phone": p.phone,
+                "org_id": ref.id,
+                "employer_id": employer_id,
+                "categories": p.categories,
+                "is_member": is_member,
+                "joined_on": p.joined_on,
+            }
             if p.uscc and employer_id is None:  # dry run: the employer would be new
                 changed_to["employer_id"] = -1
             changed = [k for k in _COMPARED if old[k] != changed_to[k]]
@@ -258,11 +302,24 @@ def save_workers(
                 result.unchanged += 1
                 continue
             result.updated += 1
-            updates.append((
-                p.name, p.simple, p.pinyin, p.initials, p.phone_cipher(), p.phone_masked, ref.id,
-                ref.path, employer_id, p.categories, is_member,
-                ops.adapt_datefield_value(p.joined_on), now, old["id"],
-            ))  # fmt: skip
+            updates.append(
+                (
+                    p.name,
+                    p.simple,
+                    p.pinyin,
+                    p.initials,
+                    p.phone_cipher(),
+                    p.phone_masked,
+                    ref.id,
+                    ref.path,
+                    employer_id,
+                    p.categories,
+                    is_member,
+                    ops.adapt_datefield_value(p.joined_on),
+                    now,
+                    old["id"],
+                )
+            )
             if old["org_id"] != ref.id:
                 transfers.append(
                     Transfer(
@@ -270,10 +327,16 @@ def save_workers(
                     )
                 )
             event = AuditEvent(
-                actor=by, actor_name=by.username, action="update", object_type="worker",
-                object_id=str(old["id"]), org_path=ref.path, client_ip=client_ip,
-                before=_masked_diff(old, changed), after=_masked_diff(changed_to, changed),
-            )  # fmt: skip
+                actor=by,
+                actor_name=by.username,
+                action="update",
+                object_type="worker",
+                object_id=str(old["id"]),
+                org_path=ref.path,
+                client_ip=client_ip,
+                before=_masked_diff(old, changed),
+                after=_masked_diff(changed_to, changed),
+            )
             events.append(event)
         result.created += len(new)
         if dry_run:
@@ -333,12 +396,33 @@ def _insert_rows(new: list[tuple], ops, now, import_run_id: int | None) -> list[
     rows = []
     for (p, index, ref, employer_id, is_member), id_cipher in zip(new, id_ciphers, strict=True):
         number = p.id_number
-        rows.append((
-            p.name, p.simple, p.pinyin, p.initials, id_cipher, index, number.masked, number.last4,
-            date(number.birth_date), number.sex, number.region_code, number.region_name or "",
-            next(phone_ciphers) if p.phone else None, p.phone_masked, ref.id, ref.path,
-            employer_id, p.categories, is_member, date(p.joined_on), import_run_id, now, now,
-        ))  # fmt: skip
+        rows.append(
+            (
+                p.name,
+                p.simple,
+                p.pinyin,
+                p.initials,
+                id_cipher,
+                index,
+                number.masked,
+                number.last4,
+                date(number.birth_date),
+                number.sex,
+                number.region_code,
+                number.region_name or "",
+                next(phone_ciphers) if p.phone else None,
+                p.phone_masked,
+                ref.id,
+                ref.path,
+                employer_id,
+                p.categories,
+                is_member,
+                date(p.joined_on),
+                import_run_id,
+                now,
+                now,
+            )
+        )
     return rows
 
 
@@ -363,10 +447,14 @@ def save_worker(*, by, prepared: PreparedWorker, refs: dict[str, OrgRef], client
     worker = Worker.objects.get(id_index=prepared.id_index)
     if result.created:
         record_event(
-            actor=by, action="create", object_type="worker", object_id=worker.pk,
-            org_path=worker.org_path, client_ip=client_ip,
+            actor=by,
+            action="create",
+            object_type="worker",
+            object_id=worker.pk,
+            org_path=worker.org_path,
+            client_ip=client_ip,
             after={"name": worker.name, "id": worker.id_masked, "org": prepared.org_code},
-        )  # fmt: skip
+        )
     return worker
 
 
@@ -414,7 +502,12 @@ def reveal_id_number(*, by, worker: Worker, client_ip: str | None = None) -> str
     if not by.can("unmask") or not worker.org_path.startswith(by.scope_path or "\0"):
         raise PermissionDenied("forbidden", "无权查看完整身份证号")
     record_event(
-        actor=by, action="unmask", object_type="worker", object_id=worker.pk,
-        org_path=worker.org_path, client_ip=client_ip, after={"field": "身份证号"},
-    )  # fmt: skip
+        actor=by,
+        action="unmask",
+        object_type="worker",
+        object_id=worker.pk,
+        org_path=worker.org_path,
+        client_ip=client_ip,
+        after={"field": "身份证号"},
+    )
     return decrypt(worker.id_cipher, purpose=ID_PURPOSE)

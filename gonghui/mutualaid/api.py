@@ -67,16 +67,31 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: NotFoundOut, 409: ErrorOut}
 
 def _plan_out(plan) -> dict:
     return {
-        **{f: getattr(plan, f) for f in (
-            "id", "year", "name", "contribution_fen", "enrol_opens", "enrol_closes",
-            "cover_starts", "cover_ends", "annual_cap_fen", "waiting_days")},
+        **{
+            f: getattr(plan, f)
+            for f in (
+                "id",
+                "year",
+                "name",
+                "contribution_fen",
+                "enrol_opens",
+                "enrol_closes",
+                "cover_starts",
+                "cover_ends",
+                "annual_cap_fen",
+                "waiting_days",
+            )
+        },
         "org_code": plan.org.code,
         "benefits": [
-            {"category": b.category, "amount_fen": b.amount_fen,
-             "amount_yuan": str(fen_to_yuan(b.amount_fen))}
+            {
+                "category": b.category,
+                "amount_fen": b.amount_fen,
+                "amount_yuan": str(fen_to_yuan(b.amount_fen)),
+            }
             for b in plan.benefits.all()
         ],
-    }  # fmt: skip
+    }
 
 
 @router.get("/plans", response=list[PlanOut], url_name="aid_plan_list", summary="互助保障计划")
@@ -103,15 +118,20 @@ def post_enrolment(request: HttpRequest, payload: EnrolIn):
     """Enrol one worker of the caller's subtree; the contribution is recorded on ``paid_on``."""
     user = request.auth
     enrolment = enrol_worker(
-        by=user, plan=plan_for(user, payload.plan), worker=worker_for(user, payload.worker),
-        paid_on=payload.paid_on, client_ip=client_ip(request),
-    )  # fmt: skip
+        by=user,
+        plan=plan_for(user, payload.plan),
+        worker=worker_for(user, payload.worker),
+        paid_on=payload.paid_on,
+        client_ip=client_ip(request),
+    )
     return {
-        **{f: getattr(enrolment, f) for f in (
-            "id", "year", "contribution_fen", "paid_on", "cover_starts", "cover_ends")},
+        **{
+            f: getattr(enrolment, f)
+            for f in ("id", "year", "contribution_fen", "paid_on", "cover_starts", "cover_ends")
+        },
         "plan": enrolment.plan_id,
         "masked_name": mask_name(enrolment.worker.name),
-    }  # fmt: skip
+    }
 
 
 @router.get("/claims", response=list[ClaimRowOut], url_name="aid_claim_list", summary="互助金申请")
@@ -136,18 +156,24 @@ def post_claim(request: HttpRequest, payload: ClaimIn):
     """File a draft claim for an enrolled worker; submit it with the ``submit`` action."""
     user = request.auth
     claim = file_claim(
-        by=user, enrolment=enrolment_for(user, payload.enrolment), category=payload.category,
-        diagnosed_on=payload.diagnosed_on, hospital=payload.hospital,
-        diagnosis=payload.diagnosis, claimed_fen=payload.claimed_fen,
+        by=user,
+        enrolment=enrolment_for(user, payload.enrolment),
+        category=payload.category,
+        diagnosed_on=payload.diagnosed_on,
+        hospital=payload.hospital,
+        diagnosis=payload.diagnosis,
+        claimed_fen=payload.claimed_fen,
         client_ip=client_ip(request),
-    )  # fmt: skip
+    )
     return _detail(request, claim_for(user, claim.pk))
 
 
 @router.get(
-    "/claims/{int:claim_id}", response={200: ClaimOut, 404: NotFoundOut},
-    url_name="aid_claim_detail", summary="申请详情与流程记录",
-)  # fmt: skip
+    "/claims/{int:claim_id}",
+    response={200: ClaimOut, 404: NotFoundOut},
+    url_name="aid_claim_detail",
+    summary="申请详情与流程记录",
+)
 def get_claim(request: HttpRequest, claim_id: int):
     """The claim, the rule behind its amount, the caller's possible actions and its timeline;
     every opening is audited."""
@@ -155,23 +181,31 @@ def get_claim(request: HttpRequest, claim_id: int):
 
 
 @router.post(
-    "/claims/{int:claim_id}/actions", response={200: ClaimOut, **ERRORS},
-    url_name="aid_claim_action", summary="办理申请（提交、核实、批准、退回、不予给付、发放）",
-)  # fmt: skip
+    "/claims/{int:claim_id}/actions",
+    response={200: ClaimOut, **ERRORS},
+    url_name="aid_claim_action",
+    summary="办理申请（提交、核实、批准、退回、不予给付、发放）",
+)
 def post_claim_action(request: HttpRequest, claim_id: int, payload: ActionIn):
     user = request.auth
     claim = claim_for(user, claim_id)
     act_on_claim(
-        by=user, claim=claim, action=payload.action, reason=payload.reason,
-        amount_fen=payload.amount_fen, client_ip=client_ip(request),
-    )  # fmt: skip
+        by=user,
+        claim=claim,
+        action=payload.action,
+        reason=payload.reason,
+        amount_fen=payload.amount_fen,
+        client_ip=client_ip(request),
+    )
     return _detail(request, claim_for(user, claim_id))
 
 
 @router.get(
-    "/claims/{int:claim_id}/diagnosis", response={200: DiagnosisOut, 403: ErrorOut, 404: NotFoundOut},
-    url_name="aid_claim_diagnosis", summary="诊断（仅限审核人，留痕）",
-)  # fmt: skip
+    "/claims/{int:claim_id}/diagnosis",
+    response={200: DiagnosisOut, 403: ErrorOut, 404: NotFoundOut},
+    url_name="aid_claim_diagnosis",
+    summary="诊断（仅限审核人，留痕）",
+)
 def get_diagnosis(request: HttpRequest, claim_id: int):
     user = request.auth
     claim = claim_for(user, claim_id)
@@ -179,22 +213,29 @@ def get_diagnosis(request: HttpRequest, claim_id: int):
 
 
 @router.post(
-    "/claims/{int:claim_id}/documents", response={200: DocumentOut, **ERRORS},
-    url_name="aid_document_upload", summary="上传申请材料（PDF/JPEG/PNG）",
-)  # fmt: skip
+    "/claims/{int:claim_id}/documents",
+    response={200: DocumentOut, **ERRORS},
+    url_name="aid_document_upload",
+    summary="上传申请材料（PDF/JPEG/PNG）",
+)
 def post_document(request: HttpRequest, claim_id: int, file: File[UploadedFile]):
     user = request.auth
     claim = claim_for(user, claim_id)
     return attach_document(
-        by=user, claim=claim, filename=file.name or "", data=file.read(),
+        by=user,
+        claim=claim,
+        filename=file.name or "",
+        data=file.read(),
         client_ip=client_ip(request),
-    )  # fmt: skip
+    )
 
 
 @router.get(
-    "/documents/{int:document_id}", response={403: ErrorOut, 404: NotFoundOut},
-    url_name="aid_document", summary="下载申请材料（留痕）",
-)  # fmt: skip
+    "/documents/{int:document_id}",
+    response={403: ErrorOut, 404: NotFoundOut},
+    url_name="aid_document",
+    summary="下载申请材料（留痕）",
+)
 def get_document(request: HttpRequest, document_id: int):
     user = request.auth
     document = document_for(user, document_id)
@@ -220,9 +261,11 @@ def list_rosters(request: HttpRequest):
 
 
 @router.post(
-    "/rosters/{int:roster_id}/review", response={200: RosterOut, **ERRORS},
-    url_name="aid_roster_review", summary="审核批量参保名册（上级工会）",
-)  # fmt: skip
+    "/rosters/{int:roster_id}/review",
+    response={200: RosterOut, **ERRORS},
+    url_name="aid_roster_review",
+    summary="审核批量参保名册（上级工会）",
+)
 def post_review(request: HttpRequest, roster_id: int, payload: ReviewIn):
     """Accept every row but those returned (row number → reason); accepted rows are enrolled."""
     user = request.auth
@@ -233,17 +276,24 @@ def post_review(request: HttpRequest, roster_id: int, payload: ReviewIn):
 
 def figures_out(figures: AidFigures) -> dict:
     return {
-        "org_code": figures.org.code, "org_name": figures.org.name, "year": figures.year,
-        "enrolments": figures.enrolments, "payees": figures.payees, "payouts": figures.payouts,
-        "paid_fen": figures.paid_fen, "paid_yuan": str(fen_to_yuan(figures.paid_fen)),
+        "org_code": figures.org.code,
+        "org_name": figures.org.name,
+        "year": figures.year,
+        "enrolments": figures.enrolments,
+        "payees": figures.payees,
+        "payouts": figures.payouts,
+        "paid_fen": figures.paid_fen,
+        "paid_yuan": str(fen_to_yuan(figures.paid_fen)),
         "paid_units": yuan_in_units(figures.paid_fen),
-    }  # fmt: skip
+    }
 
 
 @router.get(
-    "/figures", response={200: AidFiguresTreeOut, 404: NotFoundOut},
-    url_name="aid_figures", summary="互助保障统计",
-)  # fmt: skip
+    "/figures",
+    response={200: AidFiguresTreeOut, 404: NotFoundOut},
+    url_name="aid_figures",
+    summary="互助保障统计",
+)
 def get_figures(request: HttpRequest, year: int | None = None, org: str | None = None):
     """Enrolments (person-years), distinct payees, payouts and amount paid for a plan year in
     the caller's subtree (``org`` drills down), with one line per child org."""

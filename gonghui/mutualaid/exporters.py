@@ -17,20 +17,41 @@ def claims_workbook(user, claims, *, tab: str) -> Workbook:
     book = new_workbook()
     rows = [claim_row(c) for c in claims.iterator(chunk_size=2000)]
     add_sheet(
-        book, "互助金申请",
-        ["申请编号", "职工", "受理组织", "组织代码", "状态", "申请金额（元）", "批准金额（元）", "状态时间"],
+        book,
+        "互助金申请",
+        [
+            "申请编号",
+            "职工",
+            "受理组织",
+            "组织代码",
+            "状态",
+            "申请金额（元）",
+            "批准金额（元）",
+            "状态时间",
+        ],
         (
-            [r["id"], r["masked_name"], r["org_name"], r["org_code"], r["state_label"],
-             _yuan(r["claimed_fen"]), _yuan(r["approved_fen"]),
-             r["state_changed_at"].strftime("%Y-%m-%d %H:%M")]
+            [
+                r["id"],
+                r["masked_name"],
+                r["org_name"],
+                r["org_code"],
+                r["state_label"],
+                _yuan(r["claimed_fen"]),
+                _yuan(r["approved_fen"]),
+                r["state_changed_at"].strftime("%Y-%m-%d %H:%M"),
+            ]
             for r in rows
         ),
         money_columns=(6, 7),
-    )  # fmt: skip
+    )
     record_event(
-        actor=user, action="export", object_type="aid_claim", object_id="list",
-        org_path=user.scope_path, after={"tab": tab, "rows": len(rows)},
-    )  # fmt: skip
+        actor=user,
+        action="export",
+        object_type="aid_claim",
+        object_id="list",
+        org_path=user.scope_path,
+        after={"tab": tab, "rows": len(rows)},
+    )
     return book
 
 
@@ -40,13 +61,24 @@ def figures_workbook(user, figures: AidFigures) -> Workbook:
     header = ["组织代码", "组织", "年度", "参保人次", "受助人数", "发放笔数", "发放金额（元）"]
 
     def row(f: AidFigures) -> list:
-        return [f.org.code, f.org.name, f.year, f.enrolments, f.payees, f.payouts,
-                fen_to_yuan(f.paid_fen)]  # fmt: skip
+        return [
+            f.org.code,
+            f.org.name,
+            f.year,
+            f.enrolments,
+            f.payees,
+            f.payouts,
+            fen_to_yuan(f.paid_fen),
+        ]
 
     add_sheet(book, "汇总", header, [row(figures)], money_columns=(7,))
     add_sheet(book, "按下级组织", header, (row(c) for c in figures.children), money_columns=(7,))
     record_event(
-        actor=user, action="export", object_type="aid_figures", object_id=figures.year,
-        org_path=figures.org.path, after={"org": figures.org.code},
-    )  # fmt: skip
+        actor=user,
+        action="export",
+        object_type="aid_figures",
+        object_id=figures.year,
+        org_path=figures.org.path,
+        after={"org": figures.org.code},
+    )
     return book

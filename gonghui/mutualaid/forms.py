@@ -10,16 +10,20 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ClaimForm(forms.Form):
     plan = forms.ChoiceField(label="互助保障计划")
     id_number = forms.CharField(
-        label="职工身份证号", max_length=20, help_text="须为已参加该计划的职工",
+        label="职工身份证号",
+        max_length=20,
+        help_text="须为已参加该计划的职工",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )  # fmt: skip
+    )
     category = forms.ChoiceField(label="疾病类别")
     diagnosed_on = forms.DateField(label="确诊日期", widget=DATE)
     hospital = forms.CharField(label="确诊医院", max_length=100)
     diagnosis = forms.CharField(
-        label="诊断", max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        label="诊断",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="健康信息：加密保存，仅审核人可查看",
-    )  # fmt: skip
+    )
     claimed = forms.CharField(
         label="申请金额（元）", max_length=20, help_text="单位：元，最多两位小数"
     )

@@ -21,9 +21,16 @@ ROSTER_COLUMNS = ("姓名", "身份证号", "缴费日期")
 Progress = Callable[[int, int], None]
 
 
-def import_enrolments(path: Path, *, by, plan: Plan | int | str, filename: str | None = None,
-                      dry_run: bool = False, client_ip: str | None = None,
-                      progress: Progress | None = None) -> ImportReport:  # fmt: skip
+def import_enrolments(
+    path: Path,
+    *,
+    by,
+    plan: Plan | int | str,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Check a roster for ``plan`` and submit it for review (``report.run_id`` is the
     roster's number); a dry run checks only."""
     name = filename or path.name
@@ -45,9 +52,13 @@ def import_enrolments(path: Path, *, by, plan: Plan | int | str, filename: str |
         return (number, worker, paid_on)
 
     rows = parse_worker_rows(
-        path, ROSTER_COLUMNS, report, parse=parse, once_each=True,
+        path,
+        ROSTER_COLUMNS,
+        report,
+        parse=parse,
+        once_each=True,
         find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0"),
-    )  # fmt: skip
+    )
     if rows is None:
         return report
     try:

@@ -99,7 +99,7 @@ def rebuild() -> None:
                 enrolments=want_orgs[(org, path, year, "enrolments")],
                 payouts=want_orgs[(org, path, year, "payouts")],
                 paid_fen=want_orgs[(org, path, year, "paid_fen")],
-            )  # fmt: skip
+            )
             for org, path, year in keys
         ],
         batch_size=2000,

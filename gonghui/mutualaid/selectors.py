@@ -36,9 +36,9 @@ def plans_visible_to(user) -> QuerySet[Plan]:
     if not path:
         return Plan.objects.none()
     ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return (Plan.objects.filter(org_path__startswith=path) | Plan.objects.filter(
-        org_path__in=ancestors
-    )).select_related("org")  # fmt: skip
+    return (
+        Plan.objects.filter(org_path__startswith=path) | Plan.objects.filter(org_path__in=ancestors)
+    ).select_related("org")
 
 
 def plan_for(user, pk: int) -> Plan:
@@ -125,9 +125,13 @@ def _figures(org: Org, year: int) -> AidFigures:
         enrolments=Sum("enrolments"), payouts=Sum("payouts"), paid=Sum("paid_fen")
     )
     return AidFigures(
-        org=org, year=year, enrolments=sums["enrolments"] or 0, payees=_payees(org.path, year),
-        payouts=sums["payouts"] or 0, paid_fen=sums["paid"] or 0,
-    )  # fmt: skip
+        org=org,
+        year=year,
+        enrolments=sums["enrolments"] or 0,
+        payees=_payees(org.path, year),
+        payouts=sums["payouts"] or 0,
+        paid_fen=sums["paid"] or 0,
+    )
 
 
 def aid_figures(user, *, year: int, org_code: str | None = None) -> AidFigures:
@@ -185,7 +189,7 @@ def claim_detail(user, claim: Claim) -> dict:
                 "at": s.at,
                 "reason": s.reason,
                 "version": s.snapshot,
-            }  # fmt: skip
+            }
             for s in claim_timeline(user, claim)
         ],
     }
@@ -222,11 +226,20 @@ def roster_for(user, pk: int) -> EnrolmentRoster:
 
 def roster_out(roster: EnrolmentRoster) -> dict:
     return {
-        "id": roster.pk, "plan": roster.plan_id, "org_code": roster.org.code,
-        "filename": roster.filename, "state": roster.state, "submitted_at": roster.submitted_at,
+        "id": roster.pk,
+        "plan": roster.plan_id,
+        "org_code": roster.org.code,
+        "filename": roster.filename,
+        "state": roster.state,
+        "submitted_at": roster.submitted_at,
         "rows": [
-            {"row_number": r.row_number, "masked_name": mask_name(r.worker.name),
-             "paid_on": r.paid_on, "decision": r.decision, "reason": r.reason}
+            {
+                "row_number": r.row_number,
+                "masked_name": mask_name(r.worker.name),
+                "paid_on": r.paid_on,
+                "decision": r.decision,
+                "reason": r.reason,
+            }
             for r in roster.rows.select_related("worker")
         ],
-    }  # fmt: skip
+    }

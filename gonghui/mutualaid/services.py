@@ -85,10 +85,21 @@ def _require(user, roles: frozenset[str], path: str, what: str) -> None:
 
 
 @transaction.atomic
-def create_plan(*, by, org, year: int, name: str, contribution_fen: int,
-                enrol_opens: datetime.date, enrol_closes: datetime.date,
-                cover_starts: datetime.date, cover_ends: datetime.date, annual_cap_fen: int,
-                waiting_days: int, benefits: dict[str, int]) -> Plan:  # fmt: skip
+def create_plan(
+    *,
+    by,
+    org,
+    year: int,
+    name: str,
+    contribution_fen: int,
+    enrol_opens: datetime.date,
+    enrol_closes: datetime.date,
+    cover_starts: datetime.date,
+    cover_ends: datetime.date,
+    annual_cap_fen: int,
+    waiting_days: int,
+    benefits: dict[str, int],
+) -> Plan:
     """A plan run by ``org`` for its subtree; ``benefits`` maps illness category → fen."""
     _require(by, STAFF, org.path, "在该组织设立互助保障计划")
     if not benefits:
@@ -102,24 +113,37 @@ def create_plan(*, by, org, year: int, name: str, contribution_fen: int,
     if Plan.objects.filter(org=org, year=year).exists():
         raise DomainError("plan_exists", f"{org.name}已有{year}年度计划", field="year")
     plan = Plan(
-        org=org, org_path=org.path, year=year, name=name, contribution_fen=contribution_fen,
-        enrol_opens=enrol_opens, enrol_closes=enrol_closes, cover_starts=cover_starts,
-        cover_ends=cover_ends, annual_cap_fen=annual_cap_fen, waiting_days=waiting_days,
-    )  # fmt: skip
+        org=org,
+        org_path=org.path,
+        year=year,
+        name=name,
+        contribution_fen=contribution_fen,
+        enrol_opens=enrol_opens,
+        enrol_closes=enrol_closes,
+        cover_starts=cover_starts,
+        cover_ends=cover_ends,
+        annual_cap_fen=annual_cap_fen,
+        waiting_days=waiting_days,
+    )
     plan.full_clean()
     plan.save()
     Benefit.objects.bulk_create(
         [Benefit(plan=plan, category=c, amount_fen=fen) for c, fen in benefits.items()]
     )
     record_event(
-        actor=by, action="create", object_type="aid_plan", object_id=plan.pk, org_path=org.path,
+        actor=by,
+        action="create",
+        object_type="aid_plan",
+        object_id=plan.pk,
+        org_path=org.path,
         after={"year": year, "name": name, "benefits": benefits, "cap_fen": annual_cap_fen},
-    )  # fmt: skip
+    )
     return plan
 
 
-def enrol_worker(*, by, plan: Plan, worker, paid_on: datetime.date,
-                 client_ip: str | None = None) -> Enrolment:  # fmt: skip
+def enrol_worker(
+    *, by, plan: Plan, worker, paid_on: datetime.date, client_ip: str | None = None
+) -> Enrolment:
     """Enrol one worker for the plan's year with the contribution recorded on ``paid_on``.
 
     Cover runs from the later of ``paid_on`` and the plan's cover start to the
@@ -142,31 +166,47 @@ def check_enrolment(plan: Plan, worker, paid_on: datetime.date) -> None:
         raise ClaimRefused("already_enrolled", f"该职工已参加{plan.year}年度互助保障")
 
 
-def _enrol(*, by, plan: Plan, worker, paid_on: datetime.date,
-           client_ip: str | None = None) -> Enrolment:  # fmt: skip
+def _enrol(
+    *, by, plan: Plan, worker, paid_on: datetime.date, client_ip: str | None = None
+) -> Enrolment:
     try:
         with transaction.atomic():
             enrolment = Enrolment.objects.create(
-                plan=plan, worker=worker, org_id=worker.org_id, org_path=worker.org_path,
-                year=plan.year, contribution_fen=plan.contribution_fen, paid_on=paid_on,
-                cover_starts=max(paid_on, plan.cover_starts), cover_ends=plan.cover_ends,
+                plan=plan,
+                worker=worker,
+                org_id=worker.org_id,
+                org_path=worker.org_path,
+                year=plan.year,
+                contribution_fen=plan.contribution_fen,
+                paid_on=paid_on,
+                cover_starts=max(paid_on, plan.cover_starts),
+                cover_ends=plan.cover_ends,
                 created_by=by,
-            )  # fmt: skip
+            )
             rollups.add_enrolment(enrolment)
             record_event(
-                actor=by, action="enrol", object_type="aid_enrolment", object_id=enrolment.pk,
-                org_path=enrolment.org_path, client_ip=client_ip,
-                after={"plan": plan.pk, "worker": worker.pk, "paid_on": paid_on.isoformat(),
-                       "contribution_fen": plan.contribution_fen},
-            )  # fmt: skip
+                actor=by,
+                action="enrol",
+                object_type="aid_enrolment",
+                object_id=enrolment.pk,
+                org_path=enrolment.org_path,
+                client_ip=client_ip,
+                after={
+                    "plan": plan.pk,
+                    "worker": worker.pk,
+                    "paid_on": paid_on.isoformat(),
+                    "contribution_fen": plan.contribution_fen,
+                },
+            )
     except IntegrityError:
         raise ClaimRefused("already_enrolled", f"该职工已参加{plan.year}年度互助保障") from None
     return enrolment
 
 
 @transaction.atomic
-def submit_roster(*, by, plan: Plan, filename: str,
-                  rows: list[tuple[int, object, datetime.date]]) -> EnrolmentRoster:  # fmt: skip
+def submit_roster(
+    *, by, plan: Plan, filename: str, rows: list[tuple[int, object, datetime.date]]
+) -> EnrolmentRoster:
     """Put checked rows (row number, worker, paid on) before the next union up for review.
 
     The agent's org must have a union above it in the plan's tree; nothing is enrolled yet.
@@ -182,15 +222,20 @@ def submit_roster(*, by, plan: Plan, filename: str,
         [RosterRow(roster=roster, row_number=n, worker=w, paid_on=d) for n, w, d in rows]
     )
     record_event(
-        actor=by, action="submit_roster", object_type="aid_roster", object_id=roster.pk,
-        org_path=org.path, after={"plan": plan.pk, "file": filename, "rows": len(rows)},
-    )  # fmt: skip
+        actor=by,
+        action="submit_roster",
+        object_type="aid_roster",
+        object_id=roster.pk,
+        org_path=org.path,
+        after={"plan": plan.pk, "file": filename, "rows": len(rows)},
+    )
     return roster
 
 
 @transaction.atomic
-def review_roster(*, by, roster: EnrolmentRoster, returned: dict[int, str],
-                  client_ip: str | None = None) -> list[Enrolment]:  # fmt: skip
+def review_roster(
+    *, by, roster: EnrolmentRoster, returned: dict[int, str], client_ip: str | None = None
+) -> list[Enrolment]:
     """The next union up (or any union above) accepts every row but those ``returned``
     (row number → reason); accepted rows become enrolments. Reviewed once: a second
     review, even at the same moment, is refused."""
@@ -219,16 +264,21 @@ def review_roster(*, by, roster: EnrolmentRoster, returned: dict[int, str],
             row.decision, row.reason = RowDecision.RETURNED, returned[number].strip()
         else:
             check_enrolment(roster.plan, row.worker, row.paid_on)
-            row.enrolment = _enrol(by=by, plan=roster.plan, worker=row.worker,
-                                   paid_on=row.paid_on, client_ip=client_ip)  # fmt: skip
+            row.enrolment = _enrol(
+                by=by, plan=roster.plan, worker=row.worker, paid_on=row.paid_on, client_ip=client_ip
+            )
             row.decision = RowDecision.ACCEPTED
             enrolments.append(row.enrolment)
         row.save(update_fields=["decision", "reason", "enrolment"])
     record_event(
-        actor=by, action="review_roster", object_type="aid_roster", object_id=roster.pk,
-        org_path=roster.org_path, client_ip=client_ip,
+        actor=by,
+        action="review_roster",
+        object_type="aid_roster",
+        object_id=roster.pk,
+        org_path=roster.org_path,
+        client_ip=client_ip,
         after={"accepted": len(enrolments), "returned": returned},
-    )  # fmt: skip
+    )
     return enrolments
 
 
@@ -247,9 +297,17 @@ def _check_cover(enrolment: Enrolment, diagnosed_on: datetime.date) -> None:
         raise ClaimRefused("not_covered", f"保障期至{enrolment.cover_ends}，确诊日期在其后")
 
 
-def file_claim(*, by, enrolment: Enrolment, category: str, diagnosed_on: datetime.date,
-               hospital: str, diagnosis: str, claimed_fen: int,
-               client_ip: str | None = None) -> Claim:  # fmt: skip
+def file_claim(
+    *,
+    by,
+    enrolment: Enrolment,
+    category: str,
+    diagnosed_on: datetime.date,
+    hospital: str,
+    diagnosis: str,
+    claimed_fen: int,
+    client_ip: str | None = None,
+) -> Claim:
     """A draft claim for one illness episode; one live claim per (person-year, category, date)."""
     _require(by, STAFF, enrolment.org_path, "为该职工申请互助金")
     benefit = Benefit.objects.filter(plan_id=enrolment.plan_id, category=category).first()
@@ -261,22 +319,36 @@ def file_claim(*, by, enrolment: Enrolment, category: str, diagnosed_on: datetim
         raise DomainError("required", "须填写医院和诊断", field="hospital")
     _check_cover(enrolment, diagnosed_on)
     claim = Claim(
-        enrolment=enrolment, benefit=benefit, worker_id=enrolment.worker_id,
-        org_id=enrolment.org_id, org_path=enrolment.org_path, diagnosed_on=diagnosed_on,
-        hospital=hospital.strip(), claimed_fen=claimed_fen, state=S.DRAFT,
-        state_changed_at=timezone.now(), filed_by=by,
+        enrolment=enrolment,
+        benefit=benefit,
+        worker_id=enrolment.worker_id,
+        org_id=enrolment.org_id,
+        org_path=enrolment.org_path,
+        diagnosed_on=diagnosed_on,
+        hospital=hospital.strip(),
+        claimed_fen=claimed_fen,
+        state=S.DRAFT,
+        state_changed_at=timezone.now(),
+        filed_by=by,
         diagnosis_cipher=encrypt(diagnosis.strip(), purpose=DIAGNOSIS_PURPOSE),
-    )  # fmt: skip
+    )
     try:
         with transaction.atomic():
             claim.save()
             CLAIM_FLOW.start(claim, by=by)
             record_event(
-                actor=by, action="create", object_type="aid_claim", object_id=claim.pk,
-                org_path=claim.org_path, client_ip=client_ip,
-                after={"category": category, "diagnosed_on": diagnosed_on.isoformat(),
-                       "claimed_fen": claimed_fen},
-            )  # fmt: skip
+                actor=by,
+                action="create",
+                object_type="aid_claim",
+                object_id=claim.pk,
+                org_path=claim.org_path,
+                client_ip=client_ip,
+                after={
+                    "category": category,
+                    "diagnosed_on": diagnosed_on.isoformat(),
+                    "claimed_fen": claimed_fen,
+                },
+            )
     except IntegrityError:
         raise ClaimRefused(
             "episode_claimed",
@@ -286,8 +358,15 @@ def file_claim(*, by, enrolment: Enrolment, category: str, diagnosed_on: datetim
 
 
 @transaction.atomic
-def amend_claim(*, by, claim: Claim, hospital: str | None = None, diagnosis: str | None = None,
-                claimed_fen: int | None = None, client_ip: str | None = None) -> Claim:  # fmt: skip
+def amend_claim(
+    *,
+    by,
+    claim: Claim,
+    hospital: str | None = None,
+    diagnosis: str | None = None,
+    claimed_fen: int | None = None,
+    client_ip: str | None = None,
+) -> Claim:
     """Correct a draft or returned claim; the next step's snapshot keeps the new version."""
     _require(by, STAFF, claim.org_path, "修改该申请")
     if claim.state not in (S.DRAFT, S.RETURNED):
@@ -307,11 +386,15 @@ def amend_claim(*, by, claim: Claim, hospital: str | None = None, diagnosis: str
     for name, value in changes.items():
         setattr(claim, name, value)
     record_event(
-        actor=by, action="amend", object_type="aid_claim", object_id=claim.pk,
-        org_path=claim.org_path, client_ip=client_ip,
+        actor=by,
+        action="amend",
+        object_type="aid_claim",
+        object_id=claim.pk,
+        org_path=claim.org_path,
+        client_ip=client_ip,
         after={k: v for k, v in changes.items() if k != "diagnosis_cipher"}
         | ({"diagnosis": "（已修改）"} if diagnosis is not None else {}),
-    )  # fmt: skip
+    )
     return claim
 
 
@@ -351,8 +434,9 @@ def payable(claim: Claim) -> Payable:
     return Payable(fen, rule)
 
 
-def move_claim(*, by, claim: Claim, action: str, reason: str = "",
-               client_ip: str | None = None) -> Claim:  # fmt: skip
+def move_claim(
+    *, by, claim: Claim, action: str, reason: str = "", client_ip: str | None = None
+) -> Claim:
     """Submit, check, return, resubmit or reject a claim (approve and pay have their own door)."""
     if action in ("approve", "pay"):
         raise DomainError("use_service", "批准和发放须通过专门的操作")
@@ -361,8 +445,14 @@ def move_claim(*, by, claim: Claim, action: str, reason: str = "",
 
 
 @transaction.atomic
-def approve_claim(*, by, claim: Claim, amount_fen: int | None = None, reason: str = "",
-                  client_ip: str | None = None) -> Claim:  # fmt: skip
+def approve_claim(
+    *,
+    by,
+    claim: Claim,
+    amount_fen: int | None = None,
+    reason: str = "",
+    client_ip: str | None = None,
+) -> Claim:
     """Approve at the rule's amount, or lower (a lower amount needs a reason); never higher."""
     CLAIM_FLOW.check(claim, action="approve", by=by)
     # Lock the person-year: two claims of one person approved at once must not share the cap.
@@ -380,35 +470,56 @@ def approve_claim(*, by, claim: Claim, amount_fen: int | None = None, reason: st
     if amount < found.fen and not reason.strip():
         raise DomainError("reason_required", "低于规则金额批准须填写理由", field="reason")
     CLAIM_FLOW.move(
-        claim, action="approve", by=by, reason=reason, client_ip=client_ip,
+        claim,
+        action="approve",
+        by=by,
+        reason=reason,
+        client_ip=client_ip,
         changes={"rule_fen": found.fen, "rule_text": found.rule, "approved_fen": amount},
-    )  # fmt: skip
+    )
     return claim
 
 
 @transaction.atomic
-def pay_claim(*, by, claim: Claim, paid_on: datetime.date | None = None,
-              client_ip: str | None = None) -> Payout:  # fmt: skip
+def pay_claim(
+    *, by, claim: Claim, paid_on: datetime.date | None = None, client_ip: str | None = None
+) -> Payout:
     """Pay an approved claim once: the state change, the payout and the rollups stand or fall
     together, and a second attempt (even at the same moment) is refused."""
     CLAIM_FLOW.move(claim, action="pay", by=by, client_ip=client_ip)
     payout = Payout.objects.create(
-        claim=claim, reference=f"HZ{claim.enrolment.year}{claim.pk:010d}",
-        worker_id=claim.worker_id, org_id=claim.org_id, org_path=claim.org_path,
-        year=claim.enrolment.year, amount_fen=claim.approved_fen,
-        paid_on=paid_on or timezone.localdate(), paid_by=by,
-    )  # fmt: skip
+        claim=claim,
+        reference=f"HZ{claim.enrolment.year}{claim.pk:010d}",
+        worker_id=claim.worker_id,
+        org_id=claim.org_id,
+        org_path=claim.org_path,
+        year=claim.enrolment.year,
+        amount_fen=claim.approved_fen,
+        paid_on=paid_on or timezone.localdate(),
+        paid_by=by,
+    )
     rollups.add_payout(payout)
     record_event(
-        actor=by, action="create", object_type="aid_payout", object_id=payout.pk,
-        org_path=payout.org_path, client_ip=client_ip,
+        actor=by,
+        action="create",
+        object_type="aid_payout",
+        object_id=payout.pk,
+        org_path=payout.org_path,
+        client_ip=client_ip,
         after={"claim": claim.pk, "reference": payout.reference, "amount_fen": payout.amount_fen},
-    )  # fmt: skip
+    )
     return payout
 
 
-def act_on_claim(*, by, claim: Claim, action: str, reason: str = "",
-                 amount_fen: int | None = None, client_ip: str | None = None) -> Claim:  # fmt: skip
+def act_on_claim(
+    *,
+    by,
+    claim: Claim,
+    action: str,
+    reason: str = "",
+    amount_fen: int | None = None,
+    client_ip: str | None = None,
+) -> Claim:
     """One door for pages and the API: any workflow action by name (``amount_fen`` only
     for ``approve``)."""
     if action == "approve":
@@ -425,23 +536,29 @@ DOCUMENT_PURPOSE = "mutualaid-document"
 
 
 @transaction.atomic
-def attach_document(*, by, claim: Claim, filename: str, data: bytes,
-                    client_ip: str | None = None) -> ClaimDocument:  # fmt: skip
+def attach_document(
+    *, by, claim: Claim, filename: str, data: bytes, client_ip: str | None = None
+) -> ClaimDocument:
     """Add a PDF/JPEG/PNG to a claim not yet decided; the type is judged by content."""
     _require(by, STAFF, claim.org_path, "为该申请上传材料")
     if claim.state not in (S.DRAFT, S.SUBMITTED, S.RETURNED):
         raise ClaimRefused("not_editable", "申请已核实或已决定，不能再上传材料")
     name = Path(filename).name[:200] or "材料"
-    stored = store_upload(data, filename=name, folder=f"mutualaid/{claim.pk}",
-                          purpose=DOCUMENT_PURPOSE)  # fmt: skip
+    stored = store_upload(
+        data, filename=name, folder=f"mutualaid/{claim.pk}", purpose=DOCUMENT_PURPOSE
+    )
     document = ClaimDocument.objects.create(
         claim=claim, org_path=claim.org_path, name=name, **stored.record_fields(by)
     )
     record_event(
-        actor=by, action="upload", object_type="aid_claim", object_id=claim.pk,
-        org_path=claim.org_path, client_ip=client_ip,
+        actor=by,
+        action="upload",
+        object_type="aid_claim",
+        object_id=claim.pk,
+        org_path=claim.org_path,
+        client_ip=client_ip,
         after={"document": document.pk, "name": name, "size": stored.size},
-    )  # fmt: skip
+    )
     return document
 
 
@@ -449,9 +566,14 @@ def open_document(*, by, document: ClaimDocument, client_ip: str | None = None) 
     """A document's content for staff or reviewers of the claim's subtree; always audited."""
     _require(by, STAFF | REVIEWERS, document.org_path, "查看申请材料")
     record_event(
-        actor=by, action="view_document", object_type="aid_claim", object_id=document.claim_id,
-        org_path=document.org_path, client_ip=client_ip, after={"document": document.pk},
-    )  # fmt: skip
+        actor=by,
+        action="view_document",
+        object_type="aid_claim",
+        object_id=document.claim_id,
+        org_path=document.org_path,
+        client_ip=client_ip,
+        after={"document": document.pk},
+    )
     return read_upload(document.stored_as, purpose=DOCUMENT_PURPOSE)
 
 
@@ -459,15 +581,23 @@ def reveal_diagnosis(*, by, claim: Claim, client_ip: str | None = None) -> str:
     """The diagnosis in clear, for reviewers of the claim's subtree only; always audited."""
     _require(by, REVIEWERS, claim.org_path, "查看诊断信息")
     record_event(
-        actor=by, action="view_health", object_type="aid_claim", object_id=claim.pk,
-        org_path=claim.org_path, client_ip=client_ip,
-    )  # fmt: skip
+        actor=by,
+        action="view_health",
+        object_type="aid_claim",
+        object_id=claim.pk,
+        org_path=claim.org_path,
+        client_ip=client_ip,
+    )
     return decrypt(claim.diagnosis_cipher, purpose=DIAGNOSIS_PURPOSE)
 
 
 def record_claim_view(*, by, claim: Claim, client_ip: str | None = None) -> None:
     """Every opening of a claim is in the audit log (it is health data even masked)."""
     record_event(
-        actor=by, action="view", object_type="aid_claim", object_id=claim.pk,
-        org_path=claim.org_path, client_ip=client_ip,
-    )  # fmt: skip
+        actor=by,
+        action="view",
+        object_type="aid_claim",
+        object_id=claim.pk,
+        org_path=claim.org_path,
+        client_ip=client_ip,
+    )

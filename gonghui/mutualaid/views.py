@@ -77,9 +77,13 @@ def claim_list(request):
         for c in page_obj
     ]
     context = {
-        "nav": "mutualaid", "page_obj": page_obj, "rows": rows, "tab": tab,
-        "states": ClaimState.choices, "may_file": request.user.role in STAFF,
-    }  # fmt: skip
+        "nav": "mutualaid",
+        "page_obj": page_obj,
+        "rows": rows,
+        "tab": tab,
+        "states": ClaimState.choices,
+        "may_file": request.user.role in STAFF,
+    }
     return page(request, "mutualaid/claim_list.html", context)
 
 
@@ -104,14 +108,19 @@ def claim_detail_page(request, pk: int):
 def _detail_page(request, claim, *, diagnosis: str | None = None, upload_form=None):
     detail = claim_detail(request.user, claim)
     context = {
-        "nav": "mutualaid", "claim": claim, "d": detail, "diagnosis": diagnosis,
-        "claimed": _yuan(claim.claimed_fen), "approved": _yuan(claim.approved_fen),
-        "rule": _yuan(claim.rule_fen), "state_label": claim.get_state_display(),
+        "nav": "mutualaid",
+        "claim": claim,
+        "d": detail,
+        "diagnosis": diagnosis,
+        "claimed": _yuan(claim.claimed_fen),
+        "approved": _yuan(claim.approved_fen),
+        "rule": _yuan(claim.rule_fen),
+        "state_label": claim.get_state_display(),
         "may_reveal": request.user.role in ("reviewer", "province_admin"),
         "may_upload": request.user.role in STAFF
         and claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED),
         "upload_form": upload_form or DocumentForm(),
-    }  # fmt: skip
+    }
     return page(request, "mutualaid/claim_detail.html", context)
 
 
@@ -126,9 +135,13 @@ def claim_action(request, pk: int):
     try:
         amount = yuan_to_fen(amount_text, field="批准金额") if amount_text else None
         act_on_claim(
-            by=user, claim=claim, action=action, reason=request.POST.get("reason", ""),
-            amount_fen=amount, client_ip=client_ip(request),
-        )  # fmt: skip
+            by=user,
+            claim=claim,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            amount_fen=amount,
+            client_ip=client_ip(request),
+        )
         messages.success(request, f"已{claim.get_state_display()}")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -168,9 +181,12 @@ def document_upload(request, pk: int):
 
 def _attach(request, claim, upload) -> None:
     attach_document(
-        by=request.user, claim=claim, filename=upload.name, data=upload.read(),
+        by=request.user,
+        claim=claim,
+        filename=upload.name,
+        data=upload.read(),
         client_ip=client_ip(request),
-    )  # fmt: skip
+    )
 
 
 @console_view
@@ -217,10 +233,15 @@ def _file(request, form: ClaimForm, plans):
         upload = data["document"]
         with transaction.atomic():
             claim = file_claim(
-                by=request.user, enrolment=enrolment, category=data["category"],
-                diagnosed_on=data["diagnosed_on"], hospital=data["hospital"],
-                diagnosis=data["diagnosis"], claimed_fen=claimed, client_ip=client_ip(request),
-            )  # fmt: skip
+                by=request.user,
+                enrolment=enrolment,
+                category=data["category"],
+                diagnosed_on=data["diagnosed_on"],
+                hospital=data["hospital"],
+                diagnosis=data["diagnosis"],
+                claimed_fen=claimed,
+                client_ip=client_ip(request),
+            )
             if upload is not None:
                 _attach(request, claim, upload)
         return claim
@@ -245,8 +266,13 @@ def enrol(request):
             form.add_error("id_number", "在您的管辖范围内没有该身份证号的职工")
         else:
             try:
-                enrol_worker(by=user, plan=plan, worker=worker, paid_on=data["paid_on"],
-                             client_ip=client_ip(request))  # fmt: skip
+                enrol_worker(
+                    by=user,
+                    plan=plan,
+                    worker=worker,
+                    paid_on=data["paid_on"],
+                    client_ip=client_ip(request),
+                )
                 messages.success(request, f"已为{worker.name[0]}*办理{plan.year}年度参保")
                 return redirect("mutualaid:enrol")
             except DomainError as exc:
@@ -266,10 +292,12 @@ def figures(request):
         return {"f": f, "paid": _yuan(f.paid_fen), "units": yuan_in_units(f.paid_fen)}
 
     context = {
-        "nav": "mutualaid", "year": year, "top": line(found),
+        "nav": "mutualaid",
+        "year": year,
+        "top": line(found),
         "children": [line(c) for c in found.children],
         "years": recent_years(),
-    }  # fmt: skip
+    }
     return page(request, "mutualaid/figures.html", context)
 
 

@@ -19,12 +19,19 @@ def export_row(employer: Employer) -> list:
     """Coordinates as entered, in the system they were entered in."""
     if not employer.has_location:
         return [employer.uscc, employer.name, employer.address, "", "", ""]
-    return [employer.uscc, employer.name, employer.address, employer.input_lng,
-            employer.input_lat, CRS_LABELS[Crs(employer.input_crs)]]  # fmt: skip
+    return [
+        employer.uscc,
+        employer.name,
+        employer.address,
+        employer.input_lng,
+        employer.input_lat,
+        CRS_LABELS[Crs(employer.input_crs)],
+    ]
 
 
-def write_employers(user, output, *, progress: Callable[[int], None] | None = None,
-                    **filters) -> int:  # fmt: skip
+def write_employers(
+    user, output, *, progress: Callable[[int], None] | None = None, **filters
+) -> int:
     """Write the user's employers (``filters`` as ``employers_visible_to``) to ``output``, a
     path ending .xlsx or .csv or a binary stream (written as .xlsx); audited. Returns the
     number of employers."""
@@ -43,8 +50,11 @@ def write_employers(user, output, *, progress: Callable[[int], None] | None = No
             sheet.append(row)
         book.save(output)
     record_event(
-        actor=user, action="export", object_type="employers",
-        object_id=getattr(output, "name", "employers.xlsx"), org_path=user.scope_path or "",
+        actor=user,
+        action="export",
+        object_type="employers",
+        object_id=getattr(output, "name", "employers.xlsx"),
+        org_path=user.scope_path or "",
         after={"rows": len(rows), "filters": {k: str(v) for k, v in filters.items()}},
-    )  # fmt: skip
+    )
     return len(rows)

@@ -80,8 +80,10 @@ def import_employer_locations(
 
 
 def _check_rows(table, by, report: ImportReport) -> list[_Row]:
-    texts = [(number, [cell_text(c) for c in cells]) for number, cells in
-             iter_padded(table, len(COLUMNS))]  # fmt: skip
+    texts = [
+        (number, [cell_text(c) for c in cells])
+        for number, cells in iter_padded(table, len(COLUMNS))
+    ]
     codes: dict[int, str] = {}
     for number, text in texts:
         if not any(text):
@@ -159,9 +161,14 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
         for row in rows:
             try:
                 located = set_employer_location(
-                    by=by, employer=row.employer, lat=row.lat, lng=row.lng, crs=row.crs,
-                    address=row.address, client_ip=client_ip,
-                )  # fmt: skip
+                    by=by,
+                    employer=row.employer,
+                    lat=row.lat,
+                    lng=row.lng,
+                    crs=row.crs,
+                    address=row.address,
+                    client_ip=client_ip,
+                )
             except DomainError as exc:
                 report.errors.append(
                     RowProblem(row.number, _COLUMN_OF.get(exc.field or "", USCC), exc.message)
@@ -172,7 +179,15 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
             transaction.set_rollback(True)
             return
         record_import_run(
-            report, by=by, kind="employer-locations", client_ip=client_ip,
-            after={"file": report.filename, "rows": report.rows, "created": report.created,
-                   "updated": report.updated, "unchanged": report.unchanged},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="employer-locations",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )

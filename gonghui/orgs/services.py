@@ -86,9 +86,13 @@ def register_employer(*, by, name: str, uscc: str, county: Org) -> Employer:
         return existing
     employer = Employer.objects.create(name=name, uscc=code, org=county)
     record_event(
-        actor=by, action="create", object_type="employer", object_id=code,
-        org_path=county.path, after={"name": name},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="employer",
+        object_id=code,
+        org_path=county.path,
+        after={"name": name},
+    )
     return employer
 
 
@@ -102,9 +106,16 @@ _LOCATION_FIELDS = ("address", "input_crs", "input_lat", "input_lng", "lat", "ln
 
 
 @transaction.atomic
-def set_employer_location(*, by, employer: Employer, lat: float | None, lng: float | None,
-                          crs: Crs, address: str,
-                          client_ip: str | None = None) -> LocationSet:  # fmt: skip
+def set_employer_location(
+    *,
+    by,
+    employer: Employer,
+    lat: float | None,
+    lng: float | None,
+    crs: Crs,
+    address: str,
+    client_ip: str | None = None,
+) -> LocationSet:
     """Set (or, with ``lat`` and ``lng`` both None, clear) the employer's workplace location,
     given in ``crs``; stored in WGS-84 with the input kept.
 
@@ -124,8 +135,14 @@ def set_employer_location(*, by, employer: Employer, lat: float | None, lng: flo
         raise DomainError("half_location", "经度和纬度须同时填写", field=missing)
     else:
         wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
-        values = {"address": address, "input_crs": crs.value, "input_lat": lat,
-                  "input_lng": lng, "lat": wgs_lat, "lng": wgs_lng}  # fmt: skip
+        values = {
+            "address": address,
+            "input_crs": crs.value,
+            "input_lat": lat,
+            "input_lng": lng,
+            "lat": wgs_lat,
+            "lng": wgs_lng,
+        }
     before = {k: getattr(employer, k) for k in _LOCATION_FIELDS}
     changed = {k: v for k, v in values.items() if before[k] != v}
     if not changed:
@@ -136,8 +153,13 @@ def set_employer_location(*, by, employer: Employer, lat: float | None, lng: flo
     employer.save(update_fields=list(changed))
     shown = ("address", "input_crs", "input_lat", "input_lng")
     record_event(
-        actor=by, action="update", object_type="employer", object_id=employer.uscc,
-        org_path=employer.org.path, client_ip=client_ip,
-        before={k: before[k] for k in shown}, after={k: values[k] for k in shown},
-    )  # fmt: skip
+        actor=by,
+        action="update",
+        object_type="employer",
+        object_id=employer.uscc,
+        org_path=employer.org.path,
+        client_ip=client_ip,
+        before={k: before[k] for k in shown},
+        after={k: values[k] for k in shown},
+    )
     return LocationSet(employer, outcome)

@@ -73,8 +73,12 @@ def employer_list(request):
     """Employers in the user's subtree, searchable, with or without a workplace location."""
     employers = employers_visible_to(request.user, **_employer_filters(request))
     page_obj = Paginator(employers.order_by("uscc"), 50).get_page(request.GET.get("page"))
-    context = {"nav": "orgs", "page_obj": page_obj, "q": request.GET.get("q", "").strip(),
-               "located": request.GET.get("located", "")}  # fmt: skip
+    context = {
+        "nav": "orgs",
+        "page_obj": page_obj,
+        "q": request.GET.get("q", "").strip(),
+        "located": request.GET.get("located", ""),
+    }
     return page(request, "orgs/employer_list.html", context)
 
 
@@ -103,9 +107,14 @@ def employer_location(request, pk: int):
             data = form.cleaned_data
             try:
                 set_employer_location(
-                    by=request.user, employer=employer, lat=data["lat"], lng=data["lng"],
-                    crs=Crs(data["crs"]), address=data["address"], client_ip=client_ip(request),
-                )  # fmt: skip
+                    by=request.user,
+                    employer=employer,
+                    lat=data["lat"],
+                    lng=data["lng"],
+                    crs=Crs(data["crs"]),
+                    address=data["address"],
+                    client_ip=client_ip(request),
+                )
             except DomainError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:

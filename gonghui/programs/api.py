@@ -94,10 +94,14 @@ def post_checkin(request: HttpRequest, payload: CheckInIn):
         if unreadable is not None:
             raise unreadable
         served = serve_cardholder(
-            by=user, point=point, program=context.program, worker=context.worker,
-            facts=context.facts, request_id=payload.request_id or None,
+            by=user,
+            point=point,
+            program=context.program,
+            worker=context.worker,
+            facts=context.facts,
+            request_id=payload.request_id or None,
             client_ip=client_ip(request),
-        )  # fmt: skip
+        )
     except ServiceRefused as refusal:
         return json_answer(
             {
@@ -138,10 +142,12 @@ def post_checkin_batch(request: HttpRequest, payload: OfflineBatchIn):
         request, point_id=payload.point, program_id=payload.program, worker_id=None
     )
     report = upload_offline_batch(
-        by=context.user, point=context.point, program=context.program,
+        by=context.user,
+        point=context.point,
+        program=context.program,
         client_ip=client_ip(request),
         items=[OfflineItem(**item.dict()) for item in payload.items],
-    )  # fmt: skip
+    )
     return {
         "recorded": report.recorded,
         "repeated": report.repeated,
@@ -190,7 +196,7 @@ def get_program(request: HttpRequest, program_id: int, org: str | None = None):
                 person_times=row.person_times,
                 amount_fen=row.amount_fen,
                 amount_yuan=yuan(row.amount_fen),
-            )  # fmt: skip
+            )
             for row in figures.children
         ],
         "days": [

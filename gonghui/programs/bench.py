@@ -142,9 +142,19 @@ def _child(env: dict, *args: str) -> str:
 def _load(env: dict, base: str, setup: Path, what: str, seconds: int, work: Path) -> dict:
     out = work / f"load-{what}.json"
     _child(
-        env, "load", "--base", base, "--setup", str(setup), "--what", what,
-        "--seconds", str(seconds), "--out", str(out),
-    )  # fmt: skip
+        env,
+        "load",
+        "--base",
+        base,
+        "--setup",
+        str(setup),
+        "--what",
+        what,
+        "--seconds",
+        str(seconds),
+        "--out",
+        str(out),
+    )
     return json.loads(out.read_text())
 
 
@@ -168,20 +178,31 @@ def _setup(workers: int, out: Path) -> None:
     province = Org.objects.get(code="410000")
     password = secrets.token_urlsafe(24)
     admin = create_staff(
-        by=None, username="bench-admin", password=password, org=province,
+        by=None,
+        username="bench-admin",
+        password=password,
+        org=province,
         role=Role.PROVINCE_ADMIN,
-    )  # fmt: skip
+    )
     clerk = create_staff(
-        by=admin, username="bench-clerk", password=password, org=Org.objects.get(code="411702"),
+        by=admin,
+        username="bench-clerk",
+        password=password,
+        org=Org.objects.get(code="411702"),
         role=Role.POINT_STAFF,
-    )  # fmt: skip
+    )
     today = datetime.date.today()
     program = create_program(
-        by=admin, org=province, name="基准测试早餐", kind=ProgramKind.DAILY,
-        frequency=Frequency.DAILY, starts_on=today - datetime.timedelta(days=1),
-        ends_on=today + datetime.timedelta(days=30), unit_cost_fen=500,
+        by=admin,
+        org=province,
+        name="基准测试早餐",
+        kind=ProgramKind.DAILY,
+        frequency=Frequency.DAILY,
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=30),
+        unit_cost_fen=500,
         budget_fen=10**12,
-    )  # fmt: skip
+    )
     point = create_service_point(
         by=admin, org=clerk.org, name="基准测试早餐店", programs=[program], staff=[clerk]
     )
@@ -323,9 +344,12 @@ def main(argv: list[str] | None = None) -> None:
         _setup(args.workers, args.out)
     elif args.command == "load":
         result = _drive(
-            args.base, json.loads(args.setup.read_text()), args.what, args.seconds,
+            args.base,
+            json.loads(args.setup.read_text()),
+            args.what,
+            args.seconds,
             args.concurrency,
-        )  # fmt: skip
+        )
         ids_file = args.out.with_suffix(".ids.json")
         ids_file.write_text(json.dumps(result.pop("accepted_ids")))
         result["ids_file"] = str(ids_file)

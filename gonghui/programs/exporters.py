@@ -24,13 +24,19 @@ def program_workbook(user, figures: ProgramFigures, *, budget_left_fen: int | No
         book,
         "汇总",
         ["项目", "统计范围", "组织代码", "服务人数", "服务人次", "金额（元）", "预算余额（元）"],
-        [[
-            program.name, org.name, org.code, figures.persons, figures.person_times,
-            fen_to_yuan(figures.amount_fen),
-            fen_to_yuan(budget_left_fen) if budget_left_fen is not None else "",
-        ]],
+        [
+            [
+                program.name,
+                org.name,
+                org.code,
+                figures.persons,
+                figures.person_times,
+                fen_to_yuan(figures.amount_fen),
+                fen_to_yuan(budget_left_fen) if budget_left_fen is not None else "",
+            ]
+        ],
         money_columns=(6, 7),
-    )  # fmt: skip
+    )
     _sheet(
         book,
         "按下级组织",
@@ -51,8 +57,11 @@ def program_workbook(user, figures: ProgramFigures, *, budget_left_fen: int | No
     for cell in book["按日"]["A"][1:]:
         cell.number_format = "yyyy-mm-dd"
     record_event(
-        actor=user, action="export", object_type="program", object_id=program.pk,
-        org_path=org.path, after={"org": org.code, "children": len(figures.children),
-                                  "days": len(figures.days)},
-    )  # fmt: skip
+        actor=user,
+        action="export",
+        object_type="program",
+        object_id=program.pk,
+        org_path=org.path,
+        after={"org": org.code, "children": len(figures.children), "days": len(figures.days)},
+    )
     return book

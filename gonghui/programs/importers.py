@@ -180,8 +180,15 @@ def _check_rows(table, program: Program, report: ServiceImportReport, progress) 
     return clean
 
 
-def _record(rows: list[_Row], *, program: Program, by, report: ServiceImportReport,
-            client_ip: str | None, progress) -> None:  # fmt: skip
+def _record(
+    rows: list[_Row],
+    *,
+    program: Program,
+    by,
+    report: ServiceImportReport,
+    client_ip: str | None,
+    progress,
+) -> None:
     """Record the clean rows through ``record_service`` in one transaction, kept only
     when the whole file is clean and this is not a dry run."""
     total = report.rows
@@ -190,11 +197,17 @@ def _record(rows: list[_Row], *, program: Program, by, report: ServiceImportRepo
         for done, row in enumerate(rows, start=1):
             try:
                 served = record_service(
-                    by=by, program=program, worker=row.worker, point=row.point,
-                    channel=Channel.IMPORT, served_at=_served_at(row.day), quantity=row.quantity,
-                    amount_fen=row.amount_fen, request_id=_request_id(program, row),
+                    by=by,
+                    program=program,
+                    worker=row.worker,
+                    point=row.point,
+                    channel=Channel.IMPORT,
+                    served_at=_served_at(row.day),
+                    quantity=row.quantity,
+                    amount_fen=row.amount_fen,
+                    request_id=_request_id(program, row),
                     client_ip=client_ip,
-                )  # fmt: skip
+                )
             except ServiceRefused as refusal:
                 if refusal.code == "budget_exhausted":
                     # Every later row would run out too; the first one is the news.
@@ -225,11 +238,19 @@ def _record(rows: list[_Row], *, program: Program, by, report: ServiceImportRepo
             transaction.set_rollback(True)
             return
         record_import_run(
-            report, by=by, kind="services", client_ip=client_ip,
-            after={"file": report.filename, "program": program.pk, "rows": report.rows,
-                   "created": report.created, "unchanged": report.unchanged,
-                   "amount_fen": report.amount_fen},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="services",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "program": program.pk,
+                "rows": report.rows,
+                "created": report.created,
+                "unchanged": report.unchanged,
+                "amount_fen": report.amount_fen,
+            },
+        )
 
 
 def _plain(text: str) -> str:
@@ -275,8 +296,9 @@ def _day(raw: Cell, today: datetime.date, problems: dict[str, str]) -> datetime.
     return day
 
 
-def _point(name: str, points: dict[str, list[ServicePoint]], program: Program,
-           problems: dict[str, str]) -> ServicePoint | None:  # fmt: skip
+def _point(
+    name: str, points: dict[str, list[ServicePoint]], program: Program, problems: dict[str, str]
+) -> ServicePoint | None:
     if not name:
         return None
     found = points.get(_plain(name), [])

@@ -71,8 +71,14 @@ class BatchReport:
 
 
 @transaction.atomic
-def upload_offline_batch(*, by, point: ServicePoint, program: Program, items: list[OfflineItem],
-                         client_ip: str | None = None) -> BatchReport:  # fmt: skip
+def upload_offline_batch(
+    *,
+    by,
+    point: ServicePoint,
+    program: Program,
+    items: list[OfflineItem],
+    client_ip: str | None = None,
+) -> BatchReport:
     """Record each item of an offline batch taken at ``point`` for ``program``.
 
     Idempotent per item ``request_id``: uploading the same batch again reports
@@ -116,9 +122,15 @@ def upload_offline_batch(*, by, point: ServicePoint, program: Program, items: li
         try:
             with transaction.atomic():
                 served = record_service(
-                    by=by, program=program, worker=worker, point=point, channel=channel,
-                    served_at=served_at, request_id=item.request_id, client_ip=client_ip,
-                )  # fmt: skip
+                    by=by,
+                    program=program,
+                    worker=worker,
+                    point=point,
+                    channel=channel,
+                    served_at=served_at,
+                    request_id=item.request_id,
+                    client_ip=client_ip,
+                )
         except ServiceRefused as refusal:
             outcome.code, outcome.message = refusal.code, refusal.message
             continue
@@ -126,17 +138,27 @@ def upload_offline_batch(*, by, point: ServicePoint, program: Program, items: li
         outcome.outcome = REPEATED if served.repeated else RECORDED
         outcome.record_id = served.record.pk
     record_event(
-        actor=by, action="upload_offline", object_type="service_point", object_id=point.pk,
-        org_path=point.org_path, client_ip=client_ip,
-        after={"program": program.pk, "items": len(items), "recorded": report.recorded,
-               "repeated": report.repeated, "duplicates": report.duplicates,
-               "refused": report.refused},
-    )  # fmt: skip
+        actor=by,
+        action="upload_offline",
+        object_type="service_point",
+        object_id=point.pk,
+        org_path=point.org_path,
+        client_ip=client_ip,
+        after={
+            "program": program.pk,
+            "items": len(items),
+            "recorded": report.recorded,
+            "repeated": report.repeated,
+            "duplicates": report.duplicates,
+            "refused": report.refused,
+        },
+    )
     return report
 
 
-def _worker_of(by, item: OfflineItem, served_at: datetime.datetime,
-               now: datetime.datetime) -> tuple[int, str]:  # fmt: skip
+def _worker_of(
+    by, item: OfflineItem, served_at: datetime.datetime, now: datetime.datetime
+) -> tuple[int, str]:
     if served_at > now + CLOCK_SKEW:
         raise DomainError("served_at_in_future", "服务时间晚于当前时间，请核对手机时间")
     if item.token:

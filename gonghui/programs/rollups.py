@@ -55,14 +55,22 @@ def bump_statements(
     year, day = _bump_sql(source)
     county_path = county_path_of(record.org_path)
     year_params = [
-        record.program_id, record.worker_id, record.served_on.year, county_path, county_path,
+        record.program_id,
+        record.worker_id,
+        record.served_on.year,
+        county_path,
+        county_path,
         sign,
-    ]  # fmt: skip
+    ]
     day_params = [
-        record.program_id, record.org_id, record.org_path,
-        connection.ops.adapt_datefield_value(record.served_on), slot_of(record.worker_id),
-        sign, sign * record.amount_fen,
-    ]  # fmt: skip
+        record.program_id,
+        record.org_id,
+        record.org_path,
+        connection.ops.adapt_datefield_value(record.served_on),
+        slot_of(record.worker_id),
+        sign,
+        sign * record.amount_fen,
+    ]
     return [(year, year_params), (day, day_params)]
 
 
@@ -185,7 +193,7 @@ def rebuild(program_id: int | None = None) -> None:
                 slot=slot,
                 person_times=count,
                 amount_fen=want_daily[(program, org, path, day, slot, "fen")],
-            )  # fmt: skip
+            )
             for (program, org, path, day, slot, kind), count in want_daily.items()
             if kind == "times"
         ],
@@ -207,7 +215,7 @@ def rebuild(program_id: int | None = None) -> None:
                 county_id=counties[path],
                 org_path=path,
                 times=times,
-            )  # fmt: skip
+            )
             for (program, worker, year, path), times in want_years.items()
         ],
         batch_size=2000,

@@ -44,27 +44,54 @@ def _require(user, permission: str, path: str) -> None:
 
 
 @transaction.atomic
-def create_program(*, by, org, name: str, kind: str, starts_on: datetime.date,
-                   ends_on: datetime.date, frequency: str, categories: int = 0,
-                   min_age: int | None = None, max_age: int | None = None,
-                   members_only: bool = False, unit_cost_fen: int = 0,
-                   budget_fen: int | None = None, when_exhausted: str = WhenExhausted.REFUSE,
-                   **policy) -> Program:  # fmt: skip
+def create_program(
+    *,
+    by,
+    org,
+    name: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    frequency: str,
+    categories: int = 0,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    members_only: bool = False,
+    unit_cost_fen: int = 0,
+    budget_fen: int | None = None,
+    when_exhausted: str = WhenExhausted.REFUSE,
+    **policy,
+) -> Program:
     """A program run by ``org`` in its subtree; ``policy`` holds the insurance fields."""
     _require(by, "manage_programs", org.path)
     program = Program(
-        org=org, org_path=org.path, name=name, kind=kind, starts_on=starts_on, ends_on=ends_on,
-        frequency=frequency, categories=categories, min_age=min_age, max_age=max_age,
-        members_only=members_only, unit_cost_fen=unit_cost_fen, budget_fen=budget_fen,
-        when_exhausted=when_exhausted, **policy,
-    )  # fmt: skip
+        org=org,
+        org_path=org.path,
+        name=name,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        frequency=frequency,
+        categories=categories,
+        min_age=min_age,
+        max_age=max_age,
+        members_only=members_only,
+        unit_cost_fen=unit_cost_fen,
+        budget_fen=budget_fen,
+        when_exhausted=when_exhausted,
+        **policy,
+    )
     program.full_clean()
     program.save()
     budget.open_budget(program)
     record_event(
-        actor=by, action="create", object_type="program", object_id=program.pk,
-        org_path=org.path, after={"name": name, "kind": kind, "frequency": frequency},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="program",
+        object_id=program.pk,
+        org_path=org.path,
+        after={"name": name, "kind": kind, "frequency": frequency},
+    )
     return program
 
 
@@ -80,9 +107,13 @@ def create_service_point(
     point.programs.set(programs)
     point.staff.set(staff)
     record_event(
-        actor=by, action="create", object_type="service_point", object_id=point.pk,
-        org_path=org.path, after={"name": name, "programs": [p.pk for p in programs]},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="service_point",
+        object_id=point.pk,
+        org_path=org.path,
+        after={"name": name, "programs": [p.pk for p in programs]},
+    )
     return point
 
 
@@ -147,11 +178,20 @@ class Served:
     repeated: bool = False  # an idempotent replay of an earlier request
 
 
-def record_service(*, by, program: Program, worker, point: ServicePoint | None = None,
-                   channel: str = Channel.MANUAL, served_at: datetime.datetime | None = None,
-                   quantity: int = 1, amount_fen: int | None = None,
-                   request_id: str | None = None, client_ip: str | None = None,
-                   facts: PointFacts | None = None) -> Served:  # fmt: skip
+def record_service(
+    *,
+    by,
+    program: Program,
+    worker,
+    point: ServicePoint | None = None,
+    channel: str = Channel.MANUAL,
+    served_at: datetime.datetime | None = None,
+    quantity: int = 1,
+    amount_fen: int | None = None,
+    request_id: str | None = None,
+    client_ip: str | None = None,
+    facts: PointFacts | None = None,
+) -> Served:
     """Record one service, or raise ``ServiceRefused`` with the precise reason.
 
     Idempotent per ``request_id``: the same request again returns the first
@@ -176,16 +216,35 @@ def record_service(*, by, program: Program, worker, point: ServicePoint | None =
             (point.org_id, point.org_path) if point else (worker.org_id, worker.org_path)
         )
         record = ServiceRecord(
-            program=program, worker=worker, point=point, org_id=org_id, org_path=org_path,
-            served_at=served_at, served_on=day, period_key=key, quantity=quantity,
-            amount_fen=amount, channel=channel, request_id=request_id, recorded_by=by,
-        )  # fmt: skip
+            program=program,
+            worker=worker,
+            point=point,
+            org_id=org_id,
+            org_path=org_path,
+            served_at=served_at,
+            served_on=day,
+            period_key=key,
+            quantity=quantity,
+            amount_fen=amount,
+            channel=channel,
+            request_id=request_id,
+            recorded_by=by,
+        )
         event = new_event(
-            actor=by, action="serve", object_type="service_record", object_id="",
-            org_path=org_path, client_ip=client_ip,
-            after={"program": program.pk, "worker": worker.pk, "day": day.isoformat(),
-                   "amount_fen": amount, "channel": channel},
-        )  # fmt: skip
+            actor=by,
+            action="serve",
+            object_type="service_record",
+            object_id="",
+            org_path=org_path,
+            client_ip=client_ip,
+            after={
+                "program": program.pk,
+                "worker": worker.pk,
+                "day": day.isoformat(),
+                "amount_fen": amount,
+                "channel": channel,
+            },
+        )
         while True:
             try:
                 if store_record(record, event=event, program=program):
@@ -252,10 +311,15 @@ def void_record(
     budget.give_back(record.program_id, worker_id=record.worker_id, amount=record.amount_fen)
     rollups.bump(record, sign=-1)
     record_event(
-        actor=by, action="void", object_type="service_record", object_id=record.pk,
-        org_path=record.org_path, client_ip=client_ip,
-        before={"voided": False}, after={"voided": True, "reason": reason.strip()},
-    )  # fmt: skip
+        actor=by,
+        action="void",
+        object_type="service_record",
+        object_id=record.pk,
+        org_path=record.org_path,
+        client_ip=client_ip,
+        before={"voided": False},
+        after={"voided": True, "reason": reason.strip()},
+    )
     return record
 
 
@@ -268,27 +332,51 @@ def read_card(token: str) -> int:
         raise ServiceRefused(exc.code, exc.message) from None
 
 
-def check_in(*, by, point: ServicePoint, program: Program, token: str,
-             request_id: str | None = None, client_ip: str | None = None) -> Served:  # fmt: skip
+def check_in(
+    *,
+    by,
+    point: ServicePoint,
+    program: Program,
+    token: str,
+    request_id: str | None = None,
+    client_ip: str | None = None,
+) -> Served:
     """A scanned (or typed) card token at a service point; refusals carry the masked name."""
     worker = worker_for_service(read_card(token), within_path=program.org_path)
     return serve_cardholder(
-        by=by, point=point, program=program, worker=worker, request_id=request_id,
+        by=by,
+        point=point,
+        program=program,
+        worker=worker,
+        request_id=request_id,
         client_ip=client_ip,
-    )  # fmt: skip
+    )
 
 
-def serve_cardholder(*, by, point: ServicePoint, program: Program, worker,
-                     facts: PointFacts | None = None, request_id: str | None = None,
-                     client_ip: str | None = None) -> Served:  # fmt: skip
+def serve_cardholder(
+    *,
+    by,
+    point: ServicePoint,
+    program: Program,
+    worker,
+    facts: PointFacts | None = None,
+    request_id: str | None = None,
+    client_ip: str | None = None,
+) -> Served:
     """Record the service to a card's holder (None: not in the program's subtree) at a
     point; refusals carry the masked name. ``facts``, when read with the point, save
     ``record_service`` asking for them."""
     try:
         return record_service(
-            by=by, program=program, worker=worker, point=point, channel=Channel.SCAN,
-            request_id=request_id, client_ip=client_ip, facts=facts,
-        )  # fmt: skip
+            by=by,
+            program=program,
+            worker=worker,
+            point=point,
+            channel=Channel.SCAN,
+            request_id=request_id,
+            client_ip=client_ip,
+            facts=facts,
+        )
     except ServiceRefused as refusal:
         refusal.masked_name = mask_name(worker.name) if worker else ""
         raise

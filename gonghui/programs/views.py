@@ -161,7 +161,7 @@ def _program_page(request, program, *, problems: list[str] | None = None, status
                 "amount": Money(c.amount_fen),
             }
             for c in figures.children
-        ],  # fmt: skip
+        ],
         "days": [
             {"day": day, "person_times": times, "amount": Money(fen)}
             for day, times, fen in reversed(figures.days)
@@ -198,8 +198,9 @@ def program_import(request, pk: int):
         return _program_page(request, program, problems=["请选择要导入的文件"], status=400)
     upload = form.cleaned_data["file"]
     with clear_copy(upload.read()) as path:
-        report = import_services(path, program=program, by=user, filename=upload.name,
-                                 client_ip=client_ip(request))  # fmt: skip
+        report = import_services(
+            path, program=program, by=user, filename=upload.name, client_ip=client_ip(request)
+        )
     if not report.ok:
         problems = [report.summary(), *(str(p) for p in report.errors[:200])]
         return _program_page(request, program, problems=problems, status=400)
@@ -232,9 +233,11 @@ def record_void(request, pk: int):
     record = record_for(user, pk)
     try:
         void_record(
-            by=user, record=record, reason=request.POST.get("reason", ""),
+            by=user,
+            record=record,
+            reason=request.POST.get("reason", ""),
             client_ip=client_ip(request),
-        )  # fmt: skip
+        )
         messages.success(request, f"已作废 {mask_name(record.worker.name)} 的服务记录")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -303,12 +306,22 @@ def _save_program(form: ProgramForm, user):
         policy["sum_insured_fen"] = sum_insured
     try:
         return create_program(
-            by=user, org=org, name=data["name"].strip(), kind=data["kind"],
-            starts_on=data["starts_on"], ends_on=data["ends_on"], frequency=data["frequency"],
-            categories=form.category_bits(), min_age=data["min_age"], max_age=data["max_age"],
-            members_only=data["members_only"], unit_cost_fen=unit_cost, budget_fen=budget,
-            when_exhausted=data["when_exhausted"], **policy,
-        )  # fmt: skip
+            by=user,
+            org=org,
+            name=data["name"].strip(),
+            kind=data["kind"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            frequency=data["frequency"],
+            categories=form.category_bits(),
+            min_age=data["min_age"],
+            max_age=data["max_age"],
+            members_only=data["members_only"],
+            unit_cost_fen=unit_cost,
+            budget_fen=budget,
+            when_exhausted=data["when_exhausted"],
+            **policy,
+        )
     except ValidationError as exc:
         form.add_model_errors(exc)
     except DomainError as exc:
@@ -348,9 +361,13 @@ def _save_point(form: ServicePointForm, user, programs):
     chosen = [p for p in programs if str(p.pk) in form.cleaned_data["programs"]]
     try:
         return create_service_point(
-            by=user, org=org, name=form.cleaned_data["name"].strip(),
-            address=form.cleaned_data["address"].strip(), programs=chosen, staff=staff,
-        )  # fmt: skip
+            by=user,
+            org=org,
+            name=form.cleaned_data["name"].strip(),
+            address=form.cleaned_data["address"].strip(),
+            programs=chosen,
+            staff=staff,
+        )
     except DomainError as exc:
         form.add_error(None, exc.message)
     return None
@@ -403,9 +420,13 @@ def checkin(request):
 def _check_in(request, point, program, data) -> dict:
     try:
         served = check_in(
-            by=request.user, point=point, program=program, token=data["token"],
-            request_id=data["request_id"], client_ip=client_ip(request),
-        )  # fmt: skip
+            by=request.user,
+            point=point,
+            program=program,
+            token=data["token"],
+            request_id=data["request_id"],
+            client_ip=client_ip(request),
+        )
     except ServiceRefused as refusal:
         return {"ok": False, "message": refusal.message, "masked_name": refusal.masked_name}
     except DomainError as exc:

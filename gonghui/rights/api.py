@@ -53,8 +53,9 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: NotFoundOut, 409: ErrorOut}
 
 @router.get("/cases", response=list[CaseRowOut], url_name="rights_case_list", summary="欠薪案件")
 @paginate(LimitOffsetPagination, max_limit=500)
-def list_cases(request: HttpRequest, state: str | None = None, waiting: bool = False,
-               overdue: bool = False):  # fmt: skip
+def list_cases(
+    request: HttpRequest, state: str | None = None, waiting: bool = False, overdue: bool = False
+):
     """Cases the caller's subtree handles or handed on (``state`` filters); ``waiting=true``
     is the caller's queue, least recently progressed first; ``overdue=true`` keeps the open
     cases idle past GONGHUI_RIGHTS_OVERDUE_DAYS."""
@@ -81,78 +82,105 @@ def post_case(request: HttpRequest, payload: CaseIn):
 
 
 @router.get(
-    "/cases/{int:case_id}", response={200: CaseOut, 404: NotFoundOut},
-    url_name="rights_case_detail", summary="案件详情与流程记录",
-)  # fmt: skip
+    "/cases/{int:case_id}",
+    response={200: CaseOut, 404: NotFoundOut},
+    url_name="rights_case_detail",
+    summary="案件详情与流程记录",
+)
 def get_case(request: HttpRequest, case_id: int):
     return _detail(request.auth, case_id)
 
 
 @router.post(
-    "/cases/{int:case_id}/actions", response={200: CaseOut, **ERRORS},
-    url_name="rights_case_action", summary="办理（调查、调解、移送、结案）",
-)  # fmt: skip
+    "/cases/{int:case_id}/actions",
+    response={200: CaseOut, **ERRORS},
+    url_name="rights_case_action",
+    summary="办理（调查、调解、移送、结案）",
+)
 def post_action(request: HttpRequest, case_id: int, payload: CaseActionIn):
     user = request.auth
-    move_case(by=user, case=case_for(user, case_id), client_ip=client_ip(request),
-              **payload.dict())  # fmt: skip
+    move_case(by=user, case=case_for(user, case_id), client_ip=client_ip(request), **payload.dict())
     return _detail(user, case_id)
 
 
 @router.post(
-    "/cases/{int:case_id}/workers", response={200: CaseOut, **ERRORS},
-    url_name="rights_case_workers", summary="登记涉案职工及欠薪金额（全部或全不）",
-)  # fmt: skip
+    "/cases/{int:case_id}/workers",
+    response={200: CaseOut, **ERRORS},
+    url_name="rights_case_workers",
+    summary="登记涉案职工及欠薪金额（全部或全不）",
+)
 def post_workers(request: HttpRequest, case_id: int, payload: WorkersIn):
     user = request.auth
     case = case_for(user, case_id)
     ids = {item.worker for item in payload.items}
     if workers_visible_to(user).filter(pk__in=ids).count() != len(ids):
         raise Http404
-    add_workers(by=user, case=case, client_ip=client_ip(request),
-                rows=[WorkerOwed(i.worker, i.owed_fen) for i in payload.items])  # fmt: skip
+    add_workers(
+        by=user,
+        case=case,
+        client_ip=client_ip(request),
+        rows=[WorkerOwed(i.worker, i.owed_fen) for i in payload.items],
+    )
     return _detail(user, case_id)
 
 
 @router.post(
-    "/cases/{int:case_id}/recoveries", response={200: CaseOut, **ERRORS},
-    url_name="rights_case_recoveries", summary="登记追回（工资、赔偿金分列，可分多笔）",
-)  # fmt: skip
+    "/cases/{int:case_id}/recoveries",
+    response={200: CaseOut, **ERRORS},
+    url_name="rights_case_recoveries",
+    summary="登记追回（工资、赔偿金分列，可分多笔）",
+)
 def post_recoveries(request: HttpRequest, case_id: int, payload: RecoveriesIn):
     user = request.auth
     items = [
         Instalment(i.case_worker, i.wages_fen, i.compensation_fen, i.recovered_on)
         for i in payload.items
     ]
-    record_recoveries(by=user, case=case_for(user, case_id), items=items,
-                      client_ip=client_ip(request))  # fmt: skip
+    record_recoveries(
+        by=user, case=case_for(user, case_id), items=items, client_ip=client_ip(request)
+    )
     return _detail(user, case_id)
 
 
 @router.post(
-    "/cases/{int:case_id}/transfer", response={200: CaseOut, **ERRORS},
-    url_name="rights_case_transfer", summary="移交其他组织承办",
-)  # fmt: skip
+    "/cases/{int:case_id}/transfer",
+    response={200: CaseOut, **ERRORS},
+    url_name="rights_case_transfer",
+    summary="移交其他组织承办",
+)
 def post_transfer(request: HttpRequest, case_id: int, payload: TransferIn):
     user = request.auth
-    transfer_case(by=user, case=case_for(user, case_id), to_org=org_to_hand_over_to(payload.to_org),
-                  reason=payload.reason, client_ip=client_ip(request))  # fmt: skip
+    transfer_case(
+        by=user,
+        case=case_for(user, case_id),
+        to_org=org_to_hand_over_to(payload.to_org),
+        reason=payload.reason,
+        client_ip=client_ip(request),
+    )
     return _detail(user, case_id)
 
 
 def figures_out(f: RightsFigures) -> dict:
     return {
-        "org_code": f.org.code, "org_name": f.org.name, "year": f.year, "workers": f.workers,
-        "instalments": f.instalments, "wages_fen": f.wages_fen,
-        "compensation_fen": f.compensation_fen, "total_fen": f.total_fen,
-        "total_yuan": str(fen_to_yuan(f.total_fen)), "total_units": yuan_in_units(f.total_fen),
-    }  # fmt: skip
+        "org_code": f.org.code,
+        "org_name": f.org.name,
+        "year": f.year,
+        "workers": f.workers,
+        "instalments": f.instalments,
+        "wages_fen": f.wages_fen,
+        "compensation_fen": f.compensation_fen,
+        "total_fen": f.total_fen,
+        "total_yuan": str(fen_to_yuan(f.total_fen)),
+        "total_units": yuan_in_units(f.total_fen),
+    }
 
 
 @router.get(
-    "/figures", response={200: RightsFiguresTreeOut, 404: NotFoundOut},
-    url_name="rights_figures", summary="维权统计",
-)  # fmt: skip
+    "/figures",
+    response={200: RightsFiguresTreeOut, 404: NotFoundOut},
+    url_name="rights_figures",
+    summary="维权统计",
+)
 def get_figures(request: HttpRequest, year: int | None = None, org: str | None = None):
     """Distinct workers helped and amounts recovered (wages, compensation, total) for a year
     in the caller's subtree (``org`` drills down), with one line per child org."""

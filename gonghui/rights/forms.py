@@ -13,12 +13,14 @@ class CaseForm(forms.Form):
     opened_on = forms.DateField(label="受理日期", widget=DATE)
     employer_name = forms.CharField(label="用人单位", max_length=200)
     employer_uscc = forms.CharField(label="统一社会信用代码", max_length=18)
-    project = forms.CharField(label="工程项目", max_length=200, required=False,
-                              help_text="建设领域案件填写")  # fmt: skip
+    project = forms.CharField(
+        label="工程项目", max_length=200, required=False, help_text="建设领域案件填写"
+    )
     contractor_name = forms.CharField(label="施工总承包单位", max_length=200, required=False)
     contractor_uscc = forms.CharField(label="总承包单位信用代码", max_length=18, required=False)
-    summary = forms.CharField(label="案情摘要", required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    summary = forms.CharField(
+        label="案情摘要", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ImportForm(forms.Form):

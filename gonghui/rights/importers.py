@@ -49,10 +49,16 @@ def _case(by, case: WageCase | int | str, report: ImportReport) -> WageCase | No
         return None
 
 
-def import_case_workers(path: Path, *, by, case: WageCase | int | str,
-                        filename: str | None = None, dry_run: bool = False,
-                        client_ip: str | None = None,
-                        progress: Progress | None = None) -> ImportReport:  # fmt: skip
+def import_case_workers(
+    path: Path,
+    *,
+    by,
+    case: WageCase | int | str,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Add a roster (姓名, 身份证号, 欠薪金额) to a case; any bad row and nothing is added.
     ``dry_run`` writes and rolls back, so it also finds what only the write can refuse."""
     report = ImportReport(filename=filename or path.name, dry_run=dry_run)
@@ -81,10 +87,16 @@ def import_case_workers(path: Path, *, by, case: WageCase | int | str,
     )
 
 
-def import_recoveries(path: Path, *, by, case: WageCase | int | str,
-                      filename: str | None = None, dry_run: bool = False,
-                      client_ip: str | None = None,
-                      progress: Progress | None = None) -> ImportReport:  # fmt: skip
+def import_recoveries(
+    path: Path,
+    *,
+    by,
+    case: WageCase | int | str,
+    filename: str | None = None,
+    dry_run: bool = False,
+    client_ip: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Record instalments (身份证号, 追回工资, 追回赔偿金, 追回日期) for workers on a case,
     all or none, like ``import_case_workers``."""
     report = ImportReport(filename=filename or path.name, dry_run=dry_run)
@@ -120,8 +132,9 @@ def import_recoveries(path: Path, *, by, case: WageCase | int | str,
     )
 
 
-def _write(report: ImportReport, write: Callable[[], int],
-           progress: Progress | None) -> ImportReport:  # fmt: skip
+def _write(
+    report: ImportReport, write: Callable[[], int], progress: Progress | None
+) -> ImportReport:
     """Run the service (which refuses as a whole); its refusal is the file's error. A dry
     run rolls the write back."""
     try:

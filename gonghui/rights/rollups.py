@@ -37,16 +37,22 @@ def add_recoveries(rows: Iterable[tuple]) -> None:
     orgs, workers = _tally(rows)
     for org, path, year in {(o, p, y) for o, p, y, _ in orgs}:
         add_to_rollup(
-            RightsOrgYear, key={"org_id": org, "year": year}, extra={"org_path": path},
-            deltas={k: orgs[(org, path, year, k)]
-                    for k in ("instalments", "wages_fen", "compensation_fen")},
-        )  # fmt: skip
+            RightsOrgYear,
+            key={"org_id": org, "year": year},
+            extra={"org_path": path},
+            deltas={
+                k: orgs[(org, path, year, k)]
+                for k in ("instalments", "wages_fen", "compensation_fen")
+            },
+        )
     counties = org_ids_by_path({path for _, _, path in workers})
     for (worker, year, path), n in workers.items():
         add_to_rollup(
-            RightsWorkerYear, key={"worker_id": worker, "year": year, "county_id": counties[path]},
-            extra={"org_path": path}, deltas={"instalments": n},
-        )  # fmt: skip
+            RightsWorkerYear,
+            key={"worker_id": worker, "year": year, "county_id": counties[path]},
+            extra={"org_path": path},
+            deltas={"instalments": n},
+        )
 
 
 def _expected() -> tuple[Counter, Counter]:
@@ -99,7 +105,7 @@ def rebuild() -> None:
                     k: orgs[(org, path, year, k)]
                     for k in ("instalments", "wages_fen", "compensation_fen")
                 },
-            )  # fmt: skip
+            )
             for org, path, year in {(o, p, y) for o, p, y, _ in orgs}
         ],
         batch_size=2000,

@@ -110,7 +110,7 @@ def case_workers(user, case: WageCase) -> list[WorkerLine]:
                 got["w"],
                 got["c"],
                 got["n"],
-            )  # fmt: skip
+            )
         )
     return lines
 
@@ -153,9 +153,13 @@ def _figures(org: Org, year: int) -> RightsFigures:
         n=Sum("instalments"), w=Sum("wages_fen"), c=Sum("compensation_fen")
     )
     return RightsFigures(
-        org=org, year=year, workers=_workers_helped(org.path, year), instalments=sums["n"] or 0,
-        wages_fen=sums["w"] or 0, compensation_fen=sums["c"] or 0,
-    )  # fmt: skip
+        org=org,
+        year=year,
+        workers=_workers_helped(org.path, year),
+        instalments=sums["n"] or 0,
+        wages_fen=sums["w"] or 0,
+        compensation_fen=sums["c"] or 0,
+    )
 
 
 def rights_figures(user, *, year: int, org_code: str | None = None) -> RightsFigures:
@@ -173,12 +177,19 @@ def case_row(case: WageCase, *, overdue_since: datetime.datetime | None = None) 
     """What a list shows of a case; ``overdue`` when open and idle past the setting."""
     since = overdue_since or overdue_before()
     return {
-        "id": case.pk, "org_code": case.org.code, "org_name": case.org.name,
-        "channel": case.channel, "employer_name": case.employer_name, "project": case.project,
-        "state": case.state, "state_label": case.get_state_display(), "outcome": case.outcome,
-        "opened_on": case.opened_on, "last_progress_at": case.last_progress_at,
+        "id": case.pk,
+        "org_code": case.org.code,
+        "org_name": case.org.name,
+        "channel": case.channel,
+        "employer_name": case.employer_name,
+        "project": case.project,
+        "state": case.state,
+        "state_label": case.get_state_display(),
+        "outcome": case.outcome,
+        "opened_on": case.opened_on,
+        "last_progress_at": case.last_progress_at,
         "overdue": case.state != CaseState.CLOSED and case.last_progress_at < since,
-    }  # fmt: skip
+    }
 
 
 def case_detail(user, case: WageCase) -> dict:
@@ -186,16 +197,25 @@ def case_detail(user, case: WageCase) -> dict:
     the user may act, the steps they may take and the timeline."""
     return {
         **case_row(case),
-        "intake_org_code": case.intake_org.code, "employer_uscc": case.employer_uscc,
-        "contractor_name": case.contractor_name, "contractor_uscc": case.contractor_uscc,
-        "referral": case.referral, "external_body": case.external_body,
+        "intake_org_code": case.intake_org.code,
+        "employer_uscc": case.employer_uscc,
+        "contractor_name": case.contractor_name,
+        "contractor_uscc": case.contractor_uscc,
+        "referral": case.referral,
+        "external_body": case.external_body,
         "may_act": may_act(user, case),
         "actions": [t.name for t in CASE_FLOW.available(user, case)],
         "workers": case_workers(user, case),
         "timeline": [
-            {"action": s.action, "action_label": s.action_label, "to_state": s.to_state,
-             "to_state_label": CASE_FLOW.state_label(s.to_state), "by": s.by.username,
-             "at": s.at, "reason": s.reason}
+            {
+                "action": s.action,
+                "action_label": s.action_label,
+                "to_state": s.to_state,
+                "to_state_label": CASE_FLOW.state_label(s.to_state),
+                "by": s.by.username,
+                "at": s.at,
+                "reason": s.reason,
+            }
             for s in case_timeline(user, case)
         ],
-    }  # fmt: skip
+    }

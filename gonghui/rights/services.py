@@ -34,9 +34,17 @@ from gonghui.rights.models import (
 )
 
 RECOVERY_COLUMNS = [
-    "case_worker_id", "case_id", "worker_id", "org_id", "org_path", "wages_fen",
-    "compensation_fen", "recovered_on", "recorded_by_id", "recorded_at",
-]  # fmt: skip
+    "case_worker_id",
+    "case_id",
+    "worker_id",
+    "org_id",
+    "org_path",
+    "wages_fen",
+    "compensation_fen",
+    "recovered_on",
+    "recorded_by_id",
+    "recorded_at",
+]
 CASE_WORKERS = frozenset({Role.OFFICER, Role.PROVINCE_ADMIN})
 S = CaseState
 
@@ -69,7 +77,7 @@ CASE_FLOW = Workflow(
             S.CLOSED,
             CASE_WORKERS,
             reason_required=True,
-        ),  # fmt: skip
+        ),
     ],
 )
 
@@ -91,10 +99,20 @@ def check_uscc(value: str, *, field: str, label: str) -> str:
 
 
 @transaction.atomic
-def open_case(*, by, org, channel: str, employer_name: str, employer_uscc: str,
-              opened_on: datetime.date, project: str = "", contractor_name: str = "",
-              contractor_uscc: str = "", summary: str = "",
-              client_ip: str | None = None) -> WageCase:  # fmt: skip
+def open_case(
+    *,
+    by,
+    org,
+    channel: str,
+    employer_name: str,
+    employer_uscc: str,
+    opened_on: datetime.date,
+    project: str = "",
+    contractor_name: str = "",
+    contractor_uscc: str = "",
+    summary: str = "",
+    client_ip: str | None = None,
+) -> WageCase:
     """A case taken in (受理) by ``org`` in the officer's subtree."""
     _require(by, org.path, "在该组织受理案件")
     if channel not in Channel.values:
@@ -109,18 +127,32 @@ def open_case(*, by, org, channel: str, employer_name: str, employer_uscc: str,
     )
     now = timezone.now()
     case = WageCase.objects.create(
-        org=org, org_path=org.path, intake_org=org, channel=channel,
-        employer_name=employer_name.strip(), employer_uscc=code, project=project.strip(),
-        contractor_name=contractor_name.strip(), contractor_uscc=contractor,
-        summary=summary.strip(), state=S.ACCEPTED, state_changed_at=now, last_progress_at=now,
-        opened_on=opened_on, opened_by=by,
-    )  # fmt: skip
+        org=org,
+        org_path=org.path,
+        intake_org=org,
+        channel=channel,
+        employer_name=employer_name.strip(),
+        employer_uscc=code,
+        project=project.strip(),
+        contractor_name=contractor_name.strip(),
+        contractor_uscc=contractor,
+        summary=summary.strip(),
+        state=S.ACCEPTED,
+        state_changed_at=now,
+        last_progress_at=now,
+        opened_on=opened_on,
+        opened_by=by,
+    )
     CASE_FLOW.start(case, by=by)
     record_event(
-        actor=by, action="create", object_type="wage_case", object_id=case.pk,
-        org_path=org.path, client_ip=client_ip,
+        actor=by,
+        action="create",
+        object_type="wage_case",
+        object_id=case.pk,
+        org_path=org.path,
+        client_ip=client_ip,
         after={"channel": channel, "employer_uscc": code, "project": case.project},
-    )  # fmt: skip
+    )
     return case
 
 
@@ -145,8 +177,9 @@ class WorkerOwed:
 
 
 @transaction.atomic
-def add_workers(*, by, case: WageCase, rows: list[WorkerOwed],
-                client_ip: str | None = None) -> list[CaseWorker]:  # fmt: skip
+def add_workers(
+    *, by, case: WageCase, rows: list[WorkerOwed], client_ip: str | None = None
+) -> list[CaseWorker]:
     """Add workers to a case, all or none; a worker already on the case is refused."""
     _open_for_work(by, case, "为该案件登记职工")
     try:
@@ -160,15 +193,27 @@ def add_workers(*, by, case: WageCase, rows: list[WorkerOwed],
     total = sum(r.owed_fen for r in rows)
     CASE_FLOW.note(case, action="add_workers", label=f"登记职工{len(rows)}人", by=by)
     record_event(
-        actor=by, action="add_workers", object_type="wage_case", object_id=case.pk,
-        org_path=case.org_path, client_ip=client_ip,
+        actor=by,
+        action="add_workers",
+        object_type="wage_case",
+        object_id=case.pk,
+        org_path=case.org_path,
+        client_ip=client_ip,
         after={"workers": len(rows), "owed_fen": total},
-    )  # fmt: skip
+    )
     return added
 
 
-def move_case(*, by, case: WageCase, action: str, reason: str = "", referral: str = "",
-              external_body: str = "", client_ip: str | None = None) -> WageCase:  # fmt: skip
+def move_case(
+    *,
+    by,
+    case: WageCase,
+    action: str,
+    reason: str = "",
+    referral: str = "",
+    external_body: str = "",
+    client_ip: str | None = None,
+) -> WageCase:
     """Take a workflow step. ``refer`` names arbitration or litigation and the external body;
     ``close`` sets the outcome from the recoveries (wages recovered against wages owed)."""
     changes: dict = {"last_progress_at": timezone.now()}
@@ -227,8 +272,9 @@ def check_instalment(item: Instalment, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def record_recoveries(*, by, case: WageCase, items: list[Instalment],
-                      client_ip: str | None = None) -> int:  # fmt: skip
+def record_recoveries(
+    *, by, case: WageCase, items: list[Instalment], client_ip: str | None = None
+) -> int:
     """Record instalments recovered for workers on the case, all or none, with the rollups;
     returns how many. The recovering org is the one handling the case now."""
     _require(by, case.org_path, "为该案件登记追回金额")
@@ -246,31 +292,52 @@ def record_recoveries(*, by, case: WageCase, items: list[Instalment],
         check_instalment(item, today)
     now = timezone.now()
     rows = [
-        (i.case_worker_id, case.pk, workers[i.case_worker_id], case.org_id, case.org_path,
-         i.wages_fen, i.compensation_fen, i.recovered_on, by.pk, now)
+        (
+            i.case_worker_id,
+            case.pk,
+            workers[i.case_worker_id],
+            case.org_id,
+            case.org_path,
+            i.wages_fen,
+            i.compensation_fen,
+            i.recovered_on,
+            by.pk,
+            now,
+        )
         for i in items
-    ]  # fmt: skip
+    ]
     insert_rows(Recovery, RECOVERY_COLUMNS, rows)
     rollups.add_recoveries(
-        (case.org_id, case.org_path, i.recovered_on.year, i.wages_fen, i.compensation_fen,
-         workers[i.case_worker_id])
+        (
+            case.org_id,
+            case.org_path,
+            i.recovered_on.year,
+            i.wages_fen,
+            i.compensation_fen,
+            workers[i.case_worker_id],
+        )
         for i in items
-    )  # fmt: skip
+    )
     _touch(case)
     wages = sum(i.wages_fen for i in items)
     compensation = sum(i.compensation_fen for i in items)
     CASE_FLOW.note(case, action="recover", label=f"登记追回{len(items)}笔", by=by)
     record_event(
-        actor=by, action="recover", object_type="wage_case", object_id=case.pk,
-        org_path=case.org_path, client_ip=client_ip,
+        actor=by,
+        action="recover",
+        object_type="wage_case",
+        object_id=case.pk,
+        org_path=case.org_path,
+        client_ip=client_ip,
         after={"instalments": len(items), "wages_fen": wages, "compensation_fen": compensation},
-    )  # fmt: skip
+    )
     return len(rows)
 
 
 @transaction.atomic
-def transfer_case(*, by, case: WageCase, to_org, reason: str,
-                  client_ip: str | None = None) -> WageCase:  # fmt: skip
+def transfer_case(
+    *, by, case: WageCase, to_org, reason: str, client_ip: str | None = None
+) -> WageCase:
     """Hand the case to another org; the sender keeps read access (and its recoveries stay
     credited to it). A second transfer racing this one finds the case gone and is refused."""
     _open_for_work(by, case, "移交该案件")
@@ -290,8 +357,13 @@ def transfer_case(*, by, case: WageCase, to_org, reason: str,
     case.refresh_from_db()
     CASE_FLOW.note(case, action="transfer", label=f"移交{to_org.name}", by=by, reason=reason)
     record_event(
-        actor=by, action="transfer", object_type="wage_case", object_id=case.pk,
-        org_path=sender_path, client_ip=client_ip,
-        before={"org": sender_id}, after={"org": to_org.pk, "reason": reason.strip()},
-    )  # fmt: skip
+        actor=by,
+        action="transfer",
+        object_type="wage_case",
+        object_id=case.pk,
+        org_path=sender_path,
+        client_ip=client_ip,
+        before={"org": sender_id},
+        after={"org": to_org.pk, "reason": reason.strip()},
+    )
     return case

@@ -78,11 +78,14 @@ def case_list(request):
     page_obj = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     since = overdue_before()
     context = {
-        "nav": "rights", "page_obj": page_obj, "tab": tab, "states": CaseState.choices,
+        "nav": "rights",
+        "page_obj": page_obj,
+        "tab": tab,
+        "states": CaseState.choices,
         "rows": [case_row(c, overdue_since=since) for c in page_obj],
         "overdue_count": overdue_cases(under=user.scope_path).count(),
         "may_open": user.role in CASE_WORKERS,
-    }  # fmt: skip
+    }
     return page(request, "rights/case_list.html", context)
 
 
@@ -117,18 +120,29 @@ def case_detail_page(request, pk: int):
 def _detail_page(request, case, *, problems=(), status: int = 200):
     detail = case_detail(request.user, case)
     workers = [
-        {**vars(w), "owed": _yuan(w.owed_fen), "wages": _yuan(w.wages_fen),
-         "compensation": _yuan(w.compensation_fen)}
+        {
+            **vars(w),
+            "owed": _yuan(w.owed_fen),
+            "wages": _yuan(w.wages_fen),
+            "compensation": _yuan(w.compensation_fen),
+        }
         for w in detail["workers"]
-    ]  # fmt: skip
+    ]
     context = {
-        "nav": "rights", "case": case, "d": detail, "workers": workers,
+        "nav": "rights",
+        "case": case,
+        "d": detail,
+        "workers": workers,
         "owed_total": _yuan(sum(w.owed_fen for w in detail["workers"])),
         "recovered_total": _yuan(sum(w.wages_fen + w.compensation_fen for w in detail["workers"])),
-        "referrals": REFERRALS, "import_form": ImportForm(), "transfer_form": TransferForm(),
-        "worker_columns": "、".join(WORKER_COLUMNS), "recovery_columns": "、".join(RECOVERY_COLUMNS),
-        "problems": problems, "open": case.state != CaseState.CLOSED,
-    }  # fmt: skip
+        "referrals": REFERRALS,
+        "import_form": ImportForm(),
+        "transfer_form": TransferForm(),
+        "worker_columns": "、".join(WORKER_COLUMNS),
+        "recovery_columns": "、".join(RECOVERY_COLUMNS),
+        "problems": problems,
+        "open": case.state != CaseState.CLOSED,
+    }
     return page(request, "rights/case_detail.html", context, status=status)
 
 
@@ -140,10 +154,14 @@ def case_action(request, pk: int):
     post = request.POST
     try:
         move_case(
-            by=user, case=case, action=post.get("action", ""), reason=post.get("reason", ""),
-            referral=post.get("referral", ""), external_body=post.get("external_body", ""),
+            by=user,
+            case=case,
+            action=post.get("action", ""),
+            reason=post.get("reason", ""),
+            referral=post.get("referral", ""),
+            external_body=post.get("external_body", ""),
             client_ip=client_ip(request),
-        )  # fmt: skip
+        )
         messages.success(request, f"案件已进入“{case.get_state_display()}”")
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -166,8 +184,9 @@ def case_import(request, pk: int, kind: str):
     importer = import_case_workers if kind == "workers" else import_recoveries
     try:
         with clear_copy(upload.read()) as path:
-            report = importer(path, by=user, case=case, filename=upload.name,
-                              client_ip=client_ip(request))  # fmt: skip
+            report = importer(
+                path, by=user, case=case, filename=upload.name, client_ip=client_ip(request)
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("rights:case_detail", pk=pk)
@@ -175,8 +194,9 @@ def case_import(request, pk: int, kind: str):
         messages.success(request, report.summary())
         return redirect("rights:case_detail", pk=pk)
     problems = [str(p) for p in report.errors[:200]]
-    return _detail_page(request, case_for(user, pk), problems=[report.summary(), *problems],
-                        status=400)  # fmt: skip
+    return _detail_page(
+        request, case_for(user, pk), problems=[report.summary(), *problems], status=400
+    )
 
 
 @console_view
@@ -209,8 +229,13 @@ def case_transfer(request, pk: int):
     if form.is_valid():
         try:
             to_org = org_to_hand_over_to(form.cleaned_data["to_org"])
-            transfer_case(by=user, case=case, to_org=to_org, reason=form.cleaned_data["reason"],
-                          client_ip=client_ip(request))  # fmt: skip
+            transfer_case(
+                by=user,
+                case=case,
+                to_org=to_org,
+                reason=form.cleaned_data["reason"],
+                client_ip=client_ip(request),
+            )
             messages.success(request, f"已移交{to_org.name}，本单位保留查看权限")
         except Http404:
             messages.error(request, "接收组织代码不存在")
@@ -235,14 +260,21 @@ def figures(request):
     found = rights_figures(request.user, year=year, org_code=request.GET.get("org") or None)
 
     def line(f):
-        return {"f": f, "wages": _yuan(f.wages_fen), "compensation": _yuan(f.compensation_fen),
-                "total": _yuan(f.total_fen), "units": yuan_in_units(f.total_fen)}  # fmt: skip
+        return {
+            "f": f,
+            "wages": _yuan(f.wages_fen),
+            "compensation": _yuan(f.compensation_fen),
+            "total": _yuan(f.total_fen),
+            "units": yuan_in_units(f.total_fen),
+        }
 
     context = {
-        "nav": "rights", "year": year, "top": line(found),
+        "nav": "rights",
+        "year": year,
+        "top": line(found),
         "children": [line(c) for c in found.children],
         "years": recent_years(),
-    }  # fmt: skip
+    }
     return page(request, "rights/figures.html", context)
 
 

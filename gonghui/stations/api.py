@@ -71,17 +71,27 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
     if query.within_m is not None and not 0 < query.within_m <= MAX_WITHIN_M:
         raise DomainError("bad_within", "within_m应为正数（米）", field="within_m")
     found = nearest_stations(
-        lat=query.lat, lng=query.lng, crs=crs, k=query.k, within_m=query.within_m,
-        open_now=query.open_now, facilities=_bits(query.facility, facility_bit, "facility"),
-        kinds=_bits(query.kind, kind_bit, "kind"), out=out,
-    )  # fmt: skip
+        lat=query.lat,
+        lng=query.lng,
+        crs=crs,
+        k=query.k,
+        within_m=query.within_m,
+        open_now=query.open_now,
+        facilities=_bits(query.facility, facility_bit, "facility"),
+        kinds=_bits(query.kind, kind_bit, "kind"),
+        out=out,
+    )
     # The items are built here in NearbyOut's shape from plain values; rendering them
     # directly skips ninja's second pass over every field, a fifth of this endpoint's cost.
     items = [
-        {**vars(item), "coord": out.value, "distance_m": round(item.distance_m, 1),
-         "kinds": kind_names(item.kinds)}
+        {
+            **vars(item),
+            "coord": out.value,
+            "distance_m": round(item.distance_m, 1),
+            "kinds": kind_names(item.kinds),
+        }
         for item in found
-    ]  # fmt: skip
+    ]
     return json_answer(items)
 
 
@@ -124,6 +134,11 @@ def post_visit(request: HttpRequest, station_id: int, payload: VisitIn):
             by=request.auth, station=station, count=payload.count, client_ip=client_ip(request)
         )
     return {
-        "id": visit.pk, "station": station.pk, "day": visit.day, "hour": visit.hour,
-        "count": visit.count, "channel": visit.channel, "masked_name": masked,
-    }  # fmt: skip
+        "id": visit.pk,
+        "station": station.pk,
+        "day": visit.day,
+        "hour": visit.hour,
+        "count": visit.count,
+        "channel": visit.channel,
+        "masked_name": masked,
+    }

@@ -51,8 +51,9 @@ CONCURRENCY = 8  # load threads, each with one keep-alive connection
 SCRATCH_DATABASE = f"gonghui_bench_stations_{os.getpid()}"
 
 
-def run_stations_bench(*, counts: tuple[int, ...], queries: int, database_url: str | None,
-                       stdout) -> list[dict]:  # fmt: skip
+def run_stations_bench(
+    *, counts: tuple[int, ...], queries: int, database_url: str | None, stdout
+) -> list[dict]:
     """Run the bench for each count and write the report; raises ``RuntimeError`` when any
     answer differs from the brute-force scan or between in-process and HTTP."""
     figures = []
@@ -64,14 +65,26 @@ def run_stations_bench(*, counts: tuple[int, ...], queries: int, database_url: s
                 stdout.write(f"—— {count:,}个驿站，{queries:,}次随机查询（{os.cpu_count()}核）——")
                 flush(stdout)
                 plan = work / "plan.json"
-                _child(env, "setup", "--stations", str(count), "--queries", str(queries),
-                       "--out", str(plan))  # fmt: skip
+                _child(
+                    env,
+                    "setup",
+                    "--stations",
+                    str(count),
+                    "--queries",
+                    str(queries),
+                    "--out",
+                    str(plan),
+                )
                 local = json.loads(_child(env, "inprocess", "--plan", str(plan)))
                 with serving(env, log=work / "server.log") as base:
-                    health = json.loads(_child(env, "load", "--base", base, "--plan", str(plan),
-                                               "--what", "health"))  # fmt: skip
-                    http = json.loads(_child(env, "load", "--base", base, "--plan", str(plan),
-                                             "--what", "nearest"))  # fmt: skip
+                    health = json.loads(
+                        _child(env, "load", "--base", base, "--plan", str(plan), "--what", "health")
+                    )
+                    http = json.loads(
+                        _child(
+                            env, "load", "--base", base, "--plan", str(plan), "--what", "nearest"
+                        )
+                    )
                     if http["errors"]:
                         stdout.write(f"服务器日志（末尾）：\n{tail(work / 'server.log')}")
             figures.append(_report(stdout, count, local, health, http))
@@ -137,23 +150,40 @@ def _setup(count: int, queries: int, out: Path) -> None:
             for i in range(start, min(start + 5000, count)):
                 lat, lng = round(rng.uniform(lat0, lat1), 7), round(rng.uniform(lng0, lng1), 7)
                 gcj, bd = from_wgs84(lat, lng, Crs.GCJ02), from_wgs84(lat, lng, Crs.BD09)
-                made.append(Station(
-                    org=org, org_path=org.path, name=f"基准驿站{i}", address="基准地址",
-                    lat=lat, lng=lng, input_crs=Crs.WGS84.value, input_lat=lat, input_lng=lng,
-                    gcj_lat=gcj[0], gcj_lng=gcj[1], bd_lat=bd[0], bd_lng=bd[1],
-                    facilities=rng.getrandbits(len(FACILITIES)), hours=rng.choice(hours),
-                    status=Status.OPEN if rng.random() < 0.9 else Status.SUSPENDED,
-                ))  # fmt: skip
+                made.append(
+                    Station(
+                        org=org,
+                        org_path=org.path,
+                        name=f"基准驿站{i}",
+                        address="基准地址",
+                        lat=lat,
+                        lng=lng,
+                        input_crs=Crs.WGS84.value,
+                        input_lat=lat,
+                        input_lng=lng,
+                        gcj_lat=gcj[0],
+                        gcj_lng=gcj[1],
+                        bd_lat=bd[0],
+                        bd_lng=bd[1],
+                        facilities=rng.getrandbits(len(FACILITIES)),
+                        hours=rng.choice(hours),
+                        status=Status.OPEN if rng.random() < 0.9 else Status.SUSPENDED,
+                    )
+                )
             Station.objects.bulk_create(made)
         stations_changed()
     margin = 1.0  # degrees past the region's edges
     asked = [
-        {"lat": rng.uniform(lat0 - margin, lat1 + margin),
-         "lng": rng.uniform(lng0 - margin, lng1 + margin), "k": 5,
-         "within_m": rng.choice([None, None, 3000.0]), "open_now": rng.random() < 0.3,
-         "facility": HOT_FOOD if rng.random() < 0.5 else ""}
+        {
+            "lat": rng.uniform(lat0 - margin, lat1 + margin),
+            "lng": rng.uniform(lng0 - margin, lng1 + margin),
+            "k": 5,
+            "within_m": rng.choice([None, None, 3000.0]),
+            "open_now": rng.random() < 0.3,
+            "facility": HOT_FOOD if rng.random() < 0.5 else "",
+        }
         for _ in range(queries)
-    ]  # fmt: skip
+    ]
     out.write_text(json.dumps({"queries": asked, "now": time.time()}))
 
 
@@ -161,8 +191,12 @@ def _filters(query: dict) -> dict:
     from gonghui.stations.vocabulary import facility_bit
 
     bits = facility_bit(query["facility"]) if query["facility"] else 0
-    return {"k": query["k"], "within_m": query["within_m"], "open_now": query["open_now"],
-            "facilities": bits}  # fmt: skip
+    return {
+        "k": query["k"],
+        "within_m": query["within_m"],
+        "open_now": query["open_now"],
+        "facilities": bits,
+    }
 
 
 def _in_process(plan: dict) -> dict:
@@ -223,13 +257,23 @@ class _NumpyScan:
         self.facilities = np.array(index.facilities, dtype=np.int64)
         self.open = index.open_flags(local)
 
-    def nearest(self, lat: float, lng: float, *, k: int, within_m: float | None,
-                open_now: bool, facilities: int) -> list[int]:  # fmt: skip
+    def nearest(
+        self,
+        lat: float,
+        lng: float,
+        *,
+        k: int,
+        within_m: float | None,
+        open_now: bool,
+        facilities: int,
+    ) -> list[int]:
         from gonghui.stations.geo import EARTH_RADIUS_M
 
         phi, lam = np.radians(lat), np.radians(lng)
-        a = (np.sin((self.lat - phi) / 2) ** 2
-             + np.cos(phi) * self.cos_lat * np.sin((self.lng - lam) / 2) ** 2)  # fmt: skip
+        a = (
+            np.sin((self.lat - phi) / 2) ** 2
+            + np.cos(phi) * self.cos_lat * np.sin((self.lng - lam) / 2) ** 2
+        )
         distance = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
         keep = (self.facilities & facilities) == facilities
         if open_now:
@@ -249,8 +293,10 @@ def _drive(base: str, plan: dict, what: str) -> dict:
     if what == "health":
         requests = [builder.request("GET", "/api/health")] * len(plan["queries"])
     else:
-        requests = [builder.request("GET", "/api/stations/nearest?" + _query_string(q))
-                    for q in plan["queries"]]  # fmt: skip
+        requests = [
+            builder.request("GET", "/api/stations/nearest?" + _query_string(q))
+            for q in plan["queries"]
+        ]
     work = iter(enumerate(requests))
     take = threading.Lock()
     latencies: list[float] = []

@@ -22,18 +22,25 @@ from gonghui.stations.vocabulary import format_facilities, format_ratings, kind_
 
 def export_row(station: Station) -> list:
     return [
-        station.name, station.org.code, station.address, station.input_lng, station.input_lat,
-        CRS_LABELS[station.input_crs], format_facilities(station.facilities,
-                                                         station.facilities_other),
-        format_hours(station.hours), station.phone, station.get_status_display(),
+        station.name,
+        station.org.code,
+        station.address,
+        station.input_lng,
+        station.input_lat,
+        CRS_LABELS[station.input_crs],
+        format_facilities(station.facilities, station.facilities_other),
+        format_hours(station.hours),
+        station.phone,
+        station.get_status_display(),
         station.opened_on.isoformat() if station.opened_on else "",
         "、".join(kind_names(station.kinds)),
         format_ratings([(r.rating, r.year) for r in station.ratings.all()]),
-    ]  # fmt: skip
+    ]
 
 
-def write_stations(user, output, *, progress: Callable[[int], None] | None = None,
-                   **filters) -> int:  # fmt: skip
+def write_stations(
+    user, output, *, progress: Callable[[int], None] | None = None, **filters
+) -> int:
     """Write the user's stations (``filters`` as ``stations_visible_to``) to ``output``,
     a path ending .xlsx or .csv or a binary stream (written as .xlsx); audited. Returns
     the number of stations."""
@@ -53,8 +60,11 @@ def write_stations(user, output, *, progress: Callable[[int], None] | None = Non
             sheet.append(row)
         book.save(output)
     record_event(
-        actor=user, action="export", object_type="stations",
-        object_id=getattr(output, "name", "stations.xlsx"), org_path=user.scope_path or "",
+        actor=user,
+        action="export",
+        object_type="stations",
+        object_id=getattr(output, "name", "stations.xlsx"),
+        org_path=user.scope_path or "",
         after={"rows": len(rows), "filters": {k: str(v) for k, v in filters.items()}},
-    )  # fmt: skip
+    )
     return len(rows)

@@ -41,15 +41,35 @@ from gonghui.stations.services import (
 )
 from gonghui.stations.vocabulary import parse_facilities, parse_kinds, parse_ratings
 
-COLUMNS = ("驿站名称", "所属组织代码", "地址", "经度", "纬度", "坐标系", "设施", "开放时间",
-           "联系电话", "状态", "启用日期")  # fmt: skip
+COLUMNS = (
+    "驿站名称",
+    "所属组织代码",
+    "地址",
+    "经度",
+    "纬度",
+    "坐标系",
+    "设施",
+    "开放时间",
+    "联系电话",
+    "状态",
+    "启用日期",
+)
 NAME, ORG, ADDRESS, LNG, LAT, CRS, FACILITIES, HOURS, PHONE, STATUS, OPENED = COLUMNS
 OPTIONAL = ("类型", "评定")
 KINDS, RATINGS = OPTIONAL
 # Where a service's refusal of a field belongs in the sheet.
-_COLUMN_OF = {"name": NAME, "address": ADDRESS, "lat": LAT, "lng": LNG, "phone": PHONE,
-              "status": STATUS, "opened_on": OPENED, "hours": HOURS, "kinds": KINDS,
-              "ratings": RATINGS}  # fmt: skip
+_COLUMN_OF = {
+    "name": NAME,
+    "address": ADDRESS,
+    "lat": LAT,
+    "lng": LNG,
+    "phone": PHONE,
+    "status": STATUS,
+    "opened_on": OPENED,
+    "hours": HOURS,
+    "kinds": KINDS,
+    "ratings": RATINGS,
+}
 _STATUS = {label: value for value, label in Status.choices}
 
 Progress = Callable[[int, int], None]
@@ -96,8 +116,9 @@ def import_stations(
     return report
 
 
-def _check_rows(table, orgs: dict[str, Org], extra: dict[str, int], report: ImportReport,
-                progress) -> list[_Row]:  # fmt: skip
+def _check_rows(
+    table, orgs: dict[str, Org], extra: dict[str, int], report: ImportReport, progress
+) -> list[_Row]:
     first_row_of: dict[tuple[int, str], int] = {}
     clean: list[_Row] = []
     width = max([len(COLUMNS) - 1, *extra.values()]) + 1
@@ -133,8 +154,9 @@ def _check_rows(table, orgs: dict[str, Org], extra: dict[str, int], report: Impo
     return clean
 
 
-def _fields(text: list[str], cells: list[Cell], more: dict[str, str],
-            problems: dict[str, str]) -> StationFields | None:  # fmt: skip
+def _fields(
+    text: list[str], cells: list[Cell], more: dict[str, str], problems: dict[str, str]
+) -> StationFields | None:
     """The row's fields in the service's terms; problems go to ``problems`` by column."""
     lng = _coordinate(text[3], LNG, problems)
     lat = _coordinate(text[4], LAT, problems)
@@ -158,8 +180,9 @@ def _fields(text: list[str], cells: list[Cell], more: dict[str, str],
     opened_on = None
     if text[10]:
         try:
-            opened_on = parse_date(cells[10] if not isinstance(cells[10], str) else text[10],
-                                   field=OPENED)  # fmt: skip
+            opened_on = parse_date(
+                cells[10] if not isinstance(cells[10], str) else text[10], field=OPENED
+            )
         except DomainError as exc:
             problems[OPENED] = exc.message
     kinds = None
@@ -171,10 +194,19 @@ def _fields(text: list[str], cells: list[Cell], more: dict[str, str],
     if lat is None or lng is None or crs is None or hours is None or status is None:
         return None
     return StationFields(
-        name=text[0], address=text[2], lat=lat, lng=lng, crs=crs, hours=hours,
-        facilities=facilities, facilities_other=other, phone=text[8], status=status,
-        opened_on=opened_on, kinds=kinds,
-    )  # fmt: skip
+        name=text[0],
+        address=text[2],
+        lat=lat,
+        lng=lng,
+        crs=crs,
+        hours=hours,
+        facilities=facilities,
+        facilities_other=other,
+        phone=text[8],
+        status=status,
+        opened_on=opened_on,
+        kinds=kinds,
+    )
 
 
 def _ratings(more: dict[str, str], problems: dict[str, str]) -> list[tuple[str, int]] | None:
@@ -224,7 +256,15 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
             transaction.set_rollback(True)
             return
         record_import_run(
-            report, by=by, kind="stations", client_ip=client_ip,
-            after={"file": report.filename, "rows": report.rows, "created": report.created,
-                   "updated": report.updated, "unchanged": report.unchanged},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="stations",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )

@@ -65,12 +65,29 @@ class StationIndex:
     def __init__(self, rows: list[tuple], closures: dict[int, set[datetime.date]]) -> None:
         rows = sorted(rows)  # by id: equal distances resolve to the lower id
         columns = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(15)]
-        (self.ids, lat, lng, self.facilities, hours, self.names, self.org_codes, self.addresses,
-         gcj_lat, gcj_lng, bd_lat, bd_lng, self.facilities_other, self.phones,
-         self.kinds) = columns  # fmt: skip
+        (
+            self.ids,
+            lat,
+            lng,
+            self.facilities,
+            hours,
+            self.names,
+            self.org_codes,
+            self.addresses,
+            gcj_lat,
+            gcj_lng,
+            bd_lat,
+            bd_lng,
+            self.facilities_other,
+            self.phones,
+            self.kinds,
+        ) = columns
         self.lat, self.lng = lat, lng
-        self.coords = {Crs.WGS84: (lat, lng), Crs.GCJ02: (gcj_lat, gcj_lng),
-                       Crs.BD09: (bd_lat, bd_lng)}  # fmt: skip
+        self.coords = {
+            Crs.WGS84: (lat, lng),
+            Crs.GCJ02: (gcj_lat, gcj_lng),
+            Crs.BD09: (bd_lat, bd_lng),
+        }
         self.size = len(self.ids)
         self.tree = cKDTree(unit_vectors(lat, lng) if rows else np.zeros((0, 3)))
         self.lat_rad, self.lng_rad = np.radians(lat), np.radians(lng)
@@ -107,9 +124,17 @@ class StationIndex:
         """The exact ``k`` nearest rows that pass the filters, nearest first, ties by id."""
         return self.search_many([(lat, lng)], **filters)[0]
 
-    def search_many(self, points: Sequence[tuple[float, float]], *, k: int,
-                    within_m: float | None, open_now: bool, facilities: int,
-                    local: datetime.datetime, kinds: int = 0) -> list[list[Hit]]:  # fmt: skip
+    def search_many(
+        self,
+        points: Sequence[tuple[float, float]],
+        *,
+        k: int,
+        within_m: float | None,
+        open_now: bool,
+        facilities: int,
+        local: datetime.datetime,
+        kinds: int = 0,
+    ) -> list[list[Hit]]:
         """``search`` for many points with the same filters, in numpy over all of them at once:
         the tree's own cost per call, and Python's per candidate, are most of a single search.
 
@@ -149,19 +174,31 @@ class StationIndex:
                 settled |= enough & (chords[:, -1] > kth_chord + _TIE)
             done = np.flatnonzero(settled)
             if len(done):
-                self._settle(found, pending[done], lat, lng, rows[done], passing[done], k,
-                             within_m, is_open)  # fmt: skip
+                self._settle(
+                    found, pending[done], lat, lng, rows[done], passing[done], k, within_m, is_open
+                )
             pending, ask = pending[~settled], ask * 4
         return found
 
-    def _settle(self, found: list[list[Hit]], queries: np.ndarray, lat: np.ndarray,
-                lng: np.ndarray, rows: np.ndarray, passing: np.ndarray, k: int,
-                within_m: float | None, is_open: np.ndarray) -> None:  # fmt: skip
+    def _settle(
+        self,
+        found: list[list[Hit]],
+        queries: np.ndarray,
+        lat: np.ndarray,
+        lng: np.ndarray,
+        rows: np.ndarray,
+        passing: np.ndarray,
+        k: int,
+        within_m: float | None,
+        is_open: np.ndarray,
+    ) -> None:
         """Great-circle metres to the passing candidates, the radius applied exactly, the k
         nearest kept; ties go to the lower id, which is the lower row (rows are in id order)."""
         q_lat, q_lng = lat[queries][:, None], lng[queries][:, None]
-        a = (np.sin((self.lat_rad[rows] - q_lat) / 2) ** 2
-             + np.cos(q_lat) * self.cos_lat[rows] * np.sin((self.lng_rad[rows] - q_lng) / 2) ** 2)  # fmt: skip
+        a = (
+            np.sin((self.lat_rad[rows] - q_lat) / 2) ** 2
+            + np.cos(q_lat) * self.cos_lat[rows] * np.sin((self.lng_rad[rows] - q_lng) / 2) ** 2
+        )
         distance = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(a)))
         keep = passing if within_m is None else passing & (distance <= within_m)
         distance = np.where(keep, distance, math.inf)
@@ -170,8 +207,9 @@ class StationIndex:
         distance = np.take_along_axis(distance, order, axis=-1)
         counts = np.isfinite(distance).sum(axis=1).tolist()
         opened = is_open[rows].tolist()
-        for query, n, q_rows, q_distance, q_open in zip(queries.tolist(), counts, rows.tolist(),
-                                                        distance.tolist(), opened, strict=True):  # fmt: skip
+        for query, n, q_rows, q_distance, q_open in zip(
+            queries.tolist(), counts, rows.tolist(), distance.tolist(), opened, strict=True
+        ):
             found[query] = list(zip(q_rows[:n], q_distance[:n], q_open[:n], strict=True))
 
 
@@ -218,8 +256,12 @@ def current_index(today: datetime.date) -> StationIndex:
     holder = _holder
     now = time.monotonic()
     due = now - holder.checked >= settings.STATION_INDEX_RECHECK
-    if (holder.index is not None and not due and holder.day == today
-            and not changestamps.touched_here(STAMP)):  # fmt: skip
+    if (
+        holder.index is not None
+        and not due
+        and holder.day == today
+        and not changestamps.touched_here(STAMP)
+    ):
         return holder.index
     with holder.lock:
         stamp = changestamps.current(STAMP)

@@ -58,10 +58,19 @@ class Nearby:
     kinds: int
 
 
-def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5,
-                     within_m: float | None = None, open_now: bool = False,
-                     facilities: int = 0, kinds: int = 0, out: Crs | None = None,
-                     now: datetime.datetime | None = None) -> list[Nearby]:  # fmt: skip
+def nearest_stations(
+    *,
+    lat: float,
+    lng: float,
+    crs: Crs = Crs.WGS84,
+    k: int = 5,
+    within_m: float | None = None,
+    open_now: bool = False,
+    facilities: int = 0,
+    kinds: int = 0,
+    out: Crs | None = None,
+    now: datetime.datetime | None = None,
+) -> list[Nearby]:
     """The exact ``k`` nearest open stations (great-circle metres from the given point,
     ties by id) having every bit in ``facilities`` and in ``kinds``, open at ``now`` (Asia/Shanghai)
     when ``open_now``, within ``within_m`` when given. Fewer than ``k`` when fewer match.
@@ -69,19 +78,34 @@ def nearest_stations(*, lat: float, lng: float, crs: Crs = Crs.WGS84, k: int = 5
     wgs_lat, wgs_lng = to_wgs84(lat, lng, crs)
     local = timezone.localtime(now or timezone.now(), SHANGHAI).replace(tzinfo=None)
     index = current_index(local.date())
-    hits = index.search(wgs_lat, wgs_lng, k=k, within_m=within_m, open_now=open_now,
-                        facilities=facilities, kinds=kinds, local=local)  # fmt: skip
+    hits = index.search(
+        wgs_lat,
+        wgs_lng,
+        k=k,
+        within_m=within_m,
+        open_now=open_now,
+        facilities=facilities,
+        kinds=kinds,
+        local=local,
+    )
     lats, lngs = index.coords[out or crs]
     return [
         Nearby(
-            id=index.ids[row], name=index.names[row], org_code=index.org_codes[row],
-            address=index.addresses[row], lat=lats[row], lng=lngs[row], distance_m=distance,
+            id=index.ids[row],
+            name=index.names[row],
+            org_code=index.org_codes[row],
+            address=index.addresses[row],
+            lat=lats[row],
+            lng=lngs[row],
+            distance_m=distance,
             facilities=facility_names(index.facilities[row]),
-            facilities_other=index.facilities_other[row], open_now=is_open,
-            phone=index.phones[row], kinds=index.kinds[row],
+            facilities_other=index.facilities_other[row],
+            open_now=is_open,
+            phone=index.phones[row],
+            kinds=index.kinds[row],
         )
         for row, distance, is_open in hits
-    ]  # fmt: skip
+    ]
 
 
 def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
@@ -98,8 +122,9 @@ def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
 # --- the staff registry ------------------------------------------------------------------
 
 
-def stations_visible_to(user, *, q: str = "", status: str = "", facilities: int = 0,
-                        org_path: str | None = None) -> QuerySet[Station]:  # fmt: skip
+def stations_visible_to(
+    user, *, q: str = "", status: str = "", facilities: int = 0, org_path: str | None = None
+) -> QuerySet[Station]:
     """Stations in the user's subtree; ``q`` searches name and address."""
     stations = Station.objects.visible_to(user).select_related("org")
     if org_path:
@@ -173,8 +198,9 @@ class OrgCoverage:
         return [self.by_status[status] for status in Status.values]
 
 
-def coverage(user, *, org_code: str | None = None,
-             since: datetime.date | None = None) -> tuple[OrgCoverage, list[OrgCoverage]]:  # fmt: skip
+def coverage(
+    user, *, org_code: str | None = None, since: datetime.date | None = None
+) -> tuple[OrgCoverage, list[OrgCoverage]]:
     """Stations by status, outdoor workers, those covered, and visit person-times, for the
     user's org (or ``org_code`` inside it) and each child org.
 

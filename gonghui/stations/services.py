@@ -114,18 +114,27 @@ def clean_fields(fields: StationFields) -> dict:
     gcj_lat, gcj_lng = from_wgs84(lat, lng, Crs.GCJ02)
     bd_lat, bd_lng = from_wgs84(lat, lng, Crs.BD09)
     return {
-        "name": name, "address": address, "phone": phone, "status": fields.status,
-        "lat": lat, "lng": lng, "input_crs": fields.crs.value,
-        "input_lat": fields.lat, "input_lng": fields.lng,
-        "gcj_lat": round(gcj_lat, _COORD_DIGITS), "gcj_lng": round(gcj_lng, _COORD_DIGITS),
-        "bd_lat": round(bd_lat, _COORD_DIGITS), "bd_lng": round(bd_lng, _COORD_DIGITS),
-        "facilities": fields.facilities, "facilities_other": _plain(fields.facilities_other)[:200],
+        "name": name,
+        "address": address,
+        "phone": phone,
+        "status": fields.status,
+        "lat": lat,
+        "lng": lng,
+        "input_crs": fields.crs.value,
+        "input_lat": fields.lat,
+        "input_lng": fields.lng,
+        "gcj_lat": round(gcj_lat, _COORD_DIGITS),
+        "gcj_lng": round(gcj_lng, _COORD_DIGITS),
+        "bd_lat": round(bd_lat, _COORD_DIGITS),
+        "bd_lng": round(bd_lng, _COORD_DIGITS),
+        "facilities": fields.facilities,
+        "facilities_other": _plain(fields.facilities_other)[:200],
         "hours": [[list(span) for span in day] for day in fields.hours],
         "opened_on": fields.opened_on,
         **({} if fields.host_kind is None else {"host_kind": fields.host_kind}),
         **({} if fields.host_name is None else {"host_name": _plain(fields.host_name)[:100]}),
         **({} if fields.kinds is None else {"kinds": fields.kinds}),
-    }  # fmt: skip
+    }
 
 
 def _audit_view(values: dict) -> dict:
@@ -158,9 +167,14 @@ def save_station(
         station = Station(org=org, org_path=org.path, **values)
         _save(station)
         record_event(
-            actor=by, action="create", object_type="station", object_id=station.pk,
-            org_path=org.path, after=_audit_view(values), client_ip=client_ip,
-        )  # fmt: skip
+            actor=by,
+            action="create",
+            object_type="station",
+            object_id=station.pk,
+            org_path=org.path,
+            after=_audit_view(values),
+            client_ip=client_ip,
+        )
         return Saved(station, "created")
     values.update(org=org, org_path=org.path)
     before = {k: getattr(station, k) for k in values}
@@ -175,10 +189,15 @@ def save_station(
         StationDaily.objects.filter(station=station).update(org_path=org.path)
     shown = [k for k in changed if k not in ("org", "gcj_lat", "gcj_lng", "bd_lat", "bd_lng")]
     record_event(
-        actor=by, action="update", object_type="station", object_id=station.pk,
-        org_path=org.path, client_ip=client_ip,
-        before={k: _shown(before[k]) for k in shown}, after={k: _shown(values[k]) for k in shown},
-    )  # fmt: skip
+        actor=by,
+        action="update",
+        object_type="station",
+        object_id=station.pk,
+        org_path=org.path,
+        client_ip=client_ip,
+        before={k: _shown(before[k]) for k in shown},
+        after={k: _shown(values[k]) for k in shown},
+    )
     return Saved(station, "updated")
 
 
@@ -226,9 +245,14 @@ def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool
         [StationRating(station=station, rating=r, year=y) for r, y in after]
     )
     record_event(
-        actor=by, action="update", object_type="station", object_id=station.pk,
-        org_path=station.org_path, before={"ratings": before}, after={"ratings": after},
-    )  # fmt: skip
+        actor=by,
+        action="update",
+        object_type="station",
+        object_id=station.pk,
+        org_path=station.org_path,
+        before={"ratings": before},
+        after={"ratings": after},
+    )
     return True
 
 
@@ -242,9 +266,13 @@ def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> S
     if created:
         stations_changed()
         record_event(
-            actor=by, action="close", object_type="station", object_id=station.pk,
-            org_path=station.org_path, after={"day": day.isoformat(), "reason": closure.reason},
-        )  # fmt: skip
+            actor=by,
+            action="close",
+            object_type="station",
+            object_id=station.pk,
+            org_path=station.org_path,
+            after={"day": day.isoformat(), "reason": closure.reason},
+        )
     return closure
 
 
@@ -254,9 +282,13 @@ def reopen_on(*, by, station: Station, day: datetime.date) -> None:
     if StationClosure.objects.filter(station=station, day=day).delete()[0]:
         stations_changed()
         record_event(
-            actor=by, action="reopen", object_type="station", object_id=station.pk,
-            org_path=station.org_path, after={"day": day.isoformat()},
-        )  # fmt: skip
+            actor=by,
+            action="reopen",
+            object_type="station",
+            object_id=station.pk,
+            org_path=station.org_path,
+            after={"day": day.isoformat()},
+        )
 
 
 def hour_key(at: datetime.datetime) -> str:
@@ -264,19 +296,41 @@ def hour_key(at: datetime.datetime) -> str:
     return timezone.localtime(at).strftime("%Y-%m-%dT%H")
 
 
-def record_visit(*, by, station: Station, worker=None, count: int = 1,
-                 at: datetime.datetime | None = None, client_ip: str | None = None) -> Visit:  # fmt: skip
+def record_visit(
+    *,
+    by,
+    station: Station,
+    worker=None,
+    count: int = 1,
+    at: datetime.datetime | None = None,
+    client_ip: str | None = None,
+) -> Visit:
     """A worker's visit (``worker`` given, count 1) or a head count of ``count`` workers
     without phones. A worker's second visit to the same station in the same clock hour
     is refused (``VisitRefused``, code ``already_visited``), by the database."""
     _require(by, RECORD, station.org_path)
     channel = VisitChannel.SCAN if worker is not None else VisitChannel.HEADCOUNT
-    return _record(by=by, station=station, worker=worker, count=count, at=at, channel=channel,
-                   client_ip=client_ip)  # fmt: skip
+    return _record(
+        by=by,
+        station=station,
+        worker=worker,
+        count=count,
+        at=at,
+        channel=channel,
+        client_ip=client_ip,
+    )
 
 
-def _record(*, by, station: Station, worker, count: int, at: datetime.datetime | None,
-            channel: str, client_ip: str | None) -> Visit:  # fmt: skip
+def _record(
+    *,
+    by,
+    station: Station,
+    worker,
+    count: int,
+    at: datetime.datetime | None,
+    channel: str,
+    client_ip: str | None,
+) -> Visit:
     at = at or timezone.now()
     if at > timezone.now() + datetime.timedelta(minutes=5):
         raise DomainError("visit_in_future", "到访时间晚于现在", field="at")
@@ -291,17 +345,31 @@ def _record(*, by, station: Station, worker, count: int, at: datetime.datetime |
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
-                station=station, org_path=station.org_path, worker=worker, visited_at=at,
-                day=timezone.localdate(at), hour=hour_key(at), count=count, channel=channel,
+                station=station,
+                org_path=station.org_path,
+                worker=worker,
+                visited_at=at,
+                day=timezone.localdate(at),
+                hour=hour_key(at),
+                count=count,
+                channel=channel,
                 recorded_by=None if isinstance(by, WorkerActor) else by,
-            )  # fmt: skip
+            )
             rollups.bump(visit)
             record_event(
-                actor=by, action="visit", object_type="station", object_id=station.pk,
-                org_path=station.org_path, client_ip=client_ip,
-                after={"visit": visit.pk, "count": count, "channel": channel,
-                       "worker": worker.pk if worker is not None else None},
-            )  # fmt: skip
+                actor=by,
+                action="visit",
+                object_type="station",
+                object_id=station.pk,
+                org_path=station.org_path,
+                client_ip=client_ip,
+                after={
+                    "visit": visit.pk,
+                    "count": count,
+                    "channel": channel,
+                    "worker": worker.pk if worker is not None else None,
+                },
+            )
     except IntegrityError:
         raise VisitRefused(
             "already_visited", f"该职工本小时内已在“{station.name}”登记过到访"
@@ -315,8 +383,7 @@ class Scanned:
     masked_name: str
 
 
-def record_card_visit(*, by, station: Station, token: str,
-                      client_ip: str | None = None) -> Scanned:  # fmt: skip
+def record_card_visit(*, by, station: Station, token: str, client_ip: str | None = None) -> Scanned:
     """A worker's visit read from their union card's QR code (the token programs issue),
     scanned by the station's staff: any worker of the station's province may rest at any
     station. Refusals name the card's problem or the hour already counted."""
@@ -333,8 +400,13 @@ def record_card_visit(*, by, station: Station, token: str,
     return Scanned(visit, mask_name(worker.name))
 
 
-def record_worker_visit(*, worker_id: int, station: Station, at: datetime.datetime | None = None,
-                        client_ip: str | None = None) -> Visit:  # fmt: skip
+def record_worker_visit(
+    *,
+    worker_id: int,
+    station: Station,
+    at: datetime.datetime | None = None,
+    client_ip: str | None = None,
+) -> Visit:
     """The worker (identified on the portal) scanned ``station``'s own QR code: one visit
     (person-time) of theirs, at most one per station per clock hour (``VisitRefused``
     ``already_visited`` beyond it, by the database). Any worker of the station's province
@@ -343,8 +415,15 @@ def record_worker_visit(*, worker_id: int, station: Station, at: datetime.dateti
     worker = worker_for_service(worker_id, within_path=province)
     if worker is None:
         raise VisitRefused("not_in_province", "您不是本省工会登记的职工，无需登记到访")
-    return _record(by=WorkerActor(worker.pk), station=station, worker=worker, count=1, at=at,
-                   channel=VisitChannel.STATION_QR, client_ip=client_ip)  # fmt: skip
+    return _record(
+        by=WorkerActor(worker.pk),
+        station=station,
+        worker=worker,
+        count=1,
+        at=at,
+        channel=VisitChannel.STATION_QR,
+        client_ip=client_ip,
+    )
 
 
 # --- photos -------------------------------------------------------------------------------
@@ -353,14 +432,22 @@ PHOTO_PURPOSE = "stations-photo"
 
 
 @transaction.atomic
-def add_photo(*, by, station: Station, filename: str, data: bytes, caption: str = "",
-              client_ip: str | None = None) -> StationPhoto:  # fmt: skip
+def add_photo(
+    *,
+    by,
+    station: Station,
+    filename: str,
+    data: bytes,
+    caption: str = "",
+    client_ip: str | None = None,
+) -> StationPhoto:
     """A JPEG or PNG of ``station`` (the type judged by content: a PDF or anything else
     renamed .jpg is refused), stored encrypted; shown publicly while the station is open."""
     _require(by, MANAGE, station.org_path)
     name = Path(filename).name[:200] or "照片"
-    stored = store_photo(data, filename=name, folder=f"stations/{station.pk}",
-                         purpose=PHOTO_PURPOSE)  # fmt: skip
+    stored = store_photo(
+        data, filename=name, folder=f"stations/{station.pk}", purpose=PHOTO_PURPOSE
+    )
     photo = StationPhoto.objects.create(
         station=station,
         public_id=secrets.token_urlsafe(16),
@@ -368,10 +455,14 @@ def add_photo(*, by, station: Station, filename: str, data: bytes, caption: str 
         **stored.record_fields(by),
     )
     record_event(
-        actor=by, action="upload", object_type="station", object_id=station.pk,
-        org_path=station.org_path, client_ip=client_ip,
+        actor=by,
+        action="upload",
+        object_type="station",
+        object_id=station.pk,
+        org_path=station.org_path,
+        client_ip=client_ip,
         after={"photo": photo.pk, "name": name, "size": stored.size},
-    )  # fmt: skip
+    )
     return photo
 
 
@@ -382,9 +473,14 @@ def remove_photo(*, by, photo: StationPhoto, client_ip: str | None = None) -> No
     _require(by, MANAGE, station.org_path)
     stored_as = photo.stored_as
     record_event(
-        actor=by, action="remove", object_type="station", object_id=station.pk,
-        org_path=station.org_path, client_ip=client_ip, before={"photo": photo.pk},
-    )  # fmt: skip
+        actor=by,
+        action="remove",
+        object_type="station",
+        object_id=station.pk,
+        org_path=station.org_path,
+        client_ip=client_ip,
+        before={"photo": photo.pk},
+    )
     photo.delete()
     transaction.on_commit(lambda: delete_upload(stored_as))
 

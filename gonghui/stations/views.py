@@ -139,9 +139,10 @@ def station_detail(request, pk: int):
         "photos": photos_of(station),
         "visit_url": visit_url,
         # segno writes the SVG from the URL alone (letters, digits and ':/-_').
-        "qr": mark_safe(segno.make(visit_url, error="m").svg_inline(scale=4, border=3,
-                                                                  title="驿站到访二维码")),
-    }  # fmt: skip
+        "qr": mark_safe(
+            segno.make(visit_url, error="m").svg_inline(scale=4, border=3, title="驿站到访二维码")
+        ),
+    }
     return page(request, "stations/station_detail.html", context)
 
 
@@ -171,8 +172,14 @@ def photo_upload(request, pk: int):
         messages.error(request, f"{upload.name}：文件过大")
         return redirect("stations:detail", pk=station.pk)
     try:
-        add_photo(by=request.user, station=station, filename=upload.name, data=upload.read(),
-                  caption=request.POST.get("caption", ""), client_ip=client_ip(request))  # fmt: skip
+        add_photo(
+            by=request.user,
+            station=station,
+            filename=upload.name,
+            data=upload.read(),
+            caption=request.POST.get("caption", ""),
+            client_ip=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -247,14 +254,24 @@ def _save(form: StationForm, request, station):
         return None
     try:
         fields = StationFields(
-            name=data["name"], address=data["address"], lat=data["lat"], lng=data["lng"],
-            crs=parse_crs(data["crs"]), hours=parse_hours(data["hours"]),
-            facilities=form.facility_bits(), facilities_other=data["facilities_other"],
-            phone=data["phone"], status=data["status"], opened_on=data["opened_on"],
-            host_kind=data["host_kind"], host_name=data["host_name"], kinds=form.kind_bits(),
-        )  # fmt: skip
-        return save_station(by=request.user, org=org, fields=fields, station=station,
-                            client_ip=client_ip(request))  # fmt: skip
+            name=data["name"],
+            address=data["address"],
+            lat=data["lat"],
+            lng=data["lng"],
+            crs=parse_crs(data["crs"]),
+            hours=parse_hours(data["hours"]),
+            facilities=form.facility_bits(),
+            facilities_other=data["facilities_other"],
+            phone=data["phone"],
+            status=data["status"],
+            opened_on=data["opened_on"],
+            host_kind=data["host_kind"],
+            host_name=data["host_name"],
+            kinds=form.kind_bits(),
+        )
+        return save_station(
+            by=request.user, org=org, fields=fields, station=station, client_ip=client_ip(request)
+        )
     except DomainError as exc:
         form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         return None
@@ -334,14 +351,23 @@ def station_map(request):
     and the same stations as a list; "near me" asks the public nearest search."""
     filters = _filters(request)
     crs = _tiles_crs()
-    lat_field, lng_field = {Crs.WGS84: ("lat", "lng"), Crs.GCJ02: ("gcj_lat", "gcj_lng"),
-                            Crs.BD09: ("bd_lat", "bd_lng")}[crs]  # fmt: skip
+    lat_field, lng_field = {
+        Crs.WGS84: ("lat", "lng"),
+        Crs.GCJ02: ("gcj_lat", "gcj_lng"),
+        Crs.BD09: ("bd_lat", "bd_lng"),
+    }[crs]
     stations = list(stations_visible_to(request.user, **filters)[:MAP_LIMIT])
     markers = [
-        {"id": s.pk, "name": s.name, "lat": getattr(s, lat_field), "lng": getattr(s, lng_field),
-         "facilities": facility_names(s.facilities), "status": s.get_status_display()}
+        {
+            "id": s.pk,
+            "name": s.name,
+            "lat": getattr(s, lat_field),
+            "lng": getattr(s, lng_field),
+            "facilities": facility_names(s.facilities),
+            "status": s.get_status_display(),
+        }
         for s in stations
-    ]  # fmt: skip
+    ]
     context = {
         "nav": "stations",
         "stations": stations,
@@ -359,8 +385,13 @@ def station_coverage(request):
     visit person-times (30 days)."""
     since = timezone.localdate() - datetime.timedelta(days=29)
     total, children = coverage(request.user, org_code=request.GET.get("org") or None, since=since)
-    context = {"nav": "stations", "total": total, "children": children, "since": since,
-               "statuses": Status.choices}  # fmt: skip
+    context = {
+        "nav": "stations",
+        "total": total,
+        "children": children,
+        "since": since,
+        "statuses": Status.choices,
+    }
     return page(request, "stations/station_coverage.html", context)
 
 
@@ -371,9 +402,7 @@ def m_nearby(request):
     """The nearest open stations from the phone's position, asked of the public nearest
     search by the page's script; markers when tiles load, the list always. No login."""
     context = {
-        "map_config": json.dumps(
-            {"tiles": settings.STATION_TILES_URL, "crs": _tiles_crs().value}
-        ),  # fmt: skip
+        "map_config": json.dumps({"tiles": settings.STATION_TILES_URL, "crs": _tiles_crs().value}),
         "facility_choices": [t.name for t in FACILITIES],
         "markers": [],  # the page starts from the phone's position, not from a list
     }

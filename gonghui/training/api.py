@@ -97,8 +97,12 @@ def list_classes(request: HttpRequest):
     return classes_visible_to(request.auth)
 
 
-@router.get("/classes/{int:class_id}", response={200: ClassOut, 404: ErrorOut},
-            url_name="class_detail", summary="班级详情")  # fmt: skip
+@router.get(
+    "/classes/{int:class_id}",
+    response={200: ClassOut, 404: ErrorOut},
+    url_name="class_detail",
+    summary="班级详情",
+)
 def get_class(request: HttpRequest, class_id: int):
     return class_for(request.auth, class_id)
 
@@ -115,8 +119,9 @@ def post_enrolment(request: HttpRequest, class_id: int, payload: EnrolIn):
     user = request.auth
     klass = class_for(user, class_id)
     worker = worker_for(user, payload.worker_id)
-    done = enrol(by=user, klass=klass, worker=worker, channel=Channel.API,
-                 client_ip=client_ip(request))  # fmt: skip
+    done = enrol(
+        by=user, klass=klass, worker=worker, channel=Channel.API, client_ip=client_ip(request)
+    )
     return _out(done.enrolment, created=done.created)
 
 
@@ -153,16 +158,23 @@ class RankedOut(Schema):
     total: str | None = Field(description="加权总分（排名按未舍入的精确值）")
 
 
-@router.get("/competitions", response=list[CompetitionOut], url_name="competition_list",
-            summary="技能竞赛列表")  # fmt: skip
+@router.get(
+    "/competitions",
+    response=list[CompetitionOut],
+    url_name="competition_list",
+    summary="技能竞赛列表",
+)
 @paginate(LimitOffsetPagination, max_limit=500)
 def list_competitions(request: HttpRequest):
     return competitions_visible_to(request.auth)
 
 
-@router.get("/competitions/{int:competition_id}/ranking",
-            response={200: list[RankedOut], 404: ErrorOut}, url_name="competition_ranking",
-            summary="竞赛排名")  # fmt: skip
+@router.get(
+    "/competitions/{int:competition_id}/ranking",
+    response={200: list[RankedOut], 404: ErrorOut},
+    url_name="competition_ranking",
+    summary="竞赛排名",
+)
 def get_ranking(request: HttpRequest, competition_id: int):
     """The ranking over every entry, listing the caller's subtree's workers (names masked)."""
     user = request.auth
@@ -217,14 +229,22 @@ def post_score(request: HttpRequest, competition_id: int, payload: ScoreIn):
     if entry is None:
         raise Http404
     marked = record_score(
-        by=user, entry=entry, judge=payload.judge, part=payload.part, points=payload.points,
+        by=user,
+        entry=entry,
+        judge=payload.judge,
+        part=payload.part,
+        points=payload.points,
         client_ip=client_ip(request),
-    )  # fmt: skip
+    )
     score = marked.score
     return {
-        "entry_id": entry.pk, "masked_name": mask_name(entry.worker.name), "judge": score.judge,
-        "part": score.part, "points": str(score.points), "change": marked.change,
-    }  # fmt: skip
+        "entry_id": entry.pk,
+        "masked_name": mask_name(entry.worker.name),
+        "judge": score.judge,
+        "part": score.part,
+        "points": str(score.points),
+        "change": marked.change,
+    }
 
 
 class FundProjectOut(Schema):
@@ -268,26 +288,36 @@ class FundProjectDetailOut(FundProjectOut):
     @staticmethod
     def resolve_trainees(project) -> list[dict]:
         return [
-            {"id": t.pk, "masked_name": mask_name(t.worker.name), "org_code": t.worker.org.code,
-             "joined_on": t.joined_on, "outcomes": {k: o.on for k, o in t.results.items()}}
+            {
+                "id": t.pk,
+                "masked_name": mask_name(t.worker.name),
+                "org_code": t.worker.org.code,
+                "joined_on": t.joined_on,
+                "outcomes": {k: o.on for k, o in t.results.items()},
+            }
             for t in trainees_of(project)
-        ]  # fmt: skip
+        ]
 
     @staticmethod
     def resolve_spendings(project) -> list:
         return list(spendings_of(project))
 
 
-@router.get("/funds", response=list[FundProjectOut], url_name="fund_list",
-            summary="培训资助项目列表")  # fmt: skip
+@router.get(
+    "/funds", response=list[FundProjectOut], url_name="fund_list", summary="培训资助项目列表"
+)
 @paginate(LimitOffsetPagination, max_limit=500)
 def list_funds(request: HttpRequest):
     """Projects funded by orgs in the caller's subtree."""
     return fund_projects_visible_to(request.auth)
 
 
-@router.get("/funds/{int:project_id}", response={200: FundProjectDetailOut, 404: ErrorOut},
-            url_name="fund_detail", summary="培训资助项目详情")  # fmt: skip
+@router.get(
+    "/funds/{int:project_id}",
+    response={200: FundProjectDetailOut, 404: ErrorOut},
+    url_name="fund_detail",
+    summary="培训资助项目详情",
+)
 def get_fund(request: HttpRequest, project_id: int):
     """A project with its trainees (names masked) and their outcomes, and its spending."""
     return fund_project_for(request.auth, project_id)

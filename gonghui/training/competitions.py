@@ -46,20 +46,34 @@ from gonghui.training.services import WorkerActor, require_in_scope
 
 
 @transaction.atomic
-def create_competition(*, by, org, name: str, tier: str, trade: str, held_on: datetime.date,
-                       theory_weight: int = 30) -> Competition:  # fmt: skip
+def create_competition(
+    *, by, org, name: str, tier: str, trade: str, held_on: datetime.date, theory_weight: int = 30
+) -> Competition:
     require_in_scope(by, "manage_programs", org.path)
     competition = Competition(
-        org=org, org_path=org.path, name=name.strip(), tier=tier, trade=trade.strip(),
-        held_on=held_on, theory_weight=theory_weight,
-    )  # fmt: skip
+        org=org,
+        org_path=org.path,
+        name=name.strip(),
+        tier=tier,
+        trade=trade.strip(),
+        held_on=held_on,
+        theory_weight=theory_weight,
+    )
     competition.full_clean()
     competition.save()
     record_event(
-        actor=by, action="create", object_type="competition", object_id=competition.pk,
-        org_path=org.path, after={"name": competition.name, "tier": tier, "trade": trade,
-                                  "theory_weight": theory_weight},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="competition",
+        object_id=competition.pk,
+        org_path=org.path,
+        after={
+            "name": competition.name,
+            "tier": tier,
+            "trade": trade,
+            "theory_weight": theory_weight,
+        },
+    )
     return competition
 
 
@@ -83,13 +97,20 @@ def enter_competition(*, by, competition: Competition, worker) -> Entry:
     except IntegrityError:
         raise DomainError("already_entered", "该职工已报名本竞赛") from None
     rollups.bump(
-        kind="entries", org_id=competition.org_id, org_path=competition.org_path,
-        worker_id=worker.pk, day=competition.held_on,
-    )  # fmt: skip
+        kind="entries",
+        org_id=competition.org_id,
+        org_path=competition.org_path,
+        worker_id=worker.pk,
+        day=competition.held_on,
+    )
     record_event(
-        actor=by, action="enter", object_type="competition_entry", object_id=entry.pk,
-        org_path=competition.org_path, after={"competition": competition.pk, "worker": worker.pk},
-    )  # fmt: skip
+        actor=by,
+        action="enter",
+        object_type="competition_entry",
+        object_id=entry.pk,
+        org_path=competition.org_path,
+        after={"competition": competition.pk, "worker": worker.pk},
+    )
     return entry
 
 
@@ -135,8 +156,9 @@ class Marked:
 
 
 @transaction.atomic
-def record_score(*, by, entry: Entry, judge: str, part: str, points: object,
-                 client_ip: str | None = None) -> Marked:  # fmt: skip
+def record_score(
+    *, by, entry: Entry, judge: str, part: str, points: object, client_ip: str | None = None
+) -> Marked:
     """One judge's mark for one part; marking again replaces the judge's earlier mark, and
     the same mark again changes nothing (no write, no audit row), so imports can repeat."""
     require_in_scope(by, "record_services", entry.competition.org_path)
@@ -148,10 +170,15 @@ def record_score(*, by, entry: Entry, judge: str, part: str, points: object,
         entry=entry, judge=judge, part=part, defaults={"points": value}
     )
     record_event(
-        actor=by, action="score", object_type="competition_entry", object_id=entry.pk,
-        org_path=entry.org_path, before={"points": str(earlier.points)} if earlier else None,
-        after={"judge": judge, "part": part, "points": str(value)}, client_ip=client_ip,
-    )  # fmt: skip
+        actor=by,
+        action="score",
+        object_type="competition_entry",
+        object_id=entry.pk,
+        org_path=entry.org_path,
+        before={"points": str(earlier.points)} if earlier else None,
+        after={"judge": judge, "part": part, "points": str(value)},
+        client_ip=client_ip,
+    )
     return Marked(score, "updated" if earlier else "created")
 
 
@@ -231,8 +258,10 @@ def ranking(competition: Competition) -> list[Ranked]:
         missing = (weight and theory is None) or (weight < 1 and practical is None)
         total = None if missing else weight * (theory or 0) + (1 - weight) * (practical or 0)
         rows.append(Ranked(entry, theory, practical, total, None))
-    ranked = sorted((r for r in rows if r.total is not None),
-                    key=lambda r: (-r.total, -(r.practical or 0), r.entry.pk))  # fmt: skip
+    ranked = sorted(
+        (r for r in rows if r.total is not None),
+        key=lambda r: (-r.total, -(r.practical or 0), r.entry.pk),
+    )
     for i, row in enumerate(ranked):
         before = ranked[i - 1] if i else None
         same = before and (before.total, before.practical or 0) == (row.total, row.practical or 0)
@@ -254,8 +283,16 @@ def ranking_visible_to(user, competition: Competition) -> list[Ranked]:
 
 
 @transaction.atomic
-def award_title(*, by, worker, title: str, level: str, year: int,
-                competition: Competition | None = None, rank: int | None = None) -> CraftsmanTitle:  # fmt: skip
+def award_title(
+    *,
+    by,
+    worker,
+    title: str,
+    level: str,
+    year: int,
+    competition: Competition | None = None,
+    rank: int | None = None,
+) -> CraftsmanTitle:
     """Record an honour for a worker of the staff's subtree; the same honour twice in one year
     is refused."""
     require_in_scope(by, "manage_programs", worker.org_path)
@@ -266,26 +303,43 @@ def award_title(*, by, worker, title: str, level: str, year: int,
     try:
         with transaction.atomic():
             honour = CraftsmanTitle.objects.create(
-                worker=worker, org_path=worker.org_path, title=title.strip(), level=level,
-                year=year, competition=competition, rank=rank,
-            )  # fmt: skip
+                worker=worker,
+                org_path=worker.org_path,
+                title=title.strip(),
+                level=level,
+                year=year,
+                competition=competition,
+                rank=rank,
+            )
     except IntegrityError:
         raise DomainError("already_awarded", f"该职工{year}年已获“{title}”") from None
     record_event(
-        actor=by, action="award", object_type="craftsman_title", object_id=honour.pk,
-        org_path=worker.org_path, after={"worker": worker.pk, "title": honour.title,
-                                         "level": level, "year": year,
-                                         "competition": competition.pk if competition else None},
-    )  # fmt: skip
+        actor=by,
+        action="award",
+        object_type="craftsman_title",
+        object_id=honour.pk,
+        org_path=worker.org_path,
+        after={
+            "worker": worker.pk,
+            "title": honour.title,
+            "level": level,
+            "year": year,
+            "competition": competition.pk if competition else None,
+        },
+    )
     return honour
 
 
-_LEVEL_OF_TIER = {"province": TitleLevel.PROVINCE, "city": TitleLevel.CITY,
-                  "enterprise": TitleLevel.ENTERPRISE}  # fmt: skip
+_LEVEL_OF_TIER = {
+    "province": TitleLevel.PROVINCE,
+    "city": TitleLevel.CITY,
+    "enterprise": TitleLevel.ENTERPRISE,
+}
 
 
-def award_from_results(*, by, competition: Competition, places: int,
-                       title: str = "技术能手") -> list[CraftsmanTitle]:  # fmt: skip
+def award_from_results(
+    *, by, competition: Competition, places: int, title: str = "技术能手"
+) -> list[CraftsmanTitle]:
     """Give ``title`` to every ranked entry placed ``places`` or better (ties all included:
     with ranks 1, 2, 2, 4, the top 2 places are three people)."""
     require_in_scope(by, "manage_programs", competition.org_path)
@@ -299,7 +353,7 @@ def award_from_results(*, by, competition: Competition, places: int,
                 year=competition.held_on.year,
                 competition=competition,
                 rank=row.rank,
-            )  # fmt: skip
+            )
             for row in ranking(competition)
             if row.rank is not None and row.rank <= places
         ]
@@ -314,9 +368,13 @@ def set_public_profile(*, by: WorkerActor, worker, public: bool) -> PublicProfil
         worker=worker, defaults={"public": public, "changed_at": timezone.now()}
     )
     record_event(
-        actor=by, action="consent", object_type="public_profile", object_id=worker.pk,
-        org_path=worker.org_path, after={"public": public},
-    )  # fmt: skip
+        actor=by,
+        action="consent",
+        object_type="public_profile",
+        object_id=worker.pk,
+        org_path=worker.org_path,
+        after={"public": public},
+    )
     return profile
 
 

@@ -28,13 +28,16 @@ class ClassForm(forms.Form):
     term_starts = forms.DateField(label="开课日期", widget=DATE)
     term_ends = forms.DateField(label="结课日期", widget=DATE)
     capacity = forms.IntegerField(
-        label="名额", min_value=MIN_CAPACITY, max_value=MAX_CAPACITY,
+        label="名额",
+        min_value=MIN_CAPACITY,
+        max_value=MAX_CAPACITY,
         help_text=f"{MIN_CAPACITY}至{MAX_CAPACITY}人",
-    )  # fmt: skip
+    )
     lottery = forms.BooleanField(
-        label="报名人数超过名额时摇号", required=False,
+        label="报名人数超过名额时摇号",
+        required=False,
         help_text="勾选后先收集报名，由工作人员摇号确定录取名单；否则先到先得",
-    )  # fmt: skip
+    )
     certificate_sessions = forms.IntegerField(
         label="结业所需出勤次数", required=False, min_value=1, help_text="留空为总课次的80%"
     )
@@ -48,9 +51,11 @@ class EnrolForm(forms.Form):
 
 class LotteryForm(forms.Form):
     seed = forms.CharField(
-        label="摇号种子", max_length=64, required=False,
+        label="摇号种子",
+        max_length=64,
+        required=False,
         help_text="可当众公布的任意文字（如当日日期与公证编号）；留空则随机生成并记入审计日志",
-    )  # fmt: skip
+    )
 
 
 class FundProjectForm(forms.Form):
@@ -67,17 +72,20 @@ class FundProjectForm(forms.Form):
     starts_on = forms.DateField(label="开始日期", widget=DATE)
     ends_on = forms.DateField(label="结束日期", widget=DATE)
     budget = forms.CharField(
-        label="预算（元）", max_length=20, help_text="单位：元，最多两位小数",
+        label="预算（元）",
+        max_length=20,
+        help_text="单位：元，最多两位小数",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
 
 
 class SpendingForm(forms.Form):
     spent_on = forms.DateField(label="支出日期", widget=DATE)
     amount = forms.CharField(
-        label="金额（元）", max_length=20,
+        label="金额（元）",
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )  # fmt: skip
+    )
     purpose = forms.CharField(label="用途", max_length=200, help_text="如 学费、教材费、考试费")
 
 
@@ -95,9 +103,11 @@ class OutcomeForm(forms.Form):
     kind = forms.ChoiceField(label="结果", choices=OutcomeKind.choices)
     on = forms.DateField(label="日期", widget=DATE)
     note = forms.CharField(
-        label="证书编号/等级/说明", max_length=100, required=False,
+        label="证书编号/等级/说明",
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"size": 10, "placeholder": "证书编号/等级"}),
-    )  # fmt: skip
+    )
 
 
 class ScoreForm(forms.Form):
@@ -108,9 +118,11 @@ class ScoreForm(forms.Form):
     judge = forms.CharField(label="评委", max_length=50)
     part = forms.ChoiceField(label="部分", choices=Part.choices)
     points = forms.CharField(
-        label="分数", max_length=10, help_text="0至100，最多两位小数",
+        label="分数",
+        max_length=10,
+        help_text="0至100，最多两位小数",
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": 6}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, entries: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)

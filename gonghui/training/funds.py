@@ -41,9 +41,11 @@ from gonghui.training.services import require_in_scope
 
 def _bump(project: FundProject, year: int, **deltas: int) -> None:
     add_to_rollup(
-        FundYear, key={"org_id": project.org_id, "year": year}, deltas=deltas,
+        FundYear,
+        key={"org_id": project.org_id, "year": year},
+        deltas=deltas,
         extra={"org_path": project.org_path},
-    )  # fmt: skip
+    )
 
 
 def yuan_text(fen: int) -> str:
@@ -58,9 +60,11 @@ def _employer(by, project_org, employer_name: str, uscc: str):
         raise DomainError("employer_required", "请填写合作企业名称", field="employer_name")
     try:
         return register_employer(
-            by=by, name=employer_name.strip(), uscc=uscc,
+            by=by,
+            name=employer_name.strip(),
+            uscc=uscc,
             county=org_by_path(county_path_of(project_org.path)),
-        )  # fmt: skip
+        )
     except DomainError as exc:
         raise DomainError(exc.code, exc.message, field="uscc") from None
 
@@ -75,8 +79,15 @@ def _full_clean(project: FundProject) -> None:
         raise DomainError("invalid", messages[0], field=field) from None
 
 
-def _check_project(*, name: str, kind: str, provider: str, starts_on: datetime.date,
-                   ends_on: datetime.date, budget_fen: int) -> None:  # fmt: skip
+def _check_project(
+    *,
+    name: str,
+    kind: str,
+    provider: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    budget_fen: int,
+) -> None:
     if not name.strip():
         raise DomainError("name_required", "请填写项目名称", field="name")
     if kind not in FundKind.values:
@@ -90,45 +101,94 @@ def _check_project(*, name: str, kind: str, provider: str, starts_on: datetime.d
 
 
 @transaction.atomic
-def create_fund_project(*, by, org, name: str, kind: str, employer_name: str, uscc: str,
-                        provider: str, starts_on: datetime.date, ends_on: datetime.date,
-                        budget_fen: int, client_ip: str | None = None) -> FundProject:  # fmt: skip
+def create_fund_project(
+    *,
+    by,
+    org,
+    name: str,
+    kind: str,
+    employer_name: str,
+    uscc: str,
+    provider: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    budget_fen: int,
+    client_ip: str | None = None,
+) -> FundProject:
     """A project funded by ``org`` (in ``by``'s subtree; needs ``manage_programs``)."""
     require_in_scope(by, "manage_programs", org.path)
-    _check_project(name=name, kind=kind, provider=provider, starts_on=starts_on, ends_on=ends_on,
-                   budget_fen=budget_fen)  # fmt: skip
+    _check_project(
+        name=name,
+        kind=kind,
+        provider=provider,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        budget_fen=budget_fen,
+    )
     employer = _employer(by, org, employer_name, uscc)
     project = FundProject(
-        org=org, org_path=org.path, name=name.strip(), kind=kind, employer=employer,
-        provider=provider.strip(), starts_on=starts_on, ends_on=ends_on, budget_fen=budget_fen,
+        org=org,
+        org_path=org.path,
+        name=name.strip(),
+        kind=kind,
+        employer=employer,
+        provider=provider.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        budget_fen=budget_fen,
         created_at=timezone.now(),
-    )  # fmt: skip
+    )
     _full_clean(project)
     project.save()
     _bump(project, starts_on.year, projects=1, budget_fen=budget_fen)
     record_event(
-        actor=by, action="create", object_type="fund_project", object_id=project.pk,
-        org_path=org.path, client_ip=client_ip,
-        after={"name": project.name, "kind": kind, "employer": employer.uscc,
-               "provider": project.provider, "period": [str(starts_on), str(ends_on)],
-               "budget_fen": budget_fen},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="fund_project",
+        object_id=project.pk,
+        org_path=org.path,
+        client_ip=client_ip,
+        after={
+            "name": project.name,
+            "kind": kind,
+            "employer": employer.uscc,
+            "provider": project.provider,
+            "period": [str(starts_on), str(ends_on)],
+            "budget_fen": budget_fen,
+        },
+    )
     return project
 
 
 @transaction.atomic
-def update_fund_project(*, by, project: FundProject, name: str, kind: str, employer_name: str,
-                        uscc: str, provider: str, starts_on: datetime.date,
-                        ends_on: datetime.date, budget_fen: int,
-                        client_ip: str | None = None) -> FundProject:  # fmt: skip
+def update_fund_project(
+    *,
+    by,
+    project: FundProject,
+    name: str,
+    kind: str,
+    employer_name: str,
+    uscc: str,
+    provider: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    budget_fen: int,
+    client_ip: str | None = None,
+) -> FundProject:
     """Change a project's terms; the budget may not fall below what is already spent.
 
     The row is locked first so that a spending in flight is either counted in the
     check or waits for this change.
     """
     require_in_scope(by, "manage_programs", project.org_path)
-    _check_project(name=name, kind=kind, provider=provider, starts_on=starts_on, ends_on=ends_on,
-                   budget_fen=budget_fen)  # fmt: skip
+    _check_project(
+        name=name,
+        kind=kind,
+        provider=provider,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        budget_fen=budget_fen,
+    )
     current = FundProject.objects.select_for_update().get(pk=project.pk)
     if budget_fen < current.spent_fen:
         raise DomainError(
@@ -137,31 +197,53 @@ def update_fund_project(*, by, project: FundProject, name: str, kind: str, emplo
             field="budget",
         )
     employer = _employer(by, current.org, employer_name, uscc)
-    before = {"name": current.name, "kind": current.kind, "employer": current.employer.uscc,
-              "provider": current.provider,
-              "period": [str(current.starts_on), str(current.ends_on)],
-              "budget_fen": current.budget_fen}  # fmt: skip
+    before = {
+        "name": current.name,
+        "kind": current.kind,
+        "employer": current.employer.uscc,
+        "provider": current.provider,
+        "period": [str(current.starts_on), str(current.ends_on)],
+        "budget_fen": current.budget_fen,
+    }
     _bump(current, current.starts_on.year, projects=-1, budget_fen=-current.budget_fen)
     _bump(current, starts_on.year, projects=1, budget_fen=budget_fen)
     current.name, current.kind, current.employer = name.strip(), kind, employer
     current.provider, current.starts_on, current.ends_on = provider.strip(), starts_on, ends_on
     current.budget_fen = budget_fen
     _full_clean(current)
-    current.save(update_fields=["name", "kind", "employer", "provider", "starts_on", "ends_on",
-                                "budget_fen"])  # fmt: skip
+    current.save(
+        update_fields=["name", "kind", "employer", "provider", "starts_on", "ends_on", "budget_fen"]
+    )
     record_event(
-        actor=by, action="update", object_type="fund_project", object_id=current.pk,
-        org_path=current.org_path, client_ip=client_ip, before=before,
-        after={"name": current.name, "kind": kind, "employer": employer.uscc,
-               "provider": current.provider, "period": [str(starts_on), str(ends_on)],
-               "budget_fen": budget_fen},
-    )  # fmt: skip
+        actor=by,
+        action="update",
+        object_type="fund_project",
+        object_id=current.pk,
+        org_path=current.org_path,
+        client_ip=client_ip,
+        before=before,
+        after={
+            "name": current.name,
+            "kind": kind,
+            "employer": employer.uscc,
+            "provider": current.provider,
+            "period": [str(starts_on), str(ends_on)],
+            "budget_fen": budget_fen,
+        },
+    )
     return current
 
 
 @transaction.atomic
-def record_spending(*, by, project: FundProject, spent_on: datetime.date, amount_fen: int,
-                    purpose: str, client_ip: str | None = None) -> FundSpending:  # fmt: skip
+def record_spending(
+    *,
+    by,
+    project: FundProject,
+    spent_on: datetime.date,
+    amount_fen: int,
+    purpose: str,
+    client_ip: str | None = None,
+) -> FundSpending:
     """Pay ``amount_fen`` out of the project's budget, or ``DomainError("over_budget")``
     naming what is left. Safe against simultaneous spenders (see the module doc)."""
     require_in_scope(by, "manage_programs", project.org_path)
@@ -182,16 +264,29 @@ def record_spending(*, by, project: FundProject, spent_on: datetime.date, amount
             field="amount",
         )
     spending = FundSpending.objects.create(
-        project=project, org_path=project.org_path, spent_on=spent_on, amount_fen=amount_fen,
-        purpose=purpose.strip(), recorded_by=by, recorded_at=timezone.now(),
-    )  # fmt: skip
+        project=project,
+        org_path=project.org_path,
+        spent_on=spent_on,
+        amount_fen=amount_fen,
+        purpose=purpose.strip(),
+        recorded_by=by,
+        recorded_at=timezone.now(),
+    )
     _bump(project, spent_on.year, spent_fen=amount_fen)
     record_event(
-        actor=by, action="spend", object_type="fund_project", object_id=project.pk,
-        org_path=project.org_path, client_ip=client_ip,
-        after={"spending": spending.pk, "amount_fen": amount_fen, "spent_on": str(spent_on),
-               "purpose": spending.purpose},
-    )  # fmt: skip
+        actor=by,
+        action="spend",
+        object_type="fund_project",
+        object_id=project.pk,
+        org_path=project.org_path,
+        client_ip=client_ip,
+        after={
+            "spending": spending.pk,
+            "amount_fen": amount_fen,
+            "spent_on": str(spent_on),
+            "purpose": spending.purpose,
+        },
+    )
     return spending
 
 
@@ -202,8 +297,15 @@ class Added:
 
 
 @transaction.atomic
-def add_trainee(*, by, project: FundProject, worker, joined_on: datetime.date | None = None,
-                channel: str, client_ip: str | None = None) -> Added:  # fmt: skip
+def add_trainee(
+    *,
+    by,
+    project: FundProject,
+    worker,
+    joined_on: datetime.date | None = None,
+    channel: str,
+    client_ip: str | None = None,
+) -> Added:
     """Fund ``worker`` (a registered worker of the project's subtree) from ``joined_on``
     (default the project's start), within the project's period. Adding a trainee
     again returns the first row unchanged, so a re-imported roster changes nothing."""
@@ -223,24 +325,43 @@ def add_trainee(*, by, project: FundProject, worker, joined_on: datetime.date | 
     try:
         with transaction.atomic():
             trainee = FundTrainee.objects.create(
-                project=project, worker=worker, org_path=project.org_path, joined_on=joined_on,
-                channel=channel, added_at=timezone.now(),
-            )  # fmt: skip
+                project=project,
+                worker=worker,
+                org_path=project.org_path,
+                joined_on=joined_on,
+                channel=channel,
+                added_at=timezone.now(),
+            )
     except IntegrityError:  # the same worker added twice at once
         return Added(FundTrainee.objects.get(project=project, worker=worker), created=False)
     _bump(project, joined_on.year, trainees=1)
     record_event(
-        actor=by, action="add_trainee", object_type="fund_project", object_id=project.pk,
-        org_path=project.org_path, client_ip=client_ip,
-        after={"trainee": trainee.pk, "worker": worker.pk, "joined_on": str(joined_on),
-               "channel": channel},
-    )  # fmt: skip
+        actor=by,
+        action="add_trainee",
+        object_type="fund_project",
+        object_id=project.pk,
+        org_path=project.org_path,
+        client_ip=client_ip,
+        after={
+            "trainee": trainee.pk,
+            "worker": worker.pk,
+            "joined_on": str(joined_on),
+            "channel": channel,
+        },
+    )
     return Added(trainee, created=True)
 
 
 @transaction.atomic
-def record_outcome(*, by, trainee: FundTrainee, kind: str, on: datetime.date, note: str = "",
-                   client_ip: str | None = None) -> FundOutcome:  # fmt: skip
+def record_outcome(
+    *,
+    by,
+    trainee: FundTrainee,
+    kind: str,
+    on: datetime.date,
+    note: str = "",
+    client_ip: str | None = None,
+) -> FundOutcome:
     """A trainee's result of ``kind`` on ``on``; recording the same kind again corrects it.
 
     Dropping out excludes completion, a certificate and a raised skill level (and the
@@ -257,8 +378,9 @@ def record_outcome(*, by, trainee: FundTrainee, kind: str, on: datetime.date, no
     others = set(trainee.outcomes.exclude(kind=kind).values_list("kind", flat=True))
     dropped = OutcomeKind.DROPPED
     if (kind == dropped and others) or (kind != dropped and dropped in others):
-        raise DomainError("conflicting_outcome", "中途退出与结业、取证、技能提升不能同时登记",
-                          field="kind")  # fmt: skip
+        raise DomainError(
+            "conflicting_outcome", "中途退出与结业、取证、技能提升不能同时登记", field="kind"
+        )
     earlier = FundOutcome.objects.select_for_update().filter(trainee=trainee, kind=kind).first()
     if earlier is not None:
         # FundYear's outcome columns are named by the kinds
@@ -274,10 +396,15 @@ def record_outcome(*, by, trainee: FundTrainee, kind: str, on: datetime.date, no
         )
     _bump(project, on.year, **{kind: 1})
     record_event(
-        actor=by, action="outcome", object_type="fund_trainee", object_id=trainee.pk,
-        org_path=project.org_path, client_ip=client_ip, before=before,
+        actor=by,
+        action="outcome",
+        object_type="fund_trainee",
+        object_id=trainee.pk,
+        org_path=project.org_path,
+        client_ip=client_ip,
+        before=before,
         after={"kind": kind, "on": str(on), "note": outcome.note},
-    )  # fmt: skip
+    )
     return outcome
 
 

@@ -110,8 +110,9 @@ def import_enrolments(
     with transaction.atomic():
         for done, (number, worker) in enumerate(rows, start=1):
             try:
-                result = enrol(by=by, klass=found, worker=worker, channel=Channel.IMPORT,
-                               client_ip=client_ip)  # fmt: skip
+                result = enrol(
+                    by=by, klass=found, worker=worker, channel=Channel.IMPORT, client_ip=client_ip
+                )
             except PermissionDenied:
                 report.errors.append(RowProblem(number, ID, "该职工不在您的管辖范围内"))
                 continue
@@ -132,11 +133,20 @@ def import_enrolments(
             transaction.set_rollback(True)
             return report
         record_import_run(
-            report, by=by, kind="enrolments", client_ip=client_ip,
-            after={"file": report.filename, "class": found.pk, "rows": report.rows,
-                   "created": report.created, "seated": report.seated, "waiting": report.waiting,
-                   "unchanged": report.unchanged},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="enrolments",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "class": found.pk,
+                "rows": report.rows,
+                "created": report.created,
+                "seated": report.seated,
+                "waiting": report.waiting,
+                "unchanged": report.unchanged,
+            },
+        )
     if progress:
         progress(report.rows, report.rows)
     return report
@@ -215,16 +225,26 @@ def import_fund_trainees(
         return number, worker, joined_on
 
     rows = parse_worker_rows(
-        path, FUND_COLUMNS, report, once_each=True, parse=parse,
+        path,
+        FUND_COLUMNS,
+        report,
+        once_each=True,
+        parse=parse,
         find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
-    )  # fmt: skip
+    )
     if rows is None:
         return report
     with transaction.atomic():
         for done, (number, worker, joined_on) in enumerate(rows, start=1):
             try:
-                added = add_trainee(by=by, project=found, worker=worker, joined_on=joined_on,
-                                    channel=Channel.IMPORT, client_ip=client_ip)  # fmt: skip
+                added = add_trainee(
+                    by=by,
+                    project=found,
+                    worker=worker,
+                    joined_on=joined_on,
+                    channel=Channel.IMPORT,
+                    client_ip=client_ip,
+                )
             except DomainError as exc:
                 report.errors.append(RowProblem(number, "身份证号", exc.message))
                 continue
@@ -236,10 +256,18 @@ def import_fund_trainees(
             transaction.set_rollback(True)
             return report
         record_import_run(
-            report, by=by, kind="fund-trainees", client_ip=client_ip,
-            after={"file": report.filename, "fund_project": found.pk, "rows": report.rows,
-                   "created": report.created, "unchanged": report.unchanged},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="fund-trainees",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "fund_project": found.pk,
+                "rows": report.rows,
+                "created": report.created,
+                "unchanged": report.unchanged,
+            },
+        )
     if progress:
         progress(report.rows, report.rows)
     return report
@@ -294,9 +322,10 @@ def import_scores(
         label = cell_text(cells[3])
         try:
             judge, part, points = check_mark(
-                judge=cell_text(cells[2]), part=_PART_OF_LABEL.get(label, label),
+                judge=cell_text(cells[2]),
+                part=_PART_OF_LABEL.get(label, label),
                 points=cell_text(cells[4]),
-            )  # fmt: skip
+            )
         except DomainError as exc:
             raise DomainError(exc.code, exc.message, field=_COLUMN_OF_FIELD[exc.field]) from None
         seen = first_row.setdefault((worker.pk, judge, part), number)
@@ -307,15 +336,19 @@ def import_scores(
         return number, entry, judge, part, points
 
     rows = parse_worker_rows(
-        path, SCORE_COLUMNS, report, parse=parse,
+        path,
+        SCORE_COLUMNS,
+        report,
+        parse=parse,
         find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
-    )  # fmt: skip
+    )
     if rows is None:
         return report
     with transaction.atomic():
         for done, (_, entry, judge, part, points) in enumerate(rows, start=1):
-            marked = record_score(by=by, entry=entry, judge=judge, part=part, points=points,
-                                  client_ip=client_ip)  # fmt: skip
+            marked = record_score(
+                by=by, entry=entry, judge=judge, part=part, points=points, client_ip=client_ip
+            )
             report.created += marked.change == "created"
             report.updated += marked.change == "updated"
             report.unchanged += marked.change == "unchanged"
@@ -325,11 +358,19 @@ def import_scores(
             transaction.set_rollback(True)
             return report
         record_import_run(
-            report, by=by, kind="scores", client_ip=client_ip,
-            after={"file": report.filename, "competition": found.pk, "rows": report.rows,
-                   "created": report.created, "updated": report.updated,
-                   "unchanged": report.unchanged},
-        )  # fmt: skip
+            report,
+            by=by,
+            kind="scores",
+            client_ip=client_ip,
+            after={
+                "file": report.filename,
+                "competition": found.pk,
+                "rows": report.rows,
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+            },
+        )
     if progress:
         progress(report.rows, report.rows)
     return report

@@ -32,8 +32,9 @@ _YEAR = TrainingWorkerYear._meta.db_table
 KINDS = ("enrolments", "attendances", "entries")
 
 
-def bump(*, kind: str, org_id: int, org_path: str, worker_id: int, day: datetime.date,
-         sign: int = 1) -> None:  # fmt: skip
+def bump(
+    *, kind: str, org_id: int, org_path: str, worker_id: int, day: datetime.date, sign: int = 1
+) -> None:
     """Add ``sign`` to the ``kind`` column (a seat, an attendance, an entry) of both rollups."""
     assert kind in KINDS
     county_path = county_path_of(org_path)
@@ -120,8 +121,16 @@ def differences() -> list[str]:
     return problems + counter_differences("培训资助汇总", expected_funds(), stored_funds())
 
 
-FUND_COLUMNS = ("projects", "budget_fen", "spent_fen", "trainees", "completed", "certified",
-                "skill_raised", "dropped")  # fmt: skip
+FUND_COLUMNS = (
+    "projects",
+    "budget_fen",
+    "spent_fen",
+    "trainees",
+    "completed",
+    "certified",
+    "skill_raised",
+    "dropped",
+)
 
 
 def expected_funds() -> Counter:

@@ -224,14 +224,21 @@ def _figures(path: str, year: int | None) -> TrainingFigures:
         **{kind: Sum(kind) for kind in OutcomeKind.values},
     )
     return TrainingFigures(
-        org_code=org.code, org_name=org.name, enrolments=sums["e"] or 0,
-        attendances=sums["a"] or 0, enrolled_persons=_distinct(path, "enrolments", year),
-        attending_persons=_distinct(path, "attendances", year), entries=sums["c"] or 0,
-        entrants=_distinct(path, "entries", year), fund_projects=money["projects"] or 0,
-        fund_budget_fen=money["budget_fen"] or 0, fund_spent_fen=money["spent_fen"] or 0,
-        fund_trainees=money["trainees"] or 0, fund_trainee_persons=_fund_persons(path, year),
+        org_code=org.code,
+        org_name=org.name,
+        enrolments=sums["e"] or 0,
+        attendances=sums["a"] or 0,
+        enrolled_persons=_distinct(path, "enrolments", year),
+        attending_persons=_distinct(path, "attendances", year),
+        entries=sums["c"] or 0,
+        entrants=_distinct(path, "entries", year),
+        fund_projects=money["projects"] or 0,
+        fund_budget_fen=money["budget_fen"] or 0,
+        fund_spent_fen=money["spent_fen"] or 0,
+        fund_trainees=money["trainees"] or 0,
+        fund_trainee_persons=_fund_persons(path, year),
         outcomes={kind: money[kind] or 0 for kind in OutcomeKind.values},
-    )  # fmt: skip
+    )
 
 
 def _active(path: str) -> bool:

@@ -54,9 +54,13 @@ def add_holiday(*, by, day: datetime.date, name: str) -> Holiday:
         raise PermissionDenied("forbidden", "节假日由省总工会统一维护")
     holiday, _ = Holiday.objects.update_or_create(day=day, defaults={"name": name})
     record_event(
-        actor=by, action="create", object_type="holiday", object_id=day.isoformat(),
-        org_path="410000/", after={"name": name},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="holiday",
+        object_id=day.isoformat(),
+        org_path="410000/",
+        after={"name": name},
+    )
     return holiday
 
 
@@ -70,14 +74,23 @@ def create_course(*, by, org, subject: str, name: str, description: str = "") ->
     course.full_clean()
     course.save()
     record_event(
-        actor=by, action="create", object_type="course", object_id=course.pk,
-        org_path=org.path, after={"name": course.name, "subject": subject_row.name},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="course",
+        object_id=course.pk,
+        org_path=org.path,
+        after={"name": course.name, "subject": subject_row.name},
+    )
     return course
 
 
-def schedule_days(*, term_starts: datetime.date, term_ends: datetime.date,
-                  weekdays: list[int], holidays: set[datetime.date]) -> list[datetime.date]:  # fmt: skip
+def schedule_days(
+    *,
+    term_starts: datetime.date,
+    term_ends: datetime.date,
+    weekdays: list[int],
+    holidays: set[datetime.date],
+) -> list[datetime.date]:
     """The days a class meets: each listed ISO weekday within the term, holidays skipped."""
     days = []
     day = term_starts
@@ -89,11 +102,24 @@ def schedule_days(*, term_starts: datetime.date, term_ends: datetime.date,
 
 
 @transaction.atomic
-def create_class(*, by, course: Course, org=None, name: str, teacher: str, room: str,
-                 weekdays: list[int], starts_at: datetime.time, ends_at: datetime.time,
-                 term_starts: datetime.date, term_ends: datetime.date, capacity: int,
-                 lottery: bool = False, certificate_sessions: int | None = None,
-                 client_ip: str | None = None) -> TrainingClass:  # fmt: skip
+def create_class(
+    *,
+    by,
+    course: Course,
+    org=None,
+    name: str,
+    teacher: str,
+    room: str,
+    weekdays: list[int],
+    starts_at: datetime.time,
+    ends_at: datetime.time,
+    term_starts: datetime.date,
+    term_ends: datetime.date,
+    capacity: int,
+    lottery: bool = False,
+    certificate_sessions: int | None = None,
+    client_ip: str | None = None,
+) -> TrainingClass:
     """A class of ``course`` run by ``org`` (default the course's), with its sessions.
 
     ``certificate_sessions`` (attendances needed for the certificate) defaults
@@ -119,11 +145,21 @@ def create_class(*, by, course: Course, org=None, name: str, teacher: str, room:
     if certificate_sessions is None:
         certificate_sessions = -(-len(days) * 4 // 5)
     klass = TrainingClass(
-        course=course, org=org, org_path=org.path, name=name.strip(), teacher=teacher.strip(),
-        room=room.strip(), weekdays=",".join(map(str, weekdays)), starts_at=starts_at,
-        ends_at=ends_at, term_starts=term_starts, term_ends=term_ends, capacity=capacity,
-        lottery=lottery, certificate_sessions=certificate_sessions,
-    )  # fmt: skip
+        course=course,
+        org=org,
+        org_path=org.path,
+        name=name.strip(),
+        teacher=teacher.strip(),
+        room=room.strip(),
+        weekdays=",".join(map(str, weekdays)),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        term_starts=term_starts,
+        term_ends=term_ends,
+        capacity=capacity,
+        lottery=lottery,
+        certificate_sessions=certificate_sessions,
+    )
     klass.full_clean()
     if certificate_sessions > len(days):
         raise DomainError(
@@ -137,12 +173,21 @@ def create_class(*, by, course: Course, org=None, name: str, teacher: str, room:
         for i, day in enumerate(days, start=1)
     )
     record_event(
-        actor=by, action="create", object_type="training_class", object_id=klass.pk,
-        org_path=org.path, client_ip=client_ip,
-        after={"name": klass.name, "capacity": capacity, "weekdays": klass.weekdays,
-               "term": [term_starts.isoformat(), term_ends.isoformat()], "sessions": len(days),
-               "lottery": lottery},
-    )  # fmt: skip
+        actor=by,
+        action="create",
+        object_type="training_class",
+        object_id=klass.pk,
+        org_path=org.path,
+        client_ip=client_ip,
+        after={
+            "name": klass.name,
+            "capacity": capacity,
+            "weekdays": klass.weekdays,
+            "term": [term_starts.isoformat(), term_ends.isoformat()],
+            "sessions": len(days),
+            "lottery": lottery,
+        },
+    )
     return klass
 
 
@@ -182,15 +227,19 @@ def _seat(enrolment: Enrolment, klass: TrainingClass, now: datetime.datetime) ->
     enrolment.seated_at = now
     enrolment.seated_on = timezone.localdate(now)
     rollups.bump(
-        kind="enrolments", org_id=klass.org_id, org_path=klass.org_path,
-        worker_id=enrolment.worker_id, day=enrolment.seated_on,
-    )  # fmt: skip
+        kind="enrolments",
+        org_id=klass.org_id,
+        org_path=klass.org_path,
+        worker_id=enrolment.worker_id,
+        day=enrolment.seated_on,
+    )
     return True
 
 
 @transaction.atomic
-def enrol(*, by, klass: TrainingClass, worker, channel: str,
-          client_ip: str | None = None) -> Enrolled:  # fmt: skip
+def enrol(
+    *, by, klass: TrainingClass, worker, channel: str, client_ip: str | None = None
+) -> Enrolled:
     """Apply for ``worker``: a seat if one is free, else the end of the waiting list.
 
     ``by`` is a staff user or ``WorkerActor`` (the worker on the portal). The
@@ -211,18 +260,32 @@ def enrol(*, by, klass: TrainingClass, worker, channel: str,
     TrainingClass.objects.filter(pk=klass.pk).update(last_queue_no=klass.last_queue_no)
     now = timezone.now()
     enrolment = Enrolment(
-        klass=klass, worker=worker, org_path=klass.org_path, state=EnrolmentState.WAITING,
-        queue_no=klass.last_queue_no, channel=channel, applied_at=now,
-    )  # fmt: skip
+        klass=klass,
+        worker=worker,
+        org_path=klass.org_path,
+        state=EnrolmentState.WAITING,
+        queue_no=klass.last_queue_no,
+        channel=channel,
+        applied_at=now,
+    )
     if not klass.awaiting_lottery:
         _seat(enrolment, klass, now)
     enrolment.save()
     record_event(
-        actor=by, action="enrol", object_type="enrolment", object_id=enrolment.pk,
-        org_path=klass.org_path, client_ip=client_ip,
-        after={"class": klass.pk, "worker": worker.pk, "state": enrolment.state,
-               "queue_no": enrolment.queue_no, "channel": channel},
-    )  # fmt: skip
+        actor=by,
+        action="enrol",
+        object_type="enrolment",
+        object_id=enrolment.pk,
+        org_path=klass.org_path,
+        client_ip=client_ip,
+        after={
+            "class": klass.pk,
+            "worker": worker.pk,
+            "state": enrolment.state,
+            "queue_no": enrolment.queue_no,
+            "channel": channel,
+        },
+    )
     return Enrolled(enrolment, created=True)
 
 
@@ -232,10 +295,15 @@ def _promote_first_waiting(klass: TrainingClass, *, client_ip: str | None) -> En
         return None
     first.save(update_fields=["state", "seated_at", "seated_on"])
     record_event(
-        actor=None, action="promote", object_type="enrolment", object_id=first.pk,
-        org_path=klass.org_path, client_ip=client_ip,
-        before={"state": EnrolmentState.WAITING}, after={"state": first.state},
-    )  # fmt: skip
+        actor=None,
+        action="promote",
+        object_type="enrolment",
+        object_id=first.pk,
+        org_path=klass.org_path,
+        client_ip=client_ip,
+        before={"state": EnrolmentState.WAITING},
+        after={"state": first.state},
+    )
     return first
 
 
@@ -255,17 +323,26 @@ def cancel_enrolment(*, by, enrolment: Enrolment, client_ip: str | None = None) 
     current.cancelled_at = timezone.now()
     current.save(update_fields=["state", "cancelled_at"])
     record_event(
-        actor=by, action="cancel", object_type="enrolment", object_id=current.pk,
-        org_path=klass.org_path, client_ip=client_ip,
-        before={"state": was}, after={"state": current.state},
-    )  # fmt: skip
+        actor=by,
+        action="cancel",
+        object_type="enrolment",
+        object_id=current.pk,
+        org_path=klass.org_path,
+        client_ip=client_ip,
+        before={"state": was},
+        after={"state": current.state},
+    )
     promoted = None
     if was == EnrolmentState.ENROLLED:
         TrainingClass.objects.filter(pk=klass.pk).update(enrolled_count=F("enrolled_count") - 1)
         rollups.bump(
-            kind="enrolments", org_id=klass.org_id, org_path=klass.org_path,
-            worker_id=current.worker_id, day=current.seated_on, sign=-1,
-        )  # fmt: skip
+            kind="enrolments",
+            org_id=klass.org_id,
+            org_path=klass.org_path,
+            worker_id=current.worker_id,
+            day=current.seated_on,
+            sign=-1,
+        )
         if not klass.awaiting_lottery:
             promoted = _promote_first_waiting(klass, client_ip=client_ip)
     enrolment.refresh_from_db()
@@ -283,8 +360,9 @@ def lottery_order(klass_id: int, seed: str, queue_nos: list[int]) -> list[int]:
 
 
 @transaction.atomic
-def draw_lottery(*, by, klass: TrainingClass, seed: str | None = None,
-                 client_ip: str | None = None) -> list[Enrolment]:  # fmt: skip
+def draw_lottery(
+    *, by, klass: TrainingClass, seed: str | None = None, client_ip: str | None = None
+) -> list[Enrolment]:
     """Seat applicants of a lottery class in a seeded random order; the rest wait in that order.
 
     Returns the applicants in drawn order. The seed and the arrival numbers in
@@ -307,12 +385,19 @@ def draw_lottery(*, by, klass: TrainingClass, seed: str | None = None,
     klass.last_queue_no = max(klass.last_queue_no, len(drawn))
     klass.save(update_fields=["lottery_seed", "lottery_drawn", "last_queue_no"])
     record_event(
-        actor=by, action="lottery", object_type="training_class", object_id=klass.pk,
-        org_path=klass.org_path, client_ip=client_ip,
-        after={"seed": seed, "arrival_order": sorted(waiting),
-               "drawn_order": order,
-               "seated": min(len(drawn), klass.capacity)},
-    )  # fmt: skip
+        actor=by,
+        action="lottery",
+        object_type="training_class",
+        object_id=klass.pk,
+        org_path=klass.org_path,
+        client_ip=client_ip,
+        after={
+            "seed": seed,
+            "arrival_order": sorted(waiting),
+            "drawn_order": order,
+            "seated": min(len(drawn), klass.capacity),
+        },
+    )
     return drawn
 
 
@@ -320,8 +405,9 @@ def draw_lottery(*, by, klass: TrainingClass, seed: str | None = None,
 
 
 @transaction.atomic
-def record_attendance(*, by, session: Session, worker, channel: str,
-                      client_ip: str | None = None) -> tuple[Attendance, bool]:  # fmt: skip
+def record_attendance(
+    *, by, session: Session, worker, channel: str, client_ip: str | None = None
+) -> tuple[Attendance, bool]:
     """One worker present at one session (one person-time); a repeat changes nothing.
 
     Staff (the teacher's list) need the class in their subtree; a worker
@@ -344,34 +430,46 @@ def record_attendance(*, by, session: Session, worker, channel: str,
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(
-                session=session, enrolment=enrolment, org_path=klass.org_path, channel=channel,
+                session=session,
+                enrolment=enrolment,
+                org_path=klass.org_path,
+                channel=channel,
                 at=timezone.now(),
-            )  # fmt: skip
+            )
     except IntegrityError:  # the same sign-in racing itself
         return Attendance.objects.get(session=session, enrolment=enrolment), False
     rollups.bump(
-        kind="attendances", org_id=klass.org_id, org_path=klass.org_path,
-        worker_id=worker.pk, day=session.day,
-    )  # fmt: skip
+        kind="attendances",
+        org_id=klass.org_id,
+        org_path=klass.org_path,
+        worker_id=worker.pk,
+        day=session.day,
+    )
     record_event(
-        actor=by, action="attend", object_type="attendance", object_id=attendance.pk,
-        org_path=klass.org_path, client_ip=client_ip,
+        actor=by,
+        action="attend",
+        object_type="attendance",
+        object_id=attendance.pk,
+        org_path=klass.org_path,
+        client_ip=client_ip,
         after={"session": session.pk, "worker": worker.pk, "channel": channel},
-    )  # fmt: skip
+    )
     return attendance, True
 
 
-def record_roll_call(*, by, session: Session, workers: list,
-                     client_ip: str | None = None) -> int:  # fmt: skip
+def record_roll_call(*, by, session: Session, workers: list, client_ip: str | None = None) -> int:
     """The teacher's list: every worker ticked is present; returns how many were new."""
     with transaction.atomic():
         return sum(
             record_attendance(
-                by=by, session=session, worker=w, channel=AttendanceChannel.LIST,
+                by=by,
+                session=session,
+                worker=w,
+                channel=AttendanceChannel.LIST,
                 client_ip=client_ip,
             )[1]
             for w in workers
-        )  # fmt: skip
+        )
 
 
 @transaction.atomic
@@ -396,7 +494,12 @@ def issue_certificate(*, by, enrolment: Enrolment, client_ip: str | None = None)
     enrolment.certificate_no = f"YX{klass.term_starts:%Y}{klass.pk:05d}{enrolment.pk:07d}"
     enrolment.save(update_fields=["certificate_no"])
     record_event(
-        actor=by, action="certificate", object_type="enrolment", object_id=enrolment.pk,
-        org_path=klass.org_path, client_ip=client_ip, after={"certificate_no": enrolment.certificate_no},
-    )  # fmt: skip
+        actor=by,
+        action="certificate",
+        object_type="enrolment",
+        object_id=enrolment.pk,
+        org_path=klass.org_path,
+        client_ip=client_ip,
+        after={"certificate_no": enrolment.certificate_no},
+    )
     return enrolment

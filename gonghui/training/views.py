@@ -168,13 +168,22 @@ def _save_class(form: ClassForm, request):
             by=user, org=org, subject=data["subject"], name=data["course_name"]
         )
         return create_class(
-            by=user, course=course, org=org, name=data["name"], teacher=data["teacher"],
-            room=data["room"], weekdays=[int(d) for d in data["weekdays"]],
-            starts_at=data["starts_at"], ends_at=data["ends_at"],
-            term_starts=data["term_starts"], term_ends=data["term_ends"],
-            capacity=data["capacity"], lottery=data["lottery"],
-            certificate_sessions=data["certificate_sessions"], client_ip=client_ip(request),
-        )  # fmt: skip
+            by=user,
+            course=course,
+            org=org,
+            name=data["name"],
+            teacher=data["teacher"],
+            room=data["room"],
+            weekdays=[int(d) for d in data["weekdays"]],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            term_starts=data["term_starts"],
+            term_ends=data["term_ends"],
+            capacity=data["capacity"],
+            lottery=data["lottery"],
+            certificate_sessions=data["certificate_sessions"],
+            client_ip=client_ip(request),
+        )
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
             for message in errors:
@@ -212,8 +221,9 @@ def class_export(request, pk: int):
     user = request.user
     _console(user)
     klass = class_for(user, pk)
-    book = class_workbook(klass, roster(klass, enrolments_visible_to(user, klass)),
-                          list(klass.sessions.all()))  # fmt: skip
+    book = class_workbook(
+        klass, roster(klass, enrolments_visible_to(user, klass)), list(klass.sessions.all())
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -237,8 +247,13 @@ def class_enrol(request, pk: int):
         worker = worker_by_id_number(number, within_path=user.scope_path)
         if worker is None:
             raise DomainError("unknown_worker", "您管辖范围内的职工名册中没有该身份证号")
-        done = enrol(by=user, klass=klass, worker=worker, channel=Channel.CONSOLE,
-                     client_ip=client_ip(request))  # fmt: skip
+        done = enrol(
+            by=user,
+            klass=klass,
+            worker=worker,
+            channel=Channel.CONSOLE,
+            client_ip=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -280,9 +295,10 @@ def class_lottery(request, pk: int):
     else:
         klass.refresh_from_db()
         messages.success(
-            request, f"摇号完成（种子“{klass.lottery_seed}”）：{len(drawn)}人参加，"
+            request,
+            f"摇号完成（种子“{klass.lottery_seed}”）：{len(drawn)}人参加，"
             f"录取{min(len(drawn), klass.capacity)}人，其余按抽签顺序候补",
-        )  # fmt: skip
+        )
     return redirect("training:detail", pk=klass.pk)
 
 
@@ -299,9 +315,11 @@ def roll_call(request, pk: int):
         ticked = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
         try:
             new = record_roll_call(
-                by=user, session=session, workers=[e.worker for e in seated if e.pk in ticked],
+                by=user,
+                session=session,
+                workers=[e.worker for e in seated if e.pk in ticked],
                 client_ip=client_ip(request),
-            )  # fmt: skip
+            )
             messages.success(request, f"已登记出勤，新增{new}人次")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -316,7 +334,7 @@ def roll_call(request, pk: int):
         "klass": klass,
         "rows": [
             {"e": e, "name": mask_name(e.worker.name), "present": e.pk in present} for e in seated
-        ],  # fmt: skip
+        ],
         "qr": _qr(url, "签到二维码"),
         "qr_url": url,
     }
@@ -354,8 +372,13 @@ def figures(request):
     _console(user)
     org_code, year = figures_query(request)
     here, children = training_figures(user, org_code=org_code, year=year)
-    context = {"nav": "training", "here": here, "children": children, "year": year,
-               "outcome_kinds": list(OutcomeKind)}  # fmt: skip
+    context = {
+        "nav": "training",
+        "here": here,
+        "children": children,
+        "year": year,
+        "outcome_kinds": list(OutcomeKind),
+    }
     return page(request, "training/figures.html", context)
 
 
@@ -399,8 +422,11 @@ def m_home(request):
     worker = _worker(request)
     mine = {e.klass_id: e for e in enrolments_of(worker).exclude(state="cancelled")}
     rows = [{"klass": k, "status": _status(mine.get(k.pk))} for k in classes_open_to(worker)]
-    return page(request, "training/m_home.html", {"worker": worker, "rows": rows,
-                                                   "masked": mask_name(worker.name)})  # fmt: skip
+    return page(
+        request,
+        "training/m_home.html",
+        {"worker": worker, "rows": rows, "masked": mask_name(worker.name)},
+    )
 
 
 def _status(enrolment: Enrolment | None) -> str:
@@ -426,8 +452,13 @@ def m_class(request, pk: int):
                     cancel_enrolment(by=actor, enrolment=current, client_ip=client_ip(request))
                     messages.success(request, "已取消报名")
             else:
-                enrol(by=actor, klass=klass, worker=worker, channel=Channel.PORTAL,
-                      client_ip=client_ip(request))  # fmt: skip
+                enrol(
+                    by=actor,
+                    klass=klass,
+                    worker=worker,
+                    channel=Channel.PORTAL,
+                    client_ip=client_ip(request),
+                )
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect("training:m_class", pk=klass.pk)
@@ -449,15 +480,23 @@ def m_attend(request, token: str):
     try:
         session = _session_open_to(worker, read_session_token(token))
         _, created = record_attendance(
-            by=WorkerActor(worker.pk), session=session, worker=worker,
-            channel=AttendanceChannel.QR, client_ip=client_ip(request),
-        )  # fmt: skip
+            by=WorkerActor(worker.pk),
+            session=session,
+            worker=worker,
+            channel=AttendanceChannel.QR,
+            client_ip=client_ip(request),
+        )
     except DomainError as exc:
         return page(request, "training/m_message.html", {"message": exc.message}, status=409)
     text = "签到成功" if created else "本次课已签到"
-    return page(request, "training/m_message.html",
-                {"message": f"{text}：{session.klass.name} 第{session.number}次课（{session.day}）",
-                 "ok": True})  # fmt: skip
+    return page(
+        request,
+        "training/m_message.html",
+        {
+            "message": f"{text}：{session.klass.name} 第{session.number}次课（{session.day}）",
+            "ok": True,
+        },
+    )
 
 
 def _session_open_to(worker, session_id: int):
@@ -499,8 +538,14 @@ def _entry_choices(competition) -> list[tuple[int, str]]:
     ]
 
 
-def _competition_page(request, competition, *, score_form: ScoreForm | None = None,
-                      problems: list[str] | None = None, status: int = 200):  # fmt: skip
+def _competition_page(
+    request,
+    competition,
+    *,
+    score_form: ScoreForm | None = None,
+    problems: list[str] | None = None,
+    status: int = 200,
+):
     """The results table: rank (ties shared, see ``competitions``), masked names, exact
     scores; with the marking form and the score-sheet upload for those who may mark."""
     user = request.user
@@ -516,7 +561,7 @@ def _competition_page(request, competition, *, score_form: ScoreForm | None = No
         "practical_weight": 100 - competition.theory_weight,
         "rows": [
             {"r": r, "name": mask_name(r.entry.worker.name), "tied": r.rank in shared} for r in rows
-        ],  # fmt: skip
+        ],
         "score_form": score_form if scoring else None,
         "upload_form": UploadForm() if scoring else None,
         "columns": "，".join(SCORE_COLUMNS),
@@ -552,17 +597,24 @@ def competition_score(request, pk: int):
         data = form.cleaned_data
         entry = entries_of(competition).get(pk=data["entry"])
         try:
-            marked = record_score(by=user, entry=entry, judge=data["judge"], part=data["part"],
-                                  points=data["points"], client_ip=client_ip(request))  # fmt: skip
+            marked = record_score(
+                by=user,
+                entry=entry,
+                judge=data["judge"],
+                part=data["part"],
+                points=data["points"],
+                client_ip=client_ip(request),
+            )
         except DomainError as exc:
             _form_error(form, exc)
         else:
             verb = {"created": "已登记", "updated": "已更正", "unchanged": "与原评分相同，未改动"}
             score = marked.score
             messages.success(
-                request, f"{mask_name(entry.worker.name)} {score.get_part_display()}，"
+                request,
+                f"{mask_name(entry.worker.name)} {score.get_part_display()}，"
                 f"评委“{score.judge}”：{score.points}分，{verb[marked.change]}",
-            )  # fmt: skip
+            )
             return redirect("training:competition", pk=competition.pk)
     return _competition_page(request, competition, score_form=form, status=400)
 
@@ -579,8 +631,13 @@ def competition_import(request, pk: int):
         return redirect("training:competition", pk=competition.pk)
     upload = form.cleaned_data["file"]
     with clear_copy(upload.read()) as path:
-        report = import_scores(path, competition=competition, by=user, filename=upload.name,
-                               client_ip=client_ip(request))  # fmt: skip
+        report = import_scores(
+            path,
+            competition=competition,
+            by=user,
+            filename=upload.name,
+            client_ip=client_ip(request),
+        )
     if report.ok:
         messages.success(request, report.summary())
         return redirect("training:competition", pk=competition.pk)
@@ -654,10 +711,14 @@ def fund_list(request):
     _console(user)
     org_code = (request.GET.get("org") or "").strip() or None
     rows = [
-        {"p": p, "budget": yuan_text(p.budget_fen), "spent": yuan_text(p.spent_fen),
-         "left": yuan_text(p.left_fen)}
+        {
+            "p": p,
+            "budget": yuan_text(p.budget_fen),
+            "spent": yuan_text(p.spent_fen),
+            "left": yuan_text(p.left_fen),
+        }
         for p in fund_projects_listed(user, org_code=org_code)
-    ]  # fmt: skip
+    ]
     context = {"nav": "training", "rows": rows, "org_code": org_code or ""}
     return page(request, "training/fund_list.html", context)
 
@@ -670,10 +731,15 @@ def _fund_terms(form: FundProjectForm) -> dict | None:
         form.add_error("budget", exc.message)
         return None
     return {
-        "name": data["name"], "kind": data["kind"], "employer_name": data["employer_name"],
-        "uscc": data["uscc"], "provider": data["provider"], "starts_on": data["starts_on"],
-        "ends_on": data["ends_on"], "budget_fen": budget_fen,
-    }  # fmt: skip
+        "name": data["name"],
+        "kind": data["kind"],
+        "employer_name": data["employer_name"],
+        "uscc": data["uscc"],
+        "provider": data["provider"],
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+        "budget_fen": budget_fen,
+    }
 
 
 def _form_error(form, exc: DomainError) -> None:
@@ -685,8 +751,9 @@ def fund_create(request):
     user = request.user
     _fund_manager(user)
     today = timezone.localdate()
-    form = FundProjectForm(request.POST or None, initial={"org_code": user.org.code,
-                                                          "starts_on": today})  # fmt: skip
+    form = FundProjectForm(
+        request.POST or None, initial={"org_code": user.org.code, "starts_on": today}
+    )
     if request.method == "POST" and form.is_valid():
         terms = _fund_terms(form)
         try:
@@ -696,8 +763,9 @@ def fund_create(request):
             terms = None
         if terms is not None:
             try:
-                project = create_fund_project(by=user, org=org, client_ip=client_ip(request),
-                                              **terms)  # fmt: skip
+                project = create_fund_project(
+                    by=user, org=org, client_ip=client_ip(request), **terms
+                )
             except DomainError as exc:
                 _form_error(form, exc)
             else:
@@ -713,36 +781,47 @@ def fund_edit(request, pk: int):
     _fund_manager(user)
     project = fund_project_for(user, pk)
     initial = {
-        "org_code": project.org.code, "name": project.name, "kind": project.kind,
-        "employer_name": project.employer.name, "uscc": project.employer.uscc,
-        "provider": project.provider, "starts_on": project.starts_on, "ends_on": project.ends_on,
+        "org_code": project.org.code,
+        "name": project.name,
+        "kind": project.kind,
+        "employer_name": project.employer.name,
+        "uscc": project.employer.uscc,
+        "provider": project.provider,
+        "starts_on": project.starts_on,
+        "ends_on": project.ends_on,
         "budget": str(fen_to_yuan(project.budget_fen)),
-    }  # fmt: skip
+    }
     form = FundProjectForm(request.POST or None, initial=initial)
     form.fields["org_code"].disabled = True
     if request.method == "POST" and form.is_valid():
         terms = _fund_terms(form)
         if terms is not None:
             try:
-                update_fund_project(by=user, project=project, client_ip=client_ip(request),
-                                    **terms)  # fmt: skip
+                update_fund_project(by=user, project=project, client_ip=client_ip(request), **terms)
             except DomainError as exc:
                 _form_error(form, exc)
             else:
                 messages.success(request, "已保存")
                 return redirect("training:fund", pk=project.pk)
-    context = {"nav": "training", "form": form, "title": f"修改 · {project.name}",
-               "project": project}  # fmt: skip
+    context = {
+        "nav": "training",
+        "form": form,
+        "title": f"修改 · {project.name}",
+        "project": project,
+    }
     return page(request, "training/fund_form.html", context)
 
 
 def _fund_page(request, project, *, problems: list[str] | None = None, status: int = 200):
     trainees = trainees_of(project)
     rows = [
-        {"t": t, "name": mask_name(t.worker.name),
-         "results": [(kind, t.results.get(kind.value)) for kind in OutcomeKind]}
+        {
+            "t": t,
+            "name": mask_name(t.worker.name),
+            "results": [(kind, t.results.get(kind.value)) for kind in OutcomeKind],
+        }
         for t in trainees
-    ]  # fmt: skip
+    ]
     counts = {kind.label: sum(kind.value in t.results for t in trainees) for kind in OutcomeKind}
     today = timezone.localdate()
     context = {
@@ -784,8 +863,14 @@ def fund_spend(request, pk: int):
             raise DomainError("bad_form", "请填写支出日期、金额和用途")
         data = form.cleaned_data
         amount = yuan_to_fen(data["amount"], field="金额")
-        record_spending(by=user, project=project, spent_on=data["spent_on"], amount_fen=amount,
-                        purpose=data["purpose"], client_ip=client_ip(request))  # fmt: skip
+        record_spending(
+            by=user,
+            project=project,
+            spent_on=data["spent_on"],
+            amount_fen=amount,
+            purpose=data["purpose"],
+            client_ip=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -808,9 +893,14 @@ def fund_trainee_add(request, pk: int):
         worker = worker_by_id_number(number, within_path=project.org_path)
         if worker is None:
             raise DomainError("unknown_worker", "资助组织范围内的职工名册中没有该身份证号")
-        added = add_trainee(by=user, project=project, worker=worker,
-                            joined_on=form.cleaned_data["joined_on"], channel=Channel.CONSOLE,
-                            client_ip=client_ip(request))  # fmt: skip
+        added = add_trainee(
+            by=user,
+            project=project,
+            worker=worker,
+            joined_on=form.cleaned_data["joined_on"],
+            channel=Channel.CONSOLE,
+            client_ip=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -834,8 +924,14 @@ def fund_outcome(request, pk: int):
         trainee = trainee_for(user, data["trainee"])
         if trainee.project_id != project.pk:
             raise Http404
-        outcome = record_outcome(by=user, trainee=trainee, kind=data["kind"], on=data["on"],
-                                 note=data["note"], client_ip=client_ip(request))  # fmt: skip
+        outcome = record_outcome(
+            by=user,
+            trainee=trainee,
+            kind=data["kind"],
+            on=data["on"],
+            note=data["note"],
+            client_ip=client_ip(request),
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -857,8 +953,9 @@ def fund_import(request, pk: int):
         return redirect("training:fund", pk=project.pk)
     upload = form.cleaned_data["file"]
     with clear_copy(upload.read()) as path:
-        report = import_fund_trainees(path, project=project, by=user, filename=upload.name,
-                                      client_ip=client_ip(request))  # fmt: skip
+        report = import_fund_trainees(
+            path, project=project, by=user, filename=upload.name, client_ip=client_ip(request)
+        )
     if report.ok:
         messages.success(request, report.summary())
         return redirect("training:fund", pk=project.pk)

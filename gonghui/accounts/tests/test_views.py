@@ -22,9 +22,10 @@ def test_pages_stay_chinese_when_the_browser_asks_for_english(client):
     """The UI is written in Chinese; Django's own messages must not switch language
     under it because a phone is set to English."""
     response = client.post(
-        reverse("accounts:login"), {"username": "", "password": ""},
+        reverse("accounts:login"),
+        {"username": "", "password": ""},
         headers={"Accept-Language": "en-US,en;q=0.9"},
-    )  # fmt: skip
+    )
     html = response.content.decode()
     assert "这个字段是必填项" in html and "This field is required" not in html
 

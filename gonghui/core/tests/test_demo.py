@@ -18,8 +18,11 @@ def test_demo_data_without_the_server(capsys):
     out = capsys.readouterr().out
     assert "导入完成，共80行" in out and "gonghui2026" in out
     assert set(User.objects.values_list("username", flat=True)) >= {
-        "admin", "zhumadian", "yicheng", "zaocan"
-    }  # fmt: skip
+        "admin",
+        "zhumadian",
+        "yicheng",
+        "zaocan",
+    }
     assert Worker.objects.count() == 80
     records = ServiceRecord.objects.all()
     assert records.exists() and len({r.served_on for r in records}) == 7

@@ -49,10 +49,14 @@ def post_login_with_upload(base: str, size: int) -> tuple[int, str]:
         + f"--{boundary}--\r\n".encode()
     )
     request = urllib.request.Request(
-        f"{base}/accounts/login/", data=body, method="POST",
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
-                 "Referer": f"{base}/accounts/login/"},
-    )  # fmt: skip
+        f"{base}/accounts/login/",
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Referer": f"{base}/accounts/login/",
+        },
+    )
     try:
         with opener.open(request, timeout=30) as response:
             return response.status, response.read().decode()

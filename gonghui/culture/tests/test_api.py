@@ -61,41 +61,76 @@ def scene(yicheng_officer, make_worker):
     li = make_worker("李秀英", id_number=id_of(2))
 
     def event(title: str, kind: str, when: datetime.datetime) -> Event:
-        return plan_event(by=yicheng_officer, org=org("411702"), kind=kind, title=title,
-                          venue="驿城区职工之家", starts_at=when, performers="市豫剧团")  # fmt: skip
+        return plan_event(
+            by=yicheng_officer,
+            org=org("411702"),
+            kind=kind,
+            title=title,
+            venue="驿城区职工之家",
+            starts_at=when,
+            performers="市豫剧团",
+        )
 
     yesterday = NOW - datetime.timedelta(days=1)
-    lecture = report_held(by=yicheng_officer, event=event("劳动法讲座", "lecture", yesterday),
-                          audience=120, estimated=True)  # fmt: skip
+    lecture = report_held(
+        by=yicheng_officer,
+        event=event("劳动法讲座", "lecture", yesterday),
+        audience=120,
+        estimated=True,
+    )
     sign_in(by=yicheng_officer, event=lecture, workers=[zhang, li], channel="staff")
     photo = add_photo(by=yicheng_officer, event=lecture, filename="现场.png", data=PNG)
-    film = report_held(by=yicheng_officer, event=event("露天电影", "film", LAST_MONTH),
-                       audience=500)  # fmt: skip
+    film = report_held(
+        by=yicheng_officer, event=event("露天电影", "film", LAST_MONTH), audience=500
+    )
     planned = event("送戏下乡", "performance", yesterday)
     cancelled = cancel_event(by=yicheng_officer, event=event("雨天取消", "art", NOW))
-    bookhouse = add_bookhouse(by=yicheng_officer, org=org("411702"), name="环卫处职工书屋",
-                              host_kind="union", level="province", level_year=2024,
-                              holdings=2500, opening_hours="周一至周五 08:30-18:00")  # fmt: skip
+    bookhouse = add_bookhouse(
+        by=yicheng_officer,
+        org=org("411702"),
+        name="环卫处职工书屋",
+        host_kind="union",
+        level="province",
+        level_year=2024,
+        holdings=2500,
+        opening_hours="周一至周五 08:30-18:00",
+    )
     this_month = TODAY.replace(day=1)
     record_visits(by=yicheng_officer, bookhouse=bookhouse, month=this_month, visits=80)
     last_year = this_month.replace(year=this_month.year - 1)
     record_visits(by=yicheng_officer, bookhouse=bookhouse, month=last_year, visits=30)
     campaign = create_campaign(
-        by=yicheng_officer, org=org("411702"), name="悦读新思想 经典诵读",
-        starts_on=TODAY - datetime.timedelta(days=2), ends_on=TODAY + datetime.timedelta(days=9),
-        items=[("《劳动者之歌》", "https://example.org/song"),
-               ("《工匠精神》", "https://example.org/craft")],
-    )  # fmt: skip
+        by=yicheng_officer,
+        org=org("411702"),
+        name="悦读新思想 经典诵读",
+        starts_on=TODAY - datetime.timedelta(days=2),
+        ends_on=TODAY + datetime.timedelta(days=9),
+        items=[
+            ("《劳动者之歌》", "https://example.org/song"),
+            ("《工匠精神》", "https://example.org/craft"),
+        ],
+    )
     song, craft = campaign.items.order_by("id")
     for shared in (False, False, True):
         count_reading(item=song, org=org("411702"), shared=shared)
     count_reading(item=craft, org=org("411702"))
     yicheng = org("411702")
-    record_imported_counts(campaign=campaign, org_id=yicheng.pk, org_path=yicheng.path, day=TODAY,
-                           reads=100, shares=7)  # fmt: skip
-    return {"lecture": lecture, "film": film, "planned": planned, "cancelled": cancelled,
-            "photo": photo, "bookhouse": bookhouse, "campaign": campaign, "song": song,
-            "craft": craft, "zhang": zhang, "li": li}  # fmt: skip
+    record_imported_counts(
+        campaign=campaign, org_id=yicheng.pk, org_path=yicheng.path, day=TODAY, reads=100, shares=7
+    )
+    return {
+        "lecture": lecture,
+        "film": film,
+        "planned": planned,
+        "cancelled": cancelled,
+        "photo": photo,
+        "bookhouse": bookhouse,
+        "campaign": campaign,
+        "song": song,
+        "craft": craft,
+        "zhang": zhang,
+        "li": li,
+    }
 
 
 def titles(response) -> list[str]:
@@ -103,8 +138,9 @@ def titles(response) -> list[str]:
     return [row["title"] for row in response.json()["items"]]
 
 
-def test_events_list_narrows_by_month_state_and_kind(call, scene, yicheng_officer,
-                                                     zhumadian_officer):  # fmt: skip
+def test_events_list_narrows_by_month_state_and_kind(
+    call, scene, yicheng_officer, zhumadian_officer
+):
     everything = call(yicheng_officer, "get", "/api/culture/events")
     assert everything.json()["count"] == 4
     assert titles(everything)[0] == "露天电影"  # by start time
@@ -117,8 +153,11 @@ def test_events_list_narrows_by_month_state_and_kind(call, scene, yicheng_office
     films = call(yicheng_officer, "get", "/api/culture/events", {"kind": "film", "state": "held"})
     row = films.json()["items"][0]
     assert (row["kind_label"], row["state_label"], row["audience"], row["org_code"]) == (
-        "送电影", "已举办", 500, "411702"
-    )  # fmt: skip
+        "送电影",
+        "已举办",
+        500,
+        "411702",
+    )
     cancelled = call(zhumadian_officer, "get", "/api/culture/events", {"state": "cancelled"})
     assert titles(cancelled) == ["雨天取消"]  # the city sees its counties' events
     for bad in ({"month": "2026-13"}, {"month": "202601"}, {"state": "done"}, {"kind": "opera"}):
@@ -131,17 +170,20 @@ def test_event_detail_has_audience_attendees_masked_and_photo_ids(call, scene, y
     body = call(yicheng_officer, "get", f"/api/culture/events/{lecture.pk}").json()
     assert (body["audience"], body["audience_estimated"], body["state"]) == (120, True, "held")
     assert (body["attendances"], body["attendees_distinct"]) == (2, 2)
-    assert [(a["worker_id"], a["masked_name"], a["org_code"], a["channel"])
-            for a in body["attendees"]] == [
-        (scene["zhang"].pk, "张*青", "411702", "staff"), (scene["li"].pk, "李*英", "411702", "staff")
-    ]  # fmt: skip
+    assert [
+        (a["worker_id"], a["masked_name"], a["org_code"], a["channel"]) for a in body["attendees"]
+    ] == [
+        (scene["zhang"].pk, "张*青", "411702", "staff"),
+        (scene["li"].pk, "李*英", "411702", "staff"),
+    ]
     assert body["photo_ids"] == [scene["photo"].pk]
     planned = call(yicheng_officer, "get", f"/api/culture/events/{scene['planned'].pk}").json()
     assert (planned["audience"], planned["attendees"], planned["photo_ids"]) == (None, [], [])
 
 
-def test_reporting_held_through_the_api_enters_the_figures_once(call, scene, yicheng_officer,
-                                                                staff):  # fmt: skip
+def test_reporting_held_through_the_api_enters_the_figures_once(
+    call, scene, yicheng_officer, staff
+):
     url = f"/api/culture/events/{scene['planned'].pk}/held"
     auditor = staff("shenji", "411702", Role.AUDITOR)
     refused = call(auditor, "post", url, {"audience": 300})
@@ -153,17 +195,23 @@ def test_reporting_held_through_the_api_enters_the_figures_once(call, scene, yic
     assert (done.json()["state"], done.json()["audience"]) == ("held", 300)
     again = call(yicheng_officer, "post", url, {"audience": 300})
     assert again.status_code == 400 and again.json()["code"] == "not_planned"
-    future = plan_event(by=yicheng_officer, org=org("411702"), kind="film", title="下周电影",
-                        venue="某村", starts_at=NOW + datetime.timedelta(days=7))  # fmt: skip
-    early = call(yicheng_officer, "post", f"/api/culture/events/{future.pk}/held",
-                 {"audience": 10})  # fmt: skip
+    future = plan_event(
+        by=yicheng_officer,
+        org=org("411702"),
+        kind="film",
+        title="下周电影",
+        venue="某村",
+        starts_at=NOW + datetime.timedelta(days=7),
+    )
+    early = call(yicheng_officer, "post", f"/api/culture/events/{future.pk}/held", {"audience": 10})
     assert early.status_code == 400 and early.json()["code"] == "not_yet"
     figures = call(yicheng_officer, "get", "/api/culture/figures").json()
     assert (figures["events"], figures["audience"]) == (3, 120 + 500 + 300)
 
 
-def test_signing_in_by_worker_ids_counts_each_worker_once(call, scene, yicheng_officer,
-                                                          make_worker):  # fmt: skip
+def test_signing_in_by_worker_ids_counts_each_worker_once(
+    call, scene, yicheng_officer, make_worker
+):
     url = f"/api/culture/events/{scene['lecture'].pk}/attendees"
     wang = make_worker("王伟", id_number=id_of(3))
     stranger = make_worker("赵六", org="410311", id_number=id_of(4, "410311"))
@@ -171,15 +219,18 @@ def test_signing_in_by_worker_ids_counts_each_worker_once(call, scene, yicheng_o
     assert mixed.status_code == 400
     assert mixed.json()["code"] == "unknown_worker" and str(stranger.pk) in mixed.json()["message"]
     assert EventAttendee.objects.count() == 2  # all or nothing
-    done = call(yicheng_officer, "post", url,
-                {"worker_ids": [wang.pk, scene["zhang"].pk, wang.pk]})  # fmt: skip
+    done = call(yicheng_officer, "post", url, {"worker_ids": [wang.pk, scene["zhang"].pk, wang.pk]})
     assert done.status_code == 200, done.content
     assert done.json() == {"created": 1, "unchanged": 2, "attendances": 3}
     again = call(yicheng_officer, "post", url, {"worker_ids": [wang.pk]}).json()
     assert again == {"created": 0, "unchanged": 1, "attendances": 3}
     assert call(yicheng_officer, "post", url, {"worker_ids": []}).status_code == 422
-    planned = call(yicheng_officer, "post", f"/api/culture/events/{scene['planned'].pk}/attendees",
-                   {"worker_ids": [wang.pk]})  # fmt: skip
+    planned = call(
+        yicheng_officer,
+        "post",
+        f"/api/culture/events/{scene['planned'].pk}/attendees",
+        {"worker_ids": [wang.pk]},
+    )
     assert planned.status_code == 400 and planned.json()["code"] == "not_held"
     figures = call(yicheng_officer, "get", "/api/culture/figures").json()
     assert (figures["attendances"], figures["attendees"]) == (3, 3)
@@ -190,8 +241,11 @@ def test_bookhouses_list_and_detail_with_monthly_visits(call, scene, yicheng_off
     assert listed["count"] == 1
     row = listed["items"][0]
     assert (row["name"], row["level_label"], row["level_year"], row["holdings"]) == (
-        "环卫处职工书屋", "省级示范点", 2024, 2500
-    )  # fmt: skip
+        "环卫处职工书屋",
+        "省级示范点",
+        2024,
+        2500,
+    )
     assert (
         row["visits"] == 110 and row["opening_hours"] == "周一至周五 08:30-18:00；周六、周日 休息"
     )
@@ -200,8 +254,10 @@ def test_bookhouses_list_and_detail_with_monthly_visits(call, scene, yicheng_off
     detail = call(yicheng_officer, "get", f"/api/culture/bookhouses/{scene['bookhouse'].pk}")
     this_month = f"{TODAY:%Y-%m}"
     last_year = f"{TODAY.year - 1}-{TODAY:%m}"
-    assert detail.json()["months"] == [{"month": this_month, "visits": 80},
-                                       {"month": last_year, "visits": 30}]  # fmt: skip
+    assert detail.json()["months"] == [
+        {"month": this_month, "visits": 80},
+        {"month": last_year, "visits": 30},
+    ]
 
 
 def test_campaigns_carry_reads_and_shares_totals(call, scene, yicheng_officer, zhumadian_officer):
@@ -213,8 +269,9 @@ def test_campaigns_carry_reads_and_shares_totals(call, scene, yicheng_officer, z
     assert (body["reads"], body["shares"]) == (103, 8)
     assert (body["imported_reads"], body["imported_shares"]) == (100, 7)
     assert [(i["title"], i["reads"], i["shares"]) for i in body["items"]] == [
-        ("《劳动者之歌》", 2, 1), ("《工匠精神》", 1, 0)
-    ]  # fmt: skip
+        ("《劳动者之歌》", 2, 1),
+        ("《工匠精神》", 1, 0),
+    ]
 
 
 def test_figures_by_org_year_and_month(call, scene, yicheng_officer, zhumadian_officer):
@@ -227,8 +284,11 @@ def test_figures_by_org_year_and_month(call, scene, yicheng_officer, zhumadian_o
     lecture_day = scene["lecture"].day
     period = {"org": "411702", "year": lecture_day.year, "month": lecture_day.month}
     month = call(zhumadian_officer, "get", "/api/culture/figures", period).json()
-    assert (month["org_code"], month["year"], month["month"]) == ("411702", lecture_day.year,
-                                                                  lecture_day.month)  # fmt: skip
+    assert (month["org_code"], month["year"], month["month"]) == (
+        "411702",
+        lecture_day.year,
+        lecture_day.month,
+    )
     assert (month["events"], month["audience"], month["attendees"]) == (1, 120, 2)
     empty = call(yicheng_officer, "get", "/api/culture/figures", {"year": 2001}).json()
     assert (empty["events"], empty["visits"], empty["reads"]) == (0, 0, 0)
@@ -257,8 +317,9 @@ ENDPOINTS = [
 def url(path: str, scene: dict) -> str:
     """``path`` with the scene's objects: the planned event to report held, the held one else."""
     event = scene["planned"] if path.endswith("/held") else scene["lecture"]
-    return path.format(event_id=event.pk, bookhouse_id=scene["bookhouse"].pk,
-                       campaign_id=scene["campaign"].pk)  # fmt: skip
+    return path.format(
+        event_id=event.pk, bookhouse_id=scene["bookhouse"].pk, campaign_id=scene["campaign"].pk
+    )
 
 
 def body_for(path: str, scene: dict) -> dict | None:
@@ -271,8 +332,12 @@ def body_for(path: str, scene: dict) -> dict | None:
 
 def test_the_schema_documents_exactly_the_endpoints_tested_here(client):
     paths = client.get("/api/openapi.json").json()["paths"]
-    documented = {(method, path) for path, operations in paths.items()
-                  if path.startswith("/api/culture") for method in operations}  # fmt: skip
+    documented = {
+        (method, path)
+        for path, operations in paths.items()
+        if path.startswith("/api/culture")
+        for method in operations
+    }
     assert documented == set(ENDPOINTS)
     assert paths["/api/culture/events"]["get"]["security"] == [{"TokenAuth": []}]
 
@@ -329,16 +394,32 @@ def test_lists_and_details_do_not_query_per_row(call, scene, yicheng_officer, ma
             assert call(yicheng_officer, "get", path).status_code == 200
         return len(captured)
 
-    paths = ("/api/culture/events", f"/api/culture/events/{scene['lecture'].pk}",
-             "/api/culture/bookhouses", "/api/culture/campaigns")  # fmt: skip
+    paths = (
+        "/api/culture/events",
+        f"/api/culture/events/{scene['lecture'].pk}",
+        "/api/culture/bookhouses",
+        "/api/culture/campaigns",
+    )
     call(yicheng_officer, "get", "/api/culture/figures")  # issues the token
     before = [queries(path) for path in paths]
     more = [make_worker(f"职工{n}", id_number=id_of(10 + n)) for n in range(3)]
     sign_in(by=yicheng_officer, event=scene["lecture"], workers=more, channel="staff")
     for n in range(3):
-        plan_event(by=yicheng_officer, org=org("411702"), kind="film", title=f"电影{n}",
-                   venue="某村", starts_at=NOW)  # fmt: skip
+        plan_event(
+            by=yicheng_officer,
+            org=org("411702"),
+            kind="film",
+            title=f"电影{n}",
+            venue="某村",
+            starts_at=NOW,
+        )
         add_bookhouse(by=yicheng_officer, org=org("411702"), name=f"书屋{n}", host_kind="union")
-        create_campaign(by=yicheng_officer, org=org("411702"), name=f"阅读{n}", starts_on=TODAY,
-                        ends_on=TODAY, items=[])  # fmt: skip
+        create_campaign(
+            by=yicheng_officer,
+            org=org("411702"),
+            name=f"阅读{n}",
+            starts_on=TODAY,
+            ends_on=TODAY,
+            items=[],
+        )
     assert [queries(path) for path in paths] == before == [3, 4, 3, 3]

@@ -32,14 +32,21 @@ def at(month: int, day: int = 10) -> datetime.datetime:
 @pytest.fixture
 def scene(zhumadian_officer, make_worker, grassroots):
     """Five held events in 驻马店 with sign-ins; w1 goes to four of them, in two counties."""
-    w1, w2 = (make_worker(n, id_number=make_id(random.Random(i), "411702"))
-              for i, n in ((1, "张东青"), (2, "李秀英")))  # fmt: skip
+    w1, w2 = (
+        make_worker(n, id_number=make_id(random.Random(i), "411702"))
+        for i, n in ((1, "张东青"), (2, "李秀英"))
+    )
     w3 = make_worker("王伟", org="411721", id_number=make_id(random.Random(3), "411721"))
 
     def event(code: str, when: datetime.datetime, audience: int, *workers):
-        planned = plan_event(by=zhumadian_officer, org=Org.objects.get(code=code),
-                             kind="performance", title=f"{code}演出", venue="广场",
-                             starts_at=when)  # fmt: skip
+        planned = plan_event(
+            by=zhumadian_officer,
+            org=Org.objects.get(code=code),
+            kind="performance",
+            title=f"{code}演出",
+            venue="广场",
+            starts_at=when,
+        )
         done = report_held(by=zhumadian_officer, event=planned, audience=audience, estimated=True)
         if workers:
             sign_in(by=zhumadian_officer, event=done, workers=list(workers), channel="staff")
@@ -58,13 +65,24 @@ def scene(zhumadian_officer, make_worker, grassroots):
         venue="某村",
         starts_at=at(3),
     )  # planned only: not counted
-    mine = add_bookhouse(by=zhumadian_officer, org=Org.objects.get(code="411702"), name="书屋甲",
-                         host_kind="union", level="province", level_year=2020)  # fmt: skip
-    theirs = add_bookhouse(by=zhumadian_officer, org=Org.objects.get(code="411721"),
-                           name="书屋乙", host_kind="station")  # fmt: skip
+    mine = add_bookhouse(
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411702"),
+        name="书屋甲",
+        host_kind="union",
+        level="province",
+        level_year=2020,
+    )
+    theirs = add_bookhouse(
+        by=zhumadian_officer, org=Org.objects.get(code="411721"), name="书屋乙", host_kind="station"
+    )
     for bookhouse, month, visits in ((mine, 3, 100), (mine, 5, 50), (theirs, 3, 30)):
-        record_visits(by=zhumadian_officer, bookhouse=bookhouse,
-                      month=datetime.date(YEAR, month, 1), visits=visits)  # fmt: skip
+        record_visits(
+            by=zhumadian_officer,
+            bookhouse=bookhouse,
+            month=datetime.date(YEAR, month, 1),
+            visits=visits,
+        )
     return grassroots
 
 

@@ -49,9 +49,14 @@ def people(make_worker):
 
 @pytest.fixture
 def held(yicheng_officer):
-    event = plan_event(by=yicheng_officer, org=org("411702"), kind="performance",
-                       title="送戏下乡", venue="某村广场",
-                       starts_at=timezone.now() - datetime.timedelta(days=2))  # fmt: skip
+    event = plan_event(
+        by=yicheng_officer,
+        org=org("411702"),
+        kind="performance",
+        title="送戏下乡",
+        venue="某村广场",
+        starts_at=timezone.now() - datetime.timedelta(days=2),
+    )
     return report_held(by=yicheng_officer, event=event, audience=500, estimated=True)
 
 
@@ -89,22 +94,33 @@ def test_bad_sign_in_rows_are_named_and_nothing_is_signed_in(
         [id_of(1), "张东青"],  # same worker again
         [id_of(50, "410302"), "洛阳人"],  # registered, but outside 驿城区
     ]
-    report = import_event_attendees(csv(tmp_path, ATTENDEE_COLUMNS, rows, name="签到.csv"),
-                                    event=held, by=yicheng_officer)  # fmt: skip
+    report = import_event_attendees(
+        csv(tmp_path, ATTENDEE_COLUMNS, rows, name="签到.csv"), event=held, by=yicheng_officer
+    )
     assert not report.ok
     assert [(p.row, p.column) for p in report.errors] == [
-        (3, "姓名"), (4, "身份证号"), (5, "身份证号"), (6, "身份证号")
-    ]  # fmt: skip
+        (3, "姓名"),
+        (4, "身份证号"),
+        (5, "身份证号"),
+        (6, "身份证号"),
+    ]
     assert "与第2行是同一职工" in str(report.errors[2])
     assert report.summary().startswith("签到.csv：4行有错误，未导入任何数据")
     assert not EventAttendee.objects.exists()
 
 
-def test_sign_in_needs_a_held_event_in_scope(tmp_path, yicheng_officer, luoyang_officer, held,
-                                             people):  # fmt: skip
+def test_sign_in_needs_a_held_event_in_scope(
+    tmp_path, yicheng_officer, luoyang_officer, held, people
+):
     path = csv(tmp_path, ATTENDEE_COLUMNS, [[id_of(1), "张东青"]])
-    planned = plan_event(by=yicheng_officer, org=org("411702"), kind="film", title="露天电影",
-                         venue="某厂", starts_at=timezone.now())  # fmt: skip
+    planned = plan_event(
+        by=yicheng_officer,
+        org=org("411702"),
+        kind="film",
+        title="露天电影",
+        venue="某厂",
+        starts_at=timezone.now(),
+    )
     report = import_event_attendees(path, event=planned.pk, by=yicheng_officer)
     assert "尚未登记为已举办" in report.file_error
     sibling = import_event_attendees(path, event=held.pk, by=luoyang_officer)
@@ -118,11 +134,17 @@ def test_sign_in_needs_a_held_event_in_scope(tmp_path, yicheng_officer, luoyang_
 @pytest.fixture
 def bookhouses(yicheng_officer):
     return [
-        add_bookhouse(by=yicheng_officer, org=org("411702"), name="环卫处职工书屋",
-                      host_kind="union", level="province", level_year=2023, holdings=3000),
-        add_bookhouse(by=yicheng_officer, org=org("411702"), name="驿站书屋",
-                      host_kind="station"),
-    ]  # fmt: skip
+        add_bookhouse(
+            by=yicheng_officer,
+            org=org("411702"),
+            name="环卫处职工书屋",
+            host_kind="union",
+            level="province",
+            level_year=2023,
+            holdings=3000,
+        ),
+        add_bookhouse(by=yicheng_officer, org=org("411702"), name="驿站书屋", host_kind="station"),
+    ]
 
 
 def test_visits_import_replaces_a_month_and_reimport_changes_nothing(
@@ -161,12 +183,18 @@ def test_visits_import_reports_every_bad_cell_and_writes_nothing(
         ["环卫处职工书屋", "411702", "2025年1月", 12],
         ["驿站书屋", "", "2025-02", 1.5],
     ]
-    report = import_bookhouse_visits(csv(tmp_path, VISIT_COLUMNS, rows, name="人次.csv"),
-                                     by=yicheng_officer)  # fmt: skip
+    report = import_bookhouse_visits(
+        csv(tmp_path, VISIT_COLUMNS, rows, name="人次.csv"), by=yicheng_officer
+    )
     assert [(p.row, p.column) for p in report.errors] == [
-        (3, "书屋名称"), (4, "月份"), (4, "读者人次"), (5, "月份"), (6, "月份"),
-        (7, "所属组织代码"), (7, "读者人次"),
-    ]  # fmt: skip
+        (3, "书屋名称"),
+        (4, "月份"),
+        (4, "读者人次"),
+        (5, "月份"),
+        (6, "月份"),
+        (7, "所属组织代码"),
+        (7, "读者人次"),
+    ]
     assert "与第2行是同一书屋的同一月份" in str(report.errors[4])
     assert str(report.errors[0]).startswith("第3行【书屋名称】")
     assert not BookhouseMonth.objects.exists()
@@ -198,10 +226,13 @@ def test_cli_imports_visits_and_fails_on_a_bad_file(tmp_path, bookhouses, provin
 @pytest.fixture
 def campaign(zhumadian_officer):
     return create_campaign(
-        by=zhumadian_officer, org=org("411700"), name="悦读新思想",
-        starts_on=TODAY - datetime.timedelta(days=10), ends_on=TODAY + datetime.timedelta(days=10),
+        by=zhumadian_officer,
+        org=org("411700"),
+        name="悦读新思想",
+        starts_on=TODAY - datetime.timedelta(days=10),
+        ends_on=TODAY + datetime.timedelta(days=10),
         items=[("《劳动者之歌》", "https://example.org/song")],
-    )  # fmt: skip
+    )
 
 
 def test_counts_import_adds_to_tracked_counts_and_reimport_changes_nothing(
@@ -211,8 +242,11 @@ def test_counts_import_adds_to_tracked_counts_and_reimport_changes_nothing(
     for _ in range(2):  # two reads through the tracking link today
         client.get(f"/culture/r/{item.pk}/411702/")
     day1, day2 = TODAY - datetime.timedelta(days=2), TODAY
-    rows = [["411702", day1.isoformat(), 1000, 50], ["411702", day2.isoformat(), 300, 20],
-            ["411721", day1.isoformat(), 400, 0]]  # fmt: skip
+    rows = [
+        ["411702", day1.isoformat(), 1000, 50],
+        ["411702", day2.isoformat(), 300, 20],
+        ["411721", day1.isoformat(), 400, 0],
+    ]
     path = csv(tmp_path, COUNT_COLUMNS, rows)
     report = import_campaign_counts(path, campaign=campaign.pk, by=zhumadian_officer)
     assert report.ok, report.errors
@@ -223,8 +257,9 @@ def test_counts_import_adds_to_tracked_counts_and_reimport_changes_nothing(
     assert (city.reads, city.shares) == (1000 + 300 + 400 + 2, 70)
     assert {c.org_code: c.reads for c in children} == {"411702": 1302, "411721": 400}
     rows[1][2] = 350  # the platform corrected today's figure
-    fixed = import_campaign_counts(csv(tmp_path, COUNT_COLUMNS, rows), campaign=campaign,
-                                   by=zhumadian_officer)  # fmt: skip
+    fixed = import_campaign_counts(
+        csv(tmp_path, COUNT_COLUMNS, rows), campaign=campaign, by=zhumadian_officer
+    )
     assert (fixed.updated, fixed.unchanged) == (1, 2)
     city, _ = culture_figures(province_admin, org_code="411700")
     assert city.reads == 1000 + 350 + 400 + 2
@@ -232,8 +267,7 @@ def test_counts_import_adds_to_tracked_counts_and_reimport_changes_nothing(
     assert (tracked.reads, tracked.day) == (2, TODAY)
 
 
-def test_counts_import_rows_outside_the_campaign_are_refused(tmp_path, campaign,
-                                                             zhumadian_officer):  # fmt: skip
+def test_counts_import_rows_outside_the_campaign_are_refused(tmp_path, campaign, zhumadian_officer):
     before = campaign.starts_on - datetime.timedelta(days=1)
     rows = [
         ["411702", TODAY.isoformat(), 10, 1],
@@ -242,11 +276,16 @@ def test_counts_import_rows_outside_the_campaign_are_refused(tmp_path, campaign,
         ["411702", "2025-02-30", "十", 1],
         ["411702", TODAY.isoformat(), 5, 0],
     ]
-    report = import_campaign_counts(csv(tmp_path, COUNT_COLUMNS, rows), campaign=campaign,
-                                    by=zhumadian_officer)  # fmt: skip
+    report = import_campaign_counts(
+        csv(tmp_path, COUNT_COLUMNS, rows), campaign=campaign, by=zhumadian_officer
+    )
     assert [(p.row, p.column) for p in report.errors] == [
-        (3, "组织代码"), (4, "日期"), (5, "日期"), (5, "阅读次数"), (6, "日期"),
-    ]  # fmt: skip
+        (3, "组织代码"),
+        (4, "日期"),
+        (5, "日期"),
+        (5, "阅读次数"),
+        (6, "日期"),
+    ]
     assert "不在活动期内" in report.errors[1].message
     assert not ReadingDaily.objects.exists()
 
@@ -258,7 +297,13 @@ def test_counts_import_into_a_sibling_campaign_is_refused(
     report = import_campaign_counts(path, campaign=campaign.pk, by=luoyang_officer)
     assert "不在您的管辖范围内" in report.file_error and not report.ok
     with pytest.raises(CommandError, match="不在您的管辖范围内"):
-        call_command("import", "campaign-counts", str(campaign.pk), str(path), "--user",
-                     luoyang_officer.username)  # fmt: skip
+        call_command(
+            "import",
+            "campaign-counts",
+            str(campaign.pk),
+            str(path),
+            "--user",
+            luoyang_officer.username,
+        )
     call_command("import", "campaign-counts", str(campaign.pk), str(path))
     assert ReadingDaily.objects.get(source="import").reads == 1

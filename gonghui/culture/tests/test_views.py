@@ -41,17 +41,29 @@ def id_of(seed: int, region: str = "411702") -> str:
 
 @pytest.fixture
 def held(yicheng_officer):
-    event = plan_event(by=yicheng_officer, org=Org.objects.get(code="411702"), kind="lecture",
-                       title="劳动法讲座", venue="驿城区职工之家",
-                       starts_at=timezone.now() - datetime.timedelta(days=1))  # fmt: skip
+    event = plan_event(
+        by=yicheng_officer,
+        org=Org.objects.get(code="411702"),
+        kind="lecture",
+        title="劳动法讲座",
+        venue="驿城区职工之家",
+        starts_at=timezone.now() - datetime.timedelta(days=1),
+    )
     return report_held(by=yicheng_officer, event=event, audience=120)
 
 
 @pytest.fixture
 def bookhouse(yicheng_officer):
-    return add_bookhouse(by=yicheng_officer, org=Org.objects.get(code="411702"),
-                         name="环卫处职工书屋", host_kind="union", level="city", level_year=2021,
-                         holdings=2500, opening_hours="周一至周五 08:30-18:00；周末 休息")  # fmt: skip
+    return add_bookhouse(
+        by=yicheng_officer,
+        org=Org.objects.get(code="411702"),
+        name="环卫处职工书屋",
+        host_kind="union",
+        level="city",
+        level_year=2021,
+        holdings=2500,
+        opening_hours="周一至周五 08:30-18:00；周末 休息",
+    )
 
 
 def test_event_page_signs_workers_in_from_a_list_and_shows_them_masked(
@@ -76,15 +88,23 @@ def test_event_page_signs_workers_in_from_a_list_and_shows_them_masked(
 
 def test_sign_in_waits_for_the_event_to_be_reported_held(client, yicheng_officer, make_worker):
     make_worker("张东青", id_number=id_of(1))
-    planned = plan_event(by=yicheng_officer, org=Org.objects.get(code="411702"), kind="film",
-                         title="露天电影", venue="某村", starts_at=timezone.now())  # fmt: skip
+    planned = plan_event(
+        by=yicheng_officer,
+        org=Org.objects.get(code="411702"),
+        kind="film",
+        title="露天电影",
+        venue="某村",
+        starts_at=timezone.now(),
+    )
     client.force_login(yicheng_officer)
-    answer = client.post(reverse("culture:event_sign_in", args=[planned.pk]),
-                         {"id_numbers": id_of(1)})  # fmt: skip
+    answer = client.post(
+        reverse("culture:event_sign_in", args=[planned.pk]), {"id_numbers": id_of(1)}
+    )
     assert answer.status_code == 400 and "请先将活动登记为已举办" in answer.content.decode()
     assert not EventAttendee.objects.exists()
-    held = client.post(reverse("culture:event_held", args=[planned.pk]),
-                       {"audience": "80", "next": "detail"})  # fmt: skip
+    held = client.post(
+        reverse("culture:event_held", args=[planned.pk]), {"audience": "80", "next": "detail"}
+    )
     assert held["Location"] == reverse("culture:event_detail", args=[planned.pk])
     client.post(reverse("culture:event_sign_in", args=[planned.pk]), {"id_numbers": id_of(1)})
     assert EventAttendee.objects.get().event_id == planned.pk
@@ -94,8 +114,9 @@ def test_sign_in_sheet_upload_reports_rows_and_imports_nothing_when_one_is_bad(
     client, held, yicheng_officer, make_worker, tmp_path
 ):
     make_worker("张东青", id_number=id_of(1))
-    path = write_csv(tmp_path / "签到.csv", ATTENDEE_COLUMNS,
-                     [[id_of(1), "张东青"], [id_of(3), "无此人"]])  # fmt: skip
+    path = write_csv(
+        tmp_path / "签到.csv", ATTENDEE_COLUMNS, [[id_of(1), "张东青"], [id_of(3), "无此人"]]
+    )
     client.force_login(yicheng_officer)
     url = reverse("culture:event_attendees_import", args=[held.pk])
     answer = client.post(url, {"file": SimpleUploadedFile("签到.csv", path.read_bytes())})
@@ -134,9 +155,16 @@ def test_bookhouse_page_edit_and_monthly_visits(client, bookhouse, yicheng_offic
     detail = reverse("culture:bookhouse_detail", args=[bookhouse.pk])
     assert "周一至周五 08:30-18:00；周六、周日 休息" in client.get(detail).content.decode()
     edit = reverse("culture:bookhouse_edit", args=[bookhouse.pk])
-    fields = {"name": "环卫处职工书屋", "host_kind": "union", "level": "province",
-              "level_year": "2024", "holdings": "3200", "ebooks": "800", "periodicals": "40",
-              "opening_hours": "周一至周五 9:00-17:00"}  # fmt: skip
+    fields = {
+        "name": "环卫处职工书屋",
+        "host_kind": "union",
+        "level": "province",
+        "level_year": "2024",
+        "holdings": "3200",
+        "ebooks": "800",
+        "periodicals": "40",
+        "opening_hours": "周一至周五 9:00-17:00",
+    }
     bad = client.post(edit, {**fields, "opening_hours": "白天开放"})
     assert bad.status_code == 200 and "开放时间“白天开放”" in bad.content.decode()
     assert client.post(edit, fields).status_code == 302
@@ -160,10 +188,12 @@ def test_bookhouse_page_edit_and_monthly_visits(client, bookhouse, yicheng_offic
 def test_bookhouse_export_has_level_year_holdings_and_the_years_visits(
     client, bookhouse, yicheng_officer, luoyang_officer
 ):
-    BookhouseMonth.objects.create(bookhouse=bookhouse, org_path=bookhouse.org_path,
-                                  month=datetime.date(2025, 5, 1), visits=90)  # fmt: skip
-    BookhouseMonth.objects.create(bookhouse=bookhouse, org_path=bookhouse.org_path,
-                                  month=datetime.date(2024, 5, 1), visits=7)  # fmt: skip
+    BookhouseMonth.objects.create(
+        bookhouse=bookhouse, org_path=bookhouse.org_path, month=datetime.date(2025, 5, 1), visits=90
+    )
+    BookhouseMonth.objects.create(
+        bookhouse=bookhouse, org_path=bookhouse.org_path, month=datetime.date(2024, 5, 1), visits=7
+    )
     client.force_login(yicheng_officer)
     answer = client.get(reverse("culture:bookhouse_export") + "?year=2025")
     sheet = load_workbook(io.BytesIO(answer.content)).active
@@ -184,8 +214,9 @@ def test_visits_upload_on_the_list_page(client, bookhouse, yicheng_officer, tmp_
     bad = write_csv(tmp_path / "v.csv", VISIT_COLUMNS, [["环卫处职工书屋", "411702", "3月", 5]])
     answer = client.post(url, {"file": SimpleUploadedFile("v.csv", bad.read_bytes())})
     assert answer.status_code == 400 and "第2行【月份】" in answer.content.decode()
-    good = write_csv(tmp_path / "ok.csv", VISIT_COLUMNS,
-                     [["环卫处职工书屋", "411702", "2025-03", 5]])  # fmt: skip
+    good = write_csv(
+        tmp_path / "ok.csv", VISIT_COLUMNS, [["环卫处职工书屋", "411702", "2025-03", 5]]
+    )
     done = client.post(url, {"file": SimpleUploadedFile("ok.csv", good.read_bytes())}, follow=True)
     assert "新增1" in done.content.decode() and BookhouseMonth.objects.get().visits == 5
 
@@ -209,14 +240,20 @@ def test_a_sibling_org_gets_404_or_nothing_on_every_new_page_and_endpoint(
         assert client.get(url).status_code == 404, url
     posts = [
         (reverse("culture:event_sign_in", args=[held.pk]), {"id_numbers": id_of(1)}),
-        (reverse("culture:event_attendees_import", args=[held.pk]),
-         {"file": SimpleUploadedFile("s.csv", sheet)}),
-        (reverse("culture:event_photo_upload", args=[held.pk]),
-         {"photo": SimpleUploadedFile("b.png", PNG)}),
+        (
+            reverse("culture:event_attendees_import", args=[held.pk]),
+            {"file": SimpleUploadedFile("s.csv", sheet)},
+        ),
+        (
+            reverse("culture:event_photo_upload", args=[held.pk]),
+            {"photo": SimpleUploadedFile("b.png", PNG)},
+        ),
         (reverse("culture:bookhouse_edit", args=[bookhouse.pk]), {"name": "改名"}),
-        (reverse("culture:bookhouse_visits", args=[bookhouse.pk]),
-         {"month": "2025-01", "visits": "9"}),
-    ]  # fmt: skip
+        (
+            reverse("culture:bookhouse_visits", args=[bookhouse.pk]),
+            {"month": "2025-01", "visits": "9"},
+        ),
+    ]
     for url, data in posts:
         assert client.post(url, data).status_code == 404, url
     listing = client.get(reverse("culture:bookhouses")).content.decode()
@@ -224,8 +261,10 @@ def test_a_sibling_org_gets_404_or_nothing_on_every_new_page_and_endpoint(
     visits = write_csv(
         tmp_path / "v.csv", VISIT_COLUMNS, [["环卫处职工书屋", "411702", "2025-01", 9]]
     )
-    refused = client.post(reverse("culture:bookhouse_visits_import"),
-                          {"file": SimpleUploadedFile("v.csv", visits.read_bytes())})  # fmt: skip
+    refused = client.post(
+        reverse("culture:bookhouse_visits_import"),
+        {"file": SimpleUploadedFile("v.csv", visits.read_bytes())},
+    )
     assert refused.status_code == 400 and "不在您的管辖范围内" in refused.content.decode()
     assert EventAttendee.objects.count() == 1 and EventPhoto.objects.count() == 1
     assert not BookhouseMonth.objects.exists()

@@ -139,9 +139,13 @@ def test_worker_shows_masked_numbers_and_derived_fields(
     call, zhumadian_officer, make_worker, an_employer
 ):
     worker = make_worker(
-        "张东青", org="411702", id_number=ZHANG_ID, employer=an_employer,
-        categories="环卫工人、外卖骑手", joined_on="2020-01-01",
-    )  # fmt: skip
+        "张东青",
+        org="411702",
+        id_number=ZHANG_ID,
+        employer=an_employer,
+        categories="环卫工人、外卖骑手",
+        joined_on="2020-01-01",
+    )
     response = call(zhumadian_officer, "get", f"/api/workers/{worker.pk}")
     assert ZHANG_ID not in response.content.decode() and PHONE not in response.content.decode()
     assert response.json() == {
@@ -184,9 +188,14 @@ def test_list_filters_by_org_subtree_category_and_membership(
 
 @pytest.mark.parametrize("rows", [3, 30])
 def test_list_makes_the_same_number_of_queries_whatever_the_row_count(
-    client, zhumadian_officer, grassroots, make_worker, an_employer, rows,
+    client,
+    zhumadian_officer,
+    grassroots,
+    make_worker,
+    an_employer,
+    rows,
     django_assert_num_queries,
-):  # fmt: skip
+):
     for n in range(rows):
         make_worker(org=grassroots.code if n % 2 else "411702", employer=an_employer)
     headers = {"Authorization": f"Bearer {issue_api_token(user=zhumadian_officer, name='t')}"}
@@ -220,9 +229,11 @@ def test_create_registers_a_masked_audited_worker(call, luoyang_officer):
 def test_create_reports_every_invalid_field_in_chinese(call, luoyang_officer):
     bad_id = ZHANG_ID[:-1] + ("0" if ZHANG_ID[-1] != "0" else "1")
     response = call(
-        luoyang_officer, "post", "/api/workers",
+        luoyang_officer,
+        "post",
+        "/api/workers",
         new_worker_body(id_number=bad_id, phone="12345", categories=["宇航员"]),
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     error = response.json()
     assert (error["code"], error["field"]) == ("id_checksum", "身份证号")
@@ -295,9 +306,11 @@ def test_update_validation_error_names_the_field_and_changes_nothing(
     call, zhumadian_officer, zhang
 ):
     response = call(
-        zhumadian_officer, "patch", f"/api/workers/{zhang.pk}",
+        zhumadian_officer,
+        "patch",
+        f"/api/workers/{zhang.pk}",
         {"phone": "12345", "joined_on": "1900-01-01", "name": "新名字"},
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     assert {e["field"] for e in response.json()["errors"]} == {"手机号码", "入会日期"}
     zhang.refresh_from_db()

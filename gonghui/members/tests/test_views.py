@@ -312,10 +312,15 @@ def test_detail_lists_the_transfer_history(client, people, province_admin):
 
 def form_data(**changes):
     data = {
-        "name": "孙新人", "id_number": make_id(random.Random(99), "411702"), "phone": "13912345678",
-        "org_code": "411702", "employer_name": "", "uscc": "", "categories": ["外卖骑手"],
+        "name": "孙新人",
+        "id_number": make_id(random.Random(99), "411702"),
+        "phone": "13912345678",
+        "org_code": "411702",
+        "employer_name": "",
+        "uscc": "",
+        "categories": ["外卖骑手"],
         "joined_on": "2021-05-01",
-    }  # fmt: skip
+    }
     data.update(changes)
     return data
 
@@ -413,7 +418,22 @@ def roster(rows, name="名册.xlsx") -> SimpleUploadedFile:
 
 
 def row(seed: int, **changes) -> list[str]:
-    values = dict(zip(COLUMNS, [f"职工{seed}", make_id(random.Random(seed), "411702"), "13800138000", "411702", "", "", "环卫工人", "2020-01-01"], strict=True))  # fmt: skip
+    values = dict(
+        zip(
+            COLUMNS,
+            [
+                f"职工{seed}",
+                make_id(random.Random(seed), "411702"),
+                "13800138000",
+                "411702",
+                "",
+                "",
+                "环卫工人",
+                "2020-01-01",
+            ],
+            strict=True,
+        )
+    )
     values.update(changes)
     return [values[c] for c in COLUMNS]
 

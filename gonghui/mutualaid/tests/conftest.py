@@ -31,13 +31,19 @@ def reviewer(staff):
 def plan(zhumadian_officer):
     """驻马店's 2026 plan: 90-day waiting period, cap 60,000 元."""
     return create_plan(
-        by=zhumadian_officer, org=Org.objects.get(code="411700"), year=YEAR,
-        name="2026年驻马店市职工重大疾病互助保障", contribution_fen=5000,
-        enrol_opens=datetime.date(2025, 11, 1), enrol_closes=datetime.date(2026, 3, 31),
-        cover_starts=datetime.date(2026, 1, 1), cover_ends=datetime.date(2026, 12, 31),
-        annual_cap_fen=CAP_FEN, waiting_days=90,
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411700"),
+        year=YEAR,
+        name="2026年驻马店市职工重大疾病互助保障",
+        contribution_fen=5000,
+        enrol_opens=datetime.date(2025, 11, 1),
+        enrol_closes=datetime.date(2026, 3, 31),
+        cover_starts=datetime.date(2026, 1, 1),
+        cover_ends=datetime.date(2026, 12, 31),
+        annual_cap_fen=CAP_FEN,
+        waiting_days=90,
         benefits={"恶性肿瘤": CANCER_FEN, "急性心肌梗死": HEART_FEN},
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
@@ -55,8 +61,13 @@ def claim(enrolment, yicheng_officer):
 
     def make(category="恶性肿瘤", diagnosed_on=datetime.date(2026, 5, 10), claimed_fen=8_000_000):
         return file_claim(
-            by=yicheng_officer, enrolment=enrolment, category=category, diagnosed_on=diagnosed_on,
-            hospital="驻马店市中心医院", diagnosis="肺腺癌（T2N0M0）", claimed_fen=claimed_fen,
-        )  # fmt: skip
+            by=yicheng_officer,
+            enrolment=enrolment,
+            category=category,
+            diagnosed_on=diagnosed_on,
+            hospital="驻马店市中心医院",
+            diagnosis="肺腺癌（T2N0M0）",
+            claimed_fen=claimed_fen,
+        )
 
     return make

@@ -32,10 +32,19 @@ def upload(client, user, claim_id, name, data):
 
 @pytest.fixture
 def filed(call, enrolment, yicheng_officer):
-    answer = call(yicheng_officer, "post", "/api/mutualaid/claims", {
-        "enrolment": enrolment.pk, "category": "恶性肿瘤", "diagnosed_on": "2026-05-10",
-        "hospital": "驻马店市中心医院", "diagnosis": "肺腺癌", "claimed_fen": 8_000_000,
-    })  # fmt: skip
+    answer = call(
+        yicheng_officer,
+        "post",
+        "/api/mutualaid/claims",
+        {
+            "enrolment": enrolment.pk,
+            "category": "恶性肿瘤",
+            "diagnosed_on": "2026-05-10",
+            "hospital": "驻马店市中心医院",
+            "diagnosis": "肺腺癌",
+            "claimed_fen": 8_000_000,
+        },
+    )
     assert answer.status_code == 200, answer.json()
     return answer.json()
 
@@ -61,8 +70,12 @@ def test_a_claim_goes_from_filing_to_payment_through_the_api(
     again = act(call, yicheng_officer, claim_id, "pay")
     assert again.status_code == 409
     assert [s["action"] for s in paid["timeline"]] == [
-        "create", "submit", "check", "approve", "pay"
-    ]  # fmt: skip
+        "create",
+        "submit",
+        "check",
+        "approve",
+        "pay",
+    ]
     figures = call(yicheng_officer, "get", "/api/mutualaid/figures", {"year": 2026}).json()
     assert (figures["enrolments"], figures["payees"], figures["paid_fen"]) == (1, 1, CANCER_FEN)
     assert figures["paid_units"] == "5万元"
@@ -141,14 +154,30 @@ def test_a_sibling_officer_gets_nothing_from_any_mutualaid_endpoint(
         ).status_code
         == 404
     )
-    refused = call(luoyang_officer, "post", "/api/mutualaid/claims", {
-        "enrolment": enrolment.pk, "category": "恶性肿瘤", "diagnosed_on": "2026-06-10",
-        "hospital": "x", "diagnosis": "x", "claimed_fen": 100,
-    })  # fmt: skip
+    refused = call(
+        luoyang_officer,
+        "post",
+        "/api/mutualaid/claims",
+        {
+            "enrolment": enrolment.pk,
+            "category": "恶性肿瘤",
+            "diagnosed_on": "2026-06-10",
+            "hospital": "x",
+            "diagnosis": "x",
+            "claimed_fen": 100,
+        },
+    )
     assert refused.status_code == 404
-    enrol = call(luoyang_officer, "post", "/api/mutualaid/enrolments", {
-        "plan": plan.pk, "worker": enrolment.worker_id, "paid_on": str(datetime.date(2026, 1, 2)),
-    })  # fmt: skip
+    enrol = call(
+        luoyang_officer,
+        "post",
+        "/api/mutualaid/enrolments",
+        {
+            "plan": plan.pk,
+            "worker": enrolment.worker_id,
+            "paid_on": str(datetime.date(2026, 1, 2)),
+        },
+    )
     assert enrol.status_code == 404
 
 
@@ -156,15 +185,26 @@ def test_a_plan_is_set_up_through_the_api_in_scope_only(
     call, zhumadian_officer, luoyang_officer, reviewer
 ):
     body = {
-        "org": "411700", "year": 2027, "name": "2027年驻马店市职工重大疾病互助保障",
-        "contribution_fen": 5000, "enrol_opens": "2026-11-01", "enrol_closes": "2027-03-31",
-        "cover_starts": "2027-01-01", "cover_ends": "2027-12-31", "annual_cap_fen": 10_000_000,
-        "waiting_days": 90, "benefits": {"恶性肿瘤": 5_000_000},
-    }  # fmt: skip
+        "org": "411700",
+        "year": 2027,
+        "name": "2027年驻马店市职工重大疾病互助保障",
+        "contribution_fen": 5000,
+        "enrol_opens": "2026-11-01",
+        "enrol_closes": "2027-03-31",
+        "cover_starts": "2027-01-01",
+        "cover_ends": "2027-12-31",
+        "annual_cap_fen": 10_000_000,
+        "waiting_days": 90,
+        "benefits": {"恶性肿瘤": 5_000_000},
+    }
     made = call(zhumadian_officer, "post", "/api/mutualaid/plans", body)
     assert made.status_code == 200 and made.json()["benefits"][0]["amount_yuan"] == "50000.00"
     assert call(luoyang_officer, "post", "/api/mutualaid/plans", body).status_code == 404
     assert call(reviewer, "post", "/api/mutualaid/plans", {**body, "year": 2028}).status_code == 403
-    bad = call(zhumadian_officer, "post", "/api/mutualaid/plans",
-               {**body, "year": 2029, "cover_ends": "2026-12-31"})  # fmt: skip
+    bad = call(
+        zhumadian_officer,
+        "post",
+        "/api/mutualaid/plans",
+        {**body, "year": 2029, "cover_ends": "2026-12-31"},
+    )
     assert bad.status_code == 400

@@ -24,12 +24,17 @@ def agent_and_workers(staff, grassroots, make_worker, province_admin):
 
 def test_a_roster_with_a_bad_row_is_not_submitted(plan, agent_and_workers, tmp_path):
     agent, _, numbers = agent_and_workers
-    path = write_csv(tmp_path / "名册.csv", ROSTER_COLUMNS, [
-        ["张东青", numbers[0], "2026-01-10"],
-        ["李四", numbers[1], "2026-05-01"],
-        ["王六", numbers[2], "2026-01-10"],
-        ["张东青", numbers[0], "2026-01-11"],
-    ], encoding="gbk")  # fmt: skip
+    path = write_csv(
+        tmp_path / "名册.csv",
+        ROSTER_COLUMNS,
+        [
+            ["张东青", numbers[0], "2026-01-10"],
+            ["李四", numbers[1], "2026-05-01"],
+            ["王六", numbers[2], "2026-01-10"],
+            ["张东青", numbers[0], "2026-01-11"],
+        ],
+        encoding="gbk",
+    )
     report = import_enrolments(path, by=agent, plan=plan)
     problems = [str(p) for p in report.errors]
     assert problems == [
@@ -44,8 +49,11 @@ def test_the_union_above_accepts_rows_and_returns_one_with_a_reason(
     plan, agent_and_workers, yicheng_officer, luoyang_officer, tmp_path
 ):
     agent, workers, numbers = agent_and_workers
-    path = write_csv(tmp_path / "名册.csv", ROSTER_COLUMNS,
-                     [[w.name, n, "2026-01-10"] for w, n in zip(workers, numbers, strict=True)])  # fmt: skip
+    path = write_csv(
+        tmp_path / "名册.csv",
+        ROSTER_COLUMNS,
+        [[w.name, n, "2026-01-10"] for w, n in zip(workers, numbers, strict=True)],
+    )
     call_command("import", "aid-enrolments", str(plan.pk), str(path), "--user", "agent")
     roster = EnrolmentRoster.objects.get()
     assert roster.rows.count() == 3 and Enrolment.objects.count() == 0

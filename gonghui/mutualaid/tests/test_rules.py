@@ -53,12 +53,20 @@ def test_cover_starts_when_the_contribution_is_recorded(plan, make_worker, yiche
 
 def test_enrolment_outside_the_window_or_twice_is_refused(plan, enrolment, yicheng_officer):
     with pytest.raises(ClaimRefused) as twice:
-        enrol_worker(by=yicheng_officer, plan=plan, worker=enrolment.worker,
-                     paid_on=datetime.date(2026, 2, 1))  # fmt: skip
+        enrol_worker(
+            by=yicheng_officer,
+            plan=plan,
+            worker=enrolment.worker,
+            paid_on=datetime.date(2026, 2, 1),
+        )
     assert twice.value.code == "already_enrolled"
     with pytest.raises(ClaimRefused) as late:
-        enrol_worker(by=yicheng_officer, plan=plan, worker=enrolment.worker,
-                     paid_on=datetime.date(2026, 4, 1))  # fmt: skip
+        enrol_worker(
+            by=yicheng_officer,
+            plan=plan,
+            worker=enrolment.worker,
+            paid_on=datetime.date(2026, 4, 1),
+        )
     assert late.value.code == "enrol_closed"
 
 
@@ -182,6 +190,11 @@ def test_generated_claims_never_pay_more_than_the_rules_allow(
 
 def file_claim_for(enrolment, officer, category, diagnosed, claimed):
     return file_claim(
-        by=officer, enrolment=enrolment, category=category, diagnosed_on=diagnosed,
-        hospital="医院", diagnosis="诊断", claimed_fen=claimed,
-    )  # fmt: skip
+        by=officer,
+        enrolment=enrolment,
+        category=category,
+        diagnosed_on=diagnosed,
+        hospital="医院",
+        diagnosis="诊断",
+        claimed_fen=claimed,
+    )

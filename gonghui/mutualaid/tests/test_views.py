@@ -20,11 +20,19 @@ def filed_by_page(client, enrolment, plan, yicheng_officer, settings, tmp_path):
     settings.UPLOAD_DIR = tmp_path
     number = reveal_id_number(by=yicheng_officer, worker=enrolment.worker)
     client.force_login(yicheng_officer)
-    answer = client.post("/mutualaid/claims/new/", {
-        "plan": plan.pk, "id_number": number, "category": "恶性肿瘤",
-        "diagnosed_on": "2026-05-10", "hospital": "驻马店市中心医院", "diagnosis": "肺腺癌",
-        "claimed": "80000", "document": SimpleUploadedFile("诊断证明.pdf", PDF),
-    })  # fmt: skip
+    answer = client.post(
+        "/mutualaid/claims/new/",
+        {
+            "plan": plan.pk,
+            "id_number": number,
+            "category": "恶性肿瘤",
+            "diagnosed_on": "2026-05-10",
+            "hospital": "驻马店市中心医院",
+            "diagnosis": "肺腺癌",
+            "claimed": "80000",
+            "document": SimpleUploadedFile("诊断证明.pdf", PDF),
+        },
+    )
     assert answer.status_code == 302, answer.content.decode()[:2000]
     return Claim.objects.get()
 

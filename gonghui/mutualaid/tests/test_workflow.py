@@ -152,9 +152,10 @@ def test_a_workflow_naming_an_unknown_state_is_refused_when_defined():
 
     with pytest.raises(ValueError, match="blue"):
         Workflow(
-            object_type="light", states=Light,
+            object_type="light",
+            states=Light,
             transitions=[Transition("go", "通行", ("red",), "blue", frozenset({"officer"}))],
-        )  # fmt: skip
+        )
 
 
 def test_queues_are_the_states_waiting_for_each_role():

@@ -30,19 +30,28 @@ def employers(province_admin):
     rng = random.Random(11)
     yicheng, luolong = Org.objects.get(code="411702"), Org.objects.get(code="410311")
     return {
-        "sanitation": register_employer(by=province_admin, name="驻马店市环卫服务有限公司",
-                                        uscc=make_uscc(rng), county=yicheng),
-        "courier": register_employer(by=province_admin, name="驿城区同城快递有限公司",
-                                     uscc=make_uscc(rng), county=yicheng),
-        "luoyang": register_employer(by=province_admin, name="洛阳市外卖配送有限公司",
-                                     uscc=make_uscc(rng), county=luolong),
-    }  # fmt: skip
+        "sanitation": register_employer(
+            by=province_admin, name="驻马店市环卫服务有限公司", uscc=make_uscc(rng), county=yicheng
+        ),
+        "courier": register_employer(
+            by=province_admin, name="驿城区同城快递有限公司", uscc=make_uscc(rng), county=yicheng
+        ),
+        "luoyang": register_employer(
+            by=province_admin, name="洛阳市外卖配送有限公司", uscc=make_uscc(rng), county=luolong
+        ),
+    }
 
 
 def test_gcj02_location_is_stored_in_wgs84_with_the_input_kept(employers, yicheng_officer):
     employer = employers["sanitation"]
-    result = set_employer_location(by=yicheng_officer, employer=employer, lat=32.9795,
-                                   lng=114.0253, crs=Crs.GCJ02, address="驿城区解放路88号")  # fmt: skip
+    result = set_employer_location(
+        by=yicheng_officer,
+        employer=employer,
+        lat=32.9795,
+        lng=114.0253,
+        crs=Crs.GCJ02,
+        address="驿城区解放路88号",
+    )
     assert result.outcome == "created"
     employer.refresh_from_db()
     assert (employer.input_crs, employer.input_lat, employer.input_lng) == (
@@ -57,8 +66,14 @@ def test_gcj02_location_is_stored_in_wgs84_with_the_input_kept(employers, yichen
 
 
 def test_same_location_again_is_unchanged_and_not_audited(employers, yicheng_officer):
-    args = dict(by=yicheng_officer, employer=employers["sanitation"], lat=32.98, lng=114.02,
-                crs=Crs.WGS84, address="驿城区解放路88号")  # fmt: skip
+    args = dict(
+        by=yicheng_officer,
+        employer=employers["sanitation"],
+        lat=32.98,
+        lng=114.02,
+        crs=Crs.WGS84,
+        address="驿城区解放路88号",
+    )
     set_employer_location(**args)
     assert set_employer_location(**args).outcome == "unchanged"
     assert AuditEvent.objects.filter(object_type="employer", action="update").count() == 1
@@ -68,22 +83,36 @@ def test_same_location_again_is_unchanged_and_not_audited(employers, yicheng_off
 
 def test_blank_coordinates_clear_the_location_and_half_is_refused(employers, yicheng_officer):
     employer = employers["sanitation"]
-    set_employer_location(by=yicheng_officer, employer=employer, lat=32.98, lng=114.02,
-                          crs=Crs.WGS84, address="解放路")  # fmt: skip
+    set_employer_location(
+        by=yicheng_officer,
+        employer=employer,
+        lat=32.98,
+        lng=114.02,
+        crs=Crs.WGS84,
+        address="解放路",
+    )
     with pytest.raises(DomainError) as refused:
-        set_employer_location(by=yicheng_officer, employer=employer, lat=None, lng=114.02,
-                              crs=Crs.WGS84, address="")  # fmt: skip
+        set_employer_location(
+            by=yicheng_officer, employer=employer, lat=None, lng=114.02, crs=Crs.WGS84, address=""
+        )
     assert refused.value.field == "lat"
-    set_employer_location(by=yicheng_officer, employer=employer, lat=None, lng=None,
-                          crs=Crs.WGS84, address="")  # fmt: skip
+    set_employer_location(
+        by=yicheng_officer, employer=employer, lat=None, lng=None, crs=Crs.WGS84, address=""
+    )
     employer.refresh_from_db()
     assert (employer.lat, employer.input_lat, employer.input_crs) == (None, None, "")
 
 
 def test_sibling_city_officer_cannot_set_the_location(employers, luoyang_officer):
     with pytest.raises(PermissionDenied):
-        set_employer_location(by=luoyang_officer, employer=employers["sanitation"], lat=32.98,
-                              lng=114.02, crs=Crs.WGS84, address="")  # fmt: skip
+        set_employer_location(
+            by=luoyang_officer,
+            employer=employers["sanitation"],
+            lat=32.98,
+            lng=114.02,
+            crs=Crs.WGS84,
+            address="",
+        )
     assert Employer.objects.get(pk=employers["sanitation"].pk).lat is None
 
 
@@ -93,8 +122,14 @@ def test_sibling_city_officer_cannot_set_the_location(employers, luoyang_officer
 def test_list_shows_only_the_users_employers_and_filters_by_location(
     client, employers, zhumadian_officer
 ):
-    set_employer_location(by=zhumadian_officer, employer=employers["courier"], lat=32.98,
-                          lng=114.02, crs=Crs.WGS84, address="")  # fmt: skip
+    set_employer_location(
+        by=zhumadian_officer,
+        employer=employers["courier"],
+        lat=32.98,
+        lng=114.02,
+        crs=Crs.WGS84,
+        address="",
+    )
     client.force_login(zhumadian_officer)
     page = client.get(reverse("orgs:employer_list")).content.decode()
     assert "驻马店市环卫服务有限公司" in page and "驿城区同城快递有限公司" in page
@@ -113,8 +148,9 @@ def test_edit_page_sets_the_location_and_shows_refusals(client, employers, yiche
     assert bad.status_code == 200 and "经度和纬度须同时填写" in bad.content.decode()
     out_of_range = client.post(url, {"address": "", "lat": "132.98", "lng": "114", "crs": "wgs84"})
     assert "纬度132.98应在-90至90之间" in out_of_range.content.decode()
-    ok = client.post(url, {"address": "解放路88号", "lat": "32.9795", "lng": "114.0253",
-                           "crs": "bd09"})  # fmt: skip
+    ok = client.post(
+        url, {"address": "解放路88号", "lat": "32.9795", "lng": "114.0253", "crs": "bd09"}
+    )
     assert ok.status_code == 302
     employer.refresh_from_db()
     assert employer.input_crs == "bd09" and employer.address == "解放路88号"
@@ -135,11 +171,23 @@ def test_sibling_city_officer_gets_404_from_the_edit_page(client, employers, luo
 
 def rows_for(employers):
     return [
-        [employers["sanitation"].uscc, "驻马店市环卫服务有限公司", "驿城区解放路88号", "114.0253",
-         "32.9795", "GCJ02"],
-        [employers["courier"].uscc, "驿城区同城快递有限公司", "驿城区中华路9号", "114.03", "32.97",
-         "WGS84"],
-    ]  # fmt: skip
+        [
+            employers["sanitation"].uscc,
+            "驻马店市环卫服务有限公司",
+            "驿城区解放路88号",
+            "114.0253",
+            "32.9795",
+            "GCJ02",
+        ],
+        [
+            employers["courier"].uscc,
+            "驿城区同城快递有限公司",
+            "驿城区中华路9号",
+            "114.03",
+            "32.97",
+            "WGS84",
+        ],
+    ]
 
 
 def csv_file(tmp_path, rows, name="单位位置.csv"):
@@ -179,10 +227,15 @@ def test_import_names_every_bad_row_and_column_and_writes_nothing(
     report = import_employer_locations(csv_file(tmp_path, rows), by=zhumadian_officer)
     problems = [(p.row, p.column) for p in report.errors]
     assert problems == [
-        (3, "经度"), (3, "纬度"), (3, "坐标系"),
-        (4, "统一社会信用代码"), (5, "统一社会信用代码"), (6, "统一社会信用代码"),
-        (7, "统一社会信用代码"), (7, "纬度"),
-    ]  # fmt: skip
+        (3, "经度"),
+        (3, "纬度"),
+        (3, "坐标系"),
+        (4, "统一社会信用代码"),
+        (5, "统一社会信用代码"),
+        (6, "统一社会信用代码"),
+        (7, "统一社会信用代码"),
+        (7, "纬度"),
+    ]
     messages = {(p.row, p.column): p.message for p in report.errors}
     assert "不在您的管辖范围内" in messages[(4, "统一社会信用代码")]
     assert messages[(6, "统一社会信用代码")] == "与第2行是同一单位"
@@ -215,8 +268,14 @@ def test_import_command_reports_rows_and_refuses_a_bad_file(tmp_path, employers,
 def test_export_is_the_template_and_imports_back_unchanged(
     tmp_path, client, employers, zhumadian_officer
 ):
-    set_employer_location(by=zhumadian_officer, employer=employers["courier"], lat=32.9795,
-                          lng=114.0253, crs=Crs.GCJ02, address="中华路9号")  # fmt: skip
+    set_employer_location(
+        by=zhumadian_officer,
+        employer=employers["courier"],
+        lat=32.9795,
+        lng=114.0253,
+        crs=Crs.GCJ02,
+        address="中华路9号",
+    )
     client.force_login(zhumadian_officer)
     response = client.get(reverse("orgs:employer_export"))
     rows = list(load_workbook(io.BytesIO(response.content)).active.values)

@@ -31,7 +31,7 @@ def open_slots(apps, schema_editor):
             BudgetSlot(
                 program=program, slot=slot, spent_fen=spent[slot],
                 allotted_fen=None if share is None else spent[slot] + share,
-            )  # fmt: skip
+            )
             for slot, share in enumerate(shares)
         )
 
@@ -53,7 +53,7 @@ def split_days(apps, schema_editor):
             ProgramDaily(
                 program_id=program, org_id=org, org_path=path, day=day, slot=slot,
                 person_times=times, amount_fen=fen,
-            )  # fmt: skip
+            )
             for (program, org, path, day, slot), (times, fen) in rows.items()
         ),
         batch_size=2000,

@@ -24,14 +24,24 @@ def rollups_agree_after_every_scenario(request):
 def program(province_admin):
     """Make a program run by ``org`` (default the province)."""
 
-    def make(name="环卫工人免费早餐", *, org="410000", kind=ProgramKind.DAILY,
-             frequency=Frequency.DAILY, **fields):  # fmt: skip
+    def make(
+        name="环卫工人免费早餐",
+        *,
+        org="410000",
+        kind=ProgramKind.DAILY,
+        frequency=Frequency.DAILY,
+        **fields,
+    ):
         fields.setdefault("starts_on", TODAY - datetime.timedelta(days=30))
         fields.setdefault("ends_on", TODAY + datetime.timedelta(days=30))
         return create_program(
-            by=province_admin, org=Org.objects.get(code=org), name=name, kind=kind,
-            frequency=frequency, **fields,
-        )  # fmt: skip
+            by=province_admin,
+            org=Org.objects.get(code=org),
+            name=name,
+            kind=kind,
+            frequency=frequency,
+            **fields,
+        )
 
     return make
 
@@ -40,8 +50,11 @@ def program(province_admin):
 def point(province_admin):
     def make(name, *, org="411702", programs=(), staff=()):
         return create_service_point(
-            by=province_admin, org=Org.objects.get(code=org), name=name,
-            programs=programs, staff=staff,
-        )  # fmt: skip
+            by=province_admin,
+            org=Org.objects.get(code=org),
+            name=name,
+            programs=programs,
+            staff=staff,
+        )
 
     return make

@@ -203,12 +203,20 @@ def test_no_token_is_401(call, method, path):
 def test_a_check_in_with_an_unknown_token_or_an_inactive_account_is_401_and_records_nothing(
     client, call, clerk, shop, breakfast, zhang, make_worker, path
 ):
-    body = {"point": shop.pk, "program": breakfast.pk, "token": issue_card_token(zhang.pk),
-            "items": []}  # fmt: skip
+    body = {
+        "point": shop.pk,
+        "program": breakfast.pk,
+        "token": issue_card_token(zhang.pk),
+        "items": [],
+    }
 
     def post(key: str):
-        return client.post(path, data=json.dumps(body), content_type="application/json",
-                           headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+        return client.post(
+            path,
+            data=json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
+        )
 
     assert post("not-a-token").status_code == 401
     key = issue_api_token(user=clerk, name="扫码枪")
@@ -243,15 +251,19 @@ def test_program_detail_shows_distinct_persons_money_budget_children_and_days(
     call, program, point, province_admin, zhumadian_officer, make_worker
 ):
     checkup = program(
-        "年度体检", kind="one_off", frequency=Frequency.DAILY, unit_cost_fen=12345,
+        "年度体检",
+        kind="one_off",
+        frequency=Frequency.DAILY,
+        unit_cost_fen=12345,
         budget_fen=100_000,
-    )  # fmt: skip
+    )
     yicheng = point("驿城区医院", org="411702", programs=[checkup])
     xiping = point("西平县医院", org="411721", programs=[checkup])
     zhang, li = make_worker("张东青"), make_worker("李四")
     yesterday = timezone.now() - datetime.timedelta(days=1)
-    record_service(by=province_admin, program=checkup, worker=zhang, point=xiping,
-                   served_at=yesterday)  # fmt: skip
+    record_service(
+        by=province_admin, program=checkup, worker=zhang, point=xiping, served_at=yesterday
+    )
     for who in (zhang, li):
         body = {"point": yicheng.pk, "program": checkup.pk, "token": issue_card_token(who.pk)}
         assert call(province_admin, "post", "/api/checkins", body).status_code == 200
@@ -335,8 +347,13 @@ def test_offline_batch_judges_each_card_at_its_scan_time_and_reports_duplicates(
 
     again = call(clerk, "post", "/api/checkins/batch", body).json()
     assert [i["outcome"] for i in again["items"]] == [
-        "repeated", "duplicate", "repeated", "duplicate", "refused", "refused",
-    ]  # fmt: skip
+        "repeated",
+        "duplicate",
+        "repeated",
+        "duplicate",
+        "refused",
+        "refused",
+    ]
     assert ServiceRecord.objects.count() == 2
 
 

@@ -34,16 +34,24 @@ def open_phone(*, camera: bool = False):
     """A phone-sized page; ``camera`` adds Chromium's fake camera, allowed without asking."""
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"]  # fmt: skip
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ]
     if camera:
         args += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page(
-            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-            has_touch=True, device_scale_factor=2,
-        )  # fmt: skip
+            viewport={"width": 390, "height": 844},
+            locale="zh-CN",
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+        )
         yield page
         browser.close()
 

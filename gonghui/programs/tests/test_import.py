@@ -42,8 +42,10 @@ def checkup(program, point):
 @pytest.fixture
 def workers(make_worker):
     """Three 驿城区 workers (seeds 1–3) and one 洛龙区 worker (seed 4), by seed."""
-    made = {seed: make_worker(name, id_number=id_of(seed)) for seed, name in
-            [(1, "张东青"), (2, "李秀英"), (3, "王伟")]}  # fmt: skip
+    made = {
+        seed: make_worker(name, id_number=id_of(seed))
+        for seed, name in [(1, "张东青"), (2, "李秀英"), (3, "王伟")]
+    }
     made[4] = make_worker("赵建华", org="410311", id_number=id_of(4, "410311"))
     return made
 
@@ -252,10 +254,12 @@ def test_a_record_from_another_source_in_the_period_is_already_served(
     tmp_path, province_admin, checkup, workers
 ):
     scanned = record_service(
-        by=province_admin, program=checkup, worker=workers[2], point=checkup.points.get(
-            name="驿城区人民医院"
-        ), channel=Channel.SCAN,
-    ).record  # fmt: skip
+        by=province_admin,
+        program=checkup,
+        worker=workers[2],
+        point=checkup.points.get(name="驿城区人民医院"),
+        channel=Channel.SCAN,
+    ).record
     report = import_services(
         write_csv(tmp_path / "r.csv", [row(1), row(2)]), program=checkup, by=province_admin
     )
@@ -412,8 +416,9 @@ def test_service_list_uploaded_on_the_programme_page_imports_once(
         "导入服务名单" in page.content.decode()
         and "身份证号，姓名，服务日期" in page.content.decode()
     )
-    path = write_csv(tmp_path / "list.csv", [row(1), row(2, 服务点="驿城区人民医院")],
-                     encoding="gbk")  # fmt: skip
+    path = write_csv(
+        tmp_path / "list.csv", [row(1), row(2, 服务点="驿城区人民医院")], encoding="gbk"
+    )
     response = _upload(client, checkup, path)
     assert response.status_code == 302
     assert ServiceRecord.objects.filter(program=checkup, channel=Channel.IMPORT).count() == 2

@@ -31,14 +31,26 @@ def _new(run, desk, clerk, worker, amount: int):
     now = timezone.now()
     day = timezone.localdate(now)
     record = ServiceRecord(
-        program=run, worker=worker, point=desk, org_id=desk.org_id, org_path=desk.org_path,
-        served_at=now, served_on=day, period_key=period_key(run.frequency, day),
-        amount_fen=amount, channel="scan", recorded_by=clerk,
-    )  # fmt: skip
+        program=run,
+        worker=worker,
+        point=desk,
+        org_id=desk.org_id,
+        org_path=desk.org_path,
+        served_at=now,
+        served_on=day,
+        period_key=period_key(run.frequency, day),
+        amount_fen=amount,
+        channel="scan",
+        recorded_by=clerk,
+    )
     event = new_event(
-        actor=clerk, action="serve", object_type="service_record", object_id="",
-        org_path=desk.org_path, after={"worker": worker.pk},
-    )  # fmt: skip
+        actor=clerk,
+        action="serve",
+        object_type="service_record",
+        object_id="",
+        org_path=desk.org_path,
+        after={"worker": worker.pk},
+    )
     return record, event
 
 

@@ -98,10 +98,16 @@ def test_database_enforces_the_frequency_limit_without_python(make_worker, break
     ).record
     with pytest.raises(IntegrityError), transaction.atomic():
         ServiceRecord.objects.create(
-            program=breakfast, worker=worker, org=record.org, org_path=record.org_path,
-            served_at=record.served_at, served_on=record.served_on, period_key=record.period_key,
-            channel="manual", recorded_by=clerk,
-        )  # fmt: skip
+            program=breakfast,
+            worker=worker,
+            org=record.org,
+            org_path=record.org_path,
+            served_at=record.served_at,
+            served_on=record.served_on,
+            period_key=record.period_key,
+            channel="manual",
+            recorded_by=clerk,
+        )
 
 
 @pytest.mark.parametrize(

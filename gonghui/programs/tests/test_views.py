@@ -49,9 +49,12 @@ def world(program, point, staff, make_worker, province_admin):
         "环卫工人免费早餐", categories=SANITATION, unit_cost_fen=500, budget_fen=100_000
     )
     checkup = program(
-        "驻马店货车司机体检", org="411700", kind="one_off", frequency=Frequency.ONCE,
+        "驻马店货车司机体检",
+        org="411700",
+        kind="one_off",
+        frequency=Frequency.ONCE,
         unit_cost_fen=20_000,
-    )  # fmt: skip
+    )
     clerk = staff("shop_clerk", "411702", Role.POINT_STAFF)
     yicheng = point("驿城区早餐店", org="411702", programs=[breakfast], staff=[clerk])
     xiping = point("西平县早餐店", org="411721", programs=[breakfast])
@@ -72,9 +75,18 @@ def world(program, point, staff, make_worker, province_admin):
         record_service(by=province_admin, program=breakfast, worker=who, point=desk, served_at=when)
     record_service(by=province_admin, program=checkup, worker=zhang, point=hospital)
     return SimpleNamespace(
-        breakfast=breakfast, checkup=checkup, clerk=clerk, yicheng=yicheng, xiping=xiping,
-        luolong=luolong, hospital=hospital, zhang=zhang, li=li, wang=wang, days=days,
-    )  # fmt: skip
+        breakfast=breakfast,
+        checkup=checkup,
+        clerk=clerk,
+        yicheng=yicheng,
+        xiping=xiping,
+        luolong=luolong,
+        hospital=hospital,
+        zhang=zhang,
+        li=li,
+        wang=wang,
+        days=days,
+    )
 
 
 def list_row(response, program) -> dict:
@@ -118,8 +130,11 @@ def test_province_admin_sees_every_program_and_the_whole_province(client, world,
     response = client.get(reverse("programs:list"))
     assert response.status_code == 200
     assert list_row(response, world.breakfast) == {
-        "persons": 3, "person_times": 5, "amount": "25.00", "budget_left": "975.00",
-    }  # fmt: skip
+        "persons": 3,
+        "person_times": 5,
+        "amount": "25.00",
+        "budget_left": "975.00",
+    }
     assert list_row(response, world.checkup)["person_times"] == 1
     assert "驻马店货车司机体检" in text_of(response)
 
@@ -159,8 +174,11 @@ def test_zhumadian_officer_sees_only_zhumadian_of_the_province_program(
     login(client, zhumadian_officer)
     response = client.get(reverse("programs:list"))
     assert list_row(response, world.breakfast) == {
-        "persons": 2, "person_times": 4, "amount": "20.00", "budget_left": None,
-    }  # fmt: skip
+        "persons": 2,
+        "person_times": 4,
+        "amount": "20.00",
+        "budget_left": None,
+    }
     assert list_row(response, world.checkup)["budget_left"] is None  # no budget set
     page = detail(client, world.breakfast)
     assert headline(page) == (2, 4, 2000)
@@ -319,14 +337,23 @@ def test_officer_creates_a_program_with_yuan_amounts_and_categories(client, zhum
     response = client.post(
         reverse("programs:create"),
         {
-            "org_code": "411702", "name": "货车司机意外险", "kind": "policy",
-            "starts_on": "2026-01-01", "ends_on": "2026-12-31", "frequency": "yearly",
+            "org_code": "411702",
+            "name": "货车司机意外险",
+            "kind": "policy",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "frequency": "yearly",
             "categories": [str(BY_NAME["货车司机"].bit), str(BY_NAME["快递员"].bit)],
-            "unit_cost": "35.5", "budget": "1,000,000", "when_exhausted": "refuse",
-            "insurer": "中国人寿", "policy_number": "P-2026-001", "sum_insured": "100000",
-            "cover_starts": "2026-01-01", "cover_ends": "2026-12-31",
+            "unit_cost": "35.5",
+            "budget": "1,000,000",
+            "when_exhausted": "refuse",
+            "insurer": "中国人寿",
+            "policy_number": "P-2026-001",
+            "sum_insured": "100000",
+            "cover_starts": "2026-01-01",
+            "cover_ends": "2026-12-31",
         },
-    )  # fmt: skip
+    )
     created = Program.objects.get(name="货车司机意外险")
     assert response.status_code == 302
     assert response["Location"] == reverse("programs:detail", args=[created.pk])
@@ -350,10 +377,15 @@ def test_officer_creates_a_program_with_yuan_amounts_and_categories(client, zhum
 def test_program_form_shows_errors_by_the_field(client, zhumadian_officer, changes, field, words):
     login(client, zhumadian_officer)
     data = {
-        "org_code": "411700", "name": "免费体检", "kind": "one_off", "starts_on": "2026-01-01",
-        "ends_on": "2026-12-31", "frequency": "once", "unit_cost": "0",
+        "org_code": "411700",
+        "name": "免费体检",
+        "kind": "one_off",
+        "starts_on": "2026-01-01",
+        "ends_on": "2026-12-31",
+        "frequency": "once",
+        "unit_cost": "0",
         "when_exhausted": "refuse",
-    }  # fmt: skip
+    }
     response = client.post(reverse("programs:create"), {**data, **changes})
     assert response.status_code == 200
     assert not Program.objects.exists()
@@ -371,14 +403,25 @@ def test_officer_creates_a_service_point_with_its_staff(client, world, zhumadian
     form = client.get(url)
     assert "环卫工人免费早餐" in text_of(form)
     outside = client.post(
-        url, {"org_code": "411721", "name": "西平二店", "programs": [str(world.breakfast.pk)],
-              "staff": "xiping_clerk，luoyang_clerk"},
-    )  # fmt: skip
+        url,
+        {
+            "org_code": "411721",
+            "name": "西平二店",
+            "programs": [str(world.breakfast.pk)],
+            "staff": "xiping_clerk，luoyang_clerk",
+        },
+    )
     assert "luoyang_clerk" in " ".join(outside.context["form"].errors["staff"])
     response = client.post(
-        url, {"org_code": "411721", "name": "西平二店", "address": "西平县人民路1号",
-              "programs": [str(world.breakfast.pk)], "staff": "xiping_clerk"},
-    )  # fmt: skip
+        url,
+        {
+            "org_code": "411721",
+            "name": "西平二店",
+            "address": "西平县人民路1号",
+            "programs": [str(world.breakfast.pk)],
+            "staff": "xiping_clerk",
+        },
+    )
     assert response.status_code == 302
     created = ServicePoint.objects.get(name="西平二店")
     assert created.org.code == "411721"
@@ -475,9 +518,12 @@ def test_check_in_page_shows_bad_input_as_a_refusal(client, world, token, words)
     page = client.get(reverse("programs:checkin"))
     response = client.post(
         reverse("programs:checkin"),
-        {"choice": f"{world.yicheng.pk}:{world.breakfast.pk}", "token": token,
-         **checkin_form(page)},
-    )  # fmt: skip
+        {
+            "choice": f"{world.yicheng.pk}:{world.breakfast.pk}",
+            "token": token,
+            **checkin_form(page),
+        },
+    )
     assert response.context["result"]["ok"] is False
     assert words in text_of(response)
 
@@ -487,9 +533,12 @@ def test_check_in_at_a_point_that_is_not_the_clerks_is_refused(client, world, ma
     page = client.get(reverse("programs:checkin"))
     response = client.post(
         reverse("programs:checkin"),
-        {"choice": f"{world.xiping.pk}:{world.breakfast.pk}",
-         "token": issue_card_token(make_worker().pk), **checkin_form(page)},
-    )  # fmt: skip
+        {
+            "choice": f"{world.xiping.pk}:{world.breakfast.pk}",
+            "token": issue_card_token(make_worker().pk),
+            **checkin_form(page),
+        },
+    )
     assert response.context["result"]["ok"] is False
     assert "请选择服务点和项目" in text_of(response)
     assert ServiceRecord.objects.count() == 6

@@ -26,11 +26,16 @@ def case(yicheng_officer):
 
     def make(**fields):
         values = dict(
-            by=yicheng_officer, org=Org.objects.get(code="411702"), channel="hotline",
-            employer_name="驻马店某建筑劳务有限公司", employer_uscc=USCC,
-            project="驿城区安置房二期", contractor_name="某建工集团", contractor_uscc=CONTRACTOR,
+            by=yicheng_officer,
+            org=Org.objects.get(code="411702"),
+            channel="hotline",
+            employer_name="驻马店某建筑劳务有限公司",
+            employer_uscc=USCC,
+            project="驿城区安置房二期",
+            contractor_name="某建工集团",
+            contractor_uscc=CONTRACTOR,
             opened_on=datetime.date(2026, 1, 5),
-        )  # fmt: skip
+        )
         values.update(fields)
         return open_case(**values)
 
@@ -43,7 +48,8 @@ def case_with_workers(case, make_worker, yicheng_officer):
     made = case()
     zhang, li = make_worker("张东青"), make_worker("李四")
     lines = add_workers(
-        by=yicheng_officer, case=made,
+        by=yicheng_officer,
+        case=made,
         rows=[WorkerOwed(zhang.pk, 1_200_000), WorkerOwed(li.pk, 800_000)],
-    )  # fmt: skip
+    )
     return made, lines

@@ -33,13 +33,18 @@ def test_a_roster_with_one_bad_row_adds_nobody_and_names_every_problem(
     outsider = make_worker("王五", org="410302")
     number = {w: reveal_id_number(by=yicheng_officer, worker=w) for w in (zhang, li)}
     outsider_number = reveal_id_number(by=luoyang_officer, worker=outsider)
-    path = write_csv(tmp_path / "工人.csv", WORKER_COLUMNS, [
-        ["张东青", number[zhang], "12000"],
-        ["李四", number[li], "8000.505"],
-        ["张冬青", number[zhang], "100"],
-        ["王五", outsider_number, "100"],
-        ["赵六", "41170219900101001X", "100"],
-    ], encoding="gbk")  # fmt: skip
+    path = write_csv(
+        tmp_path / "工人.csv",
+        WORKER_COLUMNS,
+        [
+            ["张东青", number[zhang], "12000"],
+            ["李四", number[li], "8000.505"],
+            ["张冬青", number[zhang], "100"],
+            ["王五", outsider_number, "100"],
+            ["赵六", "41170219900101001X", "100"],
+        ],
+        encoding="gbk",
+    )
     report = import_case_workers(path, by=yicheng_officer, case=made)
     problems = [str(p) for p in report.errors]
     assert not report.ok and CaseWorker.objects.count() == 0
@@ -47,9 +52,14 @@ def test_a_roster_with_one_bad_row_adds_nobody_and_names_every_problem(
     assert any(p.startswith("第4行【姓名】") for p in problems)
     assert any(p.startswith("第5行【身份证号】") and "职工名册" in p for p in problems)
     assert any(p.startswith("第6行【身份证号】") and "校验位" in p for p in problems)
-    fixed = write_csv(tmp_path / "工人2.csv", WORKER_COLUMNS, [
-        ["张东青", number[zhang], "12000"], ["李四", number[li], "8000.50"],
-    ])  # fmt: skip
+    fixed = write_csv(
+        tmp_path / "工人2.csv",
+        WORKER_COLUMNS,
+        [
+            ["张东青", number[zhang], "12000"],
+            ["李四", number[li], "8000.50"],
+        ],
+    )
     assert import_case_workers(fixed, by=yicheng_officer, case=made).created == 2
     again = import_case_workers(fixed, by=yicheng_officer, case=made)
     assert "已在本案件中" in str(again.errors[0]) and CaseWorker.objects.count() == 2
@@ -73,8 +83,12 @@ def test_100000_generated_recoveries_sum_to_the_fen(
     case, province_admin, yicheng_officer, tmp_path
 ):
     roster = list(roster_rows(200, org_codes=["411702"], regions=("411702",), seed=9))
-    assert import_workers(write_roster_csv(tmp_path / "r.csv", iter(roster)),
-                          by=province_admin).created == 200  # fmt: skip
+    assert (
+        import_workers(
+            write_roster_csv(tmp_path / "r.csv", iter(roster)), by=province_admin
+        ).created
+        == 200
+    )
     made = case()
     workers_file = write_csv(
         tmp_path / "w.csv", WORKER_COLUMNS, [[r[0], r[1], "99999.99"] for r in roster]

@@ -61,8 +61,14 @@ def actors(yicheng_officer, province_admin, staff):
 
 
 def step(user, case, action):
-    return move_case(by=user, case=case, action=action, reason="经调查属实",
-                     referral="arbitration", external_body="驻马店市劳动人事争议仲裁委员会")  # fmt: skip
+    return move_case(
+        by=user,
+        case=case,
+        action=action,
+        reason="经调查属实",
+        referral="arbitration",
+        external_body="驻马店市劳动人事争议仲裁委员会",
+    )
 
 
 def test_every_case_transition_per_role_is_allowed_or_refused(case, actors):
@@ -88,8 +94,13 @@ def test_referral_names_the_body_and_closing_needs_a_reason(case, yicheng_office
     with pytest.raises(DomainError) as caught:
         move_case(by=yicheng_officer, case=made, action="refer", referral="litigation")
     assert caught.value.code == "referral_required"
-    move_case(by=yicheng_officer, case=made, action="refer", referral="litigation",
-              external_body="驿城区人民法院")  # fmt: skip
+    move_case(
+        by=yicheng_officer,
+        case=made,
+        action="refer",
+        referral="litigation",
+        external_body="驿城区人民法院",
+    )
     assert (made.referral, made.external_body) == ("litigation", "驿城区人民法院")
     with pytest.raises(DomainError) as no_reason:
         move_case(by=yicheng_officer, case=made, action="close")
@@ -98,9 +109,14 @@ def test_referral_names_the_body_and_closing_needs_a_reason(case, yicheng_office
 
 def test_outcome_follows_the_wages_recovered(case_with_workers, yicheng_officer):
     made, (zhang, li) = case_with_workers
-    record_recoveries(by=yicheng_officer, case=made, items=[
-        Instalment(zhang.pk, 600_000, 0, D), Instalment(zhang.pk, 600_000, 50_000, D),
-    ])  # fmt: skip
+    record_recoveries(
+        by=yicheng_officer,
+        case=made,
+        items=[
+            Instalment(zhang.pk, 600_000, 0, D),
+            Instalment(zhang.pk, 600_000, 50_000, D),
+        ],
+    )
     partial = WageCase.objects.get(pk=made.pk)
     move_case(by=yicheng_officer, case=partial, action="close", reason="李四部分未追回")
     assert partial.outcome == "part"
@@ -113,10 +129,15 @@ def test_full_recovery_closes_as_full_and_figures_count_each_worker_once(
     case_with_workers, yicheng_officer, zhumadian_officer
 ):
     made, (zhang, li) = case_with_workers
-    record_recoveries(by=yicheng_officer, case=made, items=[
-        Instalment(zhang.pk, 1_200_000, 100_000, D), Instalment(li.pk, 500_000, 0, D),
-        Instalment(li.pk, 300_000, 20_000, D + datetime.timedelta(days=3)),
-    ])  # fmt: skip
+    record_recoveries(
+        by=yicheng_officer,
+        case=made,
+        items=[
+            Instalment(zhang.pk, 1_200_000, 100_000, D),
+            Instalment(li.pk, 500_000, 0, D),
+            Instalment(li.pk, 300_000, 20_000, D + datetime.timedelta(days=3)),
+        ],
+    )
     move_case(by=yicheng_officer, case=made, action="close", reason="已全部支付")
     assert made.outcome == "full"
     figures = rights_figures(zhumadian_officer, year=2026)
@@ -155,8 +176,12 @@ def test_transfer_gives_the_case_to_the_receiver_and_leaves_the_sender_reading(
         transfer_case(
             by=yicheng_officer, case=made, to_org=Org.objects.get(code="411721"), reason=" "
         )
-    transfer_case(by=yicheng_officer, case=made, to_org=Org.objects.get(code="411721"),
-                  reason="用工地在西平县")  # fmt: skip
+    transfer_case(
+        by=yicheng_officer,
+        case=made,
+        to_org=Org.objects.get(code="411721"),
+        reason="用工地在西平县",
+    )
     assert case_for(receiver, made.pk).org.code == "411721"
     sender_copy = case_for(yicheng_officer, made.pk)
     assert not may_act(yicheng_officer, sender_copy) and may_act(receiver, sender_copy)
@@ -168,8 +193,11 @@ def test_transfer_gives_the_case_to_the_receiver_and_leaves_the_sender_reading(
     # the sender's recovery stays credited to the sender
     assert rights_figures(yicheng_officer, year=2026).wages_fen == 100_000
     assert rights_figures(receiver, year=2026).wages_fen == 0
-    actions = list(WorkflowStep.objects.filter(object_id=made.pk, object_type="wage_case")
-                   .values_list("action", flat=True))  # fmt: skip
+    actions = list(
+        WorkflowStep.objects.filter(object_id=made.pk, object_type="wage_case").values_list(
+            "action", flat=True
+        )
+    )
     assert actions == ["create", "add_workers", "recover", "transfer", "investigate"]
 
 
@@ -215,9 +243,14 @@ def test_the_report_sentence_prints_wan_and_yi_rounded_half_up_once(
     case_with_workers, yicheng_officer, province_admin
 ):
     made, (zhang, li) = case_with_workers
-    record_recoveries(by=yicheng_officer, case=made, items=[
-        Instalment(zhang.pk, 1_200_000, 12_345, D), Instalment(li.pk, 800_000, 0, D),
-    ])  # fmt: skip
+    record_recoveries(
+        by=yicheng_officer,
+        case=made,
+        items=[
+            Instalment(zhang.pk, 1_200_000, 12_345, D),
+            Instalment(li.pk, 800_000, 0, D),
+        ],
+    )
     out = StringIO()
     call_command("rights", "figures", "--year", "2026", stdout=out)
     # 2,012,345 fen = 20,123.45 元 → 2.01万元 (half-up on the exact total)

@@ -19,10 +19,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def opened_by_page(client, yicheng_officer):
     client.force_login(yicheng_officer)
-    answer = client.post("/rights/new/", {
-        "org_code": "411702", "channel": "walk_in", "opened_on": "2026-02-01",
-        "employer_name": "驿城区某物流公司", "employer_uscc": USCC,
-    })  # fmt: skip
+    answer = client.post(
+        "/rights/new/",
+        {
+            "org_code": "411702",
+            "channel": "walk_in",
+            "opened_on": "2026-02-01",
+            "employer_name": "驿城区某物流公司",
+            "employer_uscc": USCC,
+        },
+    )
     assert answer.status_code == 302, answer.content.decode()[:3000]
     return WageCase.objects.get()
 
@@ -48,9 +54,15 @@ def test_a_case_worked_from_the_console(
     assert upload(client, case, "workers", good).status_code == 302
     line = CaseWorker.objects.get()
     client.post(f"/rights/{case.pk}/action/", {"action": "investigate"})
-    client.post(f"/rights/{case.pk}/recovery/", {
-        "case_worker": line.pk, "wages": "3000.50", "compensation": "", "recovered_on": "2026-02-10",
-    })  # fmt: skip
+    client.post(
+        f"/rights/{case.pk}/recovery/",
+        {
+            "case_worker": line.pk,
+            "wages": "3000.50",
+            "compensation": "",
+            "recovered_on": "2026-02-10",
+        },
+    )
     assert Recovery.objects.get().wages_fen == 300_050
     client.post(f"/rights/{case.pk}/action/", {"action": "close", "reason": "余款无法追回"})
     page = client.get(f"/rights/{case.pk}/").content.decode()
@@ -90,8 +102,12 @@ def test_a_sibling_officer_gets_404_from_every_case_page(client, opened_by_page,
         assert (
             client.post(f"/rights/{case.pk}/{tail}", {"action": "investigate"}).status_code == 404
         )
-    for url in ("/rights/?state=all", "/rights/?state=overdue", "/rights/figures/?year=2026",
-                "/rights/figures/export.xlsx?year=2026"):  # fmt: skip
+    for url in (
+        "/rights/?state=all",
+        "/rights/?state=overdue",
+        "/rights/figures/?year=2026",
+        "/rights/figures/export.xlsx?year=2026",
+    ):
         text = visible_text(client.get(url))
         assert "驿城区" not in text and "物流" not in text, url
     assert client.get("/rights/figures/?org=411702").status_code == 404

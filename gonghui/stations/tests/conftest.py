@@ -28,14 +28,30 @@ def rollup_agrees_after_every_scenario(request):
 def station(province_admin):
     """Make a station through the service: ``station("驿城区环卫驿站", org="411702")``."""
 
-    def make(name: str = "驿城区环卫驿站", *, org: str = "411702", lat: float = 32.98,
-             lng: float = 114.02, crs: Crs = Crs.WGS84, hours: str = "00:00-24:00",
-             facilities: int = 0, **fields):  # fmt: skip
+    def make(
+        name: str = "驿城区环卫驿站",
+        *,
+        org: str = "411702",
+        lat: float = 32.98,
+        lng: float = 114.02,
+        crs: Crs = Crs.WGS84,
+        hours: str = "00:00-24:00",
+        facilities: int = 0,
+        **fields,
+    ):
         return save_station(
-            by=province_admin, org=Org.objects.get(code=org),
-            fields=StationFields(name=name, address=fields.pop("address", "驻马店市驿城区解放路1号"),
-                                 lat=lat, lng=lng, crs=crs, hours=parse_hours(hours),
-                                 facilities=facilities, **fields),
-        ).station  # fmt: skip
+            by=province_admin,
+            org=Org.objects.get(code=org),
+            fields=StationFields(
+                name=name,
+                address=fields.pop("address", "驻马店市驿城区解放路1号"),
+                lat=lat,
+                lng=lng,
+                crs=crs,
+                hours=parse_hours(hours),
+                facilities=facilities,
+                **fields,
+            ),
+        ).station
 
     return make

@@ -15,9 +15,11 @@ def test_bench_reports_in_process_http_and_brute_force_figures_that_agree():
     url = os.environ.get("DATABASE_URL", "")
     out = io.StringIO()
     figures = run_stations_bench(
-        counts=(600,), queries=300, database_url=url if url.startswith("postgres") else None,
+        counts=(600,),
+        queries=300,
+        database_url=url if url.startswith("postgres") else None,
         stdout=out,
-    )  # fmt: skip
+    )
     text = out.getvalue()
     assert re.search(r"进程内，逐次调用：[\d,]+次/秒，p50 [\d.]+毫秒，p99 [\d.]+毫秒", text), text
     assert re.search(r"numpy暴力扫描（300次）：[\d,]+次/秒；结果一致", text), text

@@ -37,14 +37,23 @@ def stations(transactional_db, station, zhumadian_officer):
 def phone():
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"]  # fmt: skip
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page = browser.new_page(
-            viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-            has_touch=True, geolocation=HERE, permissions=["geolocation"],
-        )  # fmt: skip
+            viewport={"width": 390, "height": 844},
+            locale="zh-CN",
+            is_mobile=True,
+            has_touch=True,
+            geolocation=HERE,
+            permissions=["geolocation"],
+        )
         yield page
         browser.close()
 
@@ -65,8 +74,12 @@ def test_near_me_lists_nearest_in_order_filters_to_hot_food_and_opens_one(
     page.wait_for_function("document.querySelector('#station-list li[data-distance]')")
     names = page.locator("#station-list li a").all_inner_texts()
     assert names == ["三百米外饮水驿站", "一公里外热饭驿站", "两公里外热饭驿站"]
-    distances = [float(d) for d in page.locator("#station-list li").evaluate_all(
-        "items => items.map(li => li.dataset.distance)")]  # fmt: skip
+    distances = [
+        float(d)
+        for d in page.locator("#station-list li").evaluate_all(
+            "items => items.map(li => li.dataset.distance)"
+        )
+    ]
     assert distances == sorted(distances) and 250 < distances[0] < 350
 
     page.select_option("#facility", "热饭/微波炉")

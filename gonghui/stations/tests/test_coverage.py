@@ -30,8 +30,14 @@ def located(province_admin, make_worker, an_employer):
     for _ in range(3):
         make_worker(categories="外卖骑手", employer=an_employer)
     employer = Employer.objects.get(uscc=an_employer[1])
-    set_employer_location(by=province_admin, employer=employer, lat=WORK[0], lng=WORK[1],
-                          crs=Crs.WGS84, address="驿城区解放路1号")  # fmt: skip
+    set_employer_location(
+        by=province_admin,
+        employer=employer,
+        lat=WORK[0],
+        lng=WORK[1],
+        crs=Crs.WGS84,
+        address="驿城区解放路1号",
+    )
     return employer
 
 

@@ -16,13 +16,46 @@ from gonghui.stations.vocabulary import kind_names
 pytestmark = pytest.mark.django_db
 
 GOOD = [
-    ["驿城区解放路爱心驿站", "411702", "驿城区解放路88号", "114.0253", "32.9795", "GCJ02",
-     "饮水、热饭、充电、按摩椅", "00:00-24:00", "0396-2821234", "开放", "2023-05-01"],
-    ["洛龙区夜间驿站", "410311", "洛龙区开元大道1号", "112.4540", "34.6190", "BD09",
-     "饮水、如厕", "20:00-06:00", "", "", ""],
-    ["洛龙区银行网点驿站", "410311", "洛龙区王城大道2号", "112.4400", "34.6100", "WGS84",
-     "休息座椅", "周一至周五 08:00-18:00；周六、周日 休息", "", "暂停", "2024/3/1"],
-]  # fmt: skip
+    [
+        "驿城区解放路爱心驿站",
+        "411702",
+        "驿城区解放路88号",
+        "114.0253",
+        "32.9795",
+        "GCJ02",
+        "饮水、热饭、充电、按摩椅",
+        "00:00-24:00",
+        "0396-2821234",
+        "开放",
+        "2023-05-01",
+    ],
+    [
+        "洛龙区夜间驿站",
+        "410311",
+        "洛龙区开元大道1号",
+        "112.4540",
+        "34.6190",
+        "BD09",
+        "饮水、如厕",
+        "20:00-06:00",
+        "",
+        "",
+        "",
+    ],
+    [
+        "洛龙区银行网点驿站",
+        "410311",
+        "洛龙区王城大道2号",
+        "112.4400",
+        "34.6100",
+        "WGS84",
+        "休息座椅",
+        "周一至周五 08:00-18:00；周六、周日 休息",
+        "",
+        "暂停",
+        "2024/3/1",
+    ],
+]
 
 
 def csv_file(tmp_path, rows, *, encoding="utf-8-sig", name="驿站.csv"):
@@ -155,7 +188,9 @@ def test_kinds_and_ratings_columns_are_imported(tmp_path, province_admin):
     jiefang = Station.objects.get(name="驿城区解放路爱心驿站")
     assert kind_names(jiefang.kinds) == ["24小时", "智慧驿站", "骑手换电"]
     assert sorted(jiefang.ratings.values_list("rating", "year")) == [
-        (Rating.MOST_BEAUTIFUL, 2024), (Rating.PROVINCIAL_DEMO, 2025)]  # fmt: skip
+        (Rating.MOST_BEAUTIFUL, 2024),
+        (Rating.PROVINCIAL_DEMO, 2025),
+    ]
     assert kind_names(Station.objects.get(name="洛龙区夜间驿站").kinds) == ["法律援助点"]
     bank = Station.objects.get(name="洛龙区银行网点驿站")
     assert list(bank.ratings.values_list("rating", "year")) == [(Rating.NATIONAL_DEMO, 2023)]
@@ -173,20 +208,23 @@ def test_reimporting_kinds_and_ratings_changes_nothing(tmp_path, province_admin)
 
 
 def test_a_changed_rating_alone_updates_its_station(tmp_path, province_admin):
-    import_stations(write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS),
-                    by=province_admin)  # fmt: skip
+    import_stations(
+        write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS), by=province_admin
+    )
     changed = [row[:] for row in WITH_KINDS]
     changed[1][12] = "最美驿站2025"
-    report = import_stations(write_csv(tmp_path / "b.csv", [*COLUMNS, *OPTIONAL], changed),
-                             by=province_admin)  # fmt: skip
+    report = import_stations(
+        write_csv(tmp_path / "b.csv", [*COLUMNS, *OPTIONAL], changed), by=province_admin
+    )
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     night = Station.objects.get(name="洛龙区夜间驿站")
     assert list(night.ratings.values_list("rating", "year")) == [(Rating.MOST_BEAUTIFUL, 2025)]
 
 
 def test_a_sheet_without_the_optional_columns_keeps_kinds_and_ratings(tmp_path, province_admin):
-    import_stations(write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS),
-                    by=province_admin)  # fmt: skip
+    import_stations(
+        write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS), by=province_admin
+    )
     report = import_stations(csv_file(tmp_path, GOOD), by=province_admin)
     assert (report.updated, report.unchanged) == (0, 3)
     jiefang = Station.objects.get(name="驿城区解放路爱心驿站")
@@ -208,16 +246,18 @@ def test_an_unknown_kind_or_rating_is_the_rows_error(
 ):
     rows = [row[:] for row in WITH_KINDS]
     rows[2][(*COLUMNS, *OPTIONAL).index(column)] = value
-    report = import_stations(write_csv(tmp_path / "驿站.csv", [*COLUMNS, *OPTIONAL], rows),
-                             by=province_admin)  # fmt: skip
+    report = import_stations(
+        write_csv(tmp_path / "驿站.csv", [*COLUMNS, *OPTIONAL], rows), by=province_admin
+    )
     assert [(p.row, p.column) for p in report.errors] == [(4, column)]
     assert message in report.errors[0].message
     assert not Station.objects.exists()
 
 
 def test_export_carries_kinds_and_ratings_and_imports_back_unchanged(tmp_path, province_admin):
-    import_stations(write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS),
-                    by=province_admin)  # fmt: skip
+    import_stations(
+        write_csv(tmp_path / "a.csv", [*COLUMNS, *OPTIONAL], WITH_KINDS), by=province_admin
+    )
     out = tmp_path / "导出.xlsx"
     call_command("export", "stations", "--output", str(out))
     sheet = list(load_workbook(out).active.values)

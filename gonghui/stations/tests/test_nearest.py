@@ -22,8 +22,13 @@ from gonghui.stations.vocabulary import FACILITIES
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 25, 22, 30), SHANGHAI)  # a Wednesday night
-HOURS = ["00:00-24:00", "08:00-20:00", "20:00-06:00", "周一至周五 07:00-19:00；周六、周日 休息",
-         "周三 休息"]  # fmt: skip
+HOURS = [
+    "00:00-24:00",
+    "08:00-20:00",
+    "20:00-06:00",
+    "周一至周五 07:00-19:00；周六、周日 休息",
+    "周三 休息",
+]
 COMMON = FACILITIES[0].bit | FACILITIES[1].bit  # 饮水, 热饭
 RARE = FACILITIES[7].bit  # 图书: few stations have books
 # Henan spans about 31.4-36.4°N, 110.4-116.6°E; queries also fall outside it.
@@ -43,11 +48,17 @@ def henan_stations(station, province_admin):
         bits = COMMON if rng.random() < 0.6 else FACILITIES[2].bit
         if rng.random() < 0.03:
             bits |= RARE
-        made.append(station(
-            f"驿站{i:03d}", org=rng.choice(["411702", "410311", "410102"]), lat=lat, lng=lng,
-            hours=rng.choice(HOURS), facilities=bits,
-            status=Status.SUSPENDED if rng.random() < 0.1 else Status.OPEN,
-        ))  # fmt: skip
+        made.append(
+            station(
+                f"驿站{i:03d}",
+                org=rng.choice(["411702", "410311", "410102"]),
+                lat=lat,
+                lng=lng,
+                hours=rng.choice(HOURS),
+                facilities=bits,
+                status=Status.SUSPENDED if rng.random() < 0.1 else Status.OPEN,
+            )
+        )
     for closed in rng.sample(made, 10):
         close_on(by=province_admin, station=closed, day=NOW.date())
     return made
@@ -58,10 +69,15 @@ def every_open_station(henan_stations):
     """(pk, lat, lng, facilities, open at NOW) of every open station, read once."""
     local = timezone.localtime(NOW, SHANGHAI).replace(tzinfo=None)
     return [
-        (s.pk, s.lat, s.lng, s.facilities,
-         is_open_at(s.hours, local, {c.day for c in s.closures.all()}))
+        (
+            s.pk,
+            s.lat,
+            s.lng,
+            s.facilities,
+            is_open_at(s.hours, local, {c.day for c in s.closures.all()}),
+        )
         for s in Station.objects.filter(status=Status.OPEN).prefetch_related("closures")
-    ]  # fmt: skip
+    ]
 
 
 def brute_force(stations, lat, lng, *, k, within_m, open_now, facilities):
@@ -81,10 +97,12 @@ FACILITY_FILTERS = [0, COMMON, RARE, RARE | FACILITIES[2].bit]
 
 
 def check_against_brute_force(stations, lat, lng, k, within_m, open_now, facilities):
-    got = nearest_stations(lat=lat, lng=lng, k=k, within_m=within_m, open_now=open_now,
-                           facilities=facilities, now=NOW)  # fmt: skip
-    want = brute_force(stations, lat, lng, k=k, within_m=within_m, open_now=open_now,
-                       facilities=facilities)  # fmt: skip
+    got = nearest_stations(
+        lat=lat, lng=lng, k=k, within_m=within_m, open_now=open_now, facilities=facilities, now=NOW
+    )
+    want = brute_force(
+        stations, lat, lng, k=k, within_m=within_m, open_now=open_now, facilities=facilities
+    )
     assert [r.id for r in got] == want, (lat, lng, k, within_m, open_now, facilities)
     assert all(a.distance_m <= b.distance_m for a, b in zip(got, got[1:], strict=False))
     return len(got) < k
@@ -97,17 +115,26 @@ def test_1000_random_queries_equal_brute_force(every_open_station):
     short = 0
     for _ in range(1000):
         if rng.random() < 0.33:  # beyond an edge of the province
-            lat, lng = rng.choice([(rng.uniform(30.0, 31.4), rng.uniform(109.5, 117.5)),
-                                   (rng.uniform(36.4, 37.5), rng.uniform(109.5, 117.5)),
-                                   (rng.uniform(30.0, 37.5), rng.uniform(109.5, 110.4)),
-                                   (rng.uniform(30.0, 37.5), rng.uniform(116.6, 117.5))])  # fmt: skip
+            lat, lng = rng.choice(
+                [
+                    (rng.uniform(30.0, 31.4), rng.uniform(109.5, 117.5)),
+                    (rng.uniform(36.4, 37.5), rng.uniform(109.5, 117.5)),
+                    (rng.uniform(30.0, 37.5), rng.uniform(109.5, 110.4)),
+                    (rng.uniform(30.0, 37.5), rng.uniform(116.6, 117.5)),
+                ]
+            )
         else:
             lat, lng = rng.uniform(31.4, 36.4), rng.uniform(110.4, 116.6)
         within_m = rng.choice([None, None, rng.uniform(100, 5_000), rng.uniform(5_000, 300_000)])
         short += check_against_brute_force(
-            every_open_station, lat, lng, rng.randint(1, 12), within_m, rng.random() < 0.5,
+            every_open_station,
+            lat,
+            lng,
+            rng.randint(1, 12),
+            within_m,
+            rng.random() < 0.5,
             rng.choice(FACILITY_FILTERS),
-        )  # fmt: skip
+        )
     assert short > 100  # the filters really did leave fewer than k in many queries
     rare = nearest_stations(lat=34.0, lng=113.0, k=50, facilities=RARE, now=NOW)
     assert 0 < len(rare) == sum(1 for s in every_open_station if s[3] & RARE) < 50
@@ -123,8 +150,9 @@ def test_1000_random_queries_equal_brute_force(every_open_station):
     open_now=st.booleans(),
     facilities=st.sampled_from(FACILITY_FILTERS),
 )
-def test_nearest_equals_brute_force(every_open_station, lat, lng, k, within_m, open_now,
-                                    facilities):  # fmt: skip
+def test_nearest_equals_brute_force(
+    every_open_station, lat, lng, k, within_m, open_now, facilities
+):
     check_against_brute_force(every_open_station, lat, lng, k, within_m, open_now, facilities)
 
 
@@ -189,8 +217,10 @@ def test_batch_search_equals_one_by_one(henan_stations):
     local = timezone.localtime(NOW, SHANGHAI).replace(tzinfo=None)
     index = current_index(local.date())
     points = [(rng.uniform(31, 37), rng.uniform(110, 117)) for _ in range(300)]
-    for filters in [dict(k=4, within_m=None, open_now=True, facilities=COMMON),
-                    dict(k=12, within_m=80_000.0, open_now=False, facilities=RARE)]:  # fmt: skip
+    for filters in [
+        dict(k=4, within_m=None, open_now=True, facilities=COMMON),
+        dict(k=12, within_m=80_000.0, open_now=False, facilities=RARE),
+    ]:
         batch = index.search_many(points, local=local, **filters)
         assert batch == [index.search(lat, lng, local=local, **filters) for lat, lng in points]
     assert any(len(hits) < 12 for hits in batch)  # the rare filter left some short

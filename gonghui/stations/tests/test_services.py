@@ -29,16 +29,25 @@ pytestmark = pytest.mark.django_db
 
 
 def fields(**changes) -> StationFields:
-    values = dict(name="驿城区环卫驿站", address="驿城区解放路1号", lat=32.98, lng=114.02,
-                  crs=Crs.WGS84, hours=parse_hours("08:00-20:00"))  # fmt: skip
+    values = dict(
+        name="驿城区环卫驿站",
+        address="驿城区解放路1号",
+        lat=32.98,
+        lng=114.02,
+        crs=Crs.WGS84,
+        hours=parse_hours("08:00-20:00"),
+    )
     values.update(changes)
     return StationFields(**values)
 
 
 def test_gcj02_input_is_stored_in_wgs84_and_the_input_is_remembered(province_admin):
     gcj = (32.9795, 114.0253)
-    saved = save_station(by=province_admin, org=Org.objects.get(code="411702"),
-                         fields=fields(lat=gcj[0], lng=gcj[1], crs=Crs.GCJ02))  # fmt: skip
+    saved = save_station(
+        by=province_admin,
+        org=Org.objects.get(code="411702"),
+        fields=fields(lat=gcj[0], lng=gcj[1], crs=Crs.GCJ02),
+    )
     station = saved.station
     assert saved.outcome == "created"
     assert (station.input_crs, station.input_lat, station.input_lng) == ("gcj02", *gcj)
@@ -71,8 +80,9 @@ def test_staff_edit_only_inside_their_subtree(yicheng_officer, luoyang_officer, 
     with pytest.raises(PermissionDenied):
         save_station(by=luoyang_officer, org=Org.objects.get(code="411702"), fields=fields())
     with pytest.raises(PermissionDenied):  # moving a 驻马店 station into 洛阳 needs both
-        save_station(by=luoyang_officer, org=Org.objects.get(code="410300"), station=mine,
-                     fields=fields())  # fmt: skip
+        save_station(
+            by=luoyang_officer, org=Org.objects.get(code="410300"), station=mine, fields=fields()
+        )
     saved = save_station(
         by=yicheng_officer, org=mine.org, station=mine, fields=fields(phone="123456")
     )
@@ -119,8 +129,11 @@ def test_sibling_city_sees_no_station(luoyang_officer, zhumadian_officer, statio
 
 def test_ratings_with_year(province_admin, station):
     made = station()
-    set_ratings(by=province_admin, station=made,
-                ratings=[(Rating.MOST_BEAUTIFUL, 2024), (Rating.PROVINCIAL_DEMO, 2025)])  # fmt: skip
+    set_ratings(
+        by=province_admin,
+        station=made,
+        ratings=[(Rating.MOST_BEAUTIFUL, 2024), (Rating.PROVINCIAL_DEMO, 2025)],
+    )
     assert [str(r) for r in made.ratings.all()] == ["2025年省级示范驿站", "2024年最美驿站"]
     with pytest.raises(DomainError, match="授予年度"):
         set_ratings(by=province_admin, station=made, ratings=[(Rating.MOST_BEAUTIFUL, 1990)])
@@ -159,15 +172,20 @@ def test_head_counts_add_person_times_to_the_day(yicheng_officer, station, make_
     assert (daily.day, daily.person_times) == (timezone.localdate(), 16)
 
 
-def test_visits_refused_outside_scope_or_at_a_closed_station(luoyang_officer, yicheng_officer,
-                                                            province_admin, station):  # fmt: skip
+def test_visits_refused_outside_scope_or_at_a_closed_station(
+    luoyang_officer, yicheng_officer, province_admin, station
+):
     made = station()
     with pytest.raises(PermissionDenied):
         record_visit(by=luoyang_officer, station=made, count=1)
     with pytest.raises(DomainError, match="人数"):
         record_visit(by=yicheng_officer, station=made, count=0)
-    save_station(by=province_admin, org=made.org, station=made,
-                 fields=fields(name=made.name, status=Status.SUSPENDED))  # fmt: skip
+    save_station(
+        by=province_admin,
+        org=made.org,
+        station=made,
+        fields=fields(name=made.name, status=Status.SUSPENDED),
+    )
     made.refresh_from_db()
     with pytest.raises(VisitRefused, match="暂停"):
         record_visit(by=yicheng_officer, station=made, count=1)
@@ -188,7 +206,11 @@ def test_rollup_check_finds_drift_and_rebuild_repairs_it(yicheng_officer, statio
 def test_moving_a_station_moves_its_visits(province_admin, yicheng_officer, station):
     made = station()
     record_visit(by=yicheng_officer, station=made, count=2)
-    save_station(by=province_admin, org=Org.objects.get(code="411721"), station=made,
-                 fields=fields(name=made.name))  # fmt: skip
+    save_station(
+        by=province_admin,
+        org=Org.objects.get(code="411721"),
+        station=made,
+        fields=fields(name=made.name),
+    )
     assert set(Visit.objects.values_list("org_path", flat=True)) == {made.org.path}
     assert StationDaily.objects.get().org_path == made.org.path

@@ -65,8 +65,9 @@ def test_detail_and_head_count(client, world, yicheng_officer):
     response = client.post(reverse("stations:headcount", args=[world["hot"].pk]), {"count": "6"})
     assert response.status_code == 302
     assert StationDaily.objects.get(station=world["hot"]).person_times == 10
-    refused = client.post(reverse("stations:headcount", args=[world["hot"].pk]), {"count": "x"},
-                          follow=True)  # fmt: skip
+    refused = client.post(
+        reverse("stations:headcount", args=[world["hot"].pk]), {"count": "x"}, follow=True
+    )
     assert "人数应为整数" in refused.content.decode()
 
 
@@ -102,10 +103,22 @@ def test_sibling_city_gets_nothing(client, world, luoyang_officer):
     assert client.get(reverse("stations:coverage"), {"org": "411700"}).status_code == 404
 
 
-FORM = {"org_code": "411702", "name": "新建驿站", "host_kind": "bank", "host_name": "工行驿城支行",
-        "address": "驿城区中华路9号", "lng": "114.0253", "lat": "32.9795", "crs": "gcj02",
-        "facilities": ["1", "2"], "facilities_other": "", "hours": "20:00-06:00", "phone": "",
-        "status": "open", "opened_on": ""}  # fmt: skip
+FORM = {
+    "org_code": "411702",
+    "name": "新建驿站",
+    "host_kind": "bank",
+    "host_name": "工行驿城支行",
+    "address": "驿城区中华路9号",
+    "lng": "114.0253",
+    "lat": "32.9795",
+    "crs": "gcj02",
+    "facilities": ["1", "2"],
+    "facilities_other": "",
+    "hours": "20:00-06:00",
+    "phone": "",
+    "status": "open",
+    "opened_on": "",
+}
 
 
 def test_officer_creates_and_edits_a_station_in_the_console(client, yicheng_officer):
@@ -113,8 +126,11 @@ def test_officer_creates_and_edits_a_station_in_the_console(client, yicheng_offi
     response = client.post(reverse("stations:create"), FORM)
     station = Station.objects.get(name="新建驿站")
     assert response.url == reverse("stations:detail", args=[station.pk])
-    assert (station.input_crs, station.host_name, station.hours[0]) == ("gcj02", "工行驿城支行",
-                                                                        [[1200, 360]])  # fmt: skip
+    assert (station.input_crs, station.host_name, station.hours[0]) == (
+        "gcj02",
+        "工行驿城支行",
+        [[1200, 360]],
+    )
     edit = reverse("stations:edit", args=[station.pk])
     assert 'value="114.0253"' in client.get(edit).content.decode()
     client.post(edit, {**FORM, "phone": "0396-1234567"})
@@ -165,8 +181,11 @@ def test_closures_and_ratings_from_the_detail_page(client, world, yicheng_office
         reverse("stations:rate", args=[hot.pk]), {"rating": "most_beautiful", "year": "2024"}
     )
     assert list(hot.ratings.values_list("rating", "year")) == [("most_beautiful", 2024)]
-    bad = client.post(reverse("stations:rate", args=[hot.pk]), {"rating": "most_beautiful",
-                                                                 "year": "1900"}, follow=True)  # fmt: skip
+    bad = client.post(
+        reverse("stations:rate", args=[hot.pk]),
+        {"rating": "most_beautiful", "year": "1900"},
+        follow=True,
+    )
     assert "授予年度1900" in bad.content.decode() and hot.ratings.count() == 1
     login(client, luoyang_officer)
     for name in ("stations:close", "stations:rate"):

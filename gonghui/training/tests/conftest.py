@@ -40,10 +40,17 @@ def make_class(zhumadian_officer, course):
         fields.setdefault("term_ends", TODAY + datetime.timedelta(days=60))
         fields.setdefault("weekdays", [2, 4])
         return create_class(
-            by=zhumadian_officer, course=course, org=Org.objects.get(code=org) if org else None,
-            name=name, teacher="王老师", room="文化宫302", starts_at=datetime.time(19),
-            ends_at=datetime.time(20, 30), capacity=capacity, **fields,
-        )  # fmt: skip
+            by=zhumadian_officer,
+            course=course,
+            org=Org.objects.get(code=org) if org else None,
+            name=name,
+            teacher="王老师",
+            room="文化宫302",
+            starts_at=datetime.time(19),
+            ends_at=datetime.time(20, 30),
+            capacity=capacity,
+            **fields,
+        )
 
     return make
 
@@ -56,9 +63,15 @@ def make_project(yicheng_officer, an_employer):
         fields.setdefault("starts_on", START)
         fields.setdefault("ends_on", START + datetime.timedelta(days=700))
         return create_fund_project(
-            by=by or yicheng_officer, org=Org.objects.get(code=org), name=name, kind="diploma",
-            employer_name=an_employer[0], uscc=an_employer[1], provider="驻马店职业技术学院",
-            budget_fen=budget_fen, **fields,
-        )  # fmt: skip
+            by=by or yicheng_officer,
+            org=Org.objects.get(code=org),
+            name=name,
+            kind="diploma",
+            employer_name=an_employer[0],
+            uscc=an_employer[1],
+            provider="驻马店职业技术学院",
+            budget_fen=budget_fen,
+            **fields,
+        )
 
     return make

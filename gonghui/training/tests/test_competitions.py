@@ -27,9 +27,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def contest(zhumadian_officer):
     return create_competition(
-        by=zhumadian_officer, org=Org.objects.get(code="411700"), name="驻马店市电工技能竞赛",
-        tier="city", trade="电工", held_on=datetime.date(2026, 10, 20), theory_weight=30,
-    )  # fmt: skip
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411700"),
+        name="驻马店市电工技能竞赛",
+        tier="city",
+        trade="电工",
+        held_on=datetime.date(2026, 10, 20),
+        theory_weight=30,
+    )
 
 
 def mark(officer, entry, theory: list, practical: list) -> None:
@@ -43,8 +48,10 @@ def test_ties_share_a_rank_practical_breaks_equal_totals_and_incomplete_are_unra
     contest, zhumadian_officer, make_worker
 ):
     people = {n: make_worker(n, org="411702") for n in ["甲", "乙", "丙", "丁", "戊", "己"]}
-    entries = {n: enter_competition(by=zhumadian_officer, competition=contest, worker=w)
-               for n, w in people.items()}  # fmt: skip
+    entries = {
+        n: enter_competition(by=zhumadian_officer, competition=contest, worker=w)
+        for n, w in people.items()
+    }
     mark(zhumadian_officer, entries["甲"], [90, 80], [80, 90])  # 0.3*85 + 0.7*85 = 85
     mark(zhumadian_officer, entries["乙"], [85], [85])  # 85, practical 85: tied with 甲
     mark(zhumadian_officer, entries["丙"], [100], [78.58])  # 30 + 55.006 = 85.006: first
@@ -54,22 +61,29 @@ def test_ties_share_a_rank_practical_breaks_equal_totals_and_incomplete_are_unra
     rows = ranking(contest)
     table = [(r.entry.worker.name, r.rank, r.total_shown) for r in rows]
     assert table == [
-        ("丙", 1, "85.01"), ("丁", 2, "85.00"), ("甲", 3, "85.00"), ("乙", 3, "85.00"),
-        ("戊", 5, "60.00"), ("己", None, "—"),
-    ]  # fmt: skip
+        ("丙", 1, "85.01"),
+        ("丁", 2, "85.00"),
+        ("甲", 3, "85.00"),
+        ("乙", 3, "85.00"),
+        ("戊", 5, "60.00"),
+        ("己", None, "—"),
+    ]
     assert rows[2].total == Fraction(85)
 
 
 def test_a_judge_marking_again_replaces_the_mark_and_bad_marks_are_refused(
     contest, zhumadian_officer, make_worker
 ):
-    entry = enter_competition(by=zhumadian_officer, competition=contest,
-                              worker=make_worker("甲", org="411702"))  # fmt: skip
+    entry = enter_competition(
+        by=zhumadian_officer, competition=contest, worker=make_worker("甲", org="411702")
+    )
     first = record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory", points="70")
-    again = record_score(by=zhumadian_officer, entry=entry, judge="张 ", part="theory",
-                         points="70.00")  # fmt: skip
-    fixed = record_score(by=zhumadian_officer, entry=entry, judge="张", part="theory",
-                         points="75.5")  # fmt: skip
+    again = record_score(
+        by=zhumadian_officer, entry=entry, judge="张 ", part="theory", points="70.00"
+    )
+    fixed = record_score(
+        by=zhumadian_officer, entry=entry, judge="张", part="theory", points="75.5"
+    )
     assert [m.change for m in (first, again, fixed)] == ["created", "unchanged", "updated"]
     assert [str(s.points) for s in entry.scores.all()] == ["75.50"]
     marks = AuditEvent.objects.filter(action="score", object_id=str(entry.pk))
@@ -85,9 +99,9 @@ def test_a_judge_marking_again_replaces_the_mark_and_bad_marks_are_refused(
         enter_competition(by=zhumadian_officer, competition=contest, worker=entry.worker)
 
 
-def test_sibling_subtrees_neither_enter_nor_see(contest, zhumadian_officer, luoyang_officer,
-                                                 yicheng_officer, make_worker, client,
-                                                 call):  # fmt: skip
+def test_sibling_subtrees_neither_enter_nor_see(
+    contest, zhumadian_officer, luoyang_officer, yicheng_officer, make_worker, client, call
+):
     ours = make_worker("驿城选手", org="411702")
     other = make_worker("西平选手", org="411721")
     luoyang = make_worker("洛阳选手", org="410302")
@@ -113,16 +127,25 @@ def test_sibling_subtrees_neither_enter_nor_see(contest, zhumadian_officer, luoy
     assert call(luoyang_officer, "get", ranking_url).status_code == 404
     assert call(luoyang_officer, "get", "/api/training/competitions").json()["count"] == 0
     rows = call(yicheng_officer, "get", ranking_url).json()
-    assert rows == [{"rank": 1, "masked_name": "驿**手", "org_code": "411702", "theory": "80.00",
-                     "practical": "80.00", "total": "80.00"}]  # fmt: skip
+    assert rows == [
+        {
+            "rank": 1,
+            "masked_name": "驿**手",
+            "org_code": "411702",
+            "theory": "80.00",
+            "practical": "80.00",
+            "total": "80.00",
+        }
+    ]
 
 
 def test_results_feed_the_registry_ties_included_and_the_public_page_needs_consent(
     contest, zhumadian_officer, yicheng_officer, luoyang_officer, make_worker, client
 ):
     people = [make_worker(n, org="411702") for n in ["王一", "李二", "赵三", "钱四"]]
-    entries = [enter_competition(by=zhumadian_officer, competition=contest, worker=w)
-               for w in people]  # fmt: skip
+    entries = [
+        enter_competition(by=zhumadian_officer, competition=contest, worker=w) for w in people
+    ]
     for entry, points in zip(entries, [90, 80, 80, 70], strict=True):
         mark(zhumadian_officer, entry, [points], [points])
     awarded = award_from_results(by=zhumadian_officer, competition=contest, places=2)
@@ -133,11 +156,11 @@ def test_results_feed_the_registry_ties_included_and_the_public_page_needs_conse
     ]
     award_title(by=yicheng_officer, worker=people[0], title="技术能手", level="city", year=2025)
     with pytest.raises(DomainError):
-        award_title(by=yicheng_officer, worker=people[0], title="技术能手", level="city",
-                    year=2026)  # fmt: skip
+        award_title(by=yicheng_officer, worker=people[0], title="技术能手", level="city", year=2026)
     with pytest.raises(PermissionDenied):
-        award_title(by=luoyang_officer, worker=people[3], title="河南工匠", level="province",
-                    year=2026)  # fmt: skip
+        award_title(
+            by=luoyang_officer, worker=people[3], title="河南工匠", level="province", year=2026
+        )
     assert titles_by_name(yicheng_officer) == [("技术能手", 3)]  # 王一 twice counts once
     assert titles_by_name(luoyang_officer) == []
 

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SPENDERS = 8
 
 
-def test_simultaneous_spenders_never_overspend_the_budget(file_database, make_project,
-                                                          yicheng_officer):  # fmt: skip
+def test_simultaneous_spenders_never_overspend_the_budget(
+    file_database, make_project, yicheng_officer
+):
     project = make_project(budget_fen=100_00)
     start = threading.Barrier(SPENDERS)
     paid, refused, failures = [], [], []
@@ -30,8 +31,13 @@ def test_simultaneous_spenders_never_overspend_the_budget(file_database, make_pr
         try:
             start.wait()
             connect()
-            record_spending(by=yicheng_officer, project=project, spent_on=datetime.date.today(),
-                            amount_fen=30_00, purpose=f"第{n}笔学费")  # fmt: skip
+            record_spending(
+                by=yicheng_officer,
+                project=project,
+                spent_on=datetime.date.today(),
+                amount_fen=30_00,
+                purpose=f"第{n}笔学费",
+            )
             paid.append(n)
         except DomainError as exc:
             refused.append(exc.code)

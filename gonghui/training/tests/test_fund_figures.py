@@ -30,15 +30,16 @@ def three_projects(make_project, yicheng_officer, zhumadian_officer, make_worker
     for project, people in ((a, [wang, li]), (b, [wang]), (c, [wang])):
         for worker in people:
             add_trainee(by=zhumadian_officer, project=project, worker=worker, channel="console")
-    record_spending(by=yicheng_officer, project=a, spent_on=TODAY, amount_fen=123_456,
-                    purpose="学费")  # fmt: skip
-    record_spending(by=zhumadian_officer, project=c, spent_on=TODAY, amount_fen=1,
-                    purpose="报名费")  # fmt: skip
+    record_spending(
+        by=yicheng_officer, project=a, spent_on=TODAY, amount_fen=123_456, purpose="学费"
+    )
+    record_spending(by=zhumadian_officer, project=c, spent_on=TODAY, amount_fen=1, purpose="报名费")
     trainee = a.trainees.get(worker=li)
     record_outcome(by=yicheng_officer, trainee=trainee, kind="completed", on=TODAY)
     record_outcome(by=yicheng_officer, trainee=trainee, kind="certified", on=TODAY)
-    record_outcome(by=yicheng_officer, trainee=a.trainees.get(worker=wang), kind="dropped",
-                   on=TODAY)  # fmt: skip
+    record_outcome(
+        by=yicheng_officer, trainee=a.trainees.get(worker=wang), kind="dropped", on=TODAY
+    )
     return a, b, c
 
 
@@ -49,8 +50,9 @@ def test_fund_trainees_are_person_times_and_distinct_persons_per_level(
     assert (city.fund_projects, city.fund_trainees, city.fund_trainee_persons) == (3, 4, 2)
     assert (city.fund_budget_fen, city.fund_spent_fen) == (1_000_000, 123_457)
     assert city.outcomes == {"completed": 1, "certified": 1, "skill_raised": 0, "dropped": 1}
-    assert [(c.org_code, c.fund_projects, c.fund_trainees, c.fund_trainee_persons)
-            for c in children] == [("411702", 2, 3, 2)]  # fmt: skip
+    assert [
+        (c.org_code, c.fund_projects, c.fund_trainees, c.fund_trainee_persons) for c in children
+    ] == [("411702", 2, 3, 2)]
     county, _ = training_figures(yicheng_officer)
     assert (county.fund_budget, county.fund_spent) == ("8,000.00", "1,234.56")
 
@@ -80,14 +82,20 @@ def test_competition_entries_are_counted_under_the_contest_org(
             tier="city",
             trade="电工",
             held_on=TODAY,
-        )  # fmt: skip
+        )
         for name in ("电工比武", "焊工比武")
     ]
     for contest in contests:
         enter_competition(by=yicheng_officer, competition=contest, worker=worker)
     enter_competition(by=yicheng_officer, competition=contests[0], worker=local)
-    small = create_competition(by=yicheng_officer, org=grassroots, name="班组比武",
-                               tier="enterprise", trade="保洁", held_on=TODAY)  # fmt: skip
+    small = create_competition(
+        by=yicheng_officer,
+        org=grassroots,
+        name="班组比武",
+        tier="enterprise",
+        trade="保洁",
+        held_on=TODAY,
+    )
     enter_competition(by=yicheng_officer, competition=small, worker=local)
     city, children = training_figures(zhumadian_officer)
     assert (city.entries, city.entrants) == (4, 2)
@@ -97,8 +105,9 @@ def test_competition_entries_are_counted_under_the_contest_org(
     assert training_figures(province_admin, year=TODAY.year - 1)[0].entries == 0
 
 
-def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(three_projects,
-                                                                        province_admin):  # fmt: skip
+def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(
+    three_projects, province_admin
+):
     before, _ = training_figures(province_admin)
     FundYear.objects.filter(org__code="411702").update(spent_fen=0)
     TrainingDaily.objects.all().delete()
@@ -110,8 +119,9 @@ def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(three_p
     assert training_figures(province_admin)[0] == before
 
 
-def test_the_figures_page_shows_fund_and_competition_columns(client, three_projects,
-                                                            zhumadian_officer):  # fmt: skip
+def test_the_figures_page_shows_fund_and_competition_columns(
+    client, three_projects, zhumadian_officer
+):
     client.force_login(zhumadian_officer)
     page = client.get(reverse("training:figures")).content.decode()
     assert 'data-figure="fund_trainees">4<' in page

@@ -35,8 +35,11 @@ def test_a_clean_roster_adds_each_worker_once_and_reimport_changes_nothing(
 ):
     project = make_project()
     later = START + datetime.timedelta(days=3)
-    rows = [[id_of(1), "张东青", ""], [id_of(2), "李秀英", later.isoformat()],
-            [id_of(3), "王伟", f"{later:%Y/%m/%d}"]]  # fmt: skip
+    rows = [
+        [id_of(1), "张东青", ""],
+        [id_of(2), "李秀英", later.isoformat()],
+        [id_of(3), "王伟", f"{later:%Y/%m/%d}"],
+    ]
     path = sheet(tmp_path, rows, encoding="gbk")
     report = import_fund_trainees(path, project=project.pk, by=yicheng_officer)
     assert report.ok, report.errors
@@ -67,8 +70,14 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_added(
     report = import_fund_trainees(sheet(tmp_path, rows), project=project.pk, by=yicheng_officer)
     assert not report.ok
     problems = {(p.row, p.column): p.message for p in report.errors}
-    assert sorted(problems) == [(3, "身份证号"), (4, "姓名"), (5, "身份证号"), (6, "入学日期"),
-                                (7, "身份证号"), (8, "身份证号")]  # fmt: skip
+    assert sorted(problems) == [
+        (3, "身份证号"),
+        (4, "姓名"),
+        (5, "身份证号"),
+        (6, "入学日期"),
+        (7, "身份证号"),
+        (8, "身份证号"),
+    ]
     assert "校验位" in problems[(3, "身份证号")]
     assert problems[(5, "身份证号")] == "与第2行是同一职工"
     assert "不是有效日期" in problems[(6, "入学日期")]
@@ -78,20 +87,23 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_added(
     assert "未导入任何数据" in report.summary()
 
 
-def test_a_date_outside_the_project_is_a_row_problem(tmp_path, make_project, yicheng_officer,
-                                                    people):  # fmt: skip
+def test_a_date_outside_the_project_is_a_row_problem(
+    tmp_path, make_project, yicheng_officer, people
+):
     project = make_project()
     before = (START - datetime.timedelta(days=1)).isoformat()
     report = import_fund_trainees(
         sheet(tmp_path, [[id_of(1), "张东青", ""], [id_of(2), "李秀英", before]]),
-        project=project.pk, by=yicheng_officer,
-    )  # fmt: skip
+        project=project.pk,
+        by=yicheng_officer,
+    )
     assert [(p.row, p.column) for p in report.errors] == [(3, "入学日期")]
     assert FundTrainee.objects.count() == 0
 
 
-def test_a_sibling_officer_cannot_import_into_our_project(tmp_path, make_project,
-                                                         luoyang_officer, people):  # fmt: skip
+def test_a_sibling_officer_cannot_import_into_our_project(
+    tmp_path, make_project, luoyang_officer, people
+):
     project = make_project()
     report = import_fund_trainees(
         sheet(tmp_path, [[id_of(1), "张东青", ""]]), project=project.pk, by=luoyang_officer

@@ -22,24 +22,37 @@ pytestmark = pytest.mark.django_db
 def funded(make_project, yicheng_officer, make_worker):
     """A 驿城区 project (budget 10,000 yuan, 2,500.50 spent) with two trainees, one certified."""
     project = make_project()
-    record_spending(by=yicheng_officer, project=project, spent_on=TODAY, amount_fen=250_050,
-                    purpose="第一学期学费")  # fmt: skip
+    record_spending(
+        by=yicheng_officer,
+        project=project,
+        spent_on=TODAY,
+        amount_fen=250_050,
+        purpose="第一学期学费",
+    )
     people = [make_worker("张东青"), make_worker("李秀英")]
     trainees = [
         add_trainee(by=yicheng_officer, project=project, worker=w, channel="console").trainee
         for w in people
     ]
-    record_outcome(by=yicheng_officer, trainee=trainees[0], kind="certified", on=TODAY,
-                   note="大专毕业证")  # fmt: skip
+    record_outcome(
+        by=yicheng_officer, trainee=trainees[0], kind="certified", on=TODAY, note="大专毕业证"
+    )
     return project, people, trainees
 
 
 def test_an_officer_creates_a_project_from_the_page(client, yicheng_officer):
     client.force_login(yicheng_officer)
-    form = {"org_code": "411702", "name": "环卫工人技能提升", "kind": "skill",
-            "employer_name": "驿城区环卫公司", "uscc": make_uscc(random.Random(3)),
-            "provider": "驻马店技师学院", "starts_on": START.isoformat(),
-            "ends_on": TODAY.isoformat(), "budget": "12,345.67"}  # fmt: skip
+    form = {
+        "org_code": "411702",
+        "name": "环卫工人技能提升",
+        "kind": "skill",
+        "employer_name": "驿城区环卫公司",
+        "uscc": make_uscc(random.Random(3)),
+        "provider": "驻马店技师学院",
+        "starts_on": START.isoformat(),
+        "ends_on": TODAY.isoformat(),
+        "budget": "12,345.67",
+    }
     bad = client.post(reverse("training:fund_create"), {**form, "budget": "1.234"})
     assert "最多两位小数" in bad.content.decode() and FundProject.objects.count() == 0
     response = client.post(reverse("training:fund_create"), form)
@@ -63,31 +76,39 @@ def test_spending_over_the_budget_is_refused_on_the_page(client, yicheng_officer
     project, _, _ = funded
     client.force_login(yicheng_officer)
     url = reverse("training:fund_spend", args=[project.pk])
-    page = client.post(url, {"spent_on": TODAY.isoformat(), "amount": "7499.51",
-                             "purpose": "第二学期学费"}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        url,
+        {"spent_on": TODAY.isoformat(), "amount": "7499.51", "purpose": "第二学期学费"},
+        follow=True,
+    ).content.decode()
     assert "预算仅剩7,499.50元" in page
     client.post(url, {"spent_on": TODAY.isoformat(), "amount": "7499.50", "purpose": "学费"})
     project.refresh_from_db()
     assert project.left_fen == 0 and FundSpending.objects.count() == 2
 
 
-def test_staff_add_a_trainee_by_id_number_and_record_an_outcome(client, yicheng_officer, funded,
-                                                                make_worker, make_project):  # fmt: skip
+def test_staff_add_a_trainee_by_id_number_and_record_an_outcome(
+    client, yicheng_officer, funded, make_worker, make_project
+):
     project, _, trainees = funded
     newcomer = make_worker("王伟")
     client.force_login(yicheng_officer)
     clear = decrypt(newcomer.id_cipher, purpose=ID_PURPOSE)
-    page = client.post(reverse("training:fund_trainee_add", args=[project.pk]),
-                       {"id_number": clear}, follow=True).content.decode()  # fmt: skip
+    page = client.post(
+        reverse("training:fund_trainee_add", args=[project.pk]), {"id_number": clear}, follow=True
+    ).content.decode()
     assert "王* 已登记为学员" in page
     assert FundTrainee.objects.filter(project=project, worker=newcomer).exists()
-    client.post(reverse("training:fund_outcome", args=[project.pk]),
-                {"trainee": trainees[1].pk, "kind": "dropped", "on": TODAY.isoformat(),
-                 "note": "调岗"})  # fmt: skip
+    client.post(
+        reverse("training:fund_outcome", args=[project.pk]),
+        {"trainee": trainees[1].pk, "kind": "dropped", "on": TODAY.isoformat(), "note": "调岗"},
+    )
     assert FundOutcome.objects.get(trainee=trainees[1]).kind == "dropped"
     other = make_project("另一项目")
-    wrong = client.post(reverse("training:fund_outcome", args=[other.pk]),
-                        {"trainee": trainees[0].pk, "kind": "completed", "on": TODAY.isoformat()})  # fmt: skip
+    wrong = client.post(
+        reverse("training:fund_outcome", args=[other.pk]),
+        {"trainee": trainees[0].pk, "kind": "completed", "on": TODAY.isoformat()},
+    )
     assert wrong.status_code == 404 and not trainees[0].outcomes.filter(kind="completed")
 
 
@@ -135,8 +156,9 @@ def test_the_api_lists_and_details_projects_in_scope(call, zhumadian_officer, fu
     ]
 
 
-def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(client, call,
-                                                                       luoyang_officer, funded):  # fmt: skip
+def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(
+    client, call, luoyang_officer, funded
+):
     project, _, trainees = funded
     client.force_login(luoyang_officer)
     listing = client.get(reverse("training:funds")).content.decode()
@@ -144,13 +166,25 @@ def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(client, c
     assert client.get(reverse("training:funds") + "?org=411702").status_code == 404
     for name in ("fund", "fund_edit", "fund_export"):
         assert client.get(reverse(f"training:{name}", args=[project.pk])).status_code == 404, name
-    for name, pk in [("fund_spend", project.pk), ("fund_trainee_add", project.pk),
-                     ("fund_import", project.pk), ("fund_edit", project.pk),
-                     ("fund_outcome", project.pk)]:  # fmt: skip
+    for name, pk in [
+        ("fund_spend", project.pk),
+        ("fund_trainee_add", project.pk),
+        ("fund_import", project.pk),
+        ("fund_edit", project.pk),
+        ("fund_outcome", project.pk),
+    ]:
         assert client.post(reverse(f"training:{name}", args=[pk])).status_code == 404, name
-    form = {"org_code": "411702", "name": "冒名项目", "kind": "skill", "employer_name": "某公司",
-            "uscc": make_uscc(random.Random(9)), "provider": "学院",
-            "starts_on": START.isoformat(), "ends_on": TODAY.isoformat(), "budget": "100"}  # fmt: skip
+    form = {
+        "org_code": "411702",
+        "name": "冒名项目",
+        "kind": "skill",
+        "employer_name": "某公司",
+        "uscc": make_uscc(random.Random(9)),
+        "provider": "学院",
+        "starts_on": START.isoformat(),
+        "ends_on": TODAY.isoformat(),
+        "budget": "100",
+    }
     refused = client.post(reverse("training:fund_create"), form).content.decode()
     assert "不在您的管辖范围内" in refused
     assert list(FundProject.objects.values_list("name", flat=True)) == [project.name]

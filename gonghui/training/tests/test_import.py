@@ -57,8 +57,14 @@ def test_bad_rows_are_named_and_nothing_is_imported(tmp_path, make_class, yichen
     report = import_enrolments(sheet(tmp_path, rows), class_id=klass.pk, by=yicheng_officer)
     assert not report.ok
     found = [(p.row, p.column) for p in report.errors]
-    assert found == [(3, "身份证号"), (4, "姓名"), (5, "身份证号"), (6, "身份证号"), (6, "姓名"),
-                     (7, "身份证号")]  # fmt: skip
+    assert found == [
+        (3, "身份证号"),
+        (4, "姓名"),
+        (5, "身份证号"),
+        (6, "身份证号"),
+        (6, "姓名"),
+        (7, "身份证号"),
+    ]
     messages = {(p.row, p.column): p.message for p in report.errors}
     assert "校验位" in messages[(3, "身份证号")]
     assert "（王*）" in messages[(4, "姓名")]
@@ -68,8 +74,9 @@ def test_bad_rows_are_named_and_nothing_is_imported(tmp_path, make_class, yichen
     assert "未导入任何数据" in report.summary()
 
 
-def test_a_sibling_officer_cannot_import_into_our_class(tmp_path, make_class, luoyang_officer,
-                                                        people):  # fmt: skip
+def test_a_sibling_officer_cannot_import_into_our_class(
+    tmp_path, make_class, luoyang_officer, people
+):
     klass = make_class()
     report = import_enrolments(
         sheet(tmp_path, [[id_of(1), "张东青"]]), class_id=klass.pk, by=luoyang_officer
@@ -87,8 +94,9 @@ def test_wrong_header_and_xlsx_dry_run(tmp_path, make_class, yicheng_officer, pe
     book.active.append(list(COLUMNS))
     book.active.append([id_of(1), "张東青"])  # traditional characters match
     book.save(tmp_path / "list.xlsx")
-    report = import_enrolments(tmp_path / "list.xlsx", class_id=klass.pk, by=yicheng_officer,
-                               dry_run=True)  # fmt: skip
+    report = import_enrolments(
+        tmp_path / "list.xlsx", class_id=klass.pk, by=yicheng_officer, dry_run=True
+    )
     assert report.ok and report.created == 1 and Enrolment.objects.count() == 0
 
 

@@ -26,9 +26,14 @@ def id_of(seed: int) -> str:
 @pytest.fixture
 def contest(zhumadian_officer):
     return create_competition(
-        by=zhumadian_officer, org=Org.objects.get(code="411700"), name="驻马店市焊工技能竞赛",
-        tier="city", trade="焊工", held_on=datetime.date(2026, 10, 20), theory_weight=30,
-    )  # fmt: skip
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411700"),
+        name="驻马店市焊工技能竞赛",
+        tier="city",
+        trade="焊工",
+        held_on=datetime.date(2026, 10, 20),
+        theory_weight=30,
+    )
 
 
 @pytest.fixture
@@ -46,8 +51,10 @@ def sheet(tmp_path, rows, name="评分表.csv", encoding="utf-8-sig"):
 
 
 def marks() -> dict:
-    return {(s.entry.worker.name, s.judge, s.part): str(s.points)
-            for s in Score.objects.select_related("entry__worker")}  # fmt: skip
+    return {
+        (s.entry.worker.name, s.judge, s.part): str(s.points)
+        for s in Score.objects.select_related("entry__worker")
+    }
 
 
 GOOD = [
@@ -61,10 +68,12 @@ GOOD = [
 ]
 
 
-def test_imported_marks_rank_with_the_documented_tie_rule(tmp_path, contest, people,
-                                                          zhumadian_officer):  # fmt: skip
-    report = import_scores(sheet(tmp_path, GOOD, encoding="gbk"), competition=contest.pk,
-                           by=zhumadian_officer)  # fmt: skip
+def test_imported_marks_rank_with_the_documented_tie_rule(
+    tmp_path, contest, people, zhumadian_officer
+):
+    report = import_scores(
+        sheet(tmp_path, GOOD, encoding="gbk"), competition=contest.pk, by=zhumadian_officer
+    )
     assert report.ok, report.errors
     assert (report.rows, report.created, report.updated, report.unchanged) == (7, 7, 0, 0)
     assert marks()[("张东青", "评委乙", "theory")] == "80.00"
@@ -86,8 +95,9 @@ def test_reimport_changes_nothing_and_a_corrected_sheet_updates_only_the_correct
     assert marks() == before
     corrected = [row[:] for row in GOOD]
     corrected[4][4] = "84.5"  # 李秀英's practical mark, mistyped on the first sheet
-    fixed = import_scores(sheet(tmp_path, corrected, name="更正.csv"), competition=contest.pk,
-                          by=zhumadian_officer)  # fmt: skip
+    fixed = import_scores(
+        sheet(tmp_path, corrected, name="更正.csv"), competition=contest.pk, by=zhumadian_officer
+    )
     assert fixed.ok and (fixed.created, fixed.updated, fixed.unchanged) == (0, 1, 6)
     assert marks() == {**before, ("李秀英", "评委甲", "practical"): "84.50"}
     assert [r.entry.worker.name for r in ranking(contest)] == ["王伟", "张东青", "李秀英"]
@@ -111,8 +121,16 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(
     report = import_scores(sheet(tmp_path, rows), competition=contest.pk, by=zhumadian_officer)
     assert not report.ok
     problems = {(p.row, p.column): p.message for p in report.errors}
-    assert sorted(problems) == [(3, "身份证号"), (4, "身份证号"), (5, "部分"), (6, "分数"),
-                                (7, "分数"), (8, "评委"), (9, "姓名"), (10, "评委")]  # fmt: skip
+    assert sorted(problems) == [
+        (3, "身份证号"),
+        (4, "身份证号"),
+        (5, "部分"),
+        (6, "分数"),
+        (7, "分数"),
+        (8, "评委"),
+        (9, "姓名"),
+        (10, "评委"),
+    ]
     assert "没有该身份证号" in problems[(3, "身份证号")]
     assert problems[(4, "身份证号")] == "该职工未报名“驻马店市焊工技能竞赛”"
     assert problems[(5, "部分")] == "评分部分应为理论或实操"
@@ -123,8 +141,9 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_written(
     assert "未导入任何数据" in report.summary()
 
 
-def test_only_the_organisers_subtree_may_import(tmp_path, contest, people, yicheng_officer,
-                                               luoyang_officer):  # fmt: skip
+def test_only_the_organisers_subtree_may_import(
+    tmp_path, contest, people, yicheng_officer, luoyang_officer
+):
     path = sheet(tmp_path, GOOD)
     sibling = import_scores(path, competition=contest.pk, by=luoyang_officer)
     assert "没有编号为" in sibling.file_error
@@ -154,5 +173,7 @@ def test_an_excel_sheet_with_numeric_marks_imports(tmp_path, contest, people, zh
     book.save(tmp_path / "评分表.xlsx")
     report = import_scores(tmp_path / "评分表.xlsx", competition=contest.pk, by=zhumadian_officer)
     assert report.ok, report.errors
-    assert marks() == {("张东青", "评委甲", "theory"): "90.00",
-                       ("张东青", "评委甲", "practical"): "85.50"}  # fmt: skip
+    assert marks() == {
+        ("张东青", "评委甲", "theory"): "90.00",
+        ("张东青", "评委甲", "practical"): "85.50",
+    }

@@ -25,19 +25,27 @@ def id_of(seed: int) -> str:
 @pytest.fixture
 def contest(zhumadian_officer):
     return create_competition(
-        by=zhumadian_officer, org=Org.objects.get(code="411700"), name="驻马店市电工技能竞赛",
-        tier="city", trade="电工", held_on=datetime.date(2026, 10, 20), theory_weight=30,
-    )  # fmt: skip
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411700"),
+        name="驻马店市电工技能竞赛",
+        tier="city",
+        trade="电工",
+        held_on=datetime.date(2026, 10, 20),
+        theory_weight=30,
+    )
 
 
 @pytest.fixture
 def entries(contest, zhumadian_officer, make_worker):
     names = ["张东青", "李秀英", "王伟"]
     return [
-        enter_competition(by=zhumadian_officer, competition=contest,
-                          worker=make_worker(n, org="411702", id_number=id_of(i)))
+        enter_competition(
+            by=zhumadian_officer,
+            competition=contest,
+            worker=make_worker(n, org="411702", id_number=id_of(i)),
+        )
         for i, n in enumerate(names, start=1)
-    ]  # fmt: skip
+    ]
 
 
 def score_url(contest) -> str:
@@ -48,13 +56,16 @@ def detail(client, contest) -> str:
     return client.get(reverse("training:competition", args=[contest.pk])).content.decode()
 
 
-def test_a_mark_from_the_form_is_saved_and_ranks_the_entry(client, contest, entries,
-                                                          zhumadian_officer):  # fmt: skip
+def test_a_mark_from_the_form_is_saved_and_ranks_the_entry(
+    client, contest, entries, zhumadian_officer
+):
     client.force_login(zhumadian_officer)
     assert 'id="score"' in detail(client, contest)
     for part, points in [("theory", "80"), ("practical", "90")]:
-        answer = client.post(score_url(contest), {"entry": entries[0].pk, "judge": "评委甲",
-                                                  "part": part, "points": points})  # fmt: skip
+        answer = client.post(
+            score_url(contest),
+            {"entry": entries[0].pk, "judge": "评委甲", "part": part, "points": points},
+        )
         assert answer.status_code == 302
     page = client.get(reverse("training:competition", args=[contest.pk]), follow=True)
     text = page.content.decode()
@@ -69,24 +80,33 @@ def test_field_errors_are_shown_next_to_their_field_and_nothing_is_saved(
     client, contest, entries, zhumadian_officer
 ):
     client.force_login(zhumadian_officer)
-    answer = client.post(score_url(contest), {"entry": entries[0].pk, "judge": "评委甲",
-                                              "part": "theory", "points": "100.5"})  # fmt: skip
+    answer = client.post(
+        score_url(contest),
+        {"entry": entries[0].pk, "judge": "评委甲", "part": "theory", "points": "100.5"},
+    )
     assert answer.status_code == 400
     text = answer.content.decode()
     errors = text[text.index('id="errors-points"') :].split("</ul>")[0]
     assert "应为0至100之间、最多两位小数" in errors
     assert 'value="100.5"' in text  # the typed mark stays for correcting
-    answer = client.post(score_url(contest), {"entry": entries[0].pk, "judge": " ",
-                                              "part": "笔试", "points": "80"})  # fmt: skip
+    answer = client.post(
+        score_url(contest), {"entry": entries[0].pk, "judge": " ", "part": "笔试", "points": "80"}
+    )
     text = answer.content.decode()
     assert "这个字段是必填项" in text[text.index('id="errors-judge"') :].split("</ul>")[0]
     assert "选择一个有效的选项" in text[text.index('id="errors-part"') :].split("</ul>")[0]
     other = create_competition(
-        by=zhumadian_officer, org=Org.objects.get(code="411700"), name="焊工竞赛",
-        tier="city", trade="焊工", held_on=datetime.date(2026, 11, 2),
-    )  # fmt: skip
-    answer = client.post(score_url(other), {"entry": entries[0].pk, "judge": "评委甲",
-                                            "part": "theory", "points": "80"})  # fmt: skip
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411700"),
+        name="焊工竞赛",
+        tier="city",
+        trade="焊工",
+        held_on=datetime.date(2026, 11, 2),
+    )
+    answer = client.post(
+        score_url(other),
+        {"entry": entries[0].pk, "judge": "评委甲", "part": "theory", "points": "80"},
+    )
     assert answer.status_code == 400 and 'id="errors-entry"' in answer.content.decode()
     assert Score.objects.count() == 0
 
@@ -115,17 +135,30 @@ def upload(client, contest, rows: list[list[str]], name="评分表.csv"):
     return client.post(reverse("training:competition_import", args=[contest.pk]), {"file": file})
 
 
-def test_the_upload_imports_all_rows_or_lists_the_bad_ones(client, contest, entries,
-                                                          zhumadian_officer):  # fmt: skip
+def test_the_upload_imports_all_rows_or_lists_the_bad_ones(
+    client, contest, entries, zhumadian_officer
+):
     client.force_login(zhumadian_officer)
-    answer = upload(client, contest, [[id_of(1), "张东青", "评委甲", "理论", "88"],
-                                      [id_of(2), "李秀英", "评委甲", "理论", "一百"]])  # fmt: skip
+    answer = upload(
+        client,
+        contest,
+        [
+            [id_of(1), "张东青", "评委甲", "理论", "88"],
+            [id_of(2), "李秀英", "评委甲", "理论", "一百"],
+        ],
+    )
     assert answer.status_code == 400
     text = answer.content.decode()
     assert "第3行【分数】" in text and "未导入任何数据" in text
     assert Score.objects.count() == 0
-    answer = upload(client, contest, [[id_of(1), "张东青", "评委甲", "理论", "88"],
-                                      [id_of(1), "张东青", "评委甲", "实操", "77"]])  # fmt: skip
+    answer = upload(
+        client,
+        contest,
+        [
+            [id_of(1), "张东青", "评委甲", "理论", "88"],
+            [id_of(1), "张东青", "评委甲", "实操", "77"],
+        ],
+    )
     assert answer.status_code == 302
     assert "新增2" in detail(client, contest)
     assert sorted(Score.objects.values_list("points", flat=True)) == [77, 88]
@@ -141,8 +174,9 @@ def test_the_excel_ranking_has_ranks_ties_masked_names_and_two_place_scores(
     for entry, theory, practical in marks:
         record_score(by=zhumadian_officer, entry=entry, judge="甲", part="theory", points=theory)
         if practical:
-            record_score(by=zhumadian_officer, entry=entry, judge="甲", part="practical",
-                         points=practical)  # fmt: skip
+            record_score(
+                by=zhumadian_officer, entry=entry, judge="甲", part="practical", points=practical
+            )
     record_score(by=zhumadian_officer, entry=b, judge="乙", part="practical", points="85.72")
     client.force_login(yicheng_officer)
     answer = client.get(reverse("training:competition_export", args=[contest.pk]))
@@ -155,11 +189,17 @@ def test_the_excel_ranking_has_ranks_ties_masked_names_and_two_place_scores(
     # lacks a practical mark and is not ranked.
     union = Org.objects.get(code="411702").name
     assert [row[:3] for row in rows[1:]] == [
-        (1, "李*英", union), (2, "张*青", union), (2, "王*", union), ("成绩不全", "赵*", union)
-    ]  # fmt: skip
+        (1, "李*英", union),
+        (2, "张*青", union),
+        (2, "王*", union),
+        ("成绩不全", "赵*", union),
+    ]
     assert [row[3:] for row in rows[1:]] == [
-        (90, 85.72, 87), (80, 90, 87), (80, 90, 87), (60, None, None)
-    ]  # fmt: skip
+        (90, 85.72, 87),
+        (80, 90, 87),
+        (80, 90, 87),
+        (60, None, None),
+    ]
     assert book["成绩排名"]["F2"].data_type == "n"  # numbers staff can sum, not text
     competition = list(book["竞赛"].iter_rows(values_only=True))[1]
     assert competition[:3] == ("驻马店市电工技能竞赛", "市级", "电工")

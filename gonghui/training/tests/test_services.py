@@ -40,8 +40,13 @@ def test_term_crossing_national_day_skips_the_holiday_week():
     days = schedule_days(
         term_starts=D(2026, 9, 21), term_ends=D(2026, 10, 16), weekdays=[2, 4], holidays=holidays
     )
-    assert days == [D(2026, 9, 22), D(2026, 9, 24), D(2026, 9, 29), D(2026, 10, 13),
-                    D(2026, 10, 15)]  # fmt: skip
+    assert days == [
+        D(2026, 9, 22),
+        D(2026, 9, 24),
+        D(2026, 9, 29),
+        D(2026, 10, 13),
+        D(2026, 10, 15),
+    ]
 
 
 def test_several_weekdays_and_term_edges_are_inclusive():
@@ -164,11 +169,14 @@ def test_an_ended_class_takes_no_applications(yicheng_officer, make_class, five)
 # --- lottery -------------------------------------------------------------------------------
 
 
-def test_seeded_lottery_is_repeatable_and_audited(yicheng_officer, zhumadian_officer, make_class,
-                                                   five):  # fmt: skip
+def test_seeded_lottery_is_repeatable_and_audited(
+    yicheng_officer, zhumadian_officer, make_class, five
+):
     klass = make_class(capacity=5, lottery=True)
-    applied = [enrol(by=yicheng_officer, klass=klass, worker=w, channel=Channel.CONSOLE).enrolment
-               for w in five]  # fmt: skip
+    applied = [
+        enrol(by=yicheng_officer, klass=klass, worker=w, channel=Channel.CONSOLE).enrolment
+        for w in five
+    ]
     assert {e.state for e in applied} == {"waiting"}
     drawn = draw_lottery(by=zhumadian_officer, klass=klass, seed="2026-春季")
     expected = lottery_order(klass.pk, "2026-春季", [e.queue_no for e in applied])
@@ -221,9 +229,11 @@ def test_certificate_needs_enough_attendance_and_keeps_its_number(
     yicheng_officer, zhumadian_officer, make_class, five
 ):
     klass = make_class(
-        term_starts=TODAY - datetime.timedelta(days=6), term_ends=TODAY + datetime.timedelta(days=1),
-        weekdays=[1, 2, 3, 4, 5, 6, 7], certificate_sessions=2,
-    )  # fmt: skip
+        term_starts=TODAY - datetime.timedelta(days=6),
+        term_ends=TODAY + datetime.timedelta(days=1),
+        weekdays=[1, 2, 3, 4, 5, 6, 7],
+        certificate_sessions=2,
+    )
     enrolment = enrol(by=yicheng_officer, klass=klass, worker=five[0], channel="console").enrolment
     sessions = list(klass.sessions.all())
     assert len(sessions) == 8
@@ -243,13 +253,18 @@ def test_a_waiting_worker_cannot_sign_in(yicheng_officer, make_class, five):
     for w in five[:6]:
         enrol(by=yicheng_officer, klass=klass, worker=w, channel="console")
     with pytest.raises(DomainError) as refused:
-        record_attendance(by=WorkerActor(five[5].pk), session=klass.sessions.first(),
-                          worker=five[5], channel=AttendanceChannel.QR)  # fmt: skip
+        record_attendance(
+            by=WorkerActor(five[5].pk),
+            session=klass.sessions.first(),
+            worker=five[5],
+            channel=AttendanceChannel.QR,
+        )
     assert refused.value.code == "not_enrolled"
     later = klass.sessions.filter(day__gt=TODAY).first()
     with pytest.raises(DomainError) as refused:
-        record_attendance(by=WorkerActor(five[0].pk), session=later, worker=five[0],
-                          channel=AttendanceChannel.QR)  # fmt: skip
+        record_attendance(
+            by=WorkerActor(five[0].pk), session=later, worker=five[0], channel=AttendanceChannel.QR
+        )
     assert refused.value.code == "session_ahead"
 
 
@@ -283,8 +298,9 @@ def test_figures_by_year_and_distinct_persons_below_county(
     assert (empty.enrolments, empty.attendances, empty.enrolled_persons) == (0, 0, 0)
 
 
-def test_figures_below_county_come_from_raw_rows(grassroots, yicheng_officer, make_class,
-                                                 make_worker):  # fmt: skip
+def test_figures_below_county_come_from_raw_rows(
+    grassroots, yicheng_officer, make_class, make_worker
+):
     """(``grassroots`` first: ``make_worker`` reads the tree when it is set up.)"""
     klass = make_class("环卫处书法班", org=grassroots.code)
     worker = make_worker("基层学员", org=grassroots.code)
@@ -293,8 +309,11 @@ def test_figures_below_county_come_from_raw_rows(grassroots, yicheng_officer, ma
         record_roll_call(by=yicheng_officer, session=session, workers=[worker])
     here, _ = training_figures(yicheng_officer, org_code=grassroots.code)
     assert (here.enrolments, here.enrolled_persons, here.attendances, here.attending_persons) == (
-        1, 1, 2, 1,
-    )  # fmt: skip
+        1,
+        1,
+        2,
+        1,
+    )
     county, children = training_figures(yicheng_officer)
     assert [(c.org_code, c.attendances, c.attending_persons) for c in children] == [
         (grassroots.code, 2, 1)

@@ -64,8 +64,9 @@ class Command(BaseCommand):
                 raise CommandError("--stations 和 --queries 须为正整数")
             url = database_url or os.environ.get("DATABASE_URL")
             try:
-                run_stations_bench(counts=counts, queries=queries, database_url=url,
-                                   stdout=self.stdout)  # fmt: skip
+                run_stations_bench(
+                    counts=counts, queries=queries, database_url=url, stdout=self.stdout
+                )
             except RuntimeError as exc:
                 raise CommandError(str(exc)) from None
             return

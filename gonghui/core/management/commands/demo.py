@@ -66,18 +66,23 @@ class Command(BaseCommand):
         admin = None
         for username, code, role, _ in ACCOUNTS:
             user = create_staff(
-                by=None, username=username, password=DEMO_PASSWORD,
-                org=Org.objects.get(code=code), role=role,
-            )  # fmt: skip
+                by=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                org=Org.objects.get(code=code),
+                role=role,
+            )
             admin = admin or user
         rng = random.Random(2026)
         employers, union_codes = [], []
         for county_code, name in UNIONS:
             county = Org.objects.get(code=county_code)
             employer = register_employer(
-                by=admin, name=name.removesuffix("工会") + "有限公司",
-                uscc=make_uscc(rng, county_code), county=county,
-            )  # fmt: skip
+                by=admin,
+                name=name.removesuffix("工会") + "有限公司",
+                uscc=make_uscc(rng, county_code),
+                county=county,
+            )
             employers.append((employer.name, employer.uscc))
             union = create_grassroots_union(by=admin, county=county, name=name, employer=employer)
             union_codes.append(union.code)
@@ -96,17 +101,28 @@ class Command(BaseCommand):
         today = timezone.localdate()
         province = Org.objects.get(code="410000")
         breakfast = create_program(
-            by=admin, org=province, name="环卫工人免费早餐", kind=ProgramKind.DAILY,
-            frequency=Frequency.DAILY, starts_on=today - datetime.timedelta(days=60),
-            ends_on=today + datetime.timedelta(days=300), categories=BY_NAME["环卫工人"].bit,
-            unit_cost_fen=500, budget_fen=50_000_00,
-        )  # fmt: skip
+            by=admin,
+            org=province,
+            name="环卫工人免费早餐",
+            kind=ProgramKind.DAILY,
+            frequency=Frequency.DAILY,
+            starts_on=today - datetime.timedelta(days=60),
+            ends_on=today + datetime.timedelta(days=300),
+            categories=BY_NAME["环卫工人"].bit,
+            unit_cost_fen=500,
+            budget_fen=50_000_00,
+        )
         create_program(
-            by=admin, org=province, name="新就业形态劳动者免费体检", kind=ProgramKind.ONE_OFF,
-            frequency=Frequency.ONCE, starts_on=today - datetime.timedelta(days=30),
-            ends_on=today + datetime.timedelta(days=120), categories=NEW_EMPLOYMENT_FORM_BITS,
+            by=admin,
+            org=province,
+            name="新就业形态劳动者免费体检",
+            kind=ProgramKind.ONE_OFF,
+            frequency=Frequency.ONCE,
+            starts_on=today - datetime.timedelta(days=30),
+            ends_on=today + datetime.timedelta(days=120),
+            categories=NEW_EMPLOYMENT_FORM_BITS,
             unit_cost_fen=200_00,
-        )  # fmt: skip
+        )
         clerk = User.objects.get(username="zaocan")
         shops = [
             create_service_point(
@@ -115,7 +131,7 @@ class Command(BaseCommand):
                 name=name,
                 programs=[breakfast],
                 staff=[clerk] if code == "411702" else [],
-            )  # fmt: skip
+            )
             for code, name in (("411702", "驿城区爱心早餐店"), ("410302", "老城区爱心早餐店"))
         ]
         sanitation = workers_visible_to(admin, category="环卫工人")
@@ -123,16 +139,22 @@ class Command(BaseCommand):
         for days_ago in range(7, 0, -1):
             # Breakfast time on that local day: "now minus N days" shortly after midnight
             # would put two mornings on one date and the daily limit would refuse the second.
-            morning = datetime.datetime.combine(today - datetime.timedelta(days=days_ago),
-                                                datetime.time(7))  # fmt: skip
+            morning = datetime.datetime.combine(
+                today - datetime.timedelta(days=days_ago), datetime.time(7)
+            )
             for worker in sanitation.order_by("?")[:40]:
                 shop = shops[0] if worker.org_path.startswith("410000/411700/") else shops[1]
-                served_at = timezone.make_aware(morning + datetime.timedelta(
-                    minutes=rng.randrange(90)))  # fmt: skip
+                served_at = timezone.make_aware(
+                    morning + datetime.timedelta(minutes=rng.randrange(90))
+                )
                 record_service(
-                    by=admin, program=breakfast, worker=worker, point=shop,
-                    served_at=served_at, channel=Channel.SCAN,
-                )  # fmt: skip
+                    by=admin,
+                    program=breakfast,
+                    worker=worker,
+                    point=shop,
+                    served_at=served_at,
+                    channel=Channel.SCAN,
+                )
 
     def _stations(self, admin) -> None:
         """Rest stations around 驻马店 and 洛阳 city centres, so the map and the workers'
@@ -140,15 +162,25 @@ class Command(BaseCommand):
         rng = random.Random(11)
         hours = [parse_hours(text) for text in ("00:00-24:00", "07:00-21:00", "20:00-06:00")]
         words = [f.bit for f in FACILITIES]
-        for code, prefix, (lat, lng) in (("411702", "驿城区", (32.98, 114.02)),
-                                         ("410311", "洛龙区", (34.62, 112.45))):  # fmt: skip
+        for code, prefix, (lat, lng) in (
+            ("411702", "驿城区", (32.98, 114.02)),
+            ("410311", "洛龙区", (34.62, 112.45)),
+        ):
             org = Org.objects.get(code=code)
             for i in range(1, 16):
                 bits = words[0] | sum(rng.sample(words[1:], 3))
-                save_station(by=admin, org=org, fields=StationFields(
-                    name=f"{prefix}爱心驿站{i:02d}号", address=f"{prefix}示范路{i * 8}号",
-                    lat=lat + rng.uniform(-0.04, 0.04), lng=lng + rng.uniform(-0.05, 0.05),
-                    crs=Crs.GCJ02, hours=rng.choice(hours), facilities=bits,
-                    phone=f"0396-28{rng.randrange(10**5):05d}",
-                    kinds=KINDS[0].bit if i % 5 == 0 else 0,
-                ))  # fmt: skip
+                save_station(
+                    by=admin,
+                    org=org,
+                    fields=StationFields(
+                        name=f"{prefix}爱心驿站{i:02d}号",
+                        address=f"{prefix}示范路{i * 8}号",
+                        lat=lat + rng.uniform(-0.04, 0.04),
+                        lng=lng + rng.uniform(-0.05, 0.05),
+                        crs=Crs.GCJ02,
+                        hours=rng.choice(hours),
+                        facilities=bits,
+                        phone=f"0396-28{rng.randrange(10**5):05d}",
+                        kinds=KINDS[0].bit if i % 5 == 0 else 0,
+                    ),
+                )

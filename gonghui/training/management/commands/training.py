@@ -5,8 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 from gonghui.training.rollups import differences, rebuild
 
 
-def rollup_action(command: BaseCommand, action: str, *, label: str, rebuild: Callable[[], None],
-                  differences: Callable[[], list[str]]) -> None:  # fmt: skip
+def rollup_action(
+    command: BaseCommand,
+    action: str,
+    *,
+    label: str,
+    rebuild: Callable[[], None],
+    differences: Callable[[], list[str]],
+) -> None:
     """``rebuild`` (then check) or ``check`` a rollup; a disagreement is a non-zero exit."""
     if action == "rebuild":
         rebuild()
