@@ -19,6 +19,14 @@ step() {  # step "what it does" command [args...]
     printf 'done in %s s\n' "$(awk "BEGIN {printf \"%.1f\", ($(date +%s%N) - $started) / 1e9}")"
 }
 
+quietly() {  # quietly command... — its output only when it fails
+    local output
+    if ! output=$("$@" 2>&1); then
+        printf '\n%s\n' "$output" >&2
+        return 1
+    fi
+}
+
 apt_install() {  # apt_install package... — only those missing; root, or sudo
     local missing=() package
     for package in "$@"; do
@@ -36,8 +44,8 @@ apt_install() {  # apt_install package... — only those missing; root, or sudo
     fi
     step "apt-get update" "${sudo[@]}" apt-get update -qq
     step "apt-get install ${missing[*]} (Debian packages, may download 100+ MB)" \
-        env DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null
+        quietly "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        "${missing[@]}"
 }
 
 if ! [ -x "$TOOLS_BIN/uv" ] || [ "$("$TOOLS_BIN/uv" --version | cut -d' ' -f2)" != "$UV_VERSION" ]; then

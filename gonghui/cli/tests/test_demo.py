@@ -1,0 +1,31 @@
+"""The demo command builds what the README promises: logins, workers, check-ins, stations."""
+
+import pytest
+from django.core.management import call_command
+
+from gonghui.accounts.models import User
+from gonghui.members.models import Worker
+from gonghui.programs.models import ServiceRecord
+from gonghui.programs.rollups import differences
+from gonghui.stations.models import Station
+from gonghui.stations.selectors import nearest_stations
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_without_the_server(capsys):
+    call_command("demo", "--no-serve", "--workers", "80")
+    out = capsys.readouterr().out
+    assert "导入完成，共80行" in out and "gonghui2026" in out
+    assert set(User.objects.values_list("username", flat=True)) >= {
+        "admin",
+        "zhumadian",
+        "yicheng",
+        "zaocan",
+    }
+    assert Worker.objects.count() == 80
+    records = ServiceRecord.objects.all()
+    assert records.exists() and len({r.served_on for r in records}) == 7
+    assert differences() == []
+    assert Station.objects.count() == 30
+    assert len(nearest_stations(lat=32.98, lng=114.02, k=5)) == 5
