@@ -8,8 +8,9 @@ from pytest_django.plugin import blocking_manager_key
 
 from gonghui.accounts.models import Role
 from gonghui.accounts.services import create_staff, issue_api_token
-from gonghui.members.generate import make_id, make_name, make_uscc
+from gonghui.members.generate import make_id, make_name
 from gonghui.members.services import prepare_worker, save_worker
+from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import org_refs_visible_to
 from gonghui.orgs.services import create_grassroots_union

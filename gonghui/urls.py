@@ -11,6 +11,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("gonghui.accounts.urls")),
     path("orgs/", include("gonghui.orgs.urls")),
+    path("orgs/", include("gonghui.members.tree_urls")),
     path("workers/", include("gonghui.members.urls")),
     path("programs/", include("gonghui.programs.urls")),
     path("stations/", include("gonghui.stations.urls")),

@@ -28,7 +28,7 @@ class ImportRun(models.Model):
 class WorkflowStep(models.Model):
     """One state change of a case (claim, wage case): who, when, why, and the case as it was.
 
-    Written only by ``gonghui.core.workflow.Workflow.move`` in the same transaction as
+    Written only by ``gonghui.audit.workflow.Workflow.move`` in the same transaction as
     the change, so the timeline and the state can never disagree. ``snapshot`` holds
     the case's fields after the step: the timeline shows every version.
     """

@@ -10,8 +10,21 @@ an increment. The conflict target must be the table's unique constraint.
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import connection, models
+
+
+@dataclass(frozen=True)
+class RollupSet:
+    """What an app declares of its rollups, as ``ROLLUPS`` in its ``rollups`` module:
+    ``gonghui rollup check|rebuild`` works through these, so no app needs a command of
+    its own to prove that its tables equal a recount of its raw records."""
+
+    label: str
+    rebuild: Callable[[], None]
+    differences: Callable[[], list[str]]
 
 
 def add_to_rollup(

@@ -7,6 +7,8 @@ org, or a role that may not browse).
 
 from django.db import models
 
+from gonghui.core.errors import PermissionDenied
+
 
 class ScopedQuerySet(models.QuerySet):
     """``visible_to``: rows whose ``scope_field`` path lies in the user's subtree."""
@@ -29,3 +31,9 @@ def subtree_index(name: str) -> models.Index:
     row that no read uses. Elsewhere the opclass is ignored and this is a plain index.
     """
     return models.Index(fields=["org_path"], name=name, opclasses=["varchar_pattern_ops"])
+
+
+def require_in_scope(user, permission: str, path: str) -> None:
+    """The user holds ``permission`` and ``path`` lies in their subtree, or ``PermissionDenied``."""
+    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
+        raise PermissionDenied("forbidden", "无权在该组织办理此项业务")

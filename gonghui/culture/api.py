@@ -14,6 +14,7 @@ from ninja import Query, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.errors import DomainError
+from gonghui.core.schemas import ErrorOut, NotFoundOut
 from gonghui.core.views import client_ip
 from gonghui.culture.models import AttendeeChannel, Bookhouse, Campaign, Event
 from gonghui.culture.schemas import (
@@ -21,14 +22,12 @@ from gonghui.culture.schemas import (
     BookhouseOut,
     CampaignDetailOut,
     CampaignOut,
-    ErrorOut,
     EventDetailOut,
     EventOut,
     EventQuery,
     FiguresQuery,
     FiguresTreeOut,
     HeldIn,
-    NotFoundOut,
     SignInIn,
     SignInOut,
 )

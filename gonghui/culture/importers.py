@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.audit.imports import record_import_run
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import (
@@ -28,7 +29,6 @@ from gonghui.core.importing import (
     RowProblem,
     parse_worker_rows,
     read_rows,
-    record_import_run,
 )
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.culture.models import AttendeeChannel, EventState

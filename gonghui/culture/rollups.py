@@ -9,7 +9,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from gonghui.core.rollups import counter_differences
+from gonghui.core.rollups import RollupSet, counter_differences
 from gonghui.culture.models import (
     CultureDaily,
     CultureWorkerYear,
@@ -85,3 +85,6 @@ def rebuild() -> None:
         ),
         batch_size=2000,
     )
+
+
+ROLLUPS = RollupSet(label="文化活动汇总表", rebuild=rebuild, differences=differences)

@@ -12,18 +12,6 @@ from gonghui.culture.models import EventKind, EventState
 from gonghui.members.selectors import mask_name
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class NotFoundOut(Schema):
-    """Something the caller may not see, exactly like something that does not exist."""
-
-    detail: str
-
-
 class EventQuery(Schema):
     month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
     state: EventState | None = Field(

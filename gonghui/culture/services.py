@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
+from gonghui.core.hours import format_hours, parse_hours
 from gonghui.core.rollups import add_to_rollup
+from gonghui.core.scoping import require_in_scope
 from gonghui.core.uploads import read_upload, store_photo
 from gonghui.culture.models import (
     Bookhouse,
@@ -36,8 +38,6 @@ from gonghui.culture.models import (
     ReadingSource,
 )
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
-from gonghui.stations.hours import format_hours, parse_hours
-from gonghui.training.services import require_in_scope
 
 # Far above any real show (the province's biggest open-air evenings draw tens of thousands):
 # a larger figure is a slipped digit, not an audience.

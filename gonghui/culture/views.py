@@ -21,7 +21,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.forms import UploadForm
 from gonghui.core.idnumber import parse_id
 from gonghui.core.importing import clear_copy
-from gonghui.core.views import client_ip, page, xlsx_response
+from gonghui.core.views import client_ip, figures_query, page, xlsx_response
 from gonghui.culture.exporters import bookhouse_workbook
 from gonghui.culture.forms import (
     BookhouseEditForm,
@@ -65,7 +65,6 @@ from gonghui.culture.services import (
 )
 from gonghui.members.selectors import mask_name, workers_by_id_numbers
 from gonghui.orgs.selectors import org_for
-from gonghui.training.views import figures_query
 
 
 def _console(user, *, manage: bool = False) -> None:

@@ -5,14 +5,9 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.errors import PermissionDenied
+from gonghui.core.schemas import ErrorOut
 from gonghui.core.views import client_ip
-from gonghui.members.schemas import (
-    ErrorOut,
-    ValidationErrorOut,
-    WorkerCreateIn,
-    WorkerOut,
-    WorkerPatchIn,
-)
+from gonghui.members.schemas import ValidationErrorOut, WorkerCreateIn, WorkerOut, WorkerPatchIn
 from gonghui.members.selectors import worker_for, workers_visible_to
 from gonghui.members.services import prepare_worker, prepare_worker_update, save_worker
 from gonghui.orgs.selectors import org_for, org_refs_visible_to

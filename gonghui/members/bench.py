@@ -28,9 +28,10 @@ from rich.progress import (
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import create_staff
-from gonghui.members.generate import make_uscc, roster_rows, write_roster_csv
+from gonghui.members.generate import roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
 from gonghui.members.models import Worker
+from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Employer, Org, OrgKind
 
 FILENAME = "gonghui-bench-roster.csv"

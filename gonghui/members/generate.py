@@ -64,12 +64,3 @@ def roster_rows(
 
 def write_roster_csv(path: Path, rows: Iterator[list[str]], *, encoding: str = "utf-8-sig") -> Path:
     return write_csv(path, COLUMNS, rows, encoding=encoding)
-
-
-def make_uscc(rng: random.Random, region: str = "411702") -> str:
-    """A valid unified social credit code (GB 32100) for a made-up employer."""
-    from stdnum.cn import uscc
-
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    body = "91" + region + "".join(rng.choice(alphabet) for _ in range(9))
-    return body + uscc.calc_check_digit(body)

@@ -4,6 +4,7 @@ import datetime
 
 from ninja import Field, Schema
 
+from gonghui.core.schemas import ErrorOut
 from gonghui.members.models import Worker
 
 
@@ -68,12 +69,6 @@ class WorkerPatchIn(Schema):
     employer_uscc: str | None = None
     categories: list[str] | None = None
     joined_on: str | None = Field(None, description="入会日期；传 null 表示退会")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
 
 
 class ValidationErrorOut(ErrorOut):

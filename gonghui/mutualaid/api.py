@@ -14,6 +14,7 @@ from ninja import File, Router, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.money import fen_to_yuan, yuan_in_units
+from gonghui.core.schemas import ErrorOut, NotFoundOut
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.mutualaid.schemas import (
@@ -59,7 +60,6 @@ from gonghui.mutualaid.services import (
     review_roster,
 )
 from gonghui.orgs.selectors import org_for
-from gonghui.programs.schemas import ErrorOut, NotFoundOut
 
 router = Router(tags=["职工互助保障"])
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: NotFoundOut, 409: ErrorOut}

@@ -11,7 +11,7 @@ from collections import Counter
 
 from django.db import transaction
 
-from gonghui.core.rollups import add_to_rollup, counter_differences
+from gonghui.core.rollups import RollupSet, add_to_rollup, counter_differences
 from gonghui.mutualaid.models import AidOrgYear, AidPayeeYear, Enrolment, Payout
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 
@@ -114,3 +114,6 @@ def rebuild() -> None:
         ],
         batch_size=2000,
     )
+
+
+ROLLUPS = RollupSet(label="互助保障汇总表", rebuild=rebuild, differences=differences)

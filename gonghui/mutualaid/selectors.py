@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from gonghui.audit.workflow import timeline
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.rollups import distinct_workers
-from gonghui.core.workflow import timeline
 from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.mutualaid.models import (
     AidOrgYear,

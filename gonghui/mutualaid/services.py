@@ -1,7 +1,7 @@
 """Every write to mutual aid: plans, enrolments, claims through their workflow, payouts.
 
 A claim moves draft → submitted → checked (grassroots) → approved / returned /
-rejected → paid through ``CLAIM_FLOW`` (``gonghui.core.workflow``), whose
+rejected → paid through ``CLAIM_FLOW`` (``gonghui.audit.workflow``), whose
 conditional update makes two reviewers (or two payers) acting at once end with
 one winner. Approval computes the payable amount from the plan's rules with
 the enrolment row locked, so two claims of one person cannot both use the
@@ -19,11 +19,11 @@ from django.utils import timezone
 
 from gonghui.accounts.models import Role
 from gonghui.audit.services import record_event
+from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.uploads import read_upload, store_upload
-from gonghui.core.workflow import Transition, Workflow
 from gonghui.mutualaid import rollups
 from gonghui.mutualaid.models import (
     Benefit,

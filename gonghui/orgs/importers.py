@@ -21,10 +21,11 @@ from pathlib import Path
 
 from django.db import transaction
 
+from gonghui.audit.imports import record_import_run
 from gonghui.core.chinese import simplified
 from gonghui.core.coords import Crs, check_lat_lng, parse_crs
 from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem, read_rows, record_import_run
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
 from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to

@@ -1,5 +1,4 @@
-"""The union tree in the console: one org, its children and the workers under each; and the
-employers registered in the user's subtree with their workplace locations."""
+"""The employers registered in the user's subtree, with their workplace locations."""
 
 import io
 
@@ -13,49 +12,13 @@ from django.utils.http import content_disposition_header
 from gonghui.core.coords import Crs
 from gonghui.core.errors import DomainError
 from gonghui.core.views import client_ip, console_view, page
-from gonghui.members.selectors import worker_counts_by_path
 from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.selectors import (
-    children_with_counts,
     employer_for,
     employers_visible_to,
-    org_for,
-    orgs_visible_to,
 )
 from gonghui.orgs.services import WRITE_EMPLOYERS, set_employer_location
-
-
-@console_view
-def tree(request):
-    """Start at the user's own org."""
-    if request.user.scope_path is None:
-        raise Http404
-    return redirect("orgs:detail", code=request.user.org.code)
-
-
-@console_view
-def detail(request, code: str):
-    user = request.user
-    org = org_for(user, code)
-    ancestor_codes = org.path.rstrip("/").split("/")[:-1]
-    breadcrumbs = (
-        list(orgs_visible_to(user).filter(code__in=ancestor_codes)) if ancestor_codes else []
-    )
-    children = list(children_with_counts(user, org))
-    per_path = worker_counts_by_path(user, under=org.path)
-    for child in children:
-        child.n_workers = sum(n for path, n in per_path.items() if path.startswith(child.path))
-    context = {
-        "nav": "orgs",
-        "org": org,
-        "breadcrumbs": breadcrumbs,
-        "children": children,
-        "direct_workers": per_path.get(org.path, 0),
-        "total_workers": sum(per_path.values()),
-    }
-    return page(request, "orgs/detail.html", context)
-
 
 _LOCATED = {"yes": True, "no": False}
 

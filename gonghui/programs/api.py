@@ -13,6 +13,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.accounts.bearer import TokenReadByView
 from gonghui.core.rendered import json_answer
+from gonghui.core.schemas import ErrorOut, NotFoundOut
 from gonghui.core.views import client_ip
 from gonghui.programs.models import ServicePoint
 from gonghui.programs.offline import OfflineItem, upload_offline_batch
@@ -20,8 +21,6 @@ from gonghui.programs.schemas import (
     CheckInIn,
     CheckInOut,
     DayFiguresOut,
-    ErrorOut,
-    NotFoundOut,
     OfflineBatchIn,
     OfflineBatchOut,
     OrgFiguresOut,

@@ -229,7 +229,7 @@ def _setup(workers: int, out: Path) -> None:
 
 def _drive(base: str, setup: dict, what: str, seconds: float, concurrency: int) -> dict:
     """Requests from ``concurrency`` threads for ``seconds``; latencies, outcomes, record ids."""
-    from gonghui.programs.cards import issue_card_token
+    from gonghui.members.cards import issue_card_token
 
     builder = ApiClient(base, setup["api_token"])
     health = builder.request("GET", "/api/health")

@@ -26,10 +26,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.audit.imports import record_import_run
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.importing import ImportReport, RowProblem, read_rows, record_import_run
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number

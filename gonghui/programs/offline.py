@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
+from gonghui.members.cards import read_card_token_at
 from gonghui.members.selectors import mask_name, worker_for_service
-from gonghui.programs.cards import read_card_token_at
 from gonghui.programs.models import Channel, Program, ServicePoint
 from gonghui.programs.services import ServiceRefused, period_key, record_service
 

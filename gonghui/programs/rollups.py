@@ -12,6 +12,7 @@ from functools import cache
 
 from django.db import connection, transaction
 
+from gonghui.core.rollups import RollupSet
 from gonghui.orgs.selectors import county_path_of, org_id_by_path_sql, org_ids_by_path
 from gonghui.programs import budget
 from gonghui.programs.models import (
@@ -220,3 +221,6 @@ def rebuild(program_id: int | None = None) -> None:
         ],
         batch_size=2000,
     )
+
+
+ROLLUPS = RollupSet(label="福利项目汇总表", rebuild=rebuild, differences=differences)

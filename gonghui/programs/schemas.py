@@ -44,18 +44,6 @@ class RefusalOut(Schema):
     masked_name: str = ""
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None
-
-
-class NotFoundOut(Schema):
-    """A point or program the caller may not use, exactly like one that does not exist."""
-
-    detail: str
-
-
 class OfflineItemIn(Schema):
     token: str | None = Field(None, max_length=200, description="扫到的工会卡二维码内容")
     worker_id: int | None = Field(

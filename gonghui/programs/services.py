@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from gonghui.audit.services import new_event, record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.members.cards import read_card_token
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import mask_name, worker_for_service
 from gonghui.programs import budget, rollups
-from gonghui.programs.cards import read_card_token
 from gonghui.programs.models import (
     Channel,
     Frequency,

@@ -31,9 +31,9 @@ from gonghui.core.forms import UploadForm
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import chinese_units, fen_to_yuan, yuan_in_units, yuan_to_fen
 from gonghui.core.views import client_ip, page
+from gonghui.members.cards import issue_card_token
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.orgs.selectors import org_for
-from gonghui.programs.cards import issue_card_token
 from gonghui.programs.exporters import program_workbook
 from gonghui.programs.forms import CheckinForm, ProgramForm, ServicePointForm
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS

@@ -13,10 +13,10 @@ from ninja import Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.money import fen_to_yuan, yuan_in_units
+from gonghui.core.schemas import ErrorOut, NotFoundOut
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.selectors import org_for, org_to_hand_over_to
-from gonghui.programs.schemas import ErrorOut, NotFoundOut
 from gonghui.rights.schemas import (
     CaseActionIn,
     CaseIn,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from gonghui.core.rollups import add_to_rollup, counter_differences
+from gonghui.core.rollups import RollupSet, add_to_rollup, counter_differences
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 from gonghui.rights.models import Recovery, RightsOrgYear, RightsWorkerYear
 
@@ -120,3 +120,6 @@ def rebuild() -> None:
         ],
         batch_size=2000,
     )
+
+
+ROLLUPS = RollupSet(label="维权汇总表", rebuild=rebuild, differences=differences)

@@ -12,8 +12,8 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.audit.workflow import timeline
 from gonghui.core.rollups import distinct_workers
-from gonghui.core.workflow import timeline
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_for

@@ -1,7 +1,7 @@
 """Every write to wage-arrears cases: opening, workers (one by one or a whole roster, all or
 nothing), the workflow 受理 → 调查 → 调解 → 仲裁/诉讼 → 结案, recoveries, transfers.
 
-Steps go through ``CASE_FLOW`` (``gonghui.core.workflow``): role and scope
+Steps go through ``CASE_FLOW`` (``gonghui.audit.workflow``): role and scope
 checked, a conditional update against races, a timeline row and an audit
 event. Recoveries keep the rollups current in the same transaction. Every
 write that moves a case on stamps ``last_progress_at``, which the overdue
@@ -18,9 +18,9 @@ from stdnum.cn import uscc
 
 from gonghui.accounts.models import Role
 from gonghui.audit.services import record_event
+from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.rollups import insert_rows
-from gonghui.core.workflow import Transition, Workflow
 from gonghui.rights import rollups
 from gonghui.rights.models import (
     CaseAccess,

@@ -133,8 +133,8 @@ def _setup(count: int, queries: int, out: Path) -> None:
     from django.db import transaction
 
     from gonghui.core.coords import Crs, from_wgs84
+    from gonghui.core.hours import parse_hours
     from gonghui.orgs.models import Org
-    from gonghui.stations.hours import parse_hours
     from gonghui.stations.models import Station, Status
     from gonghui.stations.search_index import stations_changed
     from gonghui.stations.vocabulary import FACILITIES
@@ -267,7 +267,7 @@ class _NumpyScan:
         open_now: bool,
         facilities: int,
     ) -> list[int]:
-        from gonghui.stations.geo import EARTH_RADIUS_M
+        from gonghui.core.geo import EARTH_RADIUS_M
 
         phi, lam = np.radians(lat), np.radians(lng)
         a = (

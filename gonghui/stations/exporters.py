@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
 from gonghui.core.coords import CRS_LABELS
+from gonghui.core.hours import format_hours
 from gonghui.core.tabular import write_csv
-from gonghui.stations.hours import format_hours
 from gonghui.stations.importers import COLUMNS, OPTIONAL
 from gonghui.stations.models import Station
 from gonghui.stations.selectors import stations_visible_to

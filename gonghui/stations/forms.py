@@ -3,7 +3,7 @@
 from django import forms
 
 from gonghui.core.coords import Crs
-from gonghui.stations.hours import format_hours
+from gonghui.core.hours import format_hours
 from gonghui.stations.models import CrsChoice, HostKind, Station, Status
 from gonghui.stations.vocabulary import FACILITIES, KINDS
 

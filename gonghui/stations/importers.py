@@ -22,14 +22,15 @@ from pathlib import Path
 
 from django.db import transaction
 
+from gonghui.audit.imports import record_import_run
 from gonghui.core.coords import parse_crs
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem, read_rows, record_import_run
+from gonghui.core.hours import parse_hours
+from gonghui.core.importing import ImportReport, RowProblem, read_rows
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import orgs_visible_to
-from gonghui.stations.hours import parse_hours
 from gonghui.stations.models import Status
 from gonghui.stations.services import (
     MANAGE,

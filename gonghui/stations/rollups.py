@@ -10,6 +10,7 @@ from collections import Counter
 from django.db import connection, transaction
 from django.db.models import Sum
 
+from gonghui.core.rollups import RollupSet
 from gonghui.stations.models import StationDaily, Visit
 
 _DAILY = StationDaily._meta.db_table
@@ -61,3 +62,6 @@ def rebuild() -> None:
         ],
         batch_size=2000,
     )
+
+
+ROLLUPS = RollupSet(label="驿站到访汇总表", rebuild=rebuild, differences=differences)

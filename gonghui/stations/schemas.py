@@ -4,7 +4,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from gonghui.stations.hours import format_hours
+from gonghui.core.hours import format_hours
 from gonghui.stations.vocabulary import facility_names, kind_names
 
 
@@ -69,9 +69,3 @@ class VisitOut(Schema):
     count: int
     channel: str
     masked_name: str = Field("", description="扫码到访的职工姓名（脱敏）")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    field: str | None = None

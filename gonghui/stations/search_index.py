@@ -32,9 +32,9 @@ from scipy.spatial import cKDTree
 
 from gonghui.core import changestamps
 from gonghui.core.coords import Crs
+from gonghui.core.geo import EARTH_RADIUS_M
+from gonghui.core.hours import is_open_at
 from gonghui.orgs.models import Org
-from gonghui.stations.geo import EARTH_RADIUS_M
-from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import Station, StationClosure, Status
 
 STAMP = "stations"

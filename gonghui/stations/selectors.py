@@ -16,11 +16,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.core.coords import Crs, to_wgs84
+from gonghui.core.hours import is_open_at
 from gonghui.members.categories import BY_NAME
 from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of, org_for
-from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import (
     Station,
     StationClosure,

@@ -22,12 +22,12 @@ from django.utils import timezone
 from gonghui.audit.services import record_event
 from gonghui.core.coords import Crs, from_wgs84, to_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.hours import Hours, format_hours
 from gonghui.core.portal import WorkerActor
 from gonghui.core.uploads import delete_upload, read_upload, store_photo
+from gonghui.members.cards import read_card_token
 from gonghui.members.selectors import mask_name, worker_for_service
-from gonghui.programs.cards import read_card_token
 from gonghui.stations import rollups
-from gonghui.stations.hours import Hours, format_hours
 from gonghui.stations.models import (
     HostKind,
     Rating,

@@ -26,12 +26,12 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.coords import Crs, parse_crs
 from gonghui.core.errors import DomainError
+from gonghui.core.hours import format_hours, parse_hours
 from gonghui.core.portal import portal_worker_id
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.selectors import org_for
 from gonghui.stations.exporters import write_stations
 from gonghui.stations.forms import StationForm
-from gonghui.stations.hours import format_hours, parse_hours
 from gonghui.stations.models import Rating, Status
 from gonghui.stations.selectors import (
     closures_ahead,

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from gonghui.core.schemas import ErrorOut
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.training.competitions import (
@@ -71,11 +72,6 @@ class EnrolmentOut(Schema):
     waiting_position: int | None = Field(description="候补第N位；未候补时为空")
     queue_no: int = Field(description="报名序号（到达顺序；摇号后为抽签顺序）")
     created: bool = Field(True, description="false：该职工此前已报名，返回原报名")
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 def _out(enrolment: Enrolment, *, created: bool = True) -> dict:

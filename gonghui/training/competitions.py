@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.scoping import require_in_scope
 from gonghui.training import rollups
 from gonghui.training.models import (
     Competition,
@@ -42,7 +43,7 @@ from gonghui.training.models import (
     TitleLevel,
 )
 from gonghui.training.selectors import here_or_above
-from gonghui.training.services import WorkerActor, require_in_scope
+from gonghui.training.services import WorkerActor
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.rollups import add_to_rollup
+from gonghui.core.scoping import require_in_scope
 from gonghui.orgs.selectors import county_path_of, org_by_path, org_for
 from gonghui.orgs.services import register_employer
 from gonghui.training.models import (
@@ -36,7 +37,6 @@ from gonghui.training.models import (
     FundYear,
     OutcomeKind,
 )
-from gonghui.training.services import require_in_scope
 
 
 def _bump(project: FundProject, year: int, **deltas: int) -> None:

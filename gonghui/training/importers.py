@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.http import Http404
 
+from gonghui.audit.imports import record_import_run
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
@@ -24,7 +25,6 @@ from gonghui.core.importing import (
     RowProblem,
     parse_worker_rows,
     read_rows,
-    record_import_run,
 )
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.members.selectors import mask_name, worker_by_id_number, workers_by_id_numbers

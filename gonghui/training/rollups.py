@@ -12,7 +12,7 @@ from collections import Counter
 
 from django.db import connection, transaction
 
-from gonghui.core.rollups import counter_differences
+from gonghui.core.rollups import RollupSet, counter_differences
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 from gonghui.training.models import (
     Attendance,
@@ -196,3 +196,6 @@ def rebuild() -> None:
         )
         setattr(row, column, n)
     FundYear.objects.bulk_create(funds.values(), batch_size=2000)
+
+
+ROLLUPS = RollupSet(label="职工夜校与培训资助汇总表", rebuild=rebuild, differences=differences)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.portal import WorkerActor
+from gonghui.core.scoping import require_in_scope
 from gonghui.training import rollups
 from gonghui.training.models import (
     Attendance,
@@ -35,12 +36,6 @@ from gonghui.training.models import (
     Subject,
     TrainingClass,
 )
-
-
-def require_in_scope(user, permission: str, path: str) -> None:
-    """The user holds ``permission`` and ``path`` lies in their subtree, or ``PermissionDenied``."""
-    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权在该组织办理此项业务")
 
 
 @transaction.atomic

@@ -33,7 +33,7 @@ from gonghui.core.portal import (
     portal_worker_id,
     read_portal_token,
 )
-from gonghui.core.views import client_ip, page
+from gonghui.core.views import client_ip, figures_query, page
 from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
 from gonghui.members.validation import clean_id
 from gonghui.orgs.selectors import org_for
@@ -357,13 +357,6 @@ def certificate(request, pk: int):
 
 def _certificate_context(enrolment: Enrolment) -> dict:
     return {"e": enrolment, "klass": enrolment.klass, "attended": attendance_count(enrolment)}
-
-
-def figures_query(request) -> tuple[str | None, int | None]:
-    """``?org=CODE&year=YYYY`` of a figures page; a year that is not 4 digits means all years."""
-    org_code = (request.GET.get("org") or "").strip() or None
-    year_text = (request.GET.get("year") or "").strip()
-    return org_code, int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
 
 
 @login_required

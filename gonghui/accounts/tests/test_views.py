@@ -42,9 +42,9 @@ def test_right_password_logs_in_and_lands_on_the_worker_list(client, yicheng_off
 def test_login_honours_next(client, yicheng_officer):
     response = client.post(
         reverse("accounts:login"),
-        {"username": "yicheng", "password": PASSWORD, "next": reverse("orgs:tree")},
+        {"username": "yicheng", "password": PASSWORD, "next": reverse("tree:root")},
     )
-    assert response["Location"] == reverse("orgs:tree")
+    assert response["Location"] == reverse("tree:root")
 
 
 def test_wrong_password_says_so_without_saying_which_part(client, yicheng_officer):
@@ -88,4 +88,4 @@ def test_point_clerk_lands_on_check_in_and_sees_no_registry(client, staff, make_
     assert client.get(reverse("home"))["Location"] == reverse("programs:checkin")
     assert client.get(reverse("members:worker_list")).status_code == 404
     assert "职工名册" not in client.get(reverse("programs:checkin")).content.decode()
-    assert client.get(reverse("orgs:detail", args=["411702"])).status_code == 404
+    assert client.get(reverse("tree:org", args=["411702"])).status_code == 404

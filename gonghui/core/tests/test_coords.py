@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gonghui.core.coords import Crs, from_wgs84, parse_crs, to_wgs84
 from gonghui.core.errors import DomainError
-from gonghui.stations.geo import haversine_m
+from gonghui.core.geo import haversine_m
 
 # (wgs lat, wgs lng, gcj lat, gcj lng)
 GPS_AND_MAP = [

@@ -69,8 +69,8 @@ def test_held_events_and_audience_roll_up_the_tree(
     assert (none.events, none.audience) == (0, 0)
     CultureDaily.objects.update(audience=5)
     with pytest.raises(CommandError):
-        call_command("culture", "rollup", "check")
-    call_command("culture", "rollup", "rebuild")
+        call_command("rollup", "check", "--app", "culture")
+    call_command("rollup", "rebuild", "--app", "culture")
 
 
 def test_refusals_future_events_and_sibling_scope(yicheng_officer, luoyang_officer):

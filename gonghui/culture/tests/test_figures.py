@@ -129,10 +129,10 @@ def test_figures_page_shows_the_period_and_rollup_check_catches_a_tampered_row(
     own = client.get(reverse("culture:figures") + f"?year={YEAR}").content.decode()
     assert 'data-figure="attendances">4<' in own
     assert client.get(reverse("culture:figures") + "?org=411721").status_code == 404
-    call_command("culture", "rollup", "check")
+    call_command("rollup", "check", "--app", "culture")
     CultureWorkerYear.objects.filter(attendances=3).update(attendances=2)
     with pytest.raises(CommandError):
-        call_command("culture", "rollup", "check")
-    call_command("culture", "rollup", "rebuild")
+        call_command("rollup", "check", "--app", "culture")
+    call_command("rollup", "rebuild", "--app", "culture")
     assert differences() == []
     assert BookhouseMonth.objects.count() == 3

@@ -9,10 +9,11 @@ from openpyxl import Workbook
 from gonghui.audit.models import AuditEvent
 from gonghui.core.idnumber import check_digit
 from gonghui.core.tabular import write_csv as write_table
-from gonghui.members.generate import make_id, make_uscc, roster_rows, write_roster_csv
+from gonghui.members.generate import make_id, roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.validation import COLUMNS
+from gonghui.orgs.generate import make_uscc
 
 pytestmark = pytest.mark.django_db
 

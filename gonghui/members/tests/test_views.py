@@ -80,8 +80,8 @@ def exported_names(client, **params) -> list[str]:
         ("members:worker_import", []),
         ("members:worker_import_badrows", []),
         ("members:worker_template", []),
-        ("orgs:tree", []),
-        ("orgs:detail", ["411700"]),
+        ("tree:root", []),
+        ("tree:org", ["411700"]),
         ("audit:event_list", []),
     ],
 )
@@ -549,8 +549,8 @@ def child_counts(response) -> dict[str, int]:
 
 def test_tree_starts_at_the_users_org(client, yicheng_officer):
     login(client, yicheng_officer)
-    response = client.get(reverse("orgs:tree"))
-    assert response["Location"] == reverse("orgs:detail", args=["411702"])
+    response = client.get(reverse("tree:root"))
+    assert response["Location"] == reverse("tree:org", args=["411702"])
 
 
 def test_tree_counts_workers_in_each_child_subtree(
@@ -558,11 +558,11 @@ def test_tree_counts_workers_in_each_child_subtree(
 ):
     make_worker("基层甲", org=grassroots.code)
     login(client, zhumadian_officer)
-    response = client.get(reverse("orgs:detail", args=["411700"]))
+    response = client.get(reverse("tree:org", args=["411700"]))
     counts = child_counts(response)
     assert counts["411702"] == 2 and counts["411721"] == 0
     assert response.context["direct_workers"] == 1 and response.context["total_workers"] == 3
-    drill = client.get(reverse("orgs:detail", args=["411702"]))
+    drill = client.get(reverse("tree:org", args=["411702"]))
     assert child_counts(drill) == {grassroots.code: 1}
     assert [o.code for o in drill.context["breadcrumbs"]] == ["411700"]
     assert "驻马店市总工会" in drill.content.decode()
@@ -572,14 +572,14 @@ def test_tree_hides_other_subtrees_and_their_counts(
     client, people, luoyang_officer, yicheng_officer
 ):
     login(client, luoyang_officer)
-    assert client.get(reverse("orgs:detail", args=["411700"])).status_code == 404
-    assert client.get(reverse("orgs:detail", args=["411702"])).status_code == 404
-    own = client.get(reverse("orgs:detail", args=["410300"]))
+    assert client.get(reverse("tree:org", args=["411700"])).status_code == 404
+    assert client.get(reverse("tree:org", args=["411702"])).status_code == 404
+    own = client.get(reverse("tree:org", args=["410300"]))
     assert own.context["total_workers"] == 1 and sum(child_counts(own).values()) == 0
     assert own.context["breadcrumbs"] == []  # the province is above the officer's scope
     login(client, yicheng_officer)
-    assert client.get(reverse("orgs:detail", args=["411700"])).status_code == 404
-    assert client.get(reverse("orgs:detail", args=["411702"])).context["total_workers"] == 1
+    assert client.get(reverse("tree:org", args=["411700"])).status_code == 404
+    assert client.get(reverse("tree:org", args=["411702"])).context["total_workers"] == 1
 
 
 @pytest.mark.parametrize("count", [3, 30])
@@ -591,5 +591,5 @@ def test_tree_page_makes_a_fixed_number_of_queries(
         make_worker(org=codes[i % len(codes)])
     login(client, province_admin)
     with django_assert_num_queries(TREE_QUERIES):
-        response = client.get(reverse("orgs:detail", args=["411700"]))
+        response = client.get(reverse("tree:org", args=["411700"]))
     assert response.context["total_workers"] == sum(1 for i in range(count) if i % 4 != 2)

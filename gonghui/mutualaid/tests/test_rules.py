@@ -120,7 +120,7 @@ def test_one_payout_per_episode(claim, yicheng_officer, reviewer):
     out = StringIO()
     call_command("mutualaid", "figures", "--year", "2026", "--user", "zhumadian", stdout=out)
     assert "参保1人次；为1人发放互助金5万元（1笔，5000000分）" in out.getvalue()
-    call_command("mutualaid", "rollup-rebuild", stdout=out)
+    call_command("rollup", "rebuild", "--app", "mutualaid", stdout=out)
     assert "一致" in out.getvalue()
 
 

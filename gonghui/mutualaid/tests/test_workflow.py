@@ -12,9 +12,9 @@ from django.db.models import TextChoices
 
 from gonghui.accounts.models import Role
 from gonghui.audit.models import AuditEvent
+from gonghui.audit.workflow import StaleState, Transition, Workflow
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.models import WorkflowStep
-from gonghui.core.workflow import StaleState, Transition, Workflow
 from gonghui.mutualaid.models import Claim, ClaimState, Payout
 from gonghui.mutualaid.services import (
     CLAIM_FLOW,

@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 from gonghui.audit.models import AuditEvent
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.geo import haversine_m
 from gonghui.core.models import ImportRun
 from gonghui.core.tabular import write_csv
-from gonghui.members.generate import make_uscc
+from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.importers import COLUMNS, import_employer_locations
 from gonghui.orgs.models import Employer, Org
 from gonghui.orgs.services import register_employer, set_employer_location
-from gonghui.stations.geo import haversine_m
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from stdnum.cn import uscc
 
 from gonghui.core.errors import DomainError
-from gonghui.members.generate import make_uscc
+from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Org
 from gonghui.orgs.services import clean_uscc, create_grassroots_union
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import issue_api_token
+from gonghui.members.cards import issue_card_token
 from gonghui.members.categories import BY_NAME
-from gonghui.programs.cards import issue_card_token
 from gonghui.programs.models import Frequency, ServiceRecord
 from gonghui.programs.services import record_service
 

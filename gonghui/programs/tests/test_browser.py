@@ -7,8 +7,8 @@ import pytest
 
 from conftest import PASSWORD
 from gonghui.accounts.models import Role
+from gonghui.members.cards import issue_card_token
 from gonghui.members.categories import BY_NAME
-from gonghui.programs.cards import issue_card_token
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # fixtures here are ordinary blocking calls, not made from a coroutine.

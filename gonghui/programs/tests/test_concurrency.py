@@ -17,12 +17,12 @@ from django.db import connection
 from gonghui.accounts.models import Role
 from gonghui.accounts.services import issue_api_token
 from gonghui.core.benchkit import serving
+from gonghui.members.cards import issue_card_token
 from gonghui.members.generate import roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
 from gonghui.members.selectors import workers_visible_to
 from gonghui.programs.bench import fire
 from gonghui.programs.budget import spent_fen
-from gonghui.programs.cards import issue_card_token
 from gonghui.programs.models import ServiceRecord
 from gonghui.programs.rollups import differences
 

@@ -6,9 +6,9 @@ from django.db import IntegrityError, transaction
 
 from gonghui.accounts.models import Role
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.members.cards import issue_card_token, read_card_token
 from gonghui.members.categories import BY_NAME
 from gonghui.programs.budget import spent_fen
-from gonghui.programs.cards import issue_card_token, read_card_token
 from gonghui.programs.models import Frequency, ServiceRecord
 from gonghui.programs.selectors import program_figures
 from gonghui.programs.services import (

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from gonghui.accounts.models import Role
 from gonghui.audit.models import AuditEvent
+from gonghui.members.cards import issue_card_token, read_card_token
 from gonghui.members.categories import BY_NAME
 from gonghui.programs.budget import spent_fen
-from gonghui.programs.cards import issue_card_token, read_card_token
 from gonghui.programs.models import Frequency, Program, ServicePoint, ServiceRecord
 from gonghui.programs.services import record_service
 

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from gonghui.members.generate import make_uscc
+from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Org
 from gonghui.rights.rollups import differences
 from gonghui.rights.services import WorkerOwed, add_workers, open_case

@@ -75,7 +75,7 @@ def test_the_import_command_takes_a_case_number(
     )
     call_command("import", "recoveries", str(made.pk), str(path), "--user", "yicheng")
     assert Recovery.objects.get().compensation_fen == 5050
-    call_command("rights", "rollup-check")
+    call_command("rollup", "check", "--app", "rights")
     assert "一致" in capsys.readouterr().out
 
 

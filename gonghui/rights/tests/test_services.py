@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from gonghui.accounts.models import Role
+from gonghui.audit.workflow import StaleState
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.models import WorkflowStep
 from gonghui.core.money import yuan_in_units
-from gonghui.core.workflow import StaleState
 from gonghui.orgs.models import Org
 from gonghui.rights.models import CaseState, RightsOrgYear, WageCase
 from gonghui.rights.selectors import (
@@ -257,5 +257,5 @@ def test_the_report_sentence_prints_wan_and_yi_rounded_half_up_once(
     assert "帮助2名农民工追回工资及赔偿金2.01万元" in out.getvalue()
     assert yuan_in_units(171_250_000_000) == "17.13亿元"  # 17.125亿 rounds half-up
     assert yuan_in_units(171_249_999_999) == "17.12亿元"
-    call_command("rights", "rollup-rebuild", stdout=StringIO())
+    call_command("rollup", "rebuild", "--app", "rights", stdout=StringIO())
     assert rights_figures(province_admin, year=2026).total_fen == 2_012_345

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from gonghui.core.coords import Crs
+from gonghui.core.hours import parse_hours
 from gonghui.orgs.models import Org
-from gonghui.stations.hours import parse_hours
 from gonghui.stations.rollups import differences
 from gonghui.stations.services import StationFields, save_station
 
@@ -21,7 +21,7 @@ def rollup_agrees_after_every_scenario(request):
     yield
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
         assert differences() == []
-        call_command("stations", "rollup", "check")
+        call_command("rollup", "check", "--app", "stations")
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from gonghui.core.coords import Crs, from_wgs84
-from gonghui.programs.cards import issue_card_token
-from gonghui.stations.geo import haversine_m
+from gonghui.core.geo import haversine_m
+from gonghui.members.cards import issue_card_token
 from gonghui.stations.models import Visit
 from gonghui.stations.vocabulary import facility_bit, kind_bit
 

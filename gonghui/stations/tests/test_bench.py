@@ -5,9 +5,6 @@ import io
 import os
 import re
 
-import pytest
-from django.core.management import CommandError, call_command
-
 from gonghui.stations.bench import run_stations_bench
 
 
@@ -27,8 +24,3 @@ def test_bench_reports_in_process_http_and_brute_force_figures_that_agree():
     assert "HTTP GET /api/health：300次" in text
     (run,) = figures
     assert run["agree"] and run["http"]["agree"] and run["batch_per_s"] > 0
-
-
-def test_rollup_needs_an_action():
-    with pytest.raises(CommandError, match="用法"):
-        call_command("stations", "rollup")

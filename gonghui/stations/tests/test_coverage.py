@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from gonghui.core.coords import Crs
+from gonghui.core.geo import EARTH_RADIUS_M, haversine_m
 from gonghui.orgs.models import Employer
 from gonghui.orgs.services import set_employer_location
-from gonghui.stations.geo import EARTH_RADIUS_M, haversine_m
 from gonghui.stations.models import Status
 from gonghui.stations.selectors import coverage
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gonghui.core.errors import DomainError
-from gonghui.stations.hours import format_hours, is_open_at, is_round_the_clock, parse_hours
+from gonghui.core.hours import format_hours, is_open_at, is_round_the_clock, parse_hours
 
 MONDAY = datetime.date(2026, 11, 23)
 

@@ -7,8 +7,8 @@ from openpyxl import Workbook, load_workbook
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.coords import Crs
+from gonghui.core.geo import haversine_m
 from gonghui.core.tabular import write_csv
-from gonghui.stations.geo import haversine_m
 from gonghui.stations.importers import COLUMNS, OPTIONAL, import_stations
 from gonghui.stations.models import Rating, Station, StationRating, Status
 from gonghui.stations.vocabulary import kind_names

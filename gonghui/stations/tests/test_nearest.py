@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gonghui.core.coords import Crs, from_wgs84
+from gonghui.core.geo import haversine_m
+from gonghui.core.hours import is_open_at
 from gonghui.core.models import ChangeStamp
-from gonghui.stations.geo import haversine_m
-from gonghui.stations.hours import is_open_at
 from gonghui.stations.models import Station, Status
 from gonghui.stations.search_index import STAMP, current_index
 from gonghui.stations.selectors import SHANGHAI, nearest_stations

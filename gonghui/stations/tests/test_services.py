@@ -9,9 +9,9 @@ from django.utils import timezone
 from gonghui.audit.models import AuditEvent
 from gonghui.core.coords import Crs, from_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.geo import haversine_m
+from gonghui.core.hours import parse_hours
 from gonghui.orgs.models import Org
-from gonghui.stations.geo import haversine_m
-from gonghui.stations.hours import parse_hours
 from gonghui.stations.models import Rating, Station, StationDaily, Status, Visit
 from gonghui.stations.rollups import differences, rebuild
 from gonghui.stations.selectors import is_open_now, station_for, stations_visible_to
@@ -198,7 +198,7 @@ def test_rollup_check_finds_drift_and_rebuild_repairs_it(yicheng_officer, statio
     StationDaily.objects.update(person_times=4)
     assert len(differences()) == 1
     with pytest.raises(CommandError, match="不一致"):
-        call_command("stations", "rollup", "check")
+        call_command("rollup", "check", "--app", "stations")
     rebuild()
     assert StationDaily.objects.get().person_times == 5
 

@@ -113,8 +113,8 @@ def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(
     TrainingDaily.objects.all().delete()
     assert any("培训资助汇总" in p for p in differences())
     with pytest.raises(CommandError):
-        call_command("training", "rollup", "check")
-    call_command("training", "rollup", "rebuild")
+        call_command("rollup", "check", "--app", "training")
+    call_command("rollup", "rebuild", "--app", "training")
     assert differences() == []
     assert training_figures(province_admin)[0] == before
 

@@ -9,8 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from gonghui.core.crypto import decrypt
-from gonghui.members.generate import make_id, make_uscc
+from gonghui.members.generate import make_id
 from gonghui.members.validation import ID_PURPOSE
+from gonghui.orgs.generate import make_uscc
 from gonghui.training.funds import add_trainee, record_outcome, record_spending
 from gonghui.training.models import FundOutcome, FundProject, FundSpending, FundTrainee
 from gonghui.training.tests.conftest import START, TODAY

@@ -221,7 +221,7 @@ def test_attendance_counts_person_times_and_distinct_persons(
     province, children = training_figures(province_admin)
     assert [c.org_code for c in children] == ["411700"]
     assert province.attendances == 4
-    call_command("training", "rollup", "rebuild")
+    call_command("rollup", "rebuild", "--app", "training")
     assert differences() == []
 
 
@@ -273,8 +273,8 @@ def test_rollup_check_reports_a_tampered_rollup(yicheng_officer, make_class, fiv
     enrol(by=yicheng_officer, klass=klass, worker=five[0], channel="console")
     TrainingDaily.objects.update(enrolments=7)
     with pytest.raises(CommandError):
-        call_command("training", "rollup", "check")
-    call_command("training", "rollup", "rebuild")
+        call_command("rollup", "check", "--app", "training")
+    call_command("rollup", "rebuild", "--app", "training")
     assert TrainingDaily.objects.get().enrolments == 1
 
 

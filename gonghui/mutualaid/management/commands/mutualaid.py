@@ -1,36 +1,21 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from gonghui.core.cli import acting_user
+from gonghui.accounts.cli import acting_user
 from gonghui.core.money import chinese_units, yuan_in_units
-from gonghui.mutualaid.rollups import differences, rebuild
 from gonghui.mutualaid.selectors import aid_figures
 
 
 class Command(BaseCommand):
-    help = (
-        "职工互助保障：gonghui mutualaid figures [--year Y] [--user NAME]（成绩单口径）| "
-        "gonghui mutualaid rollup-check | gonghui mutualaid rollup-rebuild"
-    )
+    help = "职工互助保障：gonghui mutualaid figures [--year Y] [--user NAME]（成绩单口径）"
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["figures", "rollup-check", "rollup-rebuild"])
+        parser.add_argument("action", choices=["figures"])
         parser.add_argument("--year", type=int, help="计划年度（默认今年）")
         parser.add_argument("--user", help="按该工作人员的管辖范围统计（默认省级管理员）")
 
     def handle(self, action, year, user, **options):
-        if action == "figures":
-            self._figures(year or timezone.localdate().year, user)
-            return
-        if action == "rollup-rebuild":
-            rebuild()
-            self.stdout.write("互助保障汇总表已按原始记录重算")
-        problems = differences()
-        for problem in problems[:100]:
-            self.stderr.write(problem)
-        if problems:
-            raise CommandError(f"互助保障汇总表与原始记录不一致：{len(problems)}处")
-        self.stdout.write("互助保障汇总表与原始记录一致")
+        self._figures(year or timezone.localdate().year, user)
 
     def _figures(self, year: int, username: str | None) -> None:
         """The report's sentence: 参保N万人次; 为N万人发放互助金N亿元 (half-up, see core.money)."""

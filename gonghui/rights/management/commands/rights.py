@@ -1,23 +1,19 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from gonghui.core.cli import acting_user
+from gonghui.accounts.cli import acting_user
 from gonghui.core.money import chinese_units, yuan_in_units
-from gonghui.rights.rollups import differences, rebuild
 from gonghui.rights.selectors import overdue_cases, rights_figures
 
 
 class Command(BaseCommand):
     help = (
         "欠薪维权：gonghui rights overdue [--days N] [--user NAME]（无进展案件日报）| "
-        "gonghui rights figures [--year Y] [--user NAME]（成绩单口径）| "
-        "gonghui rights rollup-check | gonghui rights rollup-rebuild"
+        "gonghui rights figures [--year Y] [--user NAME]（成绩单口径）"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "action", choices=["overdue", "figures", "rollup-check", "rollup-rebuild"]
-        )
+        parser.add_argument("action", choices=["overdue", "figures"])
         parser.add_argument("--year", type=int, help="统计年度（默认今年）")
         parser.add_argument(
             "--days", type=int, help="无进展天数（默认取 GONGHUI_RIGHTS_OVERDUE_DAYS）"
@@ -27,19 +23,8 @@ class Command(BaseCommand):
     def handle(self, action, days, year, user, **options):
         if action == "overdue":
             self._overdue(days, user)
-            return
-        if action == "figures":
+        else:
             self._figures(year or timezone.localdate().year, user)
-            return
-        if action == "rollup-rebuild":
-            rebuild()
-            self.stdout.write("维权汇总表已按追回记录重算")
-        problems = differences()
-        for problem in problems[:100]:
-            self.stderr.write(problem)
-        if problems:
-            raise CommandError(f"维权汇总表与追回记录不一致：{len(problems)}处")
-        self.stdout.write("维权汇总表与追回记录一致")
 
     def _overdue(self, days: int | None, username: str | None) -> None:
         """One line per open case without progress, oldest first: the daily report."""
