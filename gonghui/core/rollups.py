@@ -1,4 +1,5 @@
-"""Writing rollups and many rows at once.
+"""Rollups: the shapes every app keeps, their one recount and rebuild, and writing
+many rows at once.
 
 ``add_to_rollup`` is the one upsert for every rollup table: it adds deltas to
 the row of a key, creating it if absent.
@@ -13,18 +14,122 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+
+from gonghui.core.scoping import ScopedQuerySet
+
+
+class RollupRow(models.Model):
+    """A rollup row lies under an org path, and ``visible_to`` cuts it like any row."""
+
+    org_path = models.CharField(max_length=255, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class OrgPeriodRollup(RollupRow):
+    """Person-times, amounts in fen and counts per org × period (the subclass adds ``day``
+    or ``year`` and its additive columns): these add up the tree, child by child."""
+
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class WorkerYearRollup(RollupRow):
+    """One row per worker × year × county (``org_path`` is the county's), so that the
+    distinct persons of any county or any level above are a count of rows, exact and
+    never summed from the children; below county level readers go to the raw records."""
+
+    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+@dataclass(frozen=True)
+class RollupTable:
+    """One rollup table as its recount sees it: the columns that name a row (``key``,
+    attnames, ``org_path`` among them) and the additive ``columns``. A recount is a
+    Counter of ``(*key, column) → amount``; zero amounts are the same as no row.
+
+    For a ``WorkerYearRollup`` the key holds the county's path but not its id, which
+    the rebuild looks up through the ``county`` foreign key."""
+
+    label: str
+    model: type[models.Model]
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+
+    def stored(self) -> Counter:
+        width = len(self.key)
+        rows = self.model._default_manager.values_list(*self.key, *self.columns)
+        have: Counter = Counter()
+        for row in rows.iterator(chunk_size=10_000):
+            for column, amount in zip(self.columns, row[width:], strict=True):
+                have[(*row[:width], column)] += amount
+        return +have
+
+    def rebuild(self, want: Counter) -> None:
+        """Replace every row with ``want``; call inside a transaction."""
+        self.model._default_manager.all().delete()
+        rows: dict[tuple, list[int]] = {}
+        for (*key, column), amount in (+want).items():
+            rows.setdefault(tuple(key), [0] * len(self.columns))[self.columns.index(column)] += (
+                amount
+            )
+        names = [*self.key, *self.columns]
+        values = [(*key, *amounts) for key, amounts in rows.items()]
+        if issubclass(self.model, WorkerYearRollup):
+            where = self.key.index("org_path")
+            org = self.model._meta.get_field("county").related_model
+            paths = {row[where] for row in values}
+            county_ids = dict(org.objects.filter(path__in=paths).values_list("path", "id"))
+            names.append("county_id")
+            values = [(*row, county_ids[row[where]]) for row in values]
+        insert_rows(self.model, names, values)
 
 
 @dataclass(frozen=True)
 class RollupSet:
     """What an app declares of its rollups, as ``ROLLUPS`` in its ``rollups`` module:
-    ``gonghui rollup check|rebuild`` works through these, so no app needs a command of
-    its own to prove that its tables equal a recount of its raw records."""
+    its tables and the one pass over its raw records that recounts them (a Counter per
+    table, in order). ``gonghui rollup check|rebuild`` works through these, and so will
+    the report card.
+
+    ``also_check`` and ``also_rebuild`` cover state kept beside the tables (a
+    programme's budget slots, whose spending the same recount yields)."""
 
     label: str
-    rebuild: Callable[[], None]
-    differences: Callable[[], list[str]]
+    tables: tuple[RollupTable, ...]
+    recount: Callable[[], tuple[Counter, ...]]
+    also_check: Callable[[tuple[Counter, ...]], list[str]] | None = None
+    also_rebuild: Callable[[tuple[Counter, ...]], None] | None = None
+
+    def differences(self) -> list[str]:
+        """Every disagreement between the tables and a recount, in words; empty when none."""
+        want = self.recount()
+        problems = [
+            problem
+            for table, counted in zip(self.tables, want, strict=True)
+            for problem in counter_differences(table.label, counted, table.stored())
+        ]
+        return problems + (self.also_check(want) if self.also_check else [])
+
+    def rebuild(self) -> None:
+        """Recompute every table from the raw records, all or nothing."""
+        with transaction.atomic():
+            want = self.recount()
+            for table, counted in zip(self.tables, want, strict=True):
+                table.rebuild(counted)
+            if self.also_rebuild:
+                self.also_rebuild(want)
 
 
 def add_to_rollup(

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from gonghui.core.models import UploadRecord
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -180,18 +181,14 @@ class EventPhoto(UploadRecord):
         return self.name
 
 
-class CultureDaily(models.Model):
+class CultureDaily(OrgPeriodRollup):
     """Rollup per organiser org × day: events held, audience person-times (reported,
     often estimated) and attendances (signed-in workers, person-times)."""
 
-    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     events = models.BigIntegerField(default=0)
     audience = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "day"], name="culture_daily_key")]
@@ -200,14 +197,10 @@ class CultureDaily(models.Model):
         return f"{self.org_id}/{self.day}: {self.events}/{self.audience}"
 
 
-class CultureWorkerYear(models.Model):
+class CultureWorkerYear(WorkerYearRollup):
     """Rollup: a worker's event attendances per year and county of the organiser, so distinct
     attendees at county level and above are a count of rows, never a sum of children."""
 
-    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)  # the county's
     attendances = models.BigIntegerField(default=0)
 
     class Meta:

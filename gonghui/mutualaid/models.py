@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from gonghui.core.models import UploadRecord
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -197,17 +198,13 @@ class Payout(models.Model):
         return self.reference
 
 
-class AidOrgYear(models.Model):
+class AidOrgYear(OrgPeriodRollup):
     """Rollup: enrolments (person-years), payouts and amount paid per org × year."""
 
-    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     year = models.PositiveSmallIntegerField()
     enrolments = models.BigIntegerField(default=0)
     payouts = models.BigIntegerField(default=0)
     paid_fen = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -218,16 +215,10 @@ class AidOrgYear(models.Model):
         return f"{self.org_id}/{self.year}"
 
 
-class AidPayeeYear(models.Model):
+class AidPayeeYear(WorkerYearRollup):
     """Rollup: payouts to one worker in one year and county, for exact distinct payees."""
 
-    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     payouts = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

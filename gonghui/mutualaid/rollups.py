@@ -2,16 +2,13 @@
 
 ``AidOrgYear`` holds enrolments (person-years), payouts and fen paid per org
 and plan year; ``AidPayeeYear`` holds one row per payee × year × county, from
-which distinct payees at county level and above are exact. ``differences``
-compares both with a recount of the raw records to the unit; ``rebuild``
-recomputes them.
+which distinct payees at county level and above are exact. ``ROLLUPS`` recounts
+both from the raw records (``gonghui rollup check|rebuild --app mutualaid``).
 """
 
 from collections import Counter
 
-from django.db import transaction
-
-from gonghui.core.rollups import RollupSet, add_to_rollup, counter_differences
+from gonghui.core.rollups import RollupSet, RollupTable, add_to_rollup
 from gonghui.mutualaid.models import AidOrgYear, AidPayeeYear, Enrolment, Payout
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 
@@ -45,7 +42,19 @@ def add_payout(payout: Payout) -> None:
     )
 
 
-def _expected() -> tuple[Counter, Counter]:
+ORG_YEAR = RollupTable(
+    "互助组织年度汇总",
+    AidOrgYear,
+    ("org_id", "org_path", "year"),
+    ("enrolments", "payouts", "paid_fen"),
+)
+PAYEE_YEAR = RollupTable(
+    "互助受助人汇总", AidPayeeYear, ("worker_id", "year", "org_path"), ("payouts",)
+)
+
+
+def recount() -> tuple[Counter, Counter]:
+    """Both tables recounted from the enrolments and payouts."""
     orgs: Counter = Counter()
     payees: Counter = Counter()
     for org, path, year in Enrolment.objects.values_list("org_id", "org_path", "year").iterator():
@@ -54,66 +63,8 @@ def _expected() -> tuple[Counter, Counter]:
     for org, path, year, fen, worker in rows.iterator():
         orgs[(org, path, year, "payouts")] += 1
         orgs[(org, path, year, "paid_fen")] += fen
-        payees[(worker, year, county_path_of(path))] += 1
-    return +orgs, +payees
+        payees[(worker, year, county_path_of(path), "payouts")] += 1
+    return orgs, payees
 
 
-def _stored() -> tuple[Counter, Counter]:
-    orgs: Counter = Counter()
-    rows = AidOrgYear.objects.values_list(
-        "org_id", "org_path", "year", "enrolments", "payouts", "paid_fen"
-    )
-    for org, path, year, enrolments, payouts, fen in rows:
-        orgs[(org, path, year, "enrolments")] += enrolments
-        orgs[(org, path, year, "payouts")] += payouts
-        orgs[(org, path, year, "paid_fen")] += fen
-    payees: Counter = Counter()
-    for worker, year, path, n in AidPayeeYear.objects.values_list(
-        "worker_id", "year", "org_path", "payouts"
-    ):
-        payees[(worker, year, path)] += n
-    return +orgs, +payees
-
-
-def differences() -> list[str]:
-    """Every disagreement between the rollups and the raw records; empty when they agree."""
-    (want_orgs, want_payees), (have_orgs, have_payees) = _expected(), _stored()
-    return counter_differences("互助组织年度汇总", want_orgs, have_orgs) + counter_differences(
-        "互助受助人汇总", want_payees, have_payees
-    )
-
-
-@transaction.atomic
-def rebuild() -> None:
-    """Recompute both rollups from enrolments and payouts."""
-    AidOrgYear.objects.all().delete()
-    AidPayeeYear.objects.all().delete()
-    want_orgs, want_payees = _expected()
-    keys = {(org, path, year) for org, path, year, _ in want_orgs}
-    AidOrgYear.objects.bulk_create(
-        [
-            AidOrgYear(
-                org_id=org,
-                org_path=path,
-                year=year,
-                enrolments=want_orgs[(org, path, year, "enrolments")],
-                payouts=want_orgs[(org, path, year, "payouts")],
-                paid_fen=want_orgs[(org, path, year, "paid_fen")],
-            )
-            for org, path, year in keys
-        ],
-        batch_size=2000,
-    )
-    counties = org_ids_by_path({path for _, _, path in want_payees})
-    AidPayeeYear.objects.bulk_create(
-        [
-            AidPayeeYear(
-                worker_id=worker, year=year, county_id=counties[path], org_path=path, payouts=n
-            )
-            for (worker, year, path), n in want_payees.items()
-        ],
-        batch_size=2000,
-    )
-
-
-ROLLUPS = RollupSet(label="互助保障汇总表", rebuild=rebuild, differences=differences)
+ROLLUPS = RollupSet(label="互助保障汇总表", tables=(ORG_YEAR, PAYEE_YEAR), recount=recount)

@@ -50,10 +50,12 @@ def fire(base: str, api_token: str, bodies: list[dict], *, threads: int) -> list
     """POST every body to /api/checkins at once from ``threads`` threads; answers in order."""
     local = threading.local()
     start = threading.Barrier(threads)
+    clients: list[ApiClient] = []
 
     def client() -> ApiClient:
         if not hasattr(local, "client"):
             local.client = ApiClient(base, api_token)
+            clients.append(local.client)
         return local.client
 
     def warm(_) -> None:
@@ -66,9 +68,13 @@ def fire(base: str, api_token: str, bodies: list[dict], *, threads: int) -> list
 
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(warm, range(threads)))  # every thread exists before the first request
-        return list(pool.map(send, bodies))
+    try:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(warm, range(threads)))  # every thread exists before the first request
+            return list(pool.map(send, bodies))
+    finally:
+        for each in clients:
+            each.close()
 
 
 # --- the benchmark ---------------------------------------------------------------------
@@ -304,7 +310,7 @@ def _drive(base: str, setup: dict, what: str, seconds: float, concurrency: int) 
 
 def _verify(setup: dict, accepted: list[int]) -> dict:
     from gonghui.programs.models import ServiceRecord
-    from gonghui.programs.rollups import differences
+    from gonghui.programs.rollups import ROLLUPS
 
     ids = set(
         ServiceRecord.objects.filter(program_id=setup["program"], voided=False).values_list(
@@ -314,7 +320,7 @@ def _verify(setup: dict, accepted: list[int]) -> dict:
     return {
         "records": len(ids),
         "same_ids": ids == set(accepted) and len(accepted) == len(set(accepted)),
-        "differences": differences(setup["program"])[:20],
+        "differences": ROLLUPS.differences()[:20],  # the scratch database holds one programme
     }
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet, subtree_index
 
 
@@ -199,19 +200,15 @@ class ServiceRecord(models.Model):
         return f"{self.program_id}:{self.worker_id}@{self.served_at:%Y-%m-%d %H:%M}"
 
 
-class ProgramDaily(models.Model):
+class ProgramDaily(OrgPeriodRollup):
     """Rollup: live person-times and amount per program × delivering org × day, in
     ``SLOTS`` rows by the served worker (``slot_of``); readers add the slots up."""
 
     program = models.ForeignKey(Program, models.CASCADE, related_name="+")
-    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     slot = models.PositiveSmallIntegerField(default=0)
     person_times = models.BigIntegerField(default=0)
     amount_fen = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -224,7 +221,7 @@ class ProgramDaily(models.Model):
         return f"{self.program_id}/{self.org_id}/{self.day}#{self.slot}: {self.person_times}"
 
 
-class ProgramWorkerYear(models.Model):
+class ProgramWorkerYear(WorkerYearRollup):
     """Rollup: live services of one worker in one program, year and county.
 
     Distinct persons at any level = distinct workers among rows whose
@@ -234,13 +231,8 @@ class ProgramWorkerYear(models.Model):
 
     # No index of its own: the unique key leads with it.
     program = models.ForeignKey(Program, models.CASCADE, related_name="+", db_index=False)
-    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255)
     times = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -155,17 +156,13 @@ class Recovery(models.Model):
         return f"{self.case_id}:{self.worker_id} {self.recovered_on}"
 
 
-class RightsOrgYear(models.Model):
+class RightsOrgYear(OrgPeriodRollup):
     """Rollup: instalments and fen recovered (wages, compensation) per org × year."""
 
-    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     year = models.PositiveSmallIntegerField()
     instalments = models.BigIntegerField(default=0)
     wages_fen = models.BigIntegerField(default=0)
     compensation_fen = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="rights_org_year_key")]
@@ -174,16 +171,10 @@ class RightsOrgYear(models.Model):
         return f"{self.org_id}/{self.year}"
 
 
-class RightsWorkerYear(models.Model):
+class RightsWorkerYear(WorkerYearRollup):
     """Rollup: instalments for one worker in one year and county, for exact distinct workers."""
 
-    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     instalments = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -3,16 +3,14 @@
 ``RightsOrgYear`` holds instalments and fen recovered (wages, compensation) per
 recovering org and year; ``RightsWorkerYear`` one row per worker × year × county
 with a recovery, from which distinct workers helped at county level and above
-are exact. ``differences`` compares both with a recount of the raw recoveries
-to the unit; ``rebuild`` recomputes them.
+are exact. ``ROLLUPS`` recounts both from the raw recoveries
+(``gonghui rollup check|rebuild --app rights``).
 """
 
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
-
-from gonghui.core.rollups import RollupSet, add_to_rollup, counter_differences
+from gonghui.core.rollups import RollupSet, RollupTable, add_to_rollup
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 from gonghui.rights.models import Recovery, RightsOrgYear, RightsWorkerYear
 
@@ -27,7 +25,7 @@ def _tally(rows: Iterable[tuple]) -> tuple[Counter, Counter]:
         orgs[(org, path, year, "wages_fen")] += wages
         orgs[(org, path, year, "compensation_fen")] += compensation
         county = counties.get(path) or counties.setdefault(path, county_path_of(path))
-        workers[(worker, year, county)] += 1
+        workers[(worker, year, county, "instalments")] += 1
     return orgs, workers
 
 
@@ -45,8 +43,8 @@ def add_recoveries(rows: Iterable[tuple]) -> None:
                 for k in ("instalments", "wages_fen", "compensation_fen")
             },
         )
-    counties = org_ids_by_path({path for _, _, path in workers})
-    for (worker, year, path), n in workers.items():
+    counties = org_ids_by_path({path for _, _, path, _ in workers})
+    for (worker, year, path, _), n in workers.items():
         add_to_rollup(
             RightsWorkerYear,
             key={"worker_id": worker, "year": year, "county_id": counties[path]},
@@ -55,7 +53,19 @@ def add_recoveries(rows: Iterable[tuple]) -> None:
         )
 
 
-def _expected() -> tuple[Counter, Counter]:
+ORG_YEAR = RollupTable(
+    "维权组织年度汇总",
+    RightsOrgYear,
+    ("org_id", "org_path", "year"),
+    ("instalments", "wages_fen", "compensation_fen"),
+)
+WORKER_YEAR = RollupTable(
+    "维权职工汇总", RightsWorkerYear, ("worker_id", "year", "org_path"), ("instalments",)
+)
+
+
+def recount() -> tuple[Counter, Counter]:
+    """Both tables recounted from the recoveries."""
     rows = Recovery.objects.values_list(
         "org_id", "org_path", "recovered_on", "wages_fen", "compensation_fen", "worker_id"
     )
@@ -65,61 +75,4 @@ def _expected() -> tuple[Counter, Counter]:
     )
 
 
-def _stored() -> tuple[Counter, Counter]:
-    orgs: Counter = Counter()
-    for org, path, year, n, w, c in RightsOrgYear.objects.values_list(
-        "org_id", "org_path", "year", "instalments", "wages_fen", "compensation_fen"
-    ):
-        orgs[(org, path, year, "instalments")] += n
-        orgs[(org, path, year, "wages_fen")] += w
-        orgs[(org, path, year, "compensation_fen")] += c
-    workers: Counter = Counter()
-    for worker, year, path, n in RightsWorkerYear.objects.values_list(
-        "worker_id", "year", "org_path", "instalments"
-    ):
-        workers[(worker, year, path)] += n
-    return orgs, workers
-
-
-def differences() -> list[str]:
-    """Every disagreement between the rollups and the raw recoveries; empty when they agree."""
-    (want_orgs, want_workers), (have_orgs, have_workers) = _expected(), _stored()
-    return counter_differences("维权组织年度汇总", want_orgs, have_orgs) + counter_differences(
-        "维权职工汇总", want_workers, have_workers
-    )
-
-
-@transaction.atomic
-def rebuild() -> None:
-    """Recompute both rollups from the recoveries."""
-    RightsOrgYear.objects.all().delete()
-    RightsWorkerYear.objects.all().delete()
-    orgs, workers = _expected()
-    RightsOrgYear.objects.bulk_create(
-        [
-            RightsOrgYear(
-                org_id=org,
-                org_path=path,
-                year=year,
-                **{
-                    k: orgs[(org, path, year, k)]
-                    for k in ("instalments", "wages_fen", "compensation_fen")
-                },
-            )
-            for org, path, year in {(o, p, y) for o, p, y, _ in orgs}
-        ],
-        batch_size=2000,
-    )
-    counties = org_ids_by_path({path for _, _, path in workers})
-    RightsWorkerYear.objects.bulk_create(
-        [
-            RightsWorkerYear(
-                worker_id=w, year=y, county_id=counties[path], org_path=path, instalments=n
-            )
-            for (w, y, path), n in workers.items()
-        ],
-        batch_size=2000,
-    )
-
-
-ROLLUPS = RollupSet(label="维权汇总表", rebuild=rebuild, differences=differences)
+ROLLUPS = RollupSet(label="维权汇总表", tables=(ORG_YEAR, WORKER_YEAR), recount=recount)

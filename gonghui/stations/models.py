@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from gonghui.core.coords import CRS_LABELS, Crs
 from gonghui.core.models import UploadRecord
+from gonghui.core.rollups import RollupRow
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -198,15 +199,12 @@ class Visit(models.Model):
         return f"{self.station_id}@{self.hour}×{self.count}"
 
 
-class StationDaily(models.Model):
+class StationDaily(RollupRow):
     """Rollup: visit person-times per station per day, kept by the visit service."""
 
     station = models.ForeignKey(Station, models.CASCADE, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     person_times = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["station", "day"], name="station_daily_key")]

@@ -1,16 +1,16 @@
 """Visit person-times per station per day, kept by ``record_visit`` in its transaction.
 
 ``bump`` is an upsert SQLite and PostgreSQL both understand, so concurrent
-visits never lose an increment; ``rebuild`` recomputes the rollup from the
-visits and ``differences`` compares the two to the unit.
+visits never lose an increment; ``ROLLUPS`` recounts it from the visits
+(``gonghui rollup check|rebuild --app stations``).
 """
 
 from collections import Counter
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Sum
 
-from gonghui.core.rollups import RollupSet
+from gonghui.core.rollups import RollupSet, RollupTable
 from gonghui.stations.models import StationDaily, Visit
 
 _DAILY = StationDaily._meta.db_table
@@ -32,36 +32,15 @@ def bump(visit: Visit) -> None:
         )
 
 
-def expected_from_visits() -> Counter:
-    rows = Visit.objects.values("station_id", "org_path", "day").annotate(n=Sum("count"))
-    return Counter({(r["station_id"], r["org_path"], r["day"]): r["n"] for r in rows})
+DAILY = RollupTable(
+    "驿站日汇总", StationDaily, ("station_id", "org_path", "day"), ("person_times",)
+)
 
 
-def stored() -> Counter:
-    rows = StationDaily.objects.values_list("station_id", "org_path", "day", "person_times")
-    return +Counter({(station, path, day): n for station, path, day, n in rows})
+def recount() -> tuple[Counter]:
+    """Person-times per station and day, recounted from the visits."""
+    rows = Visit.objects.values_list("station_id", "org_path", "day").annotate(n=Sum("count"))
+    return (Counter({(station, path, day, "person_times"): n for station, path, day, n in rows}),)
 
 
-def differences() -> list[str]:
-    """Every disagreement between the rollup and the visits; empty when they agree."""
-    want, have = expected_from_visits(), stored()
-    return [
-        f"驿站日汇总 {key}: 到访记录 {want[key]}，汇总表 {have[key]}"
-        for key in sorted(set(want) | set(have), key=str)
-        if want[key] != have[key]
-    ]
-
-
-@transaction.atomic
-def rebuild() -> None:
-    StationDaily.objects.all().delete()
-    StationDaily.objects.bulk_create(
-        [
-            StationDaily(station_id=station, org_path=path, day=day, person_times=n)
-            for (station, path, day), n in expected_from_visits().items()
-        ],
-        batch_size=2000,
-    )
-
-
-ROLLUPS = RollupSet(label="驿站到访汇总表", rebuild=rebuild, differences=differences)
+ROLLUPS = RollupSet(label="驿站到访汇总表", tables=(DAILY,), recount=recount)

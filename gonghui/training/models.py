@@ -12,6 +12,7 @@ up the tree.
 from django.db import models
 from django.db.models import F, Q
 
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet
 
 MIN_CAPACITY = 5
@@ -221,18 +222,14 @@ class Attendance(models.Model):
         return f"{self.session_id}:{self.enrolment_id}"
 
 
-class TrainingDaily(models.Model):
+class TrainingDaily(OrgPeriodRollup):
     """Rollup: seats taken and attendances per class org × day, and competition entries per
     contest org × contest day (all person-times)."""
 
-    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     day = models.DateField()
     enrolments = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
     entries = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "day"], name="training_daily_key")]
@@ -241,22 +238,16 @@ class TrainingDaily(models.Model):
         return f"{self.org_id}/{self.day}: {self.enrolments}/{self.attendances}"
 
 
-class TrainingWorkerYear(models.Model):
+class TrainingWorkerYear(WorkerYearRollup):
     """Rollup: one worker's seats, attendances and competition entries in one year and county.
 
     Distinct persons at any level = distinct workers among rows under that
     level's path with a non-zero count; exact, never summed up the tree.
     """
 
-    worker = models.ForeignKey("members.Worker", models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    county = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     enrolments = models.BigIntegerField(default=0)
     attendances = models.BigIntegerField(default=0)
     entries = models.BigIntegerField(default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -544,7 +535,7 @@ class FundOutcome(models.Model):
         return f"{self.trainee_id}: {self.kind}@{self.on}"
 
 
-class FundYear(models.Model):
+class FundYear(OrgPeriodRollup):
     """Rollup per funding org × year: projects and budget (by start year), spending (by
     payment date), trainees (person-times, by entry date) and outcomes by kind (by date).
 
@@ -552,8 +543,6 @@ class FundYear(models.Model):
     project, a small registry), never summed from here.
     """
 
-    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
-    org_path = models.CharField(max_length=255, db_index=True)
     year = models.PositiveSmallIntegerField()
     projects = models.BigIntegerField(db_default=0)
     budget_fen = models.BigIntegerField(db_default=0)
@@ -563,8 +552,6 @@ class FundYear(models.Model):
     certified = models.BigIntegerField(db_default=0)
     skill_raised = models.BigIntegerField(db_default=0)
     dropped = models.BigIntegerField(db_default=0)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["org", "year"], name="fund_year_key")]

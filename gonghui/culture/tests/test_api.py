@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import Role
 from gonghui.culture.models import CultureDaily, Event, EventAttendee
-from gonghui.culture.rollups import differences
+from gonghui.culture.rollups import ROLLUPS
 from gonghui.culture.services import (
     add_bookhouse,
     add_photo,
@@ -41,7 +41,7 @@ def uploads_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def rollup_agrees_after_every_scenario():
     yield
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def org(code: str) -> Org:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.culture.models import CultureDaily, Event
-from gonghui.culture.rollups import differences
+from gonghui.culture.rollups import ROLLUPS
 from gonghui.culture.selectors import culture_figures
 from gonghui.culture.services import (
     add_bookhouse,
@@ -25,7 +25,7 @@ NOW = timezone.now()
 @pytest.fixture(autouse=True)
 def rollup_agrees_after_every_scenario():
     yield
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def org(code: str) -> Org:

@@ -17,7 +17,7 @@ from gonghui.culture.importers import (
     import_event_attendees,
 )
 from gonghui.culture.models import BookhouseMonth, EventAttendee, ReadingDaily
-from gonghui.culture.rollups import differences
+from gonghui.culture.rollups import ROLLUPS
 from gonghui.culture.selectors import culture_figures
 from gonghui.culture.services import add_bookhouse, create_campaign, plan_event, report_held
 from gonghui.members.generate import make_id
@@ -30,7 +30,7 @@ TODAY = timezone.localdate()
 @pytest.fixture(autouse=True)
 def rollup_agrees_after_every_scenario():
     yield
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def id_of(seed: int, region: str = "411702") -> str:

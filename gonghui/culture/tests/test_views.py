@@ -14,7 +14,7 @@ from gonghui.audit.models import AuditEvent
 from gonghui.core.tabular import write_csv
 from gonghui.culture.importers import ATTENDEE_COLUMNS, VISIT_COLUMNS
 from gonghui.culture.models import Bookhouse, BookhouseMonth, EventAttendee, EventPhoto
-from gonghui.culture.rollups import differences
+from gonghui.culture.rollups import ROLLUPS
 from gonghui.culture.services import add_bookhouse, add_photo, plan_event, report_held, sign_in
 from gonghui.members.generate import make_id
 from gonghui.orgs.models import Org
@@ -32,7 +32,7 @@ def uploads_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def rollup_agrees_after_every_scenario():
     yield
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def id_of(seed: int, region: str = "411702") -> str:

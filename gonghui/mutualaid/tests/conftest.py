@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from gonghui.accounts.models import Role
-from gonghui.mutualaid.rollups import differences
+from gonghui.mutualaid.rollups import ROLLUPS
 from gonghui.mutualaid.services import create_plan, enrol_worker, file_claim
 from gonghui.orgs.models import Org
 
@@ -18,7 +18,7 @@ def rollups_agree_after_every_scenario(request):
     """Design rule: after any scenario, the rollups equal a recount of the raw records."""
     yield
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
-        assert differences() == []
+        assert ROLLUPS.differences() == []
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.db import connections
 
 from gonghui.core.errors import DomainError
 from gonghui.mutualaid.models import Claim, Payout
-from gonghui.mutualaid.rollups import differences
+from gonghui.mutualaid.rollups import ROLLUPS
 from gonghui.mutualaid.services import approve_claim, move_claim, pay_claim
 from gonghui.mutualaid.tests.conftest import CANCER_FEN
 
@@ -69,7 +69,7 @@ def test_simultaneous_approvals_and_payments_pay_once(
     payout = Payout.objects.get()
     assert payout.amount_fen == CANCER_FEN
     assert Claim.objects.get(pk=made.pk).state == "paid"
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def test_two_claims_of_one_person_approved_at_once_share_the_cap(

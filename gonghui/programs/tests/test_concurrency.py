@@ -24,7 +24,7 @@ from gonghui.members.selectors import workers_visible_to
 from gonghui.programs.bench import fire
 from gonghui.programs.budget import spent_fen
 from gonghui.programs.models import ServiceRecord
-from gonghui.programs.rollups import differences
+from gonghui.programs.rollups import ROLLUPS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 100
@@ -84,7 +84,7 @@ def test_200_simultaneous_check_ins_of_one_worker_make_one_record(server, counte
     assert {body["masked_name"] for _, body in answers} == {"张*青"}
     assert ServiceRecord.objects.count() == 1
     assert spent_fen(breakfast) == 500
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def test_1000_simultaneous_check_ins_of_different_workers_make_1000_records(
@@ -106,7 +106,7 @@ def test_1000_simultaneous_check_ins_of_different_workers_make_1000_records(
     assert set(ServiceRecord.objects.values_list("id", flat=True)) == accepted
     assert len(accepted) == 1000
     assert spent_fen(breakfast) == 1000 * 500
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def test_simultaneous_check_ins_never_spend_past_the_budget(
@@ -125,4 +125,4 @@ def test_simultaneous_check_ins_never_spend_past_the_budget(
     assert {body["code"] for status, body in answers if status == 409} == {"budget_exhausted"}
     assert ServiceRecord.objects.filter(program=small).count() == 111
     assert spent_fen(small) == 111 * 500
-    assert differences() == []
+    assert ROLLUPS.differences() == []

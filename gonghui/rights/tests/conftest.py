@@ -5,7 +5,7 @@ import pytest
 
 from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Org
-from gonghui.rights.rollups import differences
+from gonghui.rights.rollups import ROLLUPS
 from gonghui.rights.services import WorkerOwed, add_workers, open_case
 
 USCC = make_uscc(random.Random(3))
@@ -17,7 +17,7 @@ def rollups_agree_after_every_scenario(request):
     """Design rule: after any scenario, the rollups equal a recount of the raw recoveries."""
     yield
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
-        assert differences() == []
+        assert ROLLUPS.differences() == []
 
 
 @pytest.fixture

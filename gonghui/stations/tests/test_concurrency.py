@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from gonghui.stations.models import StationDaily, Visit
-from gonghui.stations.rollups import differences
+from gonghui.stations.rollups import ROLLUPS
 from gonghui.stations.services import VisitRefused, record_visit, record_worker_visit
 
 THREADS = 12
@@ -58,7 +58,7 @@ def test_concurrent_head_counts_all_reach_the_rollup(station, yicheng_officer):
     results = race(lambda: record_visit(by=yicheng_officer, station=made, count=3))
     assert all(isinstance(r, Visit) for r in results), results
     assert StationDaily.objects.get().person_times == 3 * THREADS
-    assert differences() == []
+    assert ROLLUPS.differences() == []
 
 
 def test_a_workers_own_scans_at_once_count_once(station, make_worker):
@@ -69,4 +69,4 @@ def test_a_workers_own_scans_at_once_count_once(station, make_worker):
     assert sum(isinstance(r, Visit) for r in results) == 1, results
     assert {r.code for r in results if not isinstance(r, Visit)} == {"already_visited"}
     assert StationDaily.objects.get().person_times == 1
-    assert differences() == []
+    assert ROLLUPS.differences() == []

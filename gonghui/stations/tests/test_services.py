@@ -13,7 +13,7 @@ from gonghui.core.geo import haversine_m
 from gonghui.core.hours import parse_hours
 from gonghui.orgs.models import Org
 from gonghui.stations.models import Rating, Station, StationDaily, Status, Visit
-from gonghui.stations.rollups import differences, rebuild
+from gonghui.stations.rollups import ROLLUPS
 from gonghui.stations.selectors import is_open_now, station_for, stations_visible_to
 from gonghui.stations.services import (
     StationFields,
@@ -196,10 +196,10 @@ def test_rollup_check_finds_drift_and_rebuild_repairs_it(yicheng_officer, statio
     made = station()
     record_visit(by=yicheng_officer, station=made, count=5)
     StationDaily.objects.update(person_times=4)
-    assert len(differences()) == 1
+    assert len(ROLLUPS.differences()) == 1
     with pytest.raises(CommandError, match="不一致"):
         call_command("rollup", "check", "--app", "stations")
-    rebuild()
+    ROLLUPS.rebuild()
     assert StationDaily.objects.get().person_times == 5
 
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from gonghui.orgs.models import Org
 from gonghui.training.funds import create_fund_project
-from gonghui.training.rollups import differences
+from gonghui.training.rollups import ROLLUPS
 from gonghui.training.services import create_class, create_course
 
 TODAY = datetime.date.today()
@@ -17,7 +17,7 @@ def rollups_agree_after_every_scenario(request):
     """Design rule: after any scenario, the rollups equal a recount of the raw records."""
     yield
     if "db" in request.fixturenames or "transactional_db" in request.fixturenames:
-        assert differences() == []
+        assert ROLLUPS.differences() == []
         call_command("rollup", "check", "--app", "training")
 
 

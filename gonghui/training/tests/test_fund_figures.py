@@ -11,7 +11,7 @@ from gonghui.orgs.models import Org
 from gonghui.training.competitions import create_competition, enter_competition
 from gonghui.training.funds import add_trainee, record_outcome, record_spending
 from gonghui.training.models import FundYear, TrainingDaily
-from gonghui.training.rollups import differences
+from gonghui.training.rollups import ROLLUPS
 from gonghui.training.selectors import training_figures
 from gonghui.training.tests.conftest import TODAY
 
@@ -111,11 +111,11 @@ def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(
     before, _ = training_figures(province_admin)
     FundYear.objects.filter(org__code="411702").update(spent_fen=0)
     TrainingDaily.objects.all().delete()
-    assert any("培训资助汇总" in p for p in differences())
+    assert any("培训资助汇总" in p for p in ROLLUPS.differences())
     with pytest.raises(CommandError):
         call_command("rollup", "check", "--app", "training")
     call_command("rollup", "rebuild", "--app", "training")
-    assert differences() == []
+    assert ROLLUPS.differences() == []
     assert training_figures(province_admin)[0] == before
 
 
