@@ -5,6 +5,7 @@ from django.db import transaction
 from gonghui.accounts.models import ApiToken, Role, User
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
+from gonghui.core.scoping import require_role_in_scope
 
 
 @transaction.atomic
@@ -12,10 +13,8 @@ def create_staff(*, by: User | None, username: str, password: str, org, role: st
     """A staff account in ``org``; ``by`` (None only for bootstrapping) must hold that subtree."""
     if role not in Role.values:
         raise DomainError("bad_role", f"未知角色“{role}”")
-    if by is not None and (
-        by.role != Role.PROVINCE_ADMIN or not org.path.startswith(by.scope_path)
-    ):
-        raise DomainError("forbidden", "无权在该组织下创建账号")
+    if by is not None:
+        require_role_in_scope(by, {Role.PROVINCE_ADMIN}, org.path, "无权在该组织下创建账号")
     user = User(username=username, org=org, role=role)
     user.set_password(password)
     user.full_clean()

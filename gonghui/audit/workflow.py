@@ -30,6 +30,7 @@ from django.utils import timezone
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.models import WorkflowStep
+from gonghui.core.scoping import in_scope
 
 
 class StaleState(DomainError):
@@ -84,9 +85,7 @@ class Workflow:
         return t is not None and self._refusal(case, t, user) is None
 
     def _refusal(self, case: models.Model, t: Transition, by) -> DomainError | None:
-        if getattr(by, "role", None) not in t.roles or not (
-            by.scope_path and case.org_path.startswith(by.scope_path)
-        ):
+        if getattr(by, "role", None) not in t.roles or not in_scope(by, case.org_path):
             return PermissionDenied("forbidden", f"您的角色不能对此{t.label}")
         if case.state not in t.sources:
             return StaleState(

@@ -1,13 +1,42 @@
-"""The one scope cut: every model's ``visible_to(user)`` starts here.
+"""The one scope cut: every read's ``visible_to(user)`` and every write's scope check.
 
 Rows carry (or reach) an org path; a user sees the rows whose path starts
 with their org's path, and nothing when they have no scope (anonymous, no
-org, or a role that may not browse).
+org, or a role that may not browse). Programmes, plans, classes and contests run
+by a federation serve its whole subtree, so those are also seen from below
+(``here_or_above``). Nothing else in the project compares org paths with a
+user's scope: a test fails on ``org_path__startswith`` outside this module,
+selectors and rollups.
 """
 
+from collections.abc import Collection
+
 from django.db import models
+from django.db.models import Q
 
 from gonghui.core.errors import PermissionDenied
+
+
+def scope_of(user) -> str | None:
+    """The user's subtree path, or None for anyone without one."""
+    return getattr(user, "scope_path", None) or None
+
+
+def in_scope(user, path: str) -> bool:
+    """``path`` lies in the user's subtree (never for a user without one)."""
+    scope = scope_of(user)
+    return scope is not None and path.startswith(scope)
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The path of every org from the province down to and including ``path``'s own."""
+    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+
+
+def here_or_above(user, path: str) -> bool:
+    """``path`` lies in the user's subtree or is an org above the user's."""
+    scope = scope_of(user)
+    return scope is not None and (path.startswith(scope) or scope.startswith(path))
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -16,9 +45,24 @@ class ScopedQuerySet(models.QuerySet):
     scope_field = "org_path"
 
     def visible_to(self, user):
-        path = getattr(user, "scope_path", None)
-        if not path:
+        path = scope_of(user)
+        if path is None:
             return self.none()
+        return self.filter(**{f"{self.scope_field}__startswith": path})
+
+    def here_or_above(self, user):
+        """Rows of the user's subtree and of the orgs above the user's, whose services
+        the user's workers take part in."""
+        path = scope_of(user)
+        if path is None:
+            return self.none()
+        return self.filter(
+            Q(**{f"{self.scope_field}__startswith": path})
+            | Q(**{f"{self.scope_field}__in": ancestor_paths(path)})
+        )
+
+    def under(self, path: str):
+        """The rows of one org's subtree: a drill-down inside rows already cut to a scope."""
         return self.filter(**{f"{self.scope_field}__startswith": path})
 
 
@@ -33,7 +77,16 @@ def subtree_index(name: str) -> models.Index:
     return models.Index(fields=["org_path"], name=name, opclasses=["varchar_pattern_ops"])
 
 
-def require_in_scope(user, permission: str, path: str) -> None:
+def require_in_scope(
+    user, permission: str, path: str, message: str = "无权在该组织办理此项业务"
+) -> None:
     """The user holds ``permission`` and ``path`` lies in their subtree, or ``PermissionDenied``."""
-    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权在该组织办理此项业务")
+    if not user.can(permission) or not in_scope(user, path):
+        raise PermissionDenied("forbidden", message)
+
+
+def require_role_in_scope(user, roles: Collection[str], path: str, message: str) -> None:
+    """The user's role is one of ``roles`` and ``path`` lies in their subtree, or
+    ``PermissionDenied``: case work is decided by role, not by a permission."""
+    if getattr(user, "role", None) not in roles or not in_scope(user, path):
+        raise PermissionDenied("forbidden", message)

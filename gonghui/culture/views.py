@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
-from gonghui.core.forms import UploadForm
+from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.idnumber import parse_id
 from gonghui.core.importing import clear_copy
 from gonghui.core.views import client_ip, figures_query, page, xlsx_response
@@ -108,12 +108,8 @@ def _save(form, request, create):
         return None
     try:
         return create(org)
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    except (ValidationError, DomainError) as exc:
+        show_error(form, exc)
     return None
 
 
@@ -432,12 +428,8 @@ def bookhouse_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             update_bookhouse(by=user, bookhouse=bookhouse, **form.cleaned_data)
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except (ValidationError, DomainError) as exc:
+            show_error(form, exc)
         else:
             messages.success(request, f"已保存“{bookhouse.name}”")
             return redirect("culture:bookhouse_detail", pk=pk)
@@ -460,7 +452,7 @@ def bookhouse_visits(request, pk: int):
                 by=user, bookhouse=bookhouse, month=month, visits=form.cleaned_data["visits"]
             )
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_error(form, exc)
         else:
             messages.success(request, f"已登记{month:%Y年%m月}读者人次")
             return redirect("culture:bookhouse_detail", pk=pk)

@@ -20,6 +20,7 @@ from gonghui.core.chinese import name_keys
 from gonghui.core.crypto import blind_index, blind_indexes, decrypt, encrypt_many
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.idnumber import mask_phone, normalise_id
+from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.validation import (
     ID_PURPOSE,
@@ -246,7 +247,7 @@ def save_workers(
     existing = _existing(indexes)
     for position, index in enumerate(indexes):
         row = existing.get(index)
-        if row and not row["org_path"].startswith(by.scope_path):
+        if row and not in_scope(by, row["org_path"]):
             result.refused.append((position, OUT_OF_SCOPE))
     if result.refused:
         return result
@@ -499,8 +500,7 @@ def prepare_worker_update(
 @transaction.atomic
 def reveal_id_number(*, by, worker: Worker, client_ip: str | None = None) -> str:
     """The clear ID number, for a user with ``unmask`` in scope; always audited."""
-    if not by.can("unmask") or not worker.org_path.startswith(by.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权查看完整身份证号")
+    require_in_scope(by, "unmask", worker.org_path, "无权查看完整身份证号")
     record_event(
         actor=by,
         action="unmask",

@@ -32,13 +32,7 @@ from gonghui.orgs.selectors import child_orgs, org_for
 
 def plans_visible_to(user) -> QuerySet[Plan]:
     """Plans run in the user's subtree and by the orgs above it (their workers enrol in them)."""
-    path = getattr(user, "scope_path", None)
-    if not path:
-        return Plan.objects.none()
-    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-    return (
-        Plan.objects.filter(org_path__startswith=path) | Plan.objects.filter(org_path__in=ancestors)
-    ).select_related("org")
+    return Plan.objects.here_or_above(user).select_related("org")
 
 
 def plan_for(user, pk: int) -> Plan:

@@ -23,6 +23,7 @@ from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.scoping import in_scope, require_role_in_scope, scope_of
 from gonghui.core.uploads import read_upload, store_upload
 from gonghui.mutualaid import rollups
 from gonghui.mutualaid.models import (
@@ -79,11 +80,6 @@ CLAIM_FLOW = Workflow(
 )
 
 
-def _require(user, roles: frozenset[str], path: str, what: str) -> None:
-    if user.role not in roles or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", f"无权{what}")
-
-
 @transaction.atomic
 def create_plan(
     *,
@@ -101,7 +97,7 @@ def create_plan(
     benefits: dict[str, int],
 ) -> Plan:
     """A plan run by ``org`` for its subtree; ``benefits`` maps illness category → fen."""
-    _require(by, STAFF, org.path, "在该组织设立互助保障计划")
+    require_role_in_scope(by, STAFF, org.path, "无权在该组织设立互助保障计划")
     if not benefits:
         raise DomainError("no_benefits", "须至少设定一个疾病类别的给付标准", field="benefits")
     if cover_ends < cover_starts or enrol_closes < enrol_opens:
@@ -149,7 +145,7 @@ def enrol_worker(
     Cover runs from the later of ``paid_on`` and the plan's cover start to the
     plan's cover end. A second enrolment of the same worker in the plan is refused.
     """
-    _require(by, STAFF, worker.org_path, "为该职工办理参保")
+    require_role_in_scope(by, STAFF, worker.org_path, "无权为该职工办理参保")
     check_enrolment(plan, worker, paid_on)
     return _enrol(by=by, plan=plan, worker=worker, paid_on=paid_on, client_ip=client_ip)
 
@@ -212,7 +208,7 @@ def submit_roster(
     The agent's org must have a union above it in the plan's tree; nothing is enrolled yet.
     """
     org = by.org
-    _require(by, STAFF, org.path, "报送参保名册")
+    require_role_in_scope(by, STAFF, org.path, "无权报送参保名册")
     if org.parent_id is None or not org.path.startswith(plan.org_path):
         raise ClaimRefused("no_reviewer", "该组织没有可审核名册的上级工会")
     roster = EnrolmentRoster.objects.create(
@@ -239,11 +235,10 @@ def review_roster(
     """The next union up (or any union above) accepts every row but those ``returned``
     (row number → reason); accepted rows become enrolments. Reviewed once: a second
     review, even at the same moment, is refused."""
-    scope = by.scope_path or "\0"
     if (
         by.role not in STAFF | REVIEWERS
-        or not roster.org_path.startswith(scope)
-        or roster.org_path == scope
+        or not in_scope(by, roster.org_path)
+        or roster.org_path == scope_of(by)
     ):
         raise PermissionDenied("forbidden", "名册须由上级工会审核")
     rows = {r.row_number: r for r in roster.rows.select_related("worker")}
@@ -309,7 +304,7 @@ def file_claim(
     client_ip: str | None = None,
 ) -> Claim:
     """A draft claim for one illness episode; one live claim per (person-year, category, date)."""
-    _require(by, STAFF, enrolment.org_path, "为该职工申请互助金")
+    require_role_in_scope(by, STAFF, enrolment.org_path, "无权为该职工申请互助金")
     benefit = Benefit.objects.filter(plan_id=enrolment.plan_id, category=category).first()
     if benefit is None:
         raise ClaimRefused("no_benefit", f"本计划没有“{category}”这一疾病类别", field="category")
@@ -368,7 +363,7 @@ def amend_claim(
     client_ip: str | None = None,
 ) -> Claim:
     """Correct a draft or returned claim; the next step's snapshot keeps the new version."""
-    _require(by, STAFF, claim.org_path, "修改该申请")
+    require_role_in_scope(by, STAFF, claim.org_path, "无权修改该申请")
     if claim.state not in (S.DRAFT, S.RETURNED):
         raise ClaimRefused("not_editable", "只有草稿或被退回的申请可以修改")
     changes: dict = {}
@@ -540,7 +535,7 @@ def attach_document(
     *, by, claim: Claim, filename: str, data: bytes, client_ip: str | None = None
 ) -> ClaimDocument:
     """Add a PDF/JPEG/PNG to a claim not yet decided; the type is judged by content."""
-    _require(by, STAFF, claim.org_path, "为该申请上传材料")
+    require_role_in_scope(by, STAFF, claim.org_path, "无权为该申请上传材料")
     if claim.state not in (S.DRAFT, S.SUBMITTED, S.RETURNED):
         raise ClaimRefused("not_editable", "申请已核实或已决定，不能再上传材料")
     name = Path(filename).name[:200] or "材料"
@@ -564,7 +559,7 @@ def attach_document(
 
 def open_document(*, by, document: ClaimDocument, client_ip: str | None = None) -> bytes:
     """A document's content for staff or reviewers of the claim's subtree; always audited."""
-    _require(by, STAFF | REVIEWERS, document.org_path, "查看申请材料")
+    require_role_in_scope(by, STAFF | REVIEWERS, document.org_path, "无权查看申请材料")
     record_event(
         actor=by,
         action="view_document",
@@ -579,7 +574,7 @@ def open_document(*, by, document: ClaimDocument, client_ip: str | None = None) 
 
 def reveal_diagnosis(*, by, claim: Claim, client_ip: str | None = None) -> str:
     """The diagnosis in clear, for reviewers of the claim's subtree only; always audited."""
-    _require(by, REVIEWERS, claim.org_path, "查看诊断信息")
+    require_role_in_scope(by, REVIEWERS, claim.org_path, "无权查看诊断信息")
     record_event(
         actor=by,
         action="view_health",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import show_error
 from gonghui.core.money import fen_to_yuan, yuan_in_units, yuan_to_fen
 from gonghui.core.views import (
     client_ip,
@@ -246,7 +247,7 @@ def _file(request, form: ClaimForm, plans):
                 _attach(request, claim, upload)
         return claim
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        show_error(form, exc)
     return None
 
 

@@ -8,6 +8,7 @@ from stdnum.cn import uscc as uscc_module
 from gonghui.audit.services import record_event
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.orgs.models import Employer, Org, OrgKind
 
 # Who keeps the employer registry: those who keep the worker registry.
@@ -47,8 +48,8 @@ def create_grassroots_union(*, by, county: Org, name: str, employer: Employer | 
     """A grassroots union under a county; its code is the county code plus a 4-digit sequence."""
     if county.kind != OrgKind.COUNTY:
         raise DomainError("bad_parent", "基层工会须建在县（区）总工会之下")
-    if by.scope_path is None or not county.path.startswith(by.scope_path):
-        raise DomainError("forbidden", "无权在该组织下建立基层工会")
+    if not in_scope(by, county.path):
+        raise PermissionDenied("forbidden", "无权在该组织下建立基层工会")
     last = (
         Org.objects.filter(parent=county, kind=OrgKind.GRASSROOTS)
         .order_by("-code")
@@ -123,8 +124,7 @@ def set_employer_location(
     Idempotent: the same input again is ``unchanged`` and writes nothing, not even an audit
     event.
     """
-    if not by.can(WRITE_EMPLOYERS) or not employer.org.path.startswith(by.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权修改该单位的信息")
+    require_in_scope(by, WRITE_EMPLOYERS, employer.org.path, "无权修改该单位的信息")
     address = " ".join((address or "").split())
     if len(address) > 200:
         raise DomainError("bad_address", "地址不能超过200字", field="address")

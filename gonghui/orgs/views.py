@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from gonghui.core.coords import Crs
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import show_error
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
@@ -79,7 +80,7 @@ def employer_location(request, pk: int):
                     client_ip=client_ip(request),
                 )
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_error(form, exc)
             else:
                 messages.success(request, f"已保存“{employer.name}”的工作地点")
                 return redirect("orgs:employer_list")

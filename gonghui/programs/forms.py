@@ -61,17 +61,14 @@ class ProgramForm(forms.Form):
     def category_bits(self) -> int:
         return sum(int(bit) for bit in self.cleaned_data["categories"])
 
-    def add_model_errors(self, error) -> None:
-        """A ``ValidationError`` from the model's ``full_clean``, shown by the matching field."""
-        fields = {"unit_cost_fen": "unit_cost", "budget_fen": "budget"}
-        fields.update({"sum_insured_fen": "sum_insured", "org": "org_code"})
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, messages in error.message_dict.items():
-            target = fields.get(name, name)
-            for message in messages:
-                self.add_error(target if target in self.fields else None, message)
+
+# Model fields the programme form names otherwise.
+PROGRAM_FIELDS = {
+    "unit_cost_fen": "unit_cost",
+    "budget_fen": "budget",
+    "sum_insured_fen": "sum_insured",
+    "org": "org_code",
+}
 
 
 class ServicePointForm(forms.Form):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -47,10 +47,6 @@ _COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
 
 
 def programs_visible_to(user) -> QuerySet[Program]:
-    path = getattr(user, "scope_path", None)
-    if not path:
-        return Program.objects.none()
-    ancestors = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
     spent = (
         BudgetSlot.objects.filter(program=OuterRef("pk"))
         .values("program")
@@ -58,7 +54,7 @@ def programs_visible_to(user) -> QuerySet[Program]:
         .values("total")
     )
     return (
-        Program.objects.filter(Q(org_path__startswith=path) | Q(org_path__in=ancestors))
+        Program.objects.here_or_above(user)
         .select_related("org")
         .annotate(spent_fen=Coalesce(Subquery(spent), 0))
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import new_event, record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.cards import read_card_token
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import mask_name, worker_for_service
@@ -38,11 +39,6 @@ class ServiceRefused(DomainError):
     masked_name = ""
 
 
-def _require(user, permission: str, path: str) -> None:
-    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权在该组织办理此项业务")
-
-
 @transaction.atomic
 def create_program(
     *,
@@ -63,7 +59,7 @@ def create_program(
     **policy,
 ) -> Program:
     """A program run by ``org`` in its subtree; ``policy`` holds the insurance fields."""
-    _require(by, "manage_programs", org.path)
+    require_in_scope(by, "manage_programs", org.path)
     program = Program(
         org=org,
         org_path=org.path,
@@ -99,7 +95,7 @@ def create_program(
 def create_service_point(
     *, by, org, name: str, address: str = "", programs=(), staff=()
 ) -> ServicePoint:
-    _require(by, "manage_programs", org.path)
+    require_in_scope(by, "manage_programs", org.path)
     for program in programs:
         if not org.path.startswith(program.org_path):
             raise DomainError("point_outside_program", f"服务点不在项目“{program.name}”的范围内")
@@ -279,15 +275,14 @@ def _may_record(
 ) -> None:
     """Point staff record at their own points; officers at points or for workers in their
     subtree; and a point records only the programs it offers."""
-    scope = by.scope_path or "\0"
     if point is None:
-        if by.can("record_services") and (worker is None or worker.org_path.startswith(scope)):
+        if by.can("record_services") and (worker is None or in_scope(by, worker.org_path)):
             return
         raise PermissionDenied("forbidden", "无权为该职工登记服务")
     if facts is None:
         facts = point_facts(point_id=point.pk, program_id=program.pk, user_id=by.pk)
     if not (by.can("checkin") and facts.staffed) and not (
-        by.can("record_services") and point.org_path.startswith(scope)
+        by.can("record_services") and in_scope(by, point.org_path)
     ):
         raise PermissionDenied("forbidden", "您不是该服务点的核销人员")
     if not facts.offered:
@@ -299,7 +294,7 @@ def void_record(
     *, by, record: ServiceRecord, reason: str, client_ip: str | None = None
 ) -> ServiceRecord:
     """Void a record (never delete): the person-time, amount and budget are given back."""
-    _require(by, "manage_programs", record.org_path)
+    require_in_scope(by, "manage_programs", record.org_path)
     if not reason.strip():
         raise DomainError("reason_required", "作废须填写原因", field="reason")
     updated = ServiceRecord.objects.filter(pk=record.pk, voided=False).update(

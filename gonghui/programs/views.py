@@ -27,7 +27,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from gonghui.accounts.selectors import staff_visible_to
 from gonghui.core.errors import DomainError
-from gonghui.core.forms import UploadForm
+from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import chinese_units, fen_to_yuan, yuan_in_units, yuan_to_fen
 from gonghui.core.views import client_ip, page
@@ -35,7 +35,7 @@ from gonghui.members.cards import issue_card_token
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.orgs.selectors import org_for
 from gonghui.programs.exporters import program_workbook
-from gonghui.programs.forms import CheckinForm, ProgramForm, ServicePointForm
+from gonghui.programs.forms import PROGRAM_FIELDS, CheckinForm, ProgramForm, ServicePointForm
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
 from gonghui.programs.importers import import_services
 from gonghui.programs.selectors import (
@@ -322,10 +322,8 @@ def _save_program(form: ProgramForm, user):
             when_exhausted=data["when_exhausted"],
             **policy,
         )
-    except ValidationError as exc:
-        form.add_model_errors(exc)
-    except DomainError as exc:
-        form.add_error(None, exc.message)
+    except (ValidationError, DomainError) as exc:
+        show_error(form, exc, fields=PROGRAM_FIELDS)
     return None
 
 

@@ -43,11 +43,8 @@ class Outcome(models.TextChoices):
 class CaseQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Cases handled in the user's subtree, and cases their subtree handed on (read only)."""
-        path = getattr(user, "scope_path", None)
-        if not path:
-            return self.none()
-        handed_on = CaseAccess.objects.filter(org_path__startswith=path).values("case_id")
-        return self.filter(Q(org_path__startswith=path) | Q(pk__in=handed_on))
+        handed_on = CaseAccess.objects.visible_to(user).values("case_id")
+        return super().visible_to(user) | self.filter(pk__in=handed_on)
 
 
 class WageCase(models.Model):
@@ -94,6 +91,8 @@ class CaseAccess(models.Model):
     case = models.ForeignKey(WageCase, models.CASCADE, related_name="accesses")
     org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+")
     org_path = models.CharField(max_length=255, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "org"], name="one_access_per_org")]

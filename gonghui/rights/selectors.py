@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gonghui.audit.workflow import timeline
 from gonghui.core.rollups import distinct_workers
+from gonghui.core.scoping import in_scope
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_for
@@ -43,7 +44,7 @@ def case_for(user, pk: int) -> WageCase:
 
 def may_act(user, case: WageCase) -> bool:
     """Only the subtree handling the case works on it; a sender only reads."""
-    return bool(user.scope_path) and case.org_path.startswith(user.scope_path)
+    return in_scope(user, case.org_path)
 
 
 def overdue_before(days: int | None = None) -> datetime.datetime:

@@ -19,8 +19,9 @@ from stdnum.cn import uscc
 from gonghui.accounts.models import Role
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow
-from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.errors import DomainError
 from gonghui.core.rollups import insert_rows
+from gonghui.core.scoping import require_role_in_scope
 from gonghui.rights import rollups
 from gonghui.rights.models import (
     CaseAccess,
@@ -82,11 +83,6 @@ CASE_FLOW = Workflow(
 )
 
 
-def _require(user, path: str, what: str) -> None:
-    if user.role not in CASE_WORKERS or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", f"无权{what}")
-
-
 def check_uscc(value: str, *, field: str, label: str) -> str:
     """A unified social credit code (GB 32100), upper-cased; ``DomainError`` naming the field."""
     code = value.strip().upper()
@@ -114,7 +110,7 @@ def open_case(
     client_ip: str | None = None,
 ) -> WageCase:
     """A case taken in (受理) by ``org`` in the officer's subtree."""
-    _require(by, org.path, "在该组织受理案件")
+    require_role_in_scope(by, CASE_WORKERS, org.path, "无权在该组织受理案件")
     if channel not in Channel.values:
         raise DomainError("bad_channel", "来源渠道不正确", field="channel")
     if not employer_name.strip():
@@ -163,7 +159,7 @@ def _touch(case: WageCase) -> None:
 
 
 def _open_for_work(by, case: WageCase, what: str) -> None:
-    _require(by, case.org_path, what)
+    require_role_in_scope(by, CASE_WORKERS, case.org_path, f"无权{what}")
     if case.state == S.CLOSED:
         raise DomainError("case_closed", "案件已结案")
 
@@ -277,7 +273,7 @@ def record_recoveries(
 ) -> int:
     """Record instalments recovered for workers on the case, all or none, with the rollups;
     returns how many. The recovering org is the one handling the case now."""
-    _require(by, case.org_path, "为该案件登记追回金额")
+    require_role_in_scope(by, CASE_WORKERS, case.org_path, "无权为该案件登记追回金额")
     if case.state == S.CLOSED:
         raise DomainError("case_closed", "案件已结案，不能再登记追回")
     workers = dict(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import fen_to_yuan, yuan_in_units, yuan_to_fen
 from gonghui.core.views import (
@@ -108,7 +109,7 @@ def case_create(request):
         except Http404:
             form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_error(form, exc)
     return page(request, "rights/case_form.html", {"nav": "rights", "form": form})
 
 

@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.coords import Crs, from_wgs84, to_wgs84
-from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.errors import DomainError
 from gonghui.core.hours import Hours, format_hours
 from gonghui.core.portal import WorkerActor
+from gonghui.core.scoping import require_in_scope
 from gonghui.core.uploads import delete_upload, read_upload, store_photo
 from gonghui.members.cards import read_card_token
 from gonghui.members.selectors import mask_name, worker_for_service
@@ -56,9 +57,7 @@ class VisitRefused(DomainError):
     status = 409
 
 
-def _require(user, permission: str, path: str) -> None:
-    if not user.can(permission) or not path.startswith(user.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "无权管理该组织的驿站")
+REFUSED = "无权管理该组织的驿站"
 
 
 @dataclass(frozen=True)
@@ -157,12 +156,12 @@ def save_station(
     """Create or update the station named ``fields.name`` in ``org`` (or change ``station``,
     which may also move it to another org or rename it). Idempotent: the same values again
     are ``unchanged`` and write nothing, not even an audit event."""
-    _require(by, MANAGE, org.path)
+    require_in_scope(by, MANAGE, org.path, REFUSED)
     values = clean_fields(fields)
     if station is None:
         station = Station.objects.filter(org=org, name=values["name"]).first()
     else:
-        _require(by, MANAGE, station.org_path)
+        require_in_scope(by, MANAGE, station.org_path, REFUSED)
     if station is None:
         station = Station(org=org, org_path=org.path, **values)
         _save(station)
@@ -233,7 +232,7 @@ def check_rating(rating: str, year: int) -> None:
 def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool:
     """Replace the station's ratings with ``ratings`` [(rating, year awarded)]. Idempotent:
     the same ratings again write nothing (a re-imported sheet); returns whether they changed."""
-    _require(by, MANAGE, station.org_path)
+    require_in_scope(by, MANAGE, station.org_path, REFUSED)
     for rating, year in ratings:
         check_rating(rating, year)
     before = sorted(station.ratings.values_list("rating", "year"))
@@ -259,7 +258,7 @@ def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool
 @transaction.atomic
 def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> StationClosure:
     """Close the station on ``day`` (a holiday, a repair); closing twice is one closure."""
-    _require(by, MANAGE, station.org_path)
+    require_in_scope(by, MANAGE, station.org_path, REFUSED)
     closure, created = StationClosure.objects.get_or_create(
         station=station, day=day, defaults={"reason": reason.strip()[:100]}
     )
@@ -278,7 +277,7 @@ def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> S
 
 @transaction.atomic
 def reopen_on(*, by, station: Station, day: datetime.date) -> None:
-    _require(by, MANAGE, station.org_path)
+    require_in_scope(by, MANAGE, station.org_path, REFUSED)
     if StationClosure.objects.filter(station=station, day=day).delete()[0]:
         stations_changed()
         record_event(
@@ -308,7 +307,7 @@ def record_visit(
     """A worker's visit (``worker`` given, count 1) or a head count of ``count`` workers
     without phones. A worker's second visit to the same station in the same clock hour
     is refused (``VisitRefused``, code ``already_visited``), by the database."""
-    _require(by, RECORD, station.org_path)
+    require_in_scope(by, RECORD, station.org_path, REFUSED)
     channel = VisitChannel.SCAN if worker is not None else VisitChannel.HEADCOUNT
     return _record(
         by=by,
@@ -387,7 +386,7 @@ def record_card_visit(*, by, station: Station, token: str, client_ip: str | None
     """A worker's visit read from their union card's QR code (the token programs issue),
     scanned by the station's staff: any worker of the station's province may rest at any
     station. Refusals name the card's problem or the hour already counted."""
-    _require(by, RECORD, station.org_path)
+    require_in_scope(by, RECORD, station.org_path, REFUSED)
     try:
         worker_id = read_card_token(token)
     except DomainError as exc:
@@ -443,7 +442,7 @@ def add_photo(
 ) -> StationPhoto:
     """A JPEG or PNG of ``station`` (the type judged by content: a PDF or anything else
     renamed .jpg is refused), stored encrypted; shown publicly while the station is open."""
-    _require(by, MANAGE, station.org_path)
+    require_in_scope(by, MANAGE, station.org_path, REFUSED)
     name = Path(filename).name[:200] or "照片"
     stored = store_photo(
         data, filename=name, folder=f"stations/{station.pk}", purpose=PHOTO_PURPOSE
@@ -470,7 +469,7 @@ def add_photo(
 def remove_photo(*, by, photo: StationPhoto, client_ip: str | None = None) -> None:
     """Take a photo off the station; its encrypted file goes once the removal is committed."""
     station = photo.station
-    _require(by, MANAGE, station.org_path)
+    require_in_scope(by, MANAGE, station.org_path, REFUSED)
     stored_as = photo.stored_as
     record_event(
         actor=by,

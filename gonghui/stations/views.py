@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.coords import Crs, parse_crs
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import show_error
 from gonghui.core.hours import format_hours, parse_hours
 from gonghui.core.portal import portal_worker_id
 from gonghui.core.views import client_ip, console_view, page
@@ -273,7 +274,7 @@ def _save(form: StationForm, request, station):
             by=request.user, org=org, fields=fields, station=station, client_ip=client_ip(request)
         )
     except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        show_error(form, exc)
         return None
 
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.scoping import require_in_scope
+from gonghui.core.scoping import here_or_above, in_scope, require_in_scope
 from gonghui.training import rollups
 from gonghui.training.models import (
     Competition,
@@ -42,7 +42,6 @@ from gonghui.training.models import (
     Score,
     TitleLevel,
 )
-from gonghui.training.selectors import here_or_above
 from gonghui.training.services import WorkerActor
 
 
@@ -82,11 +81,9 @@ def create_competition(
 def enter_competition(*, by, competition: Competition, worker) -> Entry:
     """Enter a worker of the staff's subtree who belongs to the competition's subtree; the
     contest must be run in the staff's subtree or above it."""
-    scope = by.scope_path or "\0"
-    related = competition.org_path.startswith(scope) or scope.startswith(competition.org_path)
-    if not by.can("record_services") or not related:
+    if not by.can("record_services") or not here_or_above(by, competition.org_path):
         raise PermissionDenied("forbidden", "无权为该竞赛报名")
-    if not worker.org_path.startswith(scope):
+    if not in_scope(by, worker.org_path):
         raise PermissionDenied("forbidden", "该职工不在您的管辖范围内")
     if not worker.org_path.startswith(competition.org_path):
         raise DomainError("not_eligible", f"该职工不在“{competition.name}”的参赛范围内")
@@ -198,7 +195,7 @@ def may_score(user, competition: Competition) -> bool:
 
 def competitions_visible_to(user) -> QuerySet[Competition]:
     """Contests run in the user's subtree and those run above it (their workers take part)."""
-    return here_or_above(Competition.objects.select_related("org"), user)
+    return Competition.objects.here_or_above(user).select_related("org")
 
 
 def competition_for(user, pk: int) -> Competition:
@@ -272,11 +269,10 @@ def ranking(competition: Competition) -> list[Ranked]:
 
 def ranking_visible_to(user, competition: Competition) -> list[Ranked]:
     """The ranking computed over all entries, showing only the user's subtree's workers."""
-    path = user.scope_path
     return [
         r
         for r in ranking(competition)
-        if competition.org_path.startswith(path) or r.entry.worker.org_path.startswith(path)
+        if in_scope(user, competition.org_path) or in_scope(user, r.entry.worker.org_path)
     ]
 
 

@@ -421,7 +421,7 @@ def fund_projects_listed(user, *, org_code: str | None = None) -> QuerySet[FundP
     each with ``n_trainees``."""
     rows = fund_projects_visible_to(user)
     if org_code:
-        rows = rows.filter(org_path__startswith=org_for(user, org_code).path)
+        rows = rows.under(org_for(user, org_code).path)
     return rows.annotate(n_trainees=Count("trainees"))
 
 

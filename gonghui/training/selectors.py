@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.scoping import ancestor_paths
 from gonghui.members.selectors import worker_for_service
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
 from gonghui.training.models import (
@@ -33,20 +34,8 @@ from gonghui.training.models import (
 _COUNTY_DEPTH = 3
 
 
-def _ancestors(path: str) -> list[str]:
-    return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
-
-
-def here_or_above(rows: QuerySet, user) -> QuerySet:
-    """Rows run in the user's subtree or by an org above it (their workers take part)."""
-    path = getattr(user, "scope_path", None)
-    if not path:
-        return rows.none()
-    return rows.filter(Q(org_path__startswith=path) | Q(org_path__in=_ancestors(path)))
-
-
 def classes_visible_to(user) -> QuerySet[TrainingClass]:
-    return here_or_above(TrainingClass.objects.select_related("course__subject", "org"), user)
+    return TrainingClass.objects.here_or_above(user).select_related("course__subject", "org")
 
 
 def class_for(user, pk: int) -> TrainingClass:
@@ -122,9 +111,9 @@ def roster(klass: TrainingClass, enrolments: QuerySet[Enrolment]) -> dict[str, l
 
 def classes_open_to(worker) -> QuerySet[TrainingClass]:
     """Classes run by the worker's union or one above it."""
-    return TrainingClass.objects.filter(org_path__in=_ancestors(worker.org_path)).select_related(
-        "course__subject", "org"
-    )
+    return TrainingClass.objects.filter(
+        org_path__in=ancestor_paths(worker.org_path)
+    ).select_related("course__subject", "org")
 
 
 def class_open_to(worker, pk: int) -> TrainingClass:

@@ -207,8 +207,7 @@ def _may_act_for(by, worker) -> None:
         if by.worker_id != worker.pk:
             raise PermissionDenied("forbidden", "只能为本人报名或取消")
         return
-    if not by.can("record_services") or not worker.org_path.startswith(by.scope_path or "\0"):
-        raise PermissionDenied("forbidden", "该职工不在您的管辖范围内")
+    require_in_scope(by, "record_services", worker.org_path, "该职工不在您的管辖范围内")
 
 
 def _seat(enrolment: Enrolment, klass: TrainingClass, now: datetime.datetime) -> bool:

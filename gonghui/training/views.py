@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gonghui.core.errors import DomainError
-from gonghui.core.forms import UploadForm
+from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
 from gonghui.core.portal import (
@@ -33,6 +33,7 @@ from gonghui.core.portal import (
     portal_worker_id,
     read_portal_token,
 )
+from gonghui.core.scoping import in_scope
 from gonghui.core.views import client_ip, figures_query, page
 from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
 from gonghui.members.validation import clean_id
@@ -184,12 +185,8 @@ def _save_class(form: ClassForm, request):
             certificate_sessions=data["certificate_sessions"],
             client_ip=client_ip(request),
         )
-    except ValidationError as exc:
-        for name, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    except (ValidationError, DomainError) as exc:
+        show_error(form, exc)
     return None
 
 
@@ -209,7 +206,7 @@ def class_detail(request, pk: int):
         "enrolled": _masked(people["enrolled"]),
         "waiting": _masked(people["waiting"]),
         "sessions": list(klass.sessions.all()),
-        "holds_class": klass.org_path.startswith(user.scope_path),
+        "holds_class": in_scope(user, klass.org_path),
         "enrol_form": EnrolForm(),
         "lottery_form": LotteryForm(),
     }
@@ -599,7 +596,7 @@ def competition_score(request, pk: int):
                 client_ip=client_ip(request),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(form, exc)
         else:
             verb = {"created": "已登记", "updated": "已更正", "unchanged": "与原评分相同，未改动"}
             score = marked.score
@@ -735,10 +732,6 @@ def _fund_terms(form: FundProjectForm) -> dict | None:
     }
 
 
-def _form_error(form, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def fund_create(request):
     user = request.user
@@ -760,7 +753,7 @@ def fund_create(request):
                     by=user, org=org, client_ip=client_ip(request), **terms
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                show_error(form, exc)
             else:
                 messages.success(request, f"已建立培训资助项目“{project.name}”")
                 return redirect("training:fund", pk=project.pk)
@@ -792,7 +785,7 @@ def fund_edit(request, pk: int):
             try:
                 update_fund_project(by=user, project=project, client_ip=client_ip(request), **terms)
             except DomainError as exc:
-                _form_error(form, exc)
+                show_error(form, exc)
             else:
                 messages.success(request, "已保存")
                 return redirect("training:fund", pk=project.pk)
