@@ -13,6 +13,7 @@ from gonghui.accounts.services import issue_api_token
 from gonghui.members.cards import issue_card_token
 from gonghui.members.categories import BY_NAME
 from gonghui.programs.models import Frequency, ServiceRecord
+from gonghui.programs.schemas import CheckInOut, RefusalOut
 from gonghui.programs.services import record_service
 
 pytestmark = pytest.mark.django_db
@@ -401,3 +402,20 @@ def test_offline_service_time_in_the_future_is_refused(call, clerk, shop, breakf
     report = call(clerk, "post", "/api/checkins/batch", body).json()
     assert report["items"][0]["code"] == "served_at_in_future"
     assert ServiceRecord.objects.count() == 0
+
+
+def matches(schema, body: dict) -> None:
+    """``body`` has exactly ``schema``'s fields, each of its type."""
+    assert set(body) == set(schema.model_fields), set(body) ^ set(schema.model_fields)
+    schema.model_validate(body)
+
+
+def test_hand_rendered_check_in_answers_keep_their_documented_schemas(
+    call, clerk, shop, breakfast, zhang
+):
+    first = checkin(call, clerk, shop, breakfast, issue_card_token(zhang.pk))
+    again = checkin(call, clerk, shop, breakfast, issue_card_token(zhang.pk))
+    assert (first.status_code, again.status_code) == (200, 409)
+    matches(CheckInOut, first.json())
+    matches(RefusalOut, again.json())
+    assert again.json()["code"] == "already_served"

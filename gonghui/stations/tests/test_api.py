@@ -7,6 +7,7 @@ from gonghui.core.coords import Crs, from_wgs84
 from gonghui.core.geo import haversine_m
 from gonghui.members.cards import issue_card_token
 from gonghui.stations.models import Visit
+from gonghui.stations.schemas import NearbyOut
 from gonghui.stations.vocabulary import facility_bit, kind_bit
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +141,13 @@ def test_card_scan_counts_a_worker_once_an_hour(call, three, yicheng_officer, ma
     forged = call(yicheng_officer, "post", url, {"token": "12:abc:def"})
     assert forged.status_code == 409 and forged.json()["code"] == "card_invalid"
     assert Visit.objects.filter(worker=worker).count() == 1
+
+
+def test_hand_rendered_nearest_answer_keeps_its_documented_schema(client, three):
+    response = client.get(NEAREST, {"lat": 32.981, "lng": 114.020, "k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert len(body) == 3
+    for item in body:
+        assert set(item) == set(NearbyOut.model_fields), set(item) ^ set(NearbyOut.model_fields)
+        NearbyOut.model_validate(item)
