@@ -4,9 +4,12 @@ set-up forms, the check-in page and the worker card."""
 import datetime
 import io
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -465,7 +468,10 @@ def test_check_in_page_preselects_the_only_program_and_succeeds_then_refuses(
     choice = f"{world.yicheng.pk}:{world.breakfast.pk}"
     html = text_of(page)
     assert f'<option value="{choice}" selected>' in html
-    assert 'id="scan-button"' in html and "BarcodeDetector" in html
+    # The scanner is a static script: linked from the page, and it is the camera code.
+    assert 'id="scan-button"' in html and f'src="{static("programs/checkin.js")}"' in html
+    script = Path(finders.find("programs/checkin.js")).read_text(encoding="utf-8")
+    assert "BarcodeDetector" in script and "scan-button" in script
 
     token = issue_card_token(worker.pk)
     ok = client.post(
