@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from gonghui.members.services import reveal_id_number
 from gonghui.mutualaid.models import Claim
 from gonghui.mutualaid.tests.conftest import CANCER_FEN
-from gonghui.tests.test_scope_everywhere import visible_text
+from gonghui.tests.answers import visible_text
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%%EOF\n"

@@ -11,7 +11,7 @@ from gonghui.members.services import reveal_id_number
 from gonghui.rights.importers import WORKER_COLUMNS
 from gonghui.rights.models import CaseWorker, Recovery, WageCase
 from gonghui.rights.tests.conftest import USCC
-from gonghui.tests.test_scope_everywhere import visible_text
+from gonghui.tests.answers import visible_text
 
 pytestmark = pytest.mark.django_db
 
