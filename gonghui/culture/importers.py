@@ -14,14 +14,12 @@ file, row, column and reason, and nothing of the file is written.
 
 import datetime
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.audit.imports import record_import_run
+from gonghui.audit.imports import Progress, import_counts, run_import
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import (
@@ -41,8 +39,6 @@ from gonghui.culture.services import (
 )
 from gonghui.members.selectors import workers_by_id_numbers
 from gonghui.orgs.selectors import org_refs_visible_to
-
-Progress = Callable[[int, int], None]
 
 ATTENDEE_COLUMNS = ("身份证号", "姓名")
 VISIT_COLUMNS = ("书屋名称", "所属组织代码", "月份", "读者人次")
@@ -121,42 +117,34 @@ def import_event_attendees(
     if found.state != EventState.HELD:
         report.file_error = f"“{found.title}”尚未登记为已举办，不能导入签到表"
         return report
-    workers = parse_worker_rows(
-        path,
-        ATTENDEE_COLUMNS,
-        report,
-        once_each=True,
-        find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path),
-        parse=lambda number, cells, worker: worker,
-    )
-    if workers is None:
-        return report
-    with transaction.atomic():
+
+    def write(workers: list) -> None:
         done = sign_in(
             by=by, event=found, workers=workers, channel=AttendeeChannel.IMPORT, client_ip=client_ip
         )
         report.created, report.unchanged = done.created, done.unchanged
-        if dry_run:
-            transaction.set_rollback(True)
-            return report
-        record_import_run(
+
+    return run_import(
+        report,
+        by=by,
+        kind="event-attendees",
+        client_ip=client_ip,
+        check=lambda: parse_worker_rows(
+            path,
+            ATTENDEE_COLUMNS,
             report,
-            by=by,
-            kind="event-attendees",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "kind": "event-attendees",
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "event": found.pk,
-            },
-        )
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+            once_each=True,
+            find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path),
+            parse=lambda number, cells, worker: worker,
+        ),
+        write=write,
+        after=lambda report: {
+            **import_counts(report),
+            "kind": "event-attendees",
+            "event": found.pk,
+        },
+        progress=progress,
+    )
 
 
 # --- bookhouse-visits ------------------------------------------------------------------------
@@ -175,9 +163,26 @@ def import_bookhouse_visits(
     report = ImportReport(filename=filename or path.name, dry_run=dry_run)
     if not _may_import(by, report):
         return report
+
+    def record(bookhouse, month, visits) -> str:
+        return record_visits(by=by, bookhouse=bookhouse, month=month, visits=visits, audit=False)
+
+    return run_import(
+        report,
+        by=by,
+        kind="bookhouse-visits",
+        client_ip=client_ip,
+        check=lambda: _check_visits(path, by, report),
+        write=lambda rows: _record_each(rows, record, report, progress),
+        after=lambda report: {**import_counts(report), "kind": "bookhouse-visits"},
+        progress=progress,
+    )
+
+
+def _check_visits(path: Path, by, report: ImportReport) -> list[tuple] | None:
     table = read_rows(path, VISIT_COLUMNS, report)
     if table is None:
-        return report
+        return None
     name_col, org_col, month_col, visits_col = VISIT_COLUMNS
     rows = []
     first_row: dict[tuple, int] = {}
@@ -221,36 +226,7 @@ def import_bookhouse_visits(
         report.errors.extend(problems)
         if not problems:
             rows.append((bookhouse, month, visits))
-    if report.errors:
-        return report
-    with transaction.atomic():
-        for done, (bookhouse, month, visits) in enumerate(rows, start=1):
-            outcome = record_visits(
-                by=by, bookhouse=bookhouse, month=month, visits=visits, audit=False
-            )
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if progress and done % 100 == 0:
-                progress(done, report.rows)
-        if dry_run:
-            transaction.set_rollback(True)
-            return report
-        record_import_run(
-            report,
-            by=by,
-            kind="bookhouse-visits",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "kind": "bookhouse-visits",
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-            },
-        )
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+    return rows
 
 
 # --- campaign-counts -------------------------------------------------------------------------
@@ -277,9 +253,32 @@ def import_campaign_counts(
     except (Http404, ValueError):
         report.file_error = f"没有编号为“{_pk_text(campaign)}”的阅读活动（或不在您的管辖范围内）"
         return report
+
+    def record(ref, day, reads, shares) -> str:
+        return record_imported_counts(
+            campaign=found, org_id=ref.id, org_path=ref.path, day=day, reads=reads, shares=shares
+        )
+
+    return run_import(
+        report,
+        by=by,
+        kind="campaign-counts",
+        client_ip=client_ip,
+        check=lambda: _check_counts(path, found, by, report),
+        write=lambda rows: _record_each(rows, record, report, progress),
+        after=lambda report: {
+            **import_counts(report),
+            "kind": "campaign-counts",
+            "campaign": found.pk,
+        },
+        progress=progress,
+    )
+
+
+def _check_counts(path: Path, found, by, report: ImportReport) -> list[tuple] | None:
     table = read_rows(path, COUNT_COLUMNS, report)
     if table is None:
-        return report
+        return None
     org_col, day_col, reads_col, shares_col = COUNT_COLUMNS
     refs = org_refs_visible_to(by)
     today = timezone.localdate()
@@ -324,39 +323,13 @@ def import_campaign_counts(
         report.errors.extend(problems)
         if not problems:
             rows.append((ref, day, *counts))
-    if report.errors:
-        return report
-    with transaction.atomic():
-        for done, (ref, day, reads, shares) in enumerate(rows, start=1):
-            outcome = record_imported_counts(
-                campaign=found,
-                org_id=ref.id,
-                org_path=ref.path,
-                day=day,
-                reads=reads,
-                shares=shares,
-            )
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if progress and done % 100 == 0:
-                progress(done, report.rows)
-        if dry_run:
-            transaction.set_rollback(True)
-            return report
-        record_import_run(
-            report,
-            by=by,
-            kind="campaign-counts",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "kind": "campaign-counts",
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "campaign": found.pk,
-            },
-        )
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+    return rows
+
+
+def _record_each(rows: list[tuple], record, report: ImportReport, progress) -> None:
+    """Each row through ``record``, which says whether it was created, updated or unchanged."""
+    for done, row in enumerate(rows, start=1):
+        outcome = record(*row)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if progress and done % 100 == 0:
+            progress(done, report.rows)

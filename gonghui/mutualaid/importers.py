@@ -2,12 +2,11 @@
 the registry and the plan, then the whole roster goes to the next union up for review, or
 nothing does. Row numbers are the spreadsheet's (header = row 1)."""
 
-from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
 from django.http import Http404
 
+from gonghui.audit.imports import Progress, run_import
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
@@ -18,7 +17,6 @@ from gonghui.mutualaid.selectors import plan_for
 from gonghui.mutualaid.services import check_enrolment, submit_roster
 
 ROSTER_COLUMNS = ("姓名", "身份证号", "缴费日期")
-Progress = Callable[[int, int], None]
 
 
 def import_enrolments(
@@ -32,9 +30,9 @@ def import_enrolments(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Check a roster for ``plan`` and submit it for review (``report.run_id`` is the
-    roster's number); a dry run checks only."""
-    name = filename or path.name
-    report = ImportReport(filename=name, dry_run=dry_run)
+        roster's number); a dry run submits it and rolls back, so it also finds what only
+    submitting can refuse."""
+    report = ImportReport(filename=filename or path.name, dry_run=dry_run)
     if not isinstance(plan, Plan):
         try:
             plan = plan_for(by, int(plan))
@@ -51,24 +49,23 @@ def import_enrolments(
             raise
         return (number, worker, paid_on)
 
-    rows = parse_worker_rows(
-        path,
-        ROSTER_COLUMNS,
+    def write(rows: list[tuple]) -> None:
+        roster = submit_roster(by=by, plan=plan, filename=report.filename, rows=rows)
+        report.created, report.run_id = len(rows), roster.pk
+
+    return run_import(
         report,
-        parse=parse,
-        once_each=True,
-        find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0"),
+        by=by,
+        kind=None,  # the roster is the run: submit_roster keeps and audits it
+        client_ip=client_ip,
+        check=lambda: parse_worker_rows(
+            path,
+            ROSTER_COLUMNS,
+            report,
+            parse=parse,
+            once_each=True,
+            find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0"),
+        ),
+        write=write,
+        progress=progress,
     )
-    if rows is None:
-        return report
-    try:
-        with transaction.atomic():
-            roster = submit_roster(by=by, plan=plan, filename=name, rows=rows)
-            report.created, report.run_id = len(rows), roster.pk
-            if dry_run:
-                transaction.set_rollback(True)
-    except DomainError as exc:
-        report.file_error = f"{name}：{exc.message}"
-    if progress:
-        progress(report.rows, report.rows)
-    return report

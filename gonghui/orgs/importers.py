@@ -15,13 +15,10 @@ unchanged row, so importing the same file again changes nothing.
 """
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
-from gonghui.audit.imports import record_import_run
+from gonghui.audit.imports import Progress, run_import
 from gonghui.core.chinese import simplified
 from gonghui.core.coords import Crs, check_lat_lng, parse_crs
 from gonghui.core.errors import DomainError
@@ -35,8 +32,6 @@ COLUMNS = ("统一社会信用代码", "单位名称", "地址", "经度", "纬�
 USCC, NAME, ADDRESS, LNG, LAT, CRS = COLUMNS
 # Where a service's refusal of a field belongs in the sheet.
 _COLUMN_OF = {"address": ADDRESS, "lat": LAT, "lng": LNG}
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -68,16 +63,20 @@ def import_employer_locations(
     if not by.can(WRITE_EMPLOYERS):
         report.file_error = "您的角色不能维护用人单位信息"
         return report
-    table = read_rows(path, COLUMNS, report)
-    if table is None:
-        return report
-    rows = _check_rows(table, by, report)
-    if not report.errors:
-        _save(rows, by=by, report=report, client_ip=client_ip)
-    report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+
+    def check() -> list[_Row] | None:
+        table = read_rows(path, COLUMNS, report)
+        return None if table is None else _check_rows(table, by, report)
+
+    return run_import(
+        report,
+        by=by,
+        kind="employer-locations",
+        client_ip=client_ip,
+        check=check,
+        write=lambda rows: _save(rows, by=by, report=report, client_ip=client_ip),
+        progress=progress,
+    )
 
 
 def _check_rows(table, by, report: ImportReport) -> list[_Row]:
@@ -139,6 +138,7 @@ def _check_rows(table, by, report: ImportReport) -> list[_Row]:
             report.errors.append(RowProblem(number, column, message))
         if not problems:
             clean.append(_Row(number, employer, lat, lng, crs, text[2]))
+    report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
     return clean
 
 
@@ -158,37 +158,20 @@ def _coordinate(text: str, column: str, problems: dict[str, str]) -> float | Non
 
 
 def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) -> None:
-    with transaction.atomic():
-        for row in rows:
-            try:
-                located = set_employer_location(
-                    by=by,
-                    employer=row.employer,
-                    lat=row.lat,
-                    lng=row.lng,
-                    crs=row.crs,
-                    address=row.address,
-                    client_ip=client_ip,
-                )
-            except DomainError as exc:
-                report.errors.append(
-                    RowProblem(row.number, _COLUMN_OF.get(exc.field or "", USCC), exc.message)
-                )
-                continue
-            setattr(report, located.outcome, getattr(report, located.outcome) + 1)
-        if report.errors or report.dry_run:
-            transaction.set_rollback(True)
-            return
-        record_import_run(
-            report,
-            by=by,
-            kind="employer-locations",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-            },
-        )
+    for row in rows:
+        try:
+            located = set_employer_location(
+                by=by,
+                employer=row.employer,
+                lat=row.lat,
+                lng=row.lng,
+                crs=row.crs,
+                address=row.address,
+                client_ip=client_ip,
+            )
+        except DomainError as exc:
+            report.errors.append(
+                RowProblem(row.number, _COLUMN_OF.get(exc.field or "", USCC), exc.message)
+            )
+            continue
+        setattr(report, located.outcome, getattr(report, located.outcome) + 1)

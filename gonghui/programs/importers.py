@@ -18,15 +18,13 @@ import datetime
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from gonghui.audit.imports import record_import_run
+from gonghui.audit.imports import Progress, run_import
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
@@ -51,8 +49,6 @@ MAX_QUANTITY = 9999
 # One person's service costs far less; a bigger figure is a slipped column, not a price.
 MAX_AMOUNT_FEN = 100_000_000 * 100
 _SPACES = re.compile(r"\s+")
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -103,22 +99,35 @@ def import_services(
     write can find (budget, scope, already served). ``progress(done, total)``
     counts rows twice: while checking them and again while recording them.
     """
-    name = filename or path.name
-    report = ServiceImportReport(filename=name, dry_run=dry_run)
+    report = ServiceImportReport(filename=filename or path.name, dry_run=dry_run)
     program = _program(by, program, report)
     if program is None:
         return report
     report.program_name = program.name
-    table = read_rows(path, COLUMNS, report)
-    if table is None:
-        return report
-    total = report.rows
-    rows = _check_rows(table, program, report, progress)
-    _record(rows, program=program, by=by, report=report, client_ip=client_ip, progress=progress)
-    report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 0))
-    if progress:
-        progress(total, total)
-    return report
+
+    def check() -> list[_Row] | None:
+        table = read_rows(path, COLUMNS, report)
+        return None if table is None else _check_rows(table, program, report, progress)
+
+    return run_import(
+        report,
+        by=by,
+        kind="services",
+        client_ip=client_ip,
+        check=check,
+        write=lambda rows: _record(
+            rows, program=program, by=by, report=report, client_ip=client_ip, progress=progress
+        ),
+        after=lambda report: {
+            "file": report.filename,
+            "program": program.pk,
+            "rows": report.rows,
+            "created": report.created,
+            "unchanged": report.unchanged,
+            "amount_fen": report.amount_fen,
+        },
+        progress=progress,
+    )
 
 
 def _program(by, program: Program | int | str, report: ServiceImportReport) -> Program | None:
@@ -178,6 +187,7 @@ def _check_rows(table, program: Program, report: ServiceImportReport, progress) 
             clean.append(_Row(number, worker, day, point, quantity, amount))
         if progress and number % 500 == 0:
             progress(number - 1, total)
+    report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column) if p.column in COLUMNS else 0))
     return clean
 
 
@@ -190,68 +200,49 @@ def _record(
     client_ip: str | None,
     progress,
 ) -> None:
-    """Record the clean rows through ``record_service`` in one transaction, kept only
-    when the whole file is clean and this is not a dry run."""
+    """Record the clean rows through ``record_service``; each refusal is its row's problem."""
     total = report.rows
     ran_out = False
-    with transaction.atomic():
-        for done, row in enumerate(rows, start=1):
-            try:
-                served = record_service(
-                    by=by,
-                    program=program,
-                    worker=row.worker,
-                    point=row.point,
-                    channel=Channel.IMPORT,
-                    served_at=_served_at(row.day),
-                    quantity=row.quantity,
-                    amount_fen=row.amount_fen,
-                    request_id=_request_id(program, row),
-                    client_ip=client_ip,
+    for done, row in enumerate(rows, start=1):
+        try:
+            served = record_service(
+                by=by,
+                program=program,
+                worker=row.worker,
+                point=row.point,
+                channel=Channel.IMPORT,
+                served_at=_served_at(row.day),
+                quantity=row.quantity,
+                amount_fen=row.amount_fen,
+                request_id=_request_id(program, row),
+                client_ip=client_ip,
+            )
+        except ServiceRefused as refusal:
+            if refusal.code == "budget_exhausted":
+                # Every later row would run out too; the first one is the news.
+                if not ran_out:
+                    ran_out = True
+                    report.errors.append(_budget_problem(program, row))
+                continue
+            report.errors.append(_refusal_problem(program, row, refusal))
+            continue
+        except PermissionDenied:
+            report.errors.append(_scope_problem(row))
+            continue
+        except DomainError as exc:
+            report.errors.append(RowProblem(row.number, ID, exc.message))
+            continue
+        if served.repeated:
+            report.unchanged += 1
+            if served.record.voided:
+                report.warnings.append(
+                    RowProblem(row.number, ID, "该行此前已导入，但记录已作废；本次不再重复登记")
                 )
-            except ServiceRefused as refusal:
-                if refusal.code == "budget_exhausted":
-                    # Every later row would run out too; the first one is the news.
-                    if not ran_out:
-                        ran_out = True
-                        report.errors.append(_budget_problem(program, row))
-                    continue
-                report.errors.append(_refusal_problem(program, row, refusal))
-                continue
-            except PermissionDenied:
-                report.errors.append(_scope_problem(row))
-                continue
-            except DomainError as exc:
-                report.errors.append(RowProblem(row.number, ID, exc.message))
-                continue
-            if served.repeated:
-                report.unchanged += 1
-                if served.record.voided:
-                    report.warnings.append(
-                        RowProblem(row.number, ID, "该行此前已导入，但记录已作废；本次不再重复登记")
-                    )
-            else:
-                report.created += 1
-                report.amount_fen += served.record.amount_fen
-            if progress and done % 100 == 0:
-                progress(done, total)
-        if report.errors or report.dry_run:
-            transaction.set_rollback(True)
-            return
-        record_import_run(
-            report,
-            by=by,
-            kind="services",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "program": program.pk,
-                "rows": report.rows,
-                "created": report.created,
-                "unchanged": report.unchanged,
-                "amount_fen": report.amount_fen,
-            },
-        )
+        else:
+            report.created += 1
+            report.amount_fen += served.record.amount_fen
+        if progress and done % 100 == 0:
+            progress(done, total)
 
 
 def _plain(text: str) -> str:

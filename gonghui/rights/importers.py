@@ -5,13 +5,12 @@ Workers are found in the registry by ID number inside the officer's subtree
 spreadsheet's (header = row 1).
 """
 
-from collections.abc import Callable
 from pathlib import Path
 
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.audit.imports import Progress, run_import
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
@@ -30,7 +29,6 @@ from gonghui.rights.services import (
 
 WORKER_COLUMNS = ("姓名", "身份证号", "欠薪金额（元）")
 RECOVERY_COLUMNS = ("身份证号", "追回工资（元）", "追回赔偿金（元）", "追回日期")
-Progress = Callable[[int, int], None]
 RECOVERY_FIELDS = {"wages_fen": "追回工资（元）", "recovered_on": "追回日期"}
 
 
@@ -75,15 +73,19 @@ def import_case_workers(
             raise DomainError("bad_amount", "欠薪金额须大于0", field="欠薪金额（元）")
         return WorkerOwed(worker.pk, owed)
 
-    rows = parse_worker_rows(
-        path, WORKER_COLUMNS, report, find=_finder(by), parse=parse, once_each=True
-    )
-    if rows is None:
-        return report
-    return _write(
+    def write(rows: list[WorkerOwed]) -> None:
+        report.created = len(add_workers(by=by, case=case, rows=rows, client_ip=client_ip))
+
+    return run_import(
         report,
-        lambda: len(add_workers(by=by, case=case, rows=rows, client_ip=client_ip)),
-        progress,
+        by=by,
+        kind=None,  # add_workers audits the roster on the case
+        client_ip=client_ip,
+        check=lambda: parse_worker_rows(
+            path, WORKER_COLUMNS, report, find=_finder(by), parse=parse, once_each=True
+        ),
+        write=write,
+        progress=progress,
     )
 
 
@@ -122,28 +124,17 @@ def import_recoveries(
             raise
         return item
 
-    rows = parse_worker_rows(path, RECOVERY_COLUMNS, report, find=_finder(by), parse=parse)
-    if rows is None:
-        return report
-    return _write(
+    def write(rows: list[Instalment]) -> None:
+        report.created = record_recoveries(by=by, case=case, items=rows, client_ip=client_ip)
+
+    return run_import(
         report,
-        lambda: record_recoveries(by=by, case=case, items=rows, client_ip=client_ip),
-        progress,
+        by=by,
+        kind=None,  # record_recoveries audits the instalments on the case
+        client_ip=client_ip,
+        check=lambda: parse_worker_rows(
+            path, RECOVERY_COLUMNS, report, find=_finder(by), parse=parse
+        ),
+        write=write,
+        progress=progress,
     )
-
-
-def _write(
-    report: ImportReport, write: Callable[[], int], progress: Progress | None
-) -> ImportReport:
-    """Run the service (which refuses as a whole); its refusal is the file's error. A dry
-    run rolls the write back."""
-    try:
-        with transaction.atomic():
-            report.created = write()
-            if report.dry_run:
-                transaction.set_rollback(True)
-    except DomainError as exc:
-        report.file_error = f"{report.filename}：{exc.message}"
-    if progress:
-        progress(report.rows, report.rows)
-    return report

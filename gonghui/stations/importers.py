@@ -16,13 +16,10 @@ changes nothing. Every row goes through ``save_station``.
 """
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
-from gonghui.audit.imports import record_import_run
+from gonghui.audit.imports import Progress, run_import
 from gonghui.core.coords import parse_crs
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
@@ -73,8 +70,6 @@ _COLUMN_OF = {
 }
 _STATUS = {label: value for value, label in Status.choices}
 
-Progress = Callable[[int, int], None]
-
 
 @dataclass
 class _Row:
@@ -102,19 +97,25 @@ def import_stations(
     if not by.can(MANAGE):
         report.file_error = "您的角色不能管理驿站"
         return report
-    table = read_rows(path, COLUMNS, report)
-    if table is None:
-        return report
-    orgs = {org.code: org for org in orgs_visible_to(by)}
-    # Where the optional columns are in this sheet, if it has them.
-    extra = {name: table.header.index(name) for name in OPTIONAL if name in table.header}
-    rows = _check_rows(table, orgs, extra, report, progress)
-    if not report.errors:
-        _save(rows, by=by, report=report, client_ip=client_ip)
-    report.errors.sort(key=lambda p: (p.row, (*COLUMNS, *OPTIONAL).index(p.column)))
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+
+    def check() -> list[_Row] | None:
+        table = read_rows(path, COLUMNS, report)
+        if table is None:
+            return None
+        orgs = {org.code: org for org in orgs_visible_to(by)}
+        # Where the optional columns are in this sheet, if it has them.
+        extra = {name: table.header.index(name) for name in OPTIONAL if name in table.header}
+        return _check_rows(table, orgs, extra, report, progress)
+
+    return run_import(
+        report,
+        by=by,
+        kind="stations",
+        client_ip=client_ip,
+        check=check,
+        write=lambda rows: _save(rows, by=by, report=report, client_ip=client_ip),
+        progress=progress,
+    )
 
 
 def _check_rows(
@@ -152,6 +153,7 @@ def _check_rows(
             clean.append(_Row(number, org, fields, ratings))
         if progress and number % 500 == 0:
             progress(number - 1, report.rows)
+    report.errors.sort(key=lambda p: (p.row, (*COLUMNS, *OPTIONAL).index(p.column)))
     return clean
 
 
@@ -239,33 +241,16 @@ def _coordinate(text: str, column: str, problems: dict[str, str]) -> float | Non
 
 
 def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) -> None:
-    with transaction.atomic():
-        for row in rows:
-            try:
-                saved = save_station(by=by, org=row.org, fields=row.fields, client_ip=client_ip)
-                rerated = row.ratings is not None and set_ratings(
-                    by=by, station=saved.station, ratings=row.ratings
-                )
-            except DomainError as exc:
-                report.errors.append(
-                    RowProblem(row.number, _COLUMN_OF.get(exc.field or "", ORG), exc.message)
-                )
-                continue
-            outcome = "updated" if saved.outcome == "unchanged" and rerated else saved.outcome
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        if report.errors or report.dry_run:
-            transaction.set_rollback(True)
-            return
-        record_import_run(
-            report,
-            by=by,
-            kind="stations",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-            },
-        )
+    for row in rows:
+        try:
+            saved = save_station(by=by, org=row.org, fields=row.fields, client_ip=client_ip)
+            rerated = row.ratings is not None and set_ratings(
+                by=by, station=saved.station, ratings=row.ratings
+            )
+        except DomainError as exc:
+            report.errors.append(
+                RowProblem(row.number, _COLUMN_OF.get(exc.field or "", ORG), exc.message)
+            )
+            continue
+        outcome = "updated" if saved.outcome == "unchanged" and rerated else saved.outcome
+        setattr(report, outcome, getattr(report, outcome) + 1)

@@ -9,14 +9,12 @@ problems. A worker who already applied is left as they are, so importing the
 same file again changes nothing.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
 from django.http import Http404
 
-from gonghui.audit.imports import record_import_run
+from gonghui.audit.imports import Progress, import_counts, run_import
 from gonghui.core.chinese import simplified
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError, PermissionDenied
@@ -49,8 +47,6 @@ from gonghui.training.services import enrol
 
 COLUMNS = ("身份证号", "姓名")
 ID, NAME = COLUMNS
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -93,21 +89,25 @@ def import_enrolments(
     if found is None:
         return report
     report.class_name = found.name
-    table = read_rows(path, COLUMNS, report)
-    if table is None:
-        return report
-    rows = []
-    first_row_of: dict[int, int] = {}
-    for number, cells in iter_padded(table, len(COLUMNS)):
-        worker = _worker(number, cells, found, report)
-        if worker is None:
-            continue
-        first = first_row_of.setdefault(worker.pk, number)
-        if first != number:
-            report.errors.append(RowProblem(number, ID, f"与第{first}行是同一职工"))
-            continue
-        rows.append((number, worker))
-    with transaction.atomic():
+
+    def check() -> list[tuple[int, object]] | None:
+        table = read_rows(path, COLUMNS, report)
+        if table is None:
+            return None
+        rows = []
+        first_row_of: dict[int, int] = {}
+        for number, cells in iter_padded(table, len(COLUMNS)):
+            worker = _worker(number, cells, found, report)
+            if worker is None:
+                continue
+            first = first_row_of.setdefault(worker.pk, number)
+            if first != number:
+                report.errors.append(RowProblem(number, ID, f"与第{first}行是同一职工"))
+                continue
+            rows.append((number, worker))
+        return rows
+
+    def write(rows: list[tuple[int, object]]) -> None:
         for done, (number, worker) in enumerate(rows, start=1):
             try:
                 result = enrol(
@@ -128,28 +128,25 @@ def import_enrolments(
                 report.waiting += not seated
             if progress and done % 100 == 0:
                 progress(done, report.rows)
-        report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
-        if report.errors or dry_run:
-            transaction.set_rollback(True)
-            return report
-        record_import_run(
-            report,
-            by=by,
-            kind="enrolments",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "class": found.pk,
-                "rows": report.rows,
-                "created": report.created,
-                "seated": report.seated,
-                "waiting": report.waiting,
-                "unchanged": report.unchanged,
-            },
-        )
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+
+    return run_import(
+        report,
+        by=by,
+        kind="enrolments",
+        client_ip=client_ip,
+        check=check,
+        write=write,
+        after=lambda report: {
+            "file": report.filename,
+            "class": found.pk,
+            "rows": report.rows,
+            "created": report.created,
+            "seated": report.seated,
+            "waiting": report.waiting,
+            "unchanged": report.unchanged,
+        },
+        progress=progress,
+    )
 
 
 def _class(by, klass, report: EnrolmentImportReport) -> TrainingClass | None:
@@ -224,17 +221,7 @@ def import_fund_trainees(
             )
         return number, worker, joined_on
 
-    rows = parse_worker_rows(
-        path,
-        FUND_COLUMNS,
-        report,
-        once_each=True,
-        parse=parse,
-        find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
-    )
-    if rows is None:
-        return report
-    with transaction.atomic():
+    def write(rows: list[tuple[int, object, object]]) -> None:
         for done, (number, worker, joined_on) in enumerate(rows, start=1):
             try:
                 added = add_trainee(
@@ -252,25 +239,30 @@ def import_fund_trainees(
             report.unchanged += not added.created
             if progress and done % 100 == 0:
                 progress(done, report.rows)
-        if report.errors or dry_run:
-            transaction.set_rollback(True)
-            return report
-        record_import_run(
+
+    return run_import(
+        report,
+        by=by,
+        kind="fund-trainees",
+        client_ip=client_ip,
+        check=lambda: parse_worker_rows(
+            path,
+            FUND_COLUMNS,
             report,
-            by=by,
-            kind="fund-trainees",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "fund_project": found.pk,
-                "rows": report.rows,
-                "created": report.created,
-                "unchanged": report.unchanged,
-            },
-        )
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+            once_each=True,
+            parse=parse,
+            find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
+        ),
+        write=write,
+        after=lambda report: {
+            "file": report.filename,
+            "fund_project": found.pk,
+            "rows": report.rows,
+            "created": report.created,
+            "unchanged": report.unchanged,
+        },
+        progress=progress,
+    )
 
 
 def _project(by, project, report: ImportReport) -> FundProject | None:
@@ -335,16 +327,7 @@ def import_scores(
             )
         return number, entry, judge, part, points
 
-    rows = parse_worker_rows(
-        path,
-        SCORE_COLUMNS,
-        report,
-        parse=parse,
-        find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
-    )
-    if rows is None:
-        return report
-    with transaction.atomic():
+    def write(rows: list[tuple[int, object, str, str, object]]) -> None:
         for done, (_, entry, judge, part, points) in enumerate(rows, start=1):
             marked = record_score(
                 by=by, entry=entry, judge=judge, part=part, points=points, client_ip=client_ip
@@ -354,26 +337,23 @@ def import_scores(
             report.unchanged += marked.change == "unchanged"
             if progress and done % 100 == 0:
                 progress(done, report.rows)
-        if dry_run:
-            transaction.set_rollback(True)
-            return report
-        record_import_run(
+
+    return run_import(
+        report,
+        by=by,
+        kind="scores",
+        client_ip=client_ip,
+        check=lambda: parse_worker_rows(
+            path,
+            SCORE_COLUMNS,
             report,
-            by=by,
-            kind="scores",
-            client_ip=client_ip,
-            after={
-                "file": report.filename,
-                "competition": found.pk,
-                "rows": report.rows,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-            },
-        )
-    if progress:
-        progress(report.rows, report.rows)
-    return report
+            parse=parse,
+            find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
+        ),
+        write=write,
+        after=lambda report: {**import_counts(report), "competition": found.pk},
+        progress=progress,
+    )
 
 
 def _competition(by, competition, report: ImportReport) -> Competition | None:
