@@ -101,7 +101,27 @@ def worker_export(request):
         stream = path.open("rb")
     finally:
         path.unlink(missing_ok=True)  # the open handle keeps the data until streamed (POSIX)
-    return FileResponse(stream, as_attachment=True, filename="职工名册.xlsx", content_type=XLSX)
+    return FileResponse(
+        ClosedAtEnd(stream), as_attachment=True, filename="职工名册.xlsx", content_type=XLSX
+    )
+
+
+class ClosedAtEnd:
+    """A file that closes itself once read to the end: the response closes it too, but a
+    reader that drains the stream and drops the response (a test client) leaves no open
+    file behind."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        if not data:
+            self.handle.close()
+        return data
+
+    def close(self) -> None:
+        self.handle.close()
 
 
 @console_view
