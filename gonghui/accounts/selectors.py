@@ -1,5 +1,6 @@
 """Reads of staff accounts, scoped like everything else."""
 
+from collections.abc import Sequence
 from functools import cache
 
 from django.db import connection
@@ -10,9 +11,9 @@ from gonghui.core.plain_select import from_row, select_list
 from gonghui.orgs.models import Org
 
 
-def staff_visible_to(user, *, usernames: list[str] | None = None) -> QuerySet[User]:
+def staff_visible_to(user: User, *, usernames: list[str] | None = None) -> QuerySet[User]:
     """Active staff accounts of the user's subtree (optionally only these usernames)."""
-    path = getattr(user, "scope_path", None)
+    path = user.scope_path
     if not path:
         return User.objects.none()
     staff = User.objects.filter(is_active=True, org__path__startswith=path).select_related("org")
@@ -48,14 +49,16 @@ def token_tables() -> str:
 TOKEN_CONDITION = "t.key_hash = %s AND u.is_active = %s"
 
 
-def token_params(token: str) -> list:
+def token_params(token: str) -> list[str | bool]:
     """The parameters of ``TOKEN_CONDITION``."""
     return [ApiToken.hash_key(token), True]
 
 
-def token_user_from_row(row) -> tuple[User, int]:
+def token_user_from_row(row: Sequence) -> tuple[User, int]:
     """The account (with its org) at the start of ``row``, and where the next columns begin."""
     user, org_starts = from_row(User, row)
+    # The account is inner-joined to its token: a row always holds one.
+    assert user is not None
     org, end = from_row(Org, row, org_starts)
     if org is not None:
         user.org = org

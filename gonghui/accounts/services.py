@@ -6,10 +6,11 @@ from gonghui.accounts.models import ApiToken, Role, User
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
 from gonghui.core.scoping import require_role_in_scope
+from gonghui.orgs.models import Org
 
 
 @transaction.atomic
-def create_staff(*, by: User | None, username: str, password: str, org, role: str) -> User:
+def create_staff(*, by: User | None, username: str, password: str, org: Org, role: str) -> User:
     """A staff account in ``org``; ``by`` (None only for bootstrapping) must hold that subtree."""
     if role not in Role.values:
         raise DomainError("bad_role", f"未知角色“{role}”")

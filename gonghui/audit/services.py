@@ -3,12 +3,14 @@
 from typing import Any
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core.actors import Actor
 from gonghui.core.plain_insert import insert_one
+from gonghui.core.portal import WorkerActor
 
 
 def record_event(
     *,
-    actor,
+    actor: Actor | WorkerActor | None,
     action: str,
     object_type: str,
     object_id: Any,
@@ -37,7 +39,7 @@ def record_event(
 
 def new_event(
     *,
-    actor,
+    actor: Actor | WorkerActor | None,
     action: str,
     object_type: str,
     object_id: Any,
@@ -49,7 +51,8 @@ def new_event(
     """The unsaved event ``record_event`` appends, for a write that stores it as part of
     a larger statement (a check-in on PostgreSQL)."""
     return AuditEvent(
-        actor=actor if getattr(actor, "pk", None) else None,
+        # By id: the audit log lies below ``accounts`` and does not know its User model.
+        actor_id=getattr(actor, "pk", None) or None,
         actor_name=getattr(actor, "username", "") or "system",
         action=action,
         object_type=object_type,

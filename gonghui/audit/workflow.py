@@ -21,13 +21,16 @@ and ``org_path``; ``move`` must be called inside the caller's transaction when
 the caller writes more (a payout, a rollup) that must stand or fall with it.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from gonghui.audit.services import record_event
+from gonghui.core.actors import Actor
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.models import WorkflowStep
 from gonghui.core.scoping import in_scope
@@ -49,7 +52,11 @@ class Transition:
     reason_required: bool = False
 
 
-class Workflow:
+# The case model: a ``state``, a ``state_changed_at`` and an ``org_path`` (see above).
+Case = TypeVar("Case", bound=models.Model)
+
+
+class Workflow(Generic[Case]):
     """States (a ``TextChoices``) and the transitions between them for one kind of case."""
 
     def __init__(
@@ -58,7 +65,7 @@ class Workflow:
         object_type: str,
         states: type[models.TextChoices],
         transitions: Iterable[Transition],
-        snapshot: Callable[[models.Model], dict] | None = None,
+        snapshot: Callable[[Case], dict] | None = None,
     ) -> None:
         self.object_type = object_type
         self.states = states
@@ -79,12 +86,12 @@ class Workflow:
         except KeyError:
             raise DomainError("unknown_action", f"没有“{name}”这一操作") from None
 
-    def may(self, user, case, name: str) -> bool:
+    def may(self, user: Actor, case: Case, name: str) -> bool:
         """Whether ``user`` may make transition ``name`` on ``case`` in its present state."""
         t = self.transitions.get(name)
         return t is not None and self._refusal(case, t, user) is None
 
-    def _refusal(self, case: models.Model, t: Transition, by) -> DomainError | None:
+    def _refusal(self, case: Case, t: Transition, by: Actor) -> DomainError | None:
         if getattr(by, "role", None) not in t.roles or not in_scope(by, case.org_path):
             return PermissionDenied("forbidden", f"您的角色不能对此{t.label}")
         if case.state not in t.sources:
@@ -93,11 +100,11 @@ class Workflow:
             )
         return None
 
-    def available(self, user, case) -> list[Transition]:
+    def available(self, user: Actor, case: Case) -> list[Transition]:
         """The transitions ``user`` may make now: the buttons a page shows."""
         return [t for t in self.transitions.values() if self.may(user, case, t.name)]
 
-    def check(self, case: models.Model, *, action: str, by, reason: str = "") -> Transition:
+    def check(self, case: Case, *, action: str, by: Actor, reason: str = "") -> Transition:
         """Raise the refusal ``move`` would raise before it writes anything; services call it
         first when they must compute something (an amount) only a permitted actor may ask for."""
         t = self.transition(action)
@@ -121,10 +128,10 @@ class Workflow:
 
     def move(
         self,
-        case: models.Model,
+        case: Case,
         *,
         action: str,
-        by,
+        by: Actor,
         reason: str = "",
         changes: dict | None = None,
         client_ip: str | None = None,
@@ -169,12 +176,19 @@ class Workflow:
             )
         return step
 
-    def start(self, case: models.Model, *, by) -> WorkflowStep:
+    def start(self, case: Case, *, by: Actor) -> WorkflowStep:
         """The first timeline row of a newly created case (no transition: nothing to race)."""
         return self.note(case, action="create", label="创建", by=by, at=case.state_changed_at)
 
     def note(
-        self, case: models.Model, *, action: str, label: str, by, reason: str = "", at=None
+        self,
+        case: Case,
+        *,
+        action: str,
+        label: str,
+        by: Actor,
+        reason: str = "",
+        at: datetime.datetime | None = None,
     ) -> WorkflowStep:
         """A timeline row for an event that is not a state change (a transfer, a recovery);
         the caller writes its own audit event with the details."""

@@ -56,11 +56,11 @@ def encrypt_many(values: Iterable[str], *, purpose: str) -> list[bytes]:
     return out
 
 
-def decrypt(blob: bytes, *, purpose: str) -> str:
+def decrypt(blob: bytes | memoryview, *, purpose: str) -> str:
     return decrypt_bytes(blob, purpose=purpose).decode()
 
 
-def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
+def decrypt_bytes(blob: bytes | memoryview, *, purpose: str) -> bytes:
     aes, _ = _keys(settings.FIELD_KEY)
     blob = bytes(blob)
     return aes.decrypt(blob[:_NONCE], blob[_NONCE:], purpose.encode())

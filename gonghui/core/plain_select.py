@@ -12,9 +12,12 @@ would build.
 
 from collections.abc import Sequence
 from functools import cache
+from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
 
 
 @cache
@@ -48,8 +51,8 @@ def _select_list(model: type[Model], alias: str, names: tuple[str, ...] | None, 
 
 
 def from_row(
-    model: type[Model], row: Sequence, start: int = 0, names: tuple[str, ...] | None = None
-) -> tuple[Model | None, int]:
+    model: type[M], row: Sequence, start: int = 0, names: tuple[str, ...] | None = None
+) -> tuple[M | None, int]:
     """The instance in ``row`` from ``start`` (None when its primary key is NULL, as when a
     LEFT JOIN found nothing) and where the next model's columns begin."""
     db = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy at every use

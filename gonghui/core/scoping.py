@@ -10,19 +10,21 @@ selectors and rollups.
 """
 
 from collections.abc import Collection
+from typing import Self
 
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.actors import Actor
 from gonghui.core.errors import PermissionDenied
 
 
-def scope_of(user) -> str | None:
+def scope_of(user: Actor) -> str | None:
     """The user's subtree path, or None for anyone without one."""
     return getattr(user, "scope_path", None) or None
 
 
-def in_scope(user, path: str) -> bool:
+def in_scope(user: Actor, path: str) -> bool:
     """``path`` lies in the user's subtree (never for a user without one)."""
     scope = scope_of(user)
     return scope is not None and path.startswith(scope)
@@ -33,7 +35,7 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
 
 
-def here_or_above(user, path: str) -> bool:
+def here_or_above(user: Actor, path: str) -> bool:
     """``path`` lies in the user's subtree or is an org above the user's."""
     scope = scope_of(user)
     return scope is not None and (path.startswith(scope) or scope.startswith(path))
@@ -44,13 +46,13 @@ class ScopedQuerySet(models.QuerySet):
 
     scope_field = "org_path"
 
-    def visible_to(self, user):
+    def visible_to(self, user: Actor) -> Self:
         path = scope_of(user)
         if path is None:
             return self.none()
         return self.filter(**{f"{self.scope_field}__startswith": path})
 
-    def here_or_above(self, user):
+    def here_or_above(self, user: Actor) -> Self:
         """Rows of the user's subtree and of the orgs above the user's, whose services
         the user's workers take part in."""
         path = scope_of(user)
@@ -61,7 +63,7 @@ class ScopedQuerySet(models.QuerySet):
             | Q(**{f"{self.scope_field}__in": ancestor_paths(path)})
         )
 
-    def under(self, path: str):
+    def under(self, path: str) -> Self:
         """The rows of one org's subtree: a drill-down inside rows already cut to a scope."""
         return self.filter(**{f"{self.scope_field}__startswith": path})
 
@@ -78,14 +80,14 @@ def subtree_index(name: str) -> models.Index:
 
 
 def require_in_scope(
-    user, permission: str, path: str, message: str = "无权在该组织办理此项业务"
+    user: Actor, permission: str, path: str, message: str = "无权在该组织办理此项业务"
 ) -> None:
     """The user holds ``permission`` and ``path`` lies in their subtree, or ``PermissionDenied``."""
     if not user.can(permission) or not in_scope(user, path):
         raise PermissionDenied("forbidden", message)
 
 
-def require_role_in_scope(user, roles: Collection[str], path: str, message: str) -> None:
+def require_role_in_scope(user: Actor, roles: Collection[str], path: str, message: str) -> None:
     """The user's role is one of ``roles`` and ``path`` lies in their subtree, or
     ``PermissionDenied``: case work is decided by role, not by a permission."""
     if getattr(user, "role", None) not in roles or not in_scope(user, path):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
+from gonghui.accounts.models import User
 from gonghui.core.rollups import distinct_workers
 from gonghui.culture.models import (
     Bookhouse,
@@ -25,11 +26,12 @@ from gonghui.culture.models import (
     EventPhoto,
     ReadingDaily,
 )
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_code, org_by_path, org_for
 
 
 def events_visible_to(
-    user, *, month: datetime.date | None = None, state: str = "", kind: str = ""
+    user: User, *, month: datetime.date | None = None, state: str = "", kind: str = ""
 ) -> QuerySet[Event]:
     """Events of the user's subtree; ``month`` (any day in it) narrows to that month,
     ``state`` and ``kind`` (their codes) to those."""
@@ -43,14 +45,14 @@ def events_visible_to(
     return events
 
 
-def event_for(user, pk: int) -> Event:
+def event_for(user: User, pk: int) -> Event:
     try:
         return events_visible_to(user).get(pk=pk)
     except Event.DoesNotExist:
         raise Http404 from None
 
 
-def attendees_of(user, event: Event) -> QuerySet[EventAttendee]:
+def attendees_of(user: User, event: Event) -> QuerySet[EventAttendee]:
     """The workers signed in at ``event`` (one the user already holds), in sign-in order."""
     return (
         EventAttendee.objects.visible_to(user)
@@ -59,18 +61,18 @@ def attendees_of(user, event: Event) -> QuerySet[EventAttendee]:
     )
 
 
-def photos_of(user, event: Event) -> QuerySet[EventPhoto]:
+def photos_of(user: User, event: Event) -> QuerySet[EventPhoto]:
     return EventPhoto.objects.visible_to(user).filter(event=event)
 
 
-def photo_for(user, pk: int) -> EventPhoto:
+def photo_for(user: User, pk: int) -> EventPhoto:
     try:
         return EventPhoto.objects.visible_to(user).get(pk=pk)
     except EventPhoto.DoesNotExist:
         raise Http404 from None
 
 
-def bookhouses_visible_to(user, *, year: int | None = None) -> QuerySet[Bookhouse]:
+def bookhouses_visible_to(user: User, *, year: int | None = None) -> QuerySet[Bookhouse]:
     """Bookhouses of the user's subtree, each with ``visits``: readers' visits in ``year``
     (all recorded months when None)."""
     months = Q(months__month__year=year) if year else Q()
@@ -81,18 +83,18 @@ def bookhouses_visible_to(user, *, year: int | None = None) -> QuerySet[Bookhous
     )
 
 
-def bookhouse_for(user, pk: int) -> Bookhouse:
+def bookhouse_for(user: User, pk: int) -> Bookhouse:
     try:
         return bookhouses_visible_to(user).get(pk=pk)
     except Bookhouse.DoesNotExist:
         raise Http404 from None
 
 
-def bookhouse_months(user, bookhouse: Bookhouse) -> QuerySet[BookhouseMonth]:
+def bookhouse_months(user: User, bookhouse: Bookhouse) -> QuerySet[BookhouseMonth]:
     return BookhouseMonth.objects.visible_to(user).filter(bookhouse=bookhouse)
 
 
-def bookhouse_named(user, *, org_code: str, name: str) -> Bookhouse | None:
+def bookhouse_named(user: User, *, org_code: str, name: str) -> Bookhouse | None:
     """The bookhouse an import row names by its org's code and its name, in the user's scope."""
     return (
         Bookhouse.objects.visible_to(user)
@@ -101,7 +103,7 @@ def bookhouse_named(user, *, org_code: str, name: str) -> Bookhouse | None:
     )
 
 
-def campaigns_visible_to(user, *, totals: bool = False) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: User, *, totals: bool = False) -> QuerySet[Campaign]:
     """Campaigns run in the user's subtree; ``totals`` adds ``reads`` and ``shares``, every
     source (tracking links and imported reports) and day added up, in one statement."""
     campaigns = Campaign.objects.visible_to(user).select_related("org")
@@ -115,14 +117,14 @@ def campaigns_visible_to(user, *, totals: bool = False) -> QuerySet[Campaign]:
     )
 
 
-def campaign_for(user, pk: int, *, totals: bool = False) -> Campaign:
+def campaign_for(user: User, pk: int, *, totals: bool = False) -> Campaign:
     try:
         return campaigns_visible_to(user, totals=totals).get(pk=pk)
     except Campaign.DoesNotExist:
         raise Http404 from None
 
 
-def reading_by_item(user, campaign: Campaign) -> dict[int | None, tuple[int, int]]:
+def reading_by_item(user: User, campaign: Campaign) -> dict[int | None, tuple[int, int]]:
     """(reads, shares) of ``campaign`` in the user's subtree per content item through its
     tracking links, and under ``None`` from imported platform reports (which count the
     campaign as a whole)."""
@@ -232,22 +234,23 @@ def _figures(path: str, period: Period | None) -> CultureFigures:
 
 
 def culture_figures(
-    user, *, org_code: str | None = None, year: int | None = None, month: int | None = None
+    user: User, *, org_code: str | None = None, year: int | None = None, month: int | None = None
 ) -> tuple[CultureFigures, list[CultureFigures]]:
     """Events held, audience person-times, signed-in attendances and distinct attendees,
     bookhouses by level (the registry as it stands), bookhouse visits, reads and shares for
     the user's subtree (or ``org_code`` in it) and each child org with any of them;
     ``year`` (and ``month`` in it) narrows everything but the bookhouse registry.
     Distinct attendees are counted at each level, never added up from the children."""
-    if not getattr(user, "scope_path", None):
+    scope = user.scope_path
+    if not scope:
         raise Http404
     period = Period(year, month) if year else None
-    path = org_for(user, org_code).path if org_code else user.scope_path
+    path = org_for(user, org_code).path if org_code else scope
     children = [_figures(child.path, period) for child in child_orgs(org_by_path(path))]
     return _figures(path, period), [c for c in children if c.any]
 
 
-def tracked_item(item_id: int, org_code: str):
+def tracked_item(item_id: int, org_code: str) -> tuple[ContentItem, Org]:
     """The item and the org a public tracking link names, or 404 (a public read)."""
     item = ContentItem.objects.select_related("campaign").filter(pk=item_id).first()
     org = org_by_code(org_code)

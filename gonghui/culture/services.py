@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
 from gonghui.core.hours import format_hours, parse_hours
@@ -37,6 +38,8 @@ from gonghui.culture.models import (
     ReadingDaily,
     ReadingSource,
 )
+from gonghui.members.models import Worker
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import county_path_of, org_ids_by_path
 
 # Far above any real show (the province's biggest open-air evenings draw tens of thousands):
@@ -47,8 +50,8 @@ MAX_AUDIENCE = 200_000
 @transaction.atomic
 def plan_event(
     *,
-    by,
-    org,
+    by: User,
+    org: Org,
     kind: str,
     title: str,
     venue: str,
@@ -99,7 +102,7 @@ def bump(
 
 
 @transaction.atomic
-def report_held(*, by, event: Event, audience: int, estimated: bool = False) -> Event:
+def report_held(*, by: User, event: Event, audience: int, estimated: bool = False) -> Event:
     """A planned event took place with ``audience`` person-times (an estimate if ``estimated``)."""
     require_in_scope(by, "manage_programs", event.org_path)
     if not 0 <= audience <= MAX_AUDIENCE:
@@ -128,7 +131,7 @@ def report_held(*, by, event: Event, audience: int, estimated: bool = False) -> 
 
 
 @transaction.atomic
-def cancel_event(*, by, event: Event) -> Event:
+def cancel_event(*, by: User, event: Event) -> Event:
     require_in_scope(by, "manage_programs", event.org_path)
     # Only a planned event can be cancelled, and sign-ins need a held one: no attendee
     # is ever left on a cancelled event.
@@ -185,8 +188,8 @@ BOOKHOUSE_FIELDS = (
 @transaction.atomic
 def add_bookhouse(
     *,
-    by,
-    org,
+    by: User,
+    org: Org,
     name: str,
     host_kind: str,
     level: str = BookhouseLevel.NONE,
@@ -224,7 +227,7 @@ def add_bookhouse(
 
 
 @transaction.atomic
-def update_bookhouse(*, by, bookhouse: Bookhouse, **changes) -> Bookhouse:
+def update_bookhouse(*, by: User, bookhouse: Bookhouse, **changes) -> Bookhouse:
     """Change any of ``BOOKHOUSE_FIELDS`` (its org stays); audited with before and after."""
     require_in_scope(by, "manage_programs", bookhouse.org_path)
     unknown = set(changes) - set(BOOKHOUSE_FIELDS)
@@ -269,7 +272,7 @@ def check_visits(visits: int, month: datetime.date) -> None:
 
 @transaction.atomic
 def record_visits(
-    *, by, bookhouse: Bookhouse, month: datetime.date, visits: int, audit: bool = True
+    *, by: User, bookhouse: Bookhouse, month: datetime.date, visits: int, audit: bool = True
 ) -> str:
     """Set readers' visits (person-times) of ``bookhouse`` in ``month`` (any day in it).
 
@@ -306,8 +309,8 @@ def record_visits(
 @transaction.atomic
 def create_campaign(
     *,
-    by,
-    org,
+    by: User,
+    org: Org,
     name: str,
     starts_on: datetime.date,
     ends_on: datetime.date,
@@ -335,7 +338,7 @@ def create_campaign(
     return campaign
 
 
-def count_reading(*, item: ContentItem, org, shared: bool = False) -> None:
+def count_reading(*, item: ContentItem, org: Org, shared: bool = False) -> None:
     """One read (or share) of ``item`` through ``org``'s tracking link, counted for today.
 
     Only an org inside the campaign's subtree counts (a link naming another org is
@@ -417,7 +420,7 @@ class SignIn:
 
 @transaction.atomic
 def sign_in(
-    *, by, event: Event, workers: list, channel: str, client_ip: str | None = None
+    *, by: User, event: Event, workers: list[Worker], channel: str, client_ip: str | None = None
 ) -> SignIn:
     """Sign registered ``workers`` in at a held event, one row each (person-times).
 
@@ -466,7 +469,7 @@ PHOTO_PURPOSE = "culture-event-photo"
 
 @transaction.atomic
 def add_photo(
-    *, by, event: Event, filename: str, data: bytes, client_ip: str | None = None
+    *, by: User, event: Event, filename: str, data: bytes, client_ip: str | None = None
 ) -> EventPhoto:
     """A JPEG or PNG of the event (judged by content: a PDF or anything else is refused)."""
     require_in_scope(by, "manage_programs", event.org_path)

@@ -2,11 +2,13 @@
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from gonghui.accounts.models import User
 from gonghui.core.chinese import simplified
 from gonghui.core.crypto import blind_index, blind_indexes
 from gonghui.core.idnumber import normalise_id
@@ -20,7 +22,7 @@ _LAST4 = re.compile(r"^\d{3}[\dX]$")
 
 
 def workers_visible_to(
-    user,
+    user: User,
     *,
     q: str = "",
     org_path: str | None = None,
@@ -29,7 +31,7 @@ def workers_visible_to(
 ) -> QuerySet[Worker]:
     """Workers in the user's subtree, filtered; ``q`` is a name (either script), pinyin,
     initials or the last 4 characters of the ID number."""
-    workers = Worker.objects.visible_to(user).select_related("org", "employer")
+    workers: QuerySet[Worker] = Worker.objects.visible_to(user).select_related("org", "employer")
     if org_path:
         workers = workers.filter(org_path__startswith=org_path)
     if category == NEW_EMPLOYMENT_FORM:
@@ -54,7 +56,7 @@ def _search(q: str) -> Q:
     return Q(name_simple__contains=simplified(q.strip()))
 
 
-def worker_for(user, pk: int) -> Worker:
+def worker_for(user: User, pk: int) -> Worker:
     """One worker in the user's subtree, or 404."""
     try:
         return workers_visible_to(user).get(pk=pk)
@@ -62,7 +64,7 @@ def worker_for(user, pk: int) -> Worker:
         raise Http404 from None
 
 
-def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
+def transfers_of(user: User, worker: Worker) -> QuerySet[Transfer]:
     if not user.scope_path:
         return Transfer.objects.none()
     return Transfer.objects.filter(
@@ -70,7 +72,7 @@ def transfers_of(user, worker: Worker) -> QuerySet[Transfer]:
     ).select_related("from_org", "to_org", "by")
 
 
-def worker_counts_by_path(user, *, under: str, categories: int = 0) -> Counter:
+def worker_counts_by_path(user: User, *, under: str, categories: int = 0) -> Counter:
     """Workers per org path in the user's part of ``under``, in one grouped query;
     with ``categories`` (bits), only workers in at least one of them.
 
@@ -110,7 +112,9 @@ def service_worker_columns(alias: str) -> str:
     return select_list(Worker, alias, _SERVICE_FIELDS)
 
 
-def service_worker_from_row(row, start: int, *, within_path: str) -> tuple[Worker | None, int]:
+def service_worker_from_row(
+    row: Sequence, start: int, *, within_path: str
+) -> tuple[Worker | None, int]:
     """The worker in ``row`` from ``start`` (None when absent or outside ``within_path``)
     and where the next columns begin."""
     worker, end = from_row(Worker, row, start, _SERVICE_FIELDS)

@@ -6,14 +6,16 @@ console form, the API and the importer all reach it through ``prepare_worker``
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.audit.models import AuditEvent
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import name_keys
@@ -119,6 +121,9 @@ def prepare_worker(
             errors.append(exc)
     if errors:
         return None, errors
+    # A value is None only when its check failed, and that check's error is in ``errors``.
+    assert clean is not None and number is not None and phone_clean is not None
+    assert bits is not None
     simple, pinyin, initials = name_keys(clean)
     prepared = PreparedWorker(
         clean,
@@ -207,8 +212,8 @@ def _existing(indexes: list[str]) -> dict[str, dict]:
     The database driver returns the same types the ORM would (dates, booleans).
     """
     found: dict[str, dict] = {}
-    fields = ("id", "id_index", "name", "phone_cipher", "org_id", "org_path", "employer_id")
-    fields += ("categories", "is_member", "joined_on")
+    fields: tuple[str, ...] = ("id", "id_index", "name", "phone_cipher", "org_id", "org_path")
+    fields += ("employer_id", "categories", "is_member", "joined_on")
     select = f"SELECT {', '.join(fields)} FROM {Worker._meta.db_table} WHERE id_index IN "
     with connection.cursor() as cursor:
         for start in range(0, len(indexes), 5000):
@@ -225,7 +230,7 @@ def _existing(indexes: list[str]) -> dict[str, dict]:
 
 def save_workers(
     *,
-    by,
+    by: User,
     prepared: list[PreparedWorker],
     refs: dict[str, OrgRef],
     import_run_id: int | None = None,
@@ -368,7 +373,7 @@ _SQLITE_IMPORT_CACHE_KIB = 256 * 1024
 
 
 @contextmanager
-def _bulk_write_cache(cursor):
+def _bulk_write_cache(cursor: CursorWrapper) -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
@@ -440,7 +445,9 @@ def _masked_diff(values: dict, changed: list[str]) -> dict:
 
 
 @transaction.atomic
-def save_worker(*, by, prepared: PreparedWorker, refs: dict[str, OrgRef], client_ip=None) -> Worker:
+def save_worker(
+    *, by: User, prepared: PreparedWorker, refs: dict[str, OrgRef], client_ip: str | None = None
+) -> Worker:
     """Create or update one worker (console form, API); audited like an import."""
     result = save_workers(by=by, prepared=[prepared], refs=refs, client_ip=client_ip)
     if result.refused:
@@ -483,12 +490,13 @@ def prepare_worker_update(
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise ValueError(f"not updatable: {sorted(unknown)}")
+    employer = worker.employer
     fields = {
         "name": worker.name,
         "phone": decrypt(worker.phone_cipher, purpose=PHONE_PURPOSE) if worker.phone_cipher else "",
         "org_code": worker.org.code,
-        "employer_name": worker.employer.name if worker.employer_id else "",
-        "uscc": worker.employer.uscc if worker.employer_id else "",
+        "employer_name": employer.name if employer is not None else "",
+        "uscc": employer.uscc if employer is not None else "",
         "categories": worker.categories,
         "joined_on": worker.joined_on or "",
     } | changes
@@ -498,7 +506,7 @@ def prepare_worker_update(
 
 
 @transaction.atomic
-def reveal_id_number(*, by, worker: Worker, client_ip: str | None = None) -> str:
+def reveal_id_number(*, by: User, worker: Worker, client_ip: str | None = None) -> str:
     """The clear ID number, for a user with ``unmask`` in scope; always audited."""
     require_in_scope(by, "unmask", worker.org_path, "无权查看完整身份证号")
     record_event(

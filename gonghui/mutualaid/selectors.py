@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
+from gonghui.accounts.models import User
 from gonghui.audit.workflow import timeline
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.rollups import distinct_workers
+from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_by_id_number
 from gonghui.mutualaid.models import (
     AidOrgYear,
@@ -30,37 +32,37 @@ from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_for
 
 
-def plans_visible_to(user) -> QuerySet[Plan]:
+def plans_visible_to(user: User) -> QuerySet[Plan]:
     """Plans run in the user's subtree and by the orgs above it (their workers enrol in them)."""
     return Plan.objects.here_or_above(user).select_related("org")
 
 
-def plan_for(user, pk: int) -> Plan:
+def plan_for(user: User, pk: int) -> Plan:
     try:
         return plans_visible_to(user).get(pk=pk)
     except Plan.DoesNotExist:
         raise Http404 from None
 
 
-def enrolments_visible_to(user) -> QuerySet[Enrolment]:
+def enrolments_visible_to(user: User) -> QuerySet[Enrolment]:
     return Enrolment.objects.visible_to(user).select_related("plan", "worker", "org")
 
 
-def enrolment_for(user, pk: int) -> Enrolment:
+def enrolment_for(user: User, pk: int) -> Enrolment:
     try:
         return enrolments_visible_to(user).get(pk=pk)
     except Enrolment.DoesNotExist:
         raise Http404 from None
 
 
-def claims_visible_to(user, *, state: str | None = None) -> QuerySet[Claim]:
+def claims_visible_to(user: User, *, state: str | None = None) -> QuerySet[Claim]:
     claims = Claim.objects.visible_to(user).select_related(
         "worker", "org", "benefit", "enrolment__plan"
     )
     return claims.filter(state=state) if state else claims
 
 
-def claim_for(user, pk: int) -> Claim:
+def claim_for(user: User, pk: int) -> Claim:
     """One claim in the user's subtree, or 404 (its existence is not revealed)."""
     try:
         return claims_visible_to(user).get(pk=pk)
@@ -68,23 +70,23 @@ def claim_for(user, pk: int) -> Claim:
         raise Http404 from None
 
 
-def claim_queue(user) -> QuerySet[Claim]:
+def claim_queue(user: User) -> QuerySet[Claim]:
     """What waits for this user: claims in the states their role moves on, oldest first."""
-    states = CLAIM_FLOW.queue_states(getattr(user, "role", ""))
+    states = CLAIM_FLOW.queue_states(user.role)
     return claims_visible_to(user).filter(state__in=states).order_by("state_changed_at", "id")
 
 
-def claim_timeline(user, claim: Claim) -> list:
+def claim_timeline(user: User, claim: Claim) -> list:
     """The claim's steps (who, when, why, each version); ``claim`` came from ``claim_for``."""
     claim_for(user, claim.pk)
     return timeline(CLAIM_FLOW.object_type, claim.pk)
 
 
-def documents_of(user, claim: Claim) -> QuerySet[ClaimDocument]:
+def documents_of(user: User, claim: Claim) -> QuerySet[ClaimDocument]:
     return ClaimDocument.objects.visible_to(user).filter(claim=claim)
 
 
-def document_for(user, pk: int) -> ClaimDocument:
+def document_for(user: User, pk: int) -> ClaimDocument:
     try:
         return ClaimDocument.objects.visible_to(user).get(pk=pk)
     except ClaimDocument.DoesNotExist:
@@ -128,10 +130,10 @@ def _figures(org: Org, year: int) -> AidFigures:
     )
 
 
-def aid_figures(user, *, year: int, org_code: str | None = None) -> AidFigures:
+def aid_figures(user: User, *, year: int, org_code: str | None = None) -> AidFigures:
     """Enrolments (person-years), distinct payees, payouts and fen paid in the user's subtree
     (or the org ``org_code`` inside it) for a plan year, with one line per child org."""
-    if not getattr(user, "scope_path", None):
+    if not user.scope_path or user.org is None:  # a scope is its org's path
         raise Http404
     org = org_for(user, org_code) if org_code else user.org
     figures = _figures(org, year)
@@ -154,7 +156,7 @@ def claim_row(claim: Claim) -> dict:
     }
 
 
-def claim_detail(user, claim: Claim) -> dict:
+def claim_detail(user: User, claim: Claim) -> dict:
     """A claim's page: the row, the episode, the rule, what the user may do now, the
     documents and the timeline (each step with the version it left)."""
     payout = payout_of(claim)
@@ -189,7 +191,7 @@ def claim_detail(user, claim: Claim) -> dict:
     }
 
 
-def enrolment_of(user, *, plan: Plan, id_number: str) -> Enrolment | None:
+def enrolment_of(user: User, *, plan: Plan, id_number: str) -> Enrolment | None:
     """A worker's enrolment in ``plan`` by ID number (exact, via the blind index), in scope."""
     worker = worker_by_id(user, id_number)
     if worker is None:
@@ -197,12 +199,12 @@ def enrolment_of(user, *, plan: Plan, id_number: str) -> Enrolment | None:
     return enrolments_visible_to(user).filter(plan=plan, worker=worker).first()
 
 
-def worker_by_id(user, id_number: str):
+def worker_by_id(user: User, id_number: str) -> Worker | None:
     """A worker of the user's subtree by ID number, or None."""
     return worker_by_id_number(normalise_id(id_number), within_path=user.scope_path or "\0")
 
 
-def rosters_visible_to(user) -> QuerySet[EnrolmentRoster]:
+def rosters_visible_to(user: User) -> QuerySet[EnrolmentRoster]:
     """Rosters submitted in the user's subtree (its own and those it reviews), pending first."""
     return (
         EnrolmentRoster.objects.visible_to(user)
@@ -211,7 +213,7 @@ def rosters_visible_to(user) -> QuerySet[EnrolmentRoster]:
     )
 
 
-def roster_for(user, pk: int) -> EnrolmentRoster:
+def roster_for(user: User, pk: int) -> EnrolmentRoster:
     try:
         return rosters_visible_to(user).get(pk=pk)
     except EnrolmentRoster.DoesNotExist:

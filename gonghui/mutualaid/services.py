@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from gonghui.accounts.models import Role
+from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.crypto import decrypt, encrypt
@@ -25,6 +25,7 @@ from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.scoping import in_scope, require_role_in_scope, scope_of
 from gonghui.core.uploads import read_upload, store_upload
+from gonghui.members.models import Worker
 from gonghui.mutualaid import rollups
 from gonghui.mutualaid.models import (
     Benefit,
@@ -39,6 +40,7 @@ from gonghui.mutualaid.models import (
     RosterState,
     RowDecision,
 )
+from gonghui.orgs.models import Org
 
 DIAGNOSIS_PURPOSE = "mutualaid-diagnosis"
 # Union staff file, check and pay; reviewers decide. The province admin may do both.
@@ -83,8 +85,8 @@ CLAIM_FLOW = Workflow(
 @transaction.atomic
 def create_plan(
     *,
-    by,
-    org,
+    by: User,
+    org: Org,
     year: int,
     name: str,
     contribution_fen: int,
@@ -138,7 +140,7 @@ def create_plan(
 
 
 def enrol_worker(
-    *, by, plan: Plan, worker, paid_on: datetime.date, client_ip: str | None = None
+    *, by: User, plan: Plan, worker: Worker, paid_on: datetime.date, client_ip: str | None = None
 ) -> Enrolment:
     """Enrol one worker for the plan's year with the contribution recorded on ``paid_on``.
 
@@ -150,7 +152,7 @@ def enrol_worker(
     return _enrol(by=by, plan=plan, worker=worker, paid_on=paid_on, client_ip=client_ip)
 
 
-def check_enrolment(plan: Plan, worker, paid_on: datetime.date) -> None:
+def check_enrolment(plan: Plan, worker: Worker, paid_on: datetime.date) -> None:
     """The plan's rules for one enrolment (the roster import reports them per row)."""
     if not worker.org_path.startswith(plan.org_path):
         raise ClaimRefused("outside_plan", f"该职工不在“{plan.name}”的范围内")
@@ -163,7 +165,7 @@ def check_enrolment(plan: Plan, worker, paid_on: datetime.date) -> None:
 
 
 def _enrol(
-    *, by, plan: Plan, worker, paid_on: datetime.date, client_ip: str | None = None
+    *, by: User, plan: Plan, worker: Worker, paid_on: datetime.date, client_ip: str | None = None
 ) -> Enrolment:
     try:
         with transaction.atomic():
@@ -201,13 +203,15 @@ def _enrol(
 
 @transaction.atomic
 def submit_roster(
-    *, by, plan: Plan, filename: str, rows: list[tuple[int, object, datetime.date]]
+    *, by: User, plan: Plan, filename: str, rows: list[tuple[int, Worker, datetime.date]]
 ) -> EnrolmentRoster:
     """Put checked rows (row number, worker, paid on) before the next union up for review.
 
     The agent's org must have a union above it in the plan's tree; nothing is enrolled yet.
     """
     org = by.org
+    if org is None:
+        raise PermissionDenied("forbidden", "无权报送参保名册")
     require_role_in_scope(by, STAFF, org.path, "无权报送参保名册")
     if org.parent_id is None or not org.path.startswith(plan.org_path):
         raise ClaimRefused("no_reviewer", "该组织没有可审核名册的上级工会")
@@ -230,7 +234,7 @@ def submit_roster(
 
 @transaction.atomic
 def review_roster(
-    *, by, roster: EnrolmentRoster, returned: dict[int, str], client_ip: str | None = None
+    *, by: User, roster: EnrolmentRoster, returned: dict[int, str], client_ip: str | None = None
 ) -> list[Enrolment]:
     """The next union up (or any union above) accepts every row but those ``returned``
     (row number → reason); accepted rows become enrolments. Reviewed once: a second
@@ -294,7 +298,7 @@ def _check_cover(enrolment: Enrolment, diagnosed_on: datetime.date) -> None:
 
 def file_claim(
     *,
-    by,
+    by: User,
     enrolment: Enrolment,
     category: str,
     diagnosed_on: datetime.date,
@@ -355,7 +359,7 @@ def file_claim(
 @transaction.atomic
 def amend_claim(
     *,
-    by,
+    by: User,
     claim: Claim,
     hospital: str | None = None,
     diagnosis: str | None = None,
@@ -430,7 +434,7 @@ def payable(claim: Claim) -> Payable:
 
 
 def move_claim(
-    *, by, claim: Claim, action: str, reason: str = "", client_ip: str | None = None
+    *, by: User, claim: Claim, action: str, reason: str = "", client_ip: str | None = None
 ) -> Claim:
     """Submit, check, return, resubmit or reject a claim (approve and pay have their own door)."""
     if action in ("approve", "pay"):
@@ -442,7 +446,7 @@ def move_claim(
 @transaction.atomic
 def approve_claim(
     *,
-    by,
+    by: User,
     claim: Claim,
     amount_fen: int | None = None,
     reason: str = "",
@@ -477,11 +481,13 @@ def approve_claim(
 
 @transaction.atomic
 def pay_claim(
-    *, by, claim: Claim, paid_on: datetime.date | None = None, client_ip: str | None = None
+    *, by: User, claim: Claim, paid_on: datetime.date | None = None, client_ip: str | None = None
 ) -> Payout:
     """Pay an approved claim once: the state change, the payout and the rollups stand or fall
     together, and a second attempt (even at the same moment) is refused."""
     CLAIM_FLOW.move(claim, action="pay", by=by, client_ip=client_ip)
+    # Only ``approve_claim`` leads to the approved state, and it sets the amount.
+    assert claim.approved_fen is not None
     payout = Payout.objects.create(
         claim=claim,
         reference=f"HZ{claim.enrolment.year}{claim.pk:010d}",
@@ -508,7 +514,7 @@ def pay_claim(
 
 def act_on_claim(
     *,
-    by,
+    by: User,
     claim: Claim,
     action: str,
     reason: str = "",
@@ -532,7 +538,7 @@ DOCUMENT_PURPOSE = "mutualaid-document"
 
 @transaction.atomic
 def attach_document(
-    *, by, claim: Claim, filename: str, data: bytes, client_ip: str | None = None
+    *, by: User, claim: Claim, filename: str, data: bytes, client_ip: str | None = None
 ) -> ClaimDocument:
     """Add a PDF/JPEG/PNG to a claim not yet decided; the type is judged by content."""
     require_role_in_scope(by, STAFF, claim.org_path, "无权为该申请上传材料")
@@ -557,7 +563,7 @@ def attach_document(
     return document
 
 
-def open_document(*, by, document: ClaimDocument, client_ip: str | None = None) -> bytes:
+def open_document(*, by: User, document: ClaimDocument, client_ip: str | None = None) -> bytes:
     """A document's content for staff or reviewers of the claim's subtree; always audited."""
     require_role_in_scope(by, STAFF | REVIEWERS, document.org_path, "无权查看申请材料")
     record_event(
@@ -572,7 +578,7 @@ def open_document(*, by, document: ClaimDocument, client_ip: str | None = None) 
     return read_upload(document.stored_as, purpose=DOCUMENT_PURPOSE)
 
 
-def reveal_diagnosis(*, by, claim: Claim, client_ip: str | None = None) -> str:
+def reveal_diagnosis(*, by: User, claim: Claim, client_ip: str | None = None) -> str:
     """The diagnosis in clear, for reviewers of the claim's subtree only; always audited."""
     require_role_in_scope(by, REVIEWERS, claim.org_path, "无权查看诊断信息")
     record_event(
@@ -586,7 +592,7 @@ def reveal_diagnosis(*, by, claim: Claim, client_ip: str | None = None) -> str:
     return decrypt(claim.diagnosis_cipher, purpose=DIAGNOSIS_PURPOSE)
 
 
-def record_claim_view(*, by, claim: Claim, client_ip: str | None = None) -> None:
+def record_claim_view(*, by: User, claim: Claim, client_ip: str | None = None) -> None:
     """Every opening of a claim is in the audit log (it is health data even masked)."""
     record_event(
         actor=by,

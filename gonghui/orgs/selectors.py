@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from gonghui.core.actors import Actor
 from gonghui.orgs.models import Employer, Org
 
 
-def orgs_visible_to(user) -> QuerySet[Org]:
+def orgs_visible_to(user: Actor) -> QuerySet[Org]:
     return Org.objects.visible_to(user)
 
 
-def org_for(user, code: str) -> Org:
+def org_for(user: Actor, code: str) -> Org:
     """An org in the user's subtree, or 404 (outside the subtree does not exist)."""
     try:
         return orgs_visible_to(user).get(code=code)
@@ -20,7 +21,7 @@ def org_for(user, code: str) -> Org:
         raise Http404 from None
 
 
-def children_with_counts(user, org: Org) -> QuerySet[Org]:
+def children_with_counts(user: Actor, org: Org) -> QuerySet[Org]:
     return orgs_visible_to(user).filter(parent=org).annotate(n_children=Count("children"))
 
 
@@ -33,7 +34,7 @@ class OrgRef:
     county_id: int
 
 
-def org_refs_visible_to(user) -> dict[str, OrgRef]:
+def org_refs_visible_to(user: Actor) -> dict[str, OrgRef]:
     """Every org in the user's subtree by code, with its county (for employers)."""
     rows = list(orgs_visible_to(user).values_list("id", "code", "path"))
     county_ids = org_ids_by_path({county_path_of(path) for _, _, path in rows})
@@ -49,7 +50,9 @@ def employers_by_uscc(codes: list[str]) -> dict[str, int]:
     return found
 
 
-def employers_visible_to(user, *, q: str = "", located: bool | None = None) -> QuerySet[Employer]:
+def employers_visible_to(
+    user: Actor, *, q: str = "", located: bool | None = None
+) -> QuerySet[Employer]:
     """Employers registered in the user's subtree; ``q`` is part of the name or credit code,
     ``located`` keeps those with (True) or without (False) a workplace location."""
     employers = Employer.objects.visible_to(user).select_related("org")
@@ -60,7 +63,7 @@ def employers_visible_to(user, *, q: str = "", located: bool | None = None) -> Q
     return employers
 
 
-def employer_for(user, pk: int) -> Employer:
+def employer_for(user: Actor, pk: int) -> Employer:
     """An employer in the user's subtree, or 404."""
     try:
         return employers_visible_to(user).get(pk=pk)

@@ -6,6 +6,7 @@ from django.db import transaction
 from stdnum.cn import uscc as uscc_module
 
 from gonghui.audit.services import record_event
+from gonghui.core.actors import Actor
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.scoping import in_scope, require_in_scope
@@ -23,7 +24,7 @@ def clean_uscc(value: str) -> str:
     return code
 
 
-def ensure_employers(*, by, employers: dict[str, tuple[str, int]]) -> dict[str, int]:
+def ensure_employers(*, by: Actor, employers: dict[str, tuple[str, int]]) -> dict[str, int]:
     """Create the employers not yet registered; ``employers`` maps USCC → (name, county org id).
 
     Returns USCC → employer id for all of them. Existing employers keep their
@@ -44,7 +45,9 @@ def ensure_employers(*, by, employers: dict[str, tuple[str, int]]) -> dict[str, 
 
 
 @transaction.atomic
-def create_grassroots_union(*, by, county: Org, name: str, employer: Employer | None = None) -> Org:
+def create_grassroots_union(
+    *, by: Actor, county: Org, name: str, employer: Employer | None = None
+) -> Org:
     """A grassroots union under a county; its code is the county code plus a 4-digit sequence."""
     if county.kind != OrgKind.COUNTY:
         raise DomainError("bad_parent", "基层工会须建在县（区）总工会之下")
@@ -79,7 +82,7 @@ def create_grassroots_union(*, by, county: Org, name: str, employer: Employer | 
 
 
 @transaction.atomic
-def register_employer(*, by, name: str, uscc: str, county: Org) -> Employer:
+def register_employer(*, by: Actor, name: str, uscc: str, county: Org) -> Employer:
     """Register (or find) one employer by its credit code; audited when new."""
     code = clean_uscc(uscc)
     existing = Employer.objects.filter(uscc=code).first()
@@ -109,7 +112,7 @@ _LOCATION_FIELDS = ("address", "input_crs", "input_lat", "input_lng", "lat", "ln
 @transaction.atomic
 def set_employer_location(
     *,
-    by,
+    by: Actor,
     employer: Employer,
     lat: float | None,
     lng: float | None,

@@ -10,6 +10,7 @@ the per-county rollup cannot split.
 import datetime
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
@@ -43,10 +44,17 @@ from gonghui.programs.models import (
     ServiceRecord,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 _COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
 
 
-def programs_visible_to(user) -> QuerySet[Program]:
+class Spending(TypedDict):
+    spent_fen: int  # what the program's budget slots have spent
+
+
+def programs_visible_to(user: User) -> "QuerySet[WithAnnotations[Program, Spending]]":
     spent = (
         BudgetSlot.objects.filter(program=OuterRef("pk"))
         .values("program")
@@ -60,18 +68,18 @@ def programs_visible_to(user) -> QuerySet[Program]:
     )
 
 
-def program_for(user, pk: int) -> Program:
+def program_for(user: User, pk: int) -> "WithAnnotations[Program, Spending]":
     try:
         return programs_visible_to(user).get(pk=pk)
     except Program.DoesNotExist:
         raise Http404 from None
 
 
-def points_visible_to(user) -> QuerySet[ServicePoint]:
+def points_visible_to(user: User) -> QuerySet[ServicePoint]:
     return ServicePoint.objects.visible_to(user).select_related("org")
 
 
-def points_of_staff(user) -> QuerySet[ServicePoint]:
+def points_of_staff(user: User) -> QuerySet[ServicePoint]:
     """The service points where this account checks workers in."""
     return user.service_points.select_related("org").prefetch_related("programs")
 
@@ -137,6 +145,8 @@ def check_in_context(
     if row is None:
         return None
     user, next_at = token_user_from_row(row)
+    point: ServicePoint | None
+    program: Program | None
     if not user.can("checkin"):
         point = get_object_or_404(points_visible_to(user), pk=point_id)
         program = program_for(user, program_id)
@@ -168,7 +178,7 @@ def point_facts(*, point_id: int, program_id: int, user_id: int) -> PointFacts:
     return PointFacts(staffed=bool(staffed), offered=bool(offered))
 
 
-def records_visible_to(user, *, program: Program | None = None) -> QuerySet[ServiceRecord]:
+def records_visible_to(user: User, *, program: Program | None = None) -> QuerySet[ServiceRecord]:
     records = ServiceRecord.objects.visible_to(user).select_related("worker", "point", "org")
     return records.filter(program=program) if program is not None else records
 
@@ -192,8 +202,11 @@ class ProgramFigures:
     days: list[tuple[datetime.date, int, int]] = field(default_factory=list)
 
 
-def _base_path(user, program: Program, org_code: str | None) -> str:
-    base = user.scope_path if user.scope_path.startswith(program.org_path) else program.org_path
+def _base_path(user: User, program: Program, org_code: str | None) -> str:
+    scope = user.scope_path
+    if scope is None:  # no program is visible to them
+        raise Http404
+    base = scope if scope.startswith(program.org_path) else program.org_path
     if org_code:
         path = org_for(user, org_code).path
         if not path.startswith(base):
@@ -215,7 +228,7 @@ def distinct_persons(program: Program, path: str) -> int:
     return _served_rows(path, program=program).values("worker_id").distinct().count()
 
 
-def program_figures(user, program: Program, *, org_code: str | None = None) -> ProgramFigures:
+def program_figures(user: User, program: Program, *, org_code: str | None = None) -> ProgramFigures:
     """Persons (distinct), person-times and amount for the user's part of the program,
     split by child org and by day. ``org_code`` drills down inside that part."""
     base = _base_path(user, program, org_code)
@@ -258,7 +271,7 @@ class ProgramTotals:
     amount_fen: int = 0
 
 
-def program_totals(user, programs: list[Program]) -> dict[int, ProgramTotals]:
+def program_totals(user: User, programs: list[Program]) -> dict[int, ProgramTotals]:
     """Persons (distinct), person-times and amount of each program within the user's part
     of it, in two queries whatever the number of programs (the list page).
 
@@ -268,7 +281,7 @@ def program_totals(user, programs: list[Program]) -> dict[int, ProgramTotals]:
     ``program_figures(user, program)``'s headline.
     """
     totals = {program.pk: ProgramTotals() for program in programs}
-    path = getattr(user, "scope_path", None)
+    path = user.scope_path
     if not totals or not path:
         return totals
     daily = (
@@ -289,20 +302,20 @@ def program_totals(user, programs: list[Program]) -> dict[int, ProgramTotals]:
     return totals
 
 
-def budget_left_for(user, program: Program) -> int | None:
+def budget_left_for(user: User, program: "WithAnnotations[Program, Spending]") -> int | None:
     """The program's budget left (fen), for users who hold the whole program.
 
     The budget is spent by the whole tree; a county officer looking at the province's
     programme would otherwise learn what the other cities spent. None when there is no
     budget or the user holds only part of the program.
     """
-    path = getattr(user, "scope_path", None)
+    path = user.scope_path
     if program.budget_fen is None or not path or not program.org_path.startswith(path):
         return None
-    return program.budget_fen - program.spent_fen  # annotated by programs_visible_to
+    return program.budget_fen - program.spent_fen
 
 
-def figures_trail(user, program: Program, org: Org) -> list[Org]:
+def figures_trail(user: User, program: Program, org: Org) -> list[Org]:
     """The orgs from the user's base for this program down to ``org``'s parent (breadcrumbs)."""
     base = _base_path(user, program, None)
     parts = org.path.rstrip("/").split("/")
@@ -311,7 +324,9 @@ def figures_trail(user, program: Program, org: Org) -> list[Org]:
     return list(orgs_visible_to(user).filter(path__in=wanted).order_by("depth"))
 
 
-def recent_records(user, program: Program, *, under: str, limit: int = 20) -> list[ServiceRecord]:
+def recent_records(
+    user: User, program: Program, *, under: str, limit: int = 20
+) -> list[ServiceRecord]:
     """The latest records of the program delivered under ``under`` (already in scope)."""
     return list(
         records_visible_to(user, program=program)
@@ -320,12 +335,12 @@ def recent_records(user, program: Program, *, under: str, limit: int = 20) -> li
     )
 
 
-def record_for(user, pk: int) -> ServiceRecord:
+def record_for(user: User, pk: int) -> ServiceRecord:
     try:
         return records_visible_to(user).get(pk=pk)
     except ServiceRecord.DoesNotExist:
         raise Http404 from None
 
 
-def points_of_program(user, program: Program) -> QuerySet[ServicePoint]:
+def points_of_program(user: User, program: Program) -> QuerySet[ServicePoint]:
     return points_visible_to(user).filter(programs=program).order_by("org_path", "name")

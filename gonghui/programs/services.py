@@ -8,17 +8,21 @@ rollups and the audit log in the same transaction.
 """
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.audit.services import new_event, record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.cards import read_card_token
 from gonghui.members.categories import category_names
+from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_for_service
+from gonghui.orgs.models import Org
 from gonghui.programs import budget, rollups
 from gonghui.programs.models import (
     Channel,
@@ -42,8 +46,8 @@ class ServiceRefused(DomainError):
 @transaction.atomic
 def create_program(
     *,
-    by,
-    org,
+    by: User,
+    org: Org,
     name: str,
     kind: str,
     starts_on: datetime.date,
@@ -93,7 +97,13 @@ def create_program(
 
 @transaction.atomic
 def create_service_point(
-    *, by, org, name: str, address: str = "", programs=(), staff=()
+    *,
+    by: User,
+    org: Org,
+    name: str,
+    address: str = "",
+    programs: Sequence[Program] = (),
+    staff: Sequence[User] = (),
 ) -> ServicePoint:
     require_in_scope(by, "manage_programs", org.path)
     for program in programs:
@@ -125,7 +135,7 @@ def _age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def check_eligibility(program: Program, worker, day: datetime.date) -> None:
+def check_eligibility(program: Program, worker: Worker | None, day: datetime.date) -> None:
     """Raise ``ServiceRefused`` naming the first rule the worker does not meet."""
     if not program.is_active or not (program.starts_on <= day <= program.ends_on):
         raise ServiceRefused(
@@ -146,7 +156,7 @@ def check_eligibility(program: Program, worker, day: datetime.date) -> None:
         raise ServiceRefused("not_eligible", "本项目仅限工会会员")
 
 
-def _already_served(program: Program, worker, key: str) -> ServiceRefused:
+def _already_served(program: Program, worker: Worker, key: str) -> ServiceRefused:
     earlier = (
         ServiceRecord.objects.filter(program=program, worker=worker, period_key=key, voided=False)
         .select_related("point", "org")
@@ -176,9 +186,9 @@ class Served:
 
 def record_service(
     *,
-    by,
+    by: User,
     program: Program,
-    worker,
+    worker: Worker | None,
     point: ServicePoint | None = None,
     channel: str = Channel.MANUAL,
     served_at: datetime.datetime | None = None,
@@ -206,6 +216,7 @@ def record_service(
     try:
         _may_record(by, point, worker, program, facts)
         check_eligibility(program, worker, day)
+        assert worker is not None  # check_eligibility refuses a missing worker
         amount = program.unit_cost_fen * quantity if amount_fen is None else amount_fen
         key = period_key(program.frequency, day)
         org_id, org_path = (
@@ -271,7 +282,11 @@ def _earlier_request(program: Program, request_id: str | None) -> ServiceRecord 
 
 
 def _may_record(
-    by, point: ServicePoint | None, worker, program: Program, facts: PointFacts | None
+    by: User,
+    point: ServicePoint | None,
+    worker: Worker | None,
+    program: Program,
+    facts: PointFacts | None,
 ) -> None:
     """Point staff record at their own points; officers at points or for workers in their
     subtree; and a point records only the programs it offers."""
@@ -291,7 +306,7 @@ def _may_record(
 
 @transaction.atomic
 def void_record(
-    *, by, record: ServiceRecord, reason: str, client_ip: str | None = None
+    *, by: User, record: ServiceRecord, reason: str, client_ip: str | None = None
 ) -> ServiceRecord:
     """Void a record (never delete): the person-time, amount and budget are given back."""
     require_in_scope(by, "manage_programs", record.org_path)
@@ -329,7 +344,7 @@ def read_card(token: str) -> int:
 
 def check_in(
     *,
-    by,
+    by: User,
     point: ServicePoint,
     program: Program,
     token: str,
@@ -350,10 +365,10 @@ def check_in(
 
 def serve_cardholder(
     *,
-    by,
+    by: User,
     point: ServicePoint,
     program: Program,
-    worker,
+    worker: Worker | None,
     facts: PointFacts | None = None,
     request_id: str | None = None,
     client_ip: str | None = None,

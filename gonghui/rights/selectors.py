@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.audit.workflow import timeline
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
@@ -29,12 +30,12 @@ from gonghui.rights.models import (
 from gonghui.rights.services import CASE_FLOW
 
 
-def cases_visible_to(user, *, state: str | None = None) -> QuerySet[WageCase]:
+def cases_visible_to(user: User, *, state: str | None = None) -> QuerySet[WageCase]:
     cases = WageCase.objects.visible_to(user).select_related("org", "intake_org")
     return cases.filter(state=state) if state else cases
 
 
-def case_for(user, pk: int) -> WageCase:
+def case_for(user: User, pk: int) -> WageCase:
     """One case the user may see (handled or handed on by their subtree), or 404."""
     try:
         return cases_visible_to(user).get(pk=pk)
@@ -42,7 +43,7 @@ def case_for(user, pk: int) -> WageCase:
         raise Http404 from None
 
 
-def may_act(user, case: WageCase) -> bool:
+def may_act(user: User, case: WageCase) -> bool:
     """Only the subtree handling the case works on it; a sender only reads."""
     return in_scope(user, case.org_path)
 
@@ -53,10 +54,10 @@ def overdue_before(days: int | None = None) -> datetime.datetime:
     )
 
 
-def case_queue(user) -> QuerySet[WageCase]:
+def case_queue(user: User) -> QuerySet[WageCase]:
     """Open cases handled in the user's subtree that wait for their role, least recently
     progressed first (the overdue ones lead)."""
-    states = CASE_FLOW.queue_states(getattr(user, "role", ""))
+    states = CASE_FLOW.queue_states(user.role)
     path = user.scope_path or "\0"
     return (
         cases_visible_to(user)
@@ -89,7 +90,7 @@ class WorkerLine:
     instalments: int
 
 
-def case_workers(user, case: WageCase) -> list[WorkerLine]:
+def case_workers(user: User, case: WageCase) -> list[WorkerLine]:
     """Each worker on the case with what is owed and recovered so far (``case`` from
     ``case_for``)."""
     case_for(user, case.pk)
@@ -116,12 +117,12 @@ def case_workers(user, case: WageCase) -> list[WorkerLine]:
     return lines
 
 
-def case_timeline(user, case: WageCase) -> list:
+def case_timeline(user: User, case: WageCase) -> list:
     case_for(user, case.pk)
     return timeline(CASE_FLOW.object_type, case.pk)
 
 
-def recoveries_of(user, case: WageCase) -> QuerySet[Recovery]:
+def recoveries_of(user: User, case: WageCase) -> QuerySet[Recovery]:
     case_for(user, case.pk)
     return Recovery.objects.filter(case=case).select_related("worker", "org")
 
@@ -163,10 +164,10 @@ def _figures(org: Org, year: int) -> RightsFigures:
     )
 
 
-def rights_figures(user, *, year: int, org_code: str | None = None) -> RightsFigures:
+def rights_figures(user: User, *, year: int, org_code: str | None = None) -> RightsFigures:
     """Distinct workers helped and fen recovered (wages, compensation) in a year, for the
     user's subtree (or ``org_code`` inside it), with one line per child org."""
-    if not getattr(user, "scope_path", None):
+    if not user.scope_path or user.org is None:  # a scope is its org's path
         raise Http404
     org = org_for(user, org_code) if org_code else user.org
     figures = _figures(org, year)
@@ -193,7 +194,7 @@ def case_row(case: WageCase, *, overdue_since: datetime.datetime | None = None) 
     }
 
 
-def case_detail(user, case: WageCase) -> dict:
+def case_detail(user: User, case: WageCase) -> dict:
     """A case's page: the row, parties, the workers with owed and recovered amounts, whether
     the user may act, the steps they may take and the timeline."""
     return {

@@ -16,12 +16,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from stdnum.cn import uscc
 
-from gonghui.accounts.models import Role
+from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.errors import DomainError
 from gonghui.core.rollups import insert_rows
 from gonghui.core.scoping import require_role_in_scope
+from gonghui.orgs.models import Org
 from gonghui.rights import rollups
 from gonghui.rights.models import (
     CaseAccess,
@@ -97,8 +98,8 @@ def check_uscc(value: str, *, field: str, label: str) -> str:
 @transaction.atomic
 def open_case(
     *,
-    by,
-    org,
+    by: User,
+    org: Org,
     channel: str,
     employer_name: str,
     employer_uscc: str,
@@ -158,7 +159,7 @@ def _touch(case: WageCase) -> None:
     case.last_progress_at = now
 
 
-def _open_for_work(by, case: WageCase, what: str) -> None:
+def _open_for_work(by: User, case: WageCase, what: str) -> None:
     require_role_in_scope(by, CASE_WORKERS, case.org_path, f"无权{what}")
     if case.state == S.CLOSED:
         raise DomainError("case_closed", "案件已结案")
@@ -174,7 +175,7 @@ class WorkerOwed:
 
 @transaction.atomic
 def add_workers(
-    *, by, case: WageCase, rows: list[WorkerOwed], client_ip: str | None = None
+    *, by: User, case: WageCase, rows: list[WorkerOwed], client_ip: str | None = None
 ) -> list[CaseWorker]:
     """Add workers to a case, all or none; a worker already on the case is refused."""
     _open_for_work(by, case, "为该案件登记职工")
@@ -202,7 +203,7 @@ def add_workers(
 
 def move_case(
     *,
-    by,
+    by: User,
     case: WageCase,
     action: str,
     reason: str = "",
@@ -269,7 +270,7 @@ def check_instalment(item: Instalment, today: datetime.date) -> None:
 
 @transaction.atomic
 def record_recoveries(
-    *, by, case: WageCase, items: list[Instalment], client_ip: str | None = None
+    *, by: User, case: WageCase, items: list[Instalment], client_ip: str | None = None
 ) -> int:
     """Record instalments recovered for workers on the case, all or none, with the rollups;
     returns how many. The recovering org is the one handling the case now."""
@@ -332,7 +333,7 @@ def record_recoveries(
 
 @transaction.atomic
 def transfer_case(
-    *, by, case: WageCase, to_org, reason: str, client_ip: str | None = None
+    *, by: User, case: WageCase, to_org: Org, reason: str, client_ip: str | None = None
 ) -> WageCase:
     """Hand the case to another org; the sender keeps read access (and its recoveries stay
     credited to it). A second transfer racing this one finds the case gone and is refused."""

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.hours import is_open_at
 from gonghui.members.categories import BY_NAME
@@ -123,7 +124,7 @@ def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
 
 
 def stations_visible_to(
-    user, *, q: str = "", status: str = "", facilities: int = 0, org_path: str | None = None
+    user: User, *, q: str = "", status: str = "", facilities: int = 0, org_path: str | None = None
 ) -> QuerySet[Station]:
     """Stations in the user's subtree; ``q`` searches name and address."""
     stations = Station.objects.visible_to(user).select_related("org")
@@ -139,7 +140,7 @@ def stations_visible_to(
     return stations
 
 
-def station_for(user, pk: int) -> Station:
+def station_for(user: User, pk: int) -> Station:
     try:
         return stations_visible_to(user).get(pk=pk)
     except Station.DoesNotExist:
@@ -199,7 +200,7 @@ class OrgCoverage:
 
 
 def coverage(
-    user, *, org_code: str | None = None, since: datetime.date | None = None
+    user: User, *, org_code: str | None = None, since: datetime.date | None = None
 ) -> tuple[OrgCoverage, list[OrgCoverage]]:
     """Stations by status, outdoor workers, those covered, and visit person-times, for the
     user's org (or ``org_code`` inside it) and each child org.
@@ -211,6 +212,8 @@ def coverage(
     when their union's county (区/县) has an open station, the finest place the registry
     gives for them. Workers belong to one org, so these counts add up exactly.
     """
+    if not user.scope_path or user.org is None:  # a scope is its org's path
+        raise Http404
     radius = settings.STATION_COVERAGE_M
     base = org_for(user, org_code) if org_code else user.org
     rows = {c.path: OrgCoverage(c, radius) for c in child_orgs(base)}
@@ -244,7 +247,7 @@ def coverage(
     return total, [row for row in rows.values() if row.stations or row.outdoor_workers]
 
 
-def outdoor_workers_by_workplace(user, *, under: str) -> list[tuple[str, tuple | None, int]]:
+def outdoor_workers_by_workplace(user: User, *, under: str) -> list[tuple[str, tuple | None, int]]:
     """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) in the user's part
     of ``under``, in one grouped query; None also for workers without an employer."""
     workers = workers_visible_to(user, org_path=under).extra(
@@ -285,7 +288,7 @@ def photos_of(station: Station) -> list[StationPhoto]:
     return list(station.photos.all())
 
 
-def photo_for(user, pk: int) -> StationPhoto:
+def photo_for(user: User, pk: int) -> StationPhoto:
     """A photo of a station in the user's subtree, whatever the station's status; else 404."""
     try:
         return StationPhoto.objects.visible_to(user).select_related("station").get(pk=pk)

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.audit.services import record_event
 from gonghui.core.coords import Crs, from_wgs84, to_wgs84
 from gonghui.core.errors import DomainError
@@ -27,7 +28,9 @@ from gonghui.core.portal import WorkerActor
 from gonghui.core.scoping import require_in_scope
 from gonghui.core.uploads import delete_upload, read_upload, store_photo
 from gonghui.members.cards import read_card_token
+from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_for_service
+from gonghui.orgs.models import Org
 from gonghui.stations import rollups
 from gonghui.stations.models import (
     HostKind,
@@ -151,7 +154,12 @@ class Saved:
 
 @transaction.atomic
 def save_station(
-    *, by, org, fields: StationFields, station: Station | None = None, client_ip: str | None = None
+    *,
+    by: User,
+    org: Org,
+    fields: StationFields,
+    station: Station | None = None,
+    client_ip: str | None = None,
 ) -> Saved:
     """Create or update the station named ``fields.name`` in ``org`` (or change ``station``,
     which may also move it to another org or rename it). Idempotent: the same values again
@@ -200,7 +208,7 @@ def save_station(
     return Saved(station, "updated")
 
 
-def _shown(value):
+def _shown(value: object) -> object:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, list):
@@ -229,7 +237,7 @@ def check_rating(rating: str, year: int) -> None:
 
 
 @transaction.atomic
-def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool:
+def set_ratings(*, by: User, station: Station, ratings: list[tuple[str, int]]) -> bool:
     """Replace the station's ratings with ``ratings`` [(rating, year awarded)]. Idempotent:
     the same ratings again write nothing (a re-imported sheet); returns whether they changed."""
     require_in_scope(by, MANAGE, station.org_path, REFUSED)
@@ -256,7 +264,7 @@ def set_ratings(*, by, station: Station, ratings: list[tuple[str, int]]) -> bool
 
 
 @transaction.atomic
-def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> StationClosure:
+def close_on(*, by: User, station: Station, day: datetime.date, reason: str = "") -> StationClosure:
     """Close the station on ``day`` (a holiday, a repair); closing twice is one closure."""
     require_in_scope(by, MANAGE, station.org_path, REFUSED)
     closure, created = StationClosure.objects.get_or_create(
@@ -276,7 +284,7 @@ def close_on(*, by, station: Station, day: datetime.date, reason: str = "") -> S
 
 
 @transaction.atomic
-def reopen_on(*, by, station: Station, day: datetime.date) -> None:
+def reopen_on(*, by: User, station: Station, day: datetime.date) -> None:
     require_in_scope(by, MANAGE, station.org_path, REFUSED)
     if StationClosure.objects.filter(station=station, day=day).delete()[0]:
         stations_changed()
@@ -297,9 +305,9 @@ def hour_key(at: datetime.datetime) -> str:
 
 def record_visit(
     *,
-    by,
+    by: User,
     station: Station,
-    worker=None,
+    worker: Worker | None = None,
     count: int = 1,
     at: datetime.datetime | None = None,
     client_ip: str | None = None,
@@ -322,9 +330,9 @@ def record_visit(
 
 def _record(
     *,
-    by,
+    by: User | WorkerActor,
     station: Station,
-    worker,
+    worker: Worker | None,
     count: int,
     at: datetime.datetime | None,
     channel: str,
@@ -382,7 +390,9 @@ class Scanned:
     masked_name: str
 
 
-def record_card_visit(*, by, station: Station, token: str, client_ip: str | None = None) -> Scanned:
+def record_card_visit(
+    *, by: User, station: Station, token: str, client_ip: str | None = None
+) -> Scanned:
     """A worker's visit read from their union card's QR code (the token programs issue),
     scanned by the station's staff: any worker of the station's province may rest at any
     station. Refusals name the card's problem or the hour already counted."""
@@ -433,7 +443,7 @@ PHOTO_PURPOSE = "stations-photo"
 @transaction.atomic
 def add_photo(
     *,
-    by,
+    by: User,
     station: Station,
     filename: str,
     data: bytes,
@@ -466,7 +476,7 @@ def add_photo(
 
 
 @transaction.atomic
-def remove_photo(*, by, photo: StationPhoto, client_ip: str | None = None) -> None:
+def remove_photo(*, by: User, photo: StationPhoto, client_ip: str | None = None) -> None:
     """Take a photo off the station; its encrypted file goes once the removal is committed."""
     station = photo.station
     require_in_scope(by, MANAGE, station.org_path, REFUSED)

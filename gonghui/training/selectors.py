@@ -8,13 +8,17 @@ level, which the per-county rollup cannot split.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from gonghui.accounts.models import User
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.scoping import ancestor_paths
+from gonghui.members.models import Worker
 from gonghui.members.selectors import worker_for_service
+from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
 from gonghui.training.models import (
     Attendance,
@@ -31,23 +35,26 @@ from gonghui.training.models import (
     TrainingWorkerYear,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 _COUNTY_DEPTH = 3
 
 
-def classes_visible_to(user) -> QuerySet[TrainingClass]:
+def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
     return TrainingClass.objects.here_or_above(user).select_related("course__subject", "org")
 
 
-def class_for(user, pk: int) -> TrainingClass:
+def class_for(user: User, pk: int) -> TrainingClass:
     try:
         return classes_visible_to(user).get(pk=pk)
     except TrainingClass.DoesNotExist:
         raise Http404 from None
 
 
-def enrolments_visible_to(user, klass: TrainingClass | None = None) -> QuerySet[Enrolment]:
+def enrolments_visible_to(user: User, klass: TrainingClass | None = None) -> QuerySet[Enrolment]:
     """Applications of workers in the user's subtree (a class run above shows only theirs)."""
-    path = getattr(user, "scope_path", None)
+    path = user.scope_path
     if not path:
         return Enrolment.objects.none()
     rows = Enrolment.objects.filter(
@@ -56,14 +63,14 @@ def enrolments_visible_to(user, klass: TrainingClass | None = None) -> QuerySet[
     return rows.filter(klass=klass) if klass is not None else rows
 
 
-def enrolment_for(user, pk: int) -> Enrolment:
+def enrolment_for(user: User, pk: int) -> Enrolment:
     try:
         return enrolments_visible_to(user).get(pk=pk)
     except Enrolment.DoesNotExist:
         raise Http404 from None
 
 
-def session_for(user, pk: int) -> Session:
+def session_for(user: User, pk: int) -> Session:
     try:
         return Session.objects.visible_to(user).select_related("klass").get(pk=pk)
     except Session.DoesNotExist:
@@ -82,7 +89,13 @@ def waiting_position(enrolment: Enrolment) -> int | None:
     return ahead.count() + 1
 
 
-def roster(klass: TrainingClass, enrolments: QuerySet[Enrolment]) -> dict[str, list[Enrolment]]:
+class Attended(TypedDict):
+    attended: int  # sessions the worker attended
+
+
+def roster(
+    klass: TrainingClass, enrolments: QuerySet[Enrolment]
+) -> "dict[str, list[WithAnnotations[Enrolment, Attended]]]":
     """Seated and waiting applications in queue order, with attendance counts.
 
     ``enrolments`` may be only part of the class (a county officer sees their own
@@ -102,28 +115,30 @@ def roster(klass: TrainingClass, enrolments: QuerySet[Enrolment]) -> dict[str, l
     }
     waiting = [e for e in rows if e.state == EnrolmentState.WAITING]
     for e in waiting:
-        e.position = places[e.pk]
+        # The place the page shows, set on the fetched row: django-stubs can declare
+        # attributes a query annotates (WithAnnotations), not one set after the fetch.
+        e.position = places[e.pk]  # type: ignore[attr-defined]
     return {"enrolled": [e for e in rows if e.state == EnrolmentState.ENROLLED], "waiting": waiting}
 
 
 # --- the worker's own view (portal) ---------------------------------------------------------
 
 
-def classes_open_to(worker) -> QuerySet[TrainingClass]:
+def classes_open_to(worker: Worker) -> QuerySet[TrainingClass]:
     """Classes run by the worker's union or one above it."""
     return TrainingClass.objects.filter(
         org_path__in=ancestor_paths(worker.org_path)
     ).select_related("course__subject", "org")
 
 
-def class_open_to(worker, pk: int) -> TrainingClass:
+def class_open_to(worker: Worker, pk: int) -> TrainingClass:
     try:
         return classes_open_to(worker).get(pk=pk)
     except TrainingClass.DoesNotExist:
         raise Http404 from None
 
 
-def live_enrolment(worker, klass: TrainingClass) -> Enrolment | None:
+def live_enrolment(worker: Worker, klass: TrainingClass) -> Enrolment | None:
     return (
         Enrolment.objects.filter(worker=worker, klass=klass)
         .exclude(state=EnrolmentState.CANCELLED)
@@ -131,7 +146,7 @@ def live_enrolment(worker, klass: TrainingClass) -> Enrolment | None:
     )
 
 
-def enrolments_of(worker) -> QuerySet[Enrolment]:
+def enrolments_of(worker: Worker) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(worker=worker).select_related("klass").order_by("-applied_at")
 
 
@@ -181,16 +196,16 @@ def _distinct(path: str, kind: str, year: int | None) -> int:
         rows = rows.filter(year=year) if year else rows
         return rows.values("worker_id").distinct().count()
     if kind == "enrolments":
-        rows = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
-        rows = rows.filter(seated_on__year=year) if year else rows
-        return rows.values("worker_id").distinct().count()
+        seats = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
+        seats = seats.filter(seated_on__year=year) if year else seats
+        return seats.values("worker_id").distinct().count()
     if kind == "entries":
-        rows = Entry.objects.filter(org_path__startswith=path)
-        rows = rows.filter(competition__held_on__year=year) if year else rows
-        return rows.values("worker_id").distinct().count()
-    rows = Attendance.objects.filter(org_path__startswith=path)
-    rows = rows.filter(session__day__year=year) if year else rows
-    return rows.values("enrolment__worker_id").distinct().count()
+        entries = Entry.objects.filter(org_path__startswith=path)
+        entries = entries.filter(competition__held_on__year=year) if year else entries
+        return entries.values("worker_id").distinct().count()
+    present = Attendance.objects.filter(org_path__startswith=path)
+    present = present.filter(session__day__year=year) if year else present
+    return present.values("enrolment__worker_id").distinct().count()
 
 
 def _fund_persons(path: str, year: int | None) -> int:
@@ -238,7 +253,7 @@ def _active(path: str) -> bool:
 
 
 def training_figures(
-    user, *, org_code: str | None = None, year: int | None = None
+    user: User, *, org_code: str | None = None, year: int | None = None
 ) -> tuple[TrainingFigures, list[TrainingFigures]]:
     """Training figures of the user's subtree (or of ``org_code`` in it) and of its children
     with any activity, for all time or one calendar ``year``.
@@ -248,26 +263,27 @@ def training_figures(
     spending by payment date, trainees by entry date, outcomes by their date. Distinct
     persons are counted at each level, never added up from the children.
     """
-    if not getattr(user, "scope_path", None):
+    scope = user.scope_path
+    if not scope:
         raise Http404
-    path = org_for(user, org_code).path if org_code else user.scope_path
+    path = org_for(user, org_code).path if org_code else scope
     children = [
         _figures(child.path, year) for child in child_orgs(org_by_path(path)) if _active(child.path)
     ]
     return _figures(path, year), children
 
 
-def course_named(org, name: str):
+def course_named(org: Org, name: str) -> Course | None:
     """The course of that name run by ``org`` (an org the caller already holds), if any."""
     return Course.objects.filter(org=org, name=name.strip()).first()
 
 
-def portal_worker(worker_id: int | None):
+def portal_worker(worker_id: int | None) -> Worker | None:
     """The worker signed in on the portal (identified by a signed link), or None."""
     return worker_for_service(worker_id, within_path="") if worker_id else None
 
 
-def session_open_to(worker, session_id: int) -> Session | None:
+def session_open_to(worker: Worker, session_id: int) -> Session | None:
     """A session of a class the worker may attend (the sign-in QR code names it)."""
     return (
         Session.objects.filter(pk=session_id, klass__in=classes_open_to(worker))

@@ -20,10 +20,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from gonghui.accounts.models import User
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.portal import WorkerActor
 from gonghui.core.scoping import require_in_scope
+from gonghui.members.models import Worker
+from gonghui.orgs.models import Org
 from gonghui.training import rollups
 from gonghui.training.models import (
     Attendance,
@@ -39,7 +42,7 @@ from gonghui.training.models import (
 
 
 @transaction.atomic
-def add_holiday(*, by, day: datetime.date, name: str) -> Holiday:
+def add_holiday(*, by: User, day: datetime.date, name: str) -> Holiday:
     """A day no class meets; the province's calendar, so only the province may change it.
 
     Sessions already generated are not touched (they may have attendance).
@@ -60,7 +63,7 @@ def add_holiday(*, by, day: datetime.date, name: str) -> Holiday:
 
 
 @transaction.atomic
-def create_course(*, by, org, subject: str, name: str, description: str = "") -> Course:
+def create_course(*, by: User, org: Org, subject: str, name: str, description: str = "") -> Course:
     require_in_scope(by, "manage_programs", org.path)
     subject_row, _ = Subject.objects.get_or_create(name=subject.strip())
     course = Course(
@@ -99,9 +102,9 @@ def schedule_days(
 @transaction.atomic
 def create_class(
     *,
-    by,
+    by: User,
     course: Course,
-    org=None,
+    org: Org | None = None,
     name: str,
     teacher: str,
     room: str,
@@ -201,7 +204,7 @@ def _lock(klass_id: int) -> TrainingClass:
     return TrainingClass.objects.select_for_update().get(pk=klass_id)
 
 
-def _may_act_for(by, worker) -> None:
+def _may_act_for(by: User | WorkerActor, worker: Worker) -> None:
     """A worker acts for themself; staff for workers in their subtree."""
     if isinstance(by, WorkerActor):
         if by.worker_id != worker.pk:
@@ -232,7 +235,12 @@ def _seat(enrolment: Enrolment, klass: TrainingClass, now: datetime.datetime) ->
 
 @transaction.atomic
 def enrol(
-    *, by, klass: TrainingClass, worker, channel: str, client_ip: str | None = None
+    *,
+    by: User | WorkerActor,
+    klass: TrainingClass,
+    worker: Worker,
+    channel: str,
+    client_ip: str | None = None,
 ) -> Enrolled:
     """Apply for ``worker``: a seat if one is free, else the end of the waiting list.
 
@@ -302,7 +310,9 @@ def _promote_first_waiting(klass: TrainingClass, *, client_ip: str | None) -> En
 
 
 @transaction.atomic
-def cancel_enrolment(*, by, enrolment: Enrolment, client_ip: str | None = None) -> Enrolment | None:
+def cancel_enrolment(
+    *, by: User | WorkerActor, enrolment: Enrolment, client_ip: str | None = None
+) -> Enrolment | None:
     """Cancel an application; a freed seat goes at once to the first on the waiting list.
 
     Returns the promoted enrolment, if any. Attendance already recorded stays.
@@ -328,6 +338,8 @@ def cancel_enrolment(*, by, enrolment: Enrolment, client_ip: str | None = None) 
     )
     promoted = None
     if was == EnrolmentState.ENROLLED:
+        # ``_seat`` dates every seat it gives.
+        assert current.seated_on is not None
         TrainingClass.objects.filter(pk=klass.pk).update(enrolled_count=F("enrolled_count") - 1)
         rollups.bump(
             kind="enrolments",
@@ -355,7 +367,7 @@ def lottery_order(klass_id: int, seed: str, queue_nos: list[int]) -> list[int]:
 
 @transaction.atomic
 def draw_lottery(
-    *, by, klass: TrainingClass, seed: str | None = None, client_ip: str | None = None
+    *, by: User, klass: TrainingClass, seed: str | None = None, client_ip: str | None = None
 ) -> list[Enrolment]:
     """Seat applicants of a lottery class in a seeded random order; the rest wait in that order.
 
@@ -400,7 +412,12 @@ def draw_lottery(
 
 @transaction.atomic
 def record_attendance(
-    *, by, session: Session, worker, channel: str, client_ip: str | None = None
+    *,
+    by: User | WorkerActor,
+    session: Session,
+    worker: Worker,
+    channel: str,
+    client_ip: str | None = None,
 ) -> tuple[Attendance, bool]:
     """One worker present at one session (one person-time); a repeat changes nothing.
 
@@ -451,7 +468,9 @@ def record_attendance(
     return attendance, True
 
 
-def record_roll_call(*, by, session: Session, workers: list, client_ip: str | None = None) -> int:
+def record_roll_call(
+    *, by: User, session: Session, workers: list[Worker], client_ip: str | None = None
+) -> int:
     """The teacher's list: every worker ticked is present; returns how many were new."""
     with transaction.atomic():
         return sum(
@@ -467,7 +486,9 @@ def record_roll_call(*, by, session: Session, workers: list, client_ip: str | No
 
 
 @transaction.atomic
-def issue_certificate(*, by, enrolment: Enrolment, client_ip: str | None = None) -> Enrolment:
+def issue_certificate(
+    *, by: User | WorkerActor, enrolment: Enrolment, client_ip: str | None = None
+) -> Enrolment:
     """The completion certificate's number, once the worker attended enough sessions.
 
     Idempotent: a certificate already issued keeps its number.
