@@ -37,7 +37,7 @@ from gonghui.culture.services import (
     record_visits,
     sign_in,
 )
-from gonghui.members.selectors import workers_by_id_numbers
+from gonghui.members.selectors import workers_visible_by_id_numbers
 from gonghui.orgs.selectors import org_refs_visible_to
 
 ATTENDEE_COLUMNS = ("身份证号", "姓名")
@@ -134,7 +134,7 @@ def import_event_attendees(
             ATTENDEE_COLUMNS,
             report,
             once_each=True,
-            find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path),
+            find=lambda numbers: workers_visible_by_id_numbers(by, numbers),
             parse=lambda number, cells, worker: worker,
         ),
         write=write,

@@ -63,7 +63,7 @@ from gonghui.culture.services import (
     sign_in,
     update_bookhouse,
 )
-from gonghui.members.selectors import mask_name, workers_by_id_numbers
+from gonghui.members.selectors import mask_name, workers_visible_by_id_numbers
 from gonghui.orgs.selectors import org_for
 
 
@@ -208,7 +208,7 @@ def _workers_listed(user, text: str):
             numbers.append((line_no, parse_id(line).number))
         except DomainError as exc:
             raise DomainError(exc.code, f"第{line_no}行：{exc.message}") from None
-    found = workers_by_id_numbers([n for _, n in numbers], within_path=user.scope_path)
+    found = workers_visible_by_id_numbers(user, [n for _, n in numbers])
     for line_no, number in numbers:
         if number not in found:
             raise DomainError(

@@ -13,6 +13,7 @@ from gonghui.core.chinese import simplified
 from gonghui.core.crypto import blind_index, blind_indexes
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.plain_select import from_row, select_list
+from gonghui.core.scoping import scope_of
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.validation import ID_PURPOSE
@@ -129,6 +130,12 @@ def worker_by_id_number(number: str, *, within_path: str) -> Worker | None:
     return Worker.objects.filter(id_index=index, org_path__startswith=within_path).first()
 
 
+def worker_visible_by_id_number(user: User, number: str) -> Worker | None:
+    """``worker_by_id_number`` in the user's subtree (None for a user without one)."""
+    scope = scope_of(user)
+    return worker_by_id_number(number, within_path=scope) if scope else None
+
+
 def mask_name(name: str) -> str:
     """张*青 / 张*: what a service point may see of a worker."""
     if len(name) <= 2:
@@ -149,3 +156,9 @@ def workers_by_id_numbers(numbers: list[str], *, within_path: str) -> dict[str, 
         ).only("id", "name", "id_index", "org_path")
         found.update((by_index[w.id_index], w) for w in batch)
     return found
+
+
+def workers_visible_by_id_numbers(user: User, numbers: list[str]) -> dict[str, Worker]:
+    """``workers_by_id_numbers`` in the user's subtree (none for a user without one)."""
+    scope = scope_of(user)
+    return workers_by_id_numbers(numbers, within_path=scope) if scope else {}

@@ -11,7 +11,7 @@ from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
 from gonghui.core.tabular import Cell
-from gonghui.members.selectors import workers_by_id_numbers
+from gonghui.members.selectors import workers_visible_by_id_numbers
 from gonghui.mutualaid.models import Plan
 from gonghui.mutualaid.selectors import plan_for
 from gonghui.mutualaid.services import check_enrolment, submit_roster
@@ -64,7 +64,7 @@ def import_enrolments(
             report,
             parse=parse,
             once_each=True,
-            find=lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0"),
+            find=lambda numbers: workers_visible_by_id_numbers(by, numbers),
         ),
         write=write,
         progress=progress,

@@ -7,7 +7,7 @@ through ``services.reveal_diagnosis``, which audits it).
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
@@ -16,7 +16,7 @@ from gonghui.core.idnumber import normalise_id
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.rollups import distinct_workers
 from gonghui.members.models import Worker
-from gonghui.members.selectors import mask_name, worker_by_id_number
+from gonghui.members.selectors import mask_name, worker_visible_by_id_number
 from gonghui.mutualaid.models import (
     AidOrgYear,
     AidPayeeYear,
@@ -26,6 +26,7 @@ from gonghui.mutualaid.models import (
     EnrolmentRoster,
     Payout,
     Plan,
+    RosterRow,
 )
 from gonghui.mutualaid.services import CLAIM_FLOW
 from gonghui.orgs.models import Org
@@ -201,7 +202,7 @@ def enrolment_of(user: User, *, plan: Plan, id_number: str) -> Enrolment | None:
 
 def worker_by_id(user: User, id_number: str) -> Worker | None:
     """A worker of the user's subtree by ID number, or None."""
-    return worker_by_id_number(normalise_id(id_number), within_path=user.scope_path or "\0")
+    return worker_visible_by_id_number(user, normalise_id(id_number))
 
 
 def rosters_visible_to(user: User) -> QuerySet[EnrolmentRoster]:
@@ -209,6 +210,7 @@ def rosters_visible_to(user: User) -> QuerySet[EnrolmentRoster]:
     return (
         EnrolmentRoster.objects.visible_to(user)
         .select_related("org")
+        .prefetch_related(Prefetch("rows", RosterRow.objects.select_related("worker")))
         .order_by("-state", "submitted_at")  # "submitted" sorts after "reviewed"
     )
 
@@ -236,6 +238,6 @@ def roster_out(roster: EnrolmentRoster) -> dict:
                 "decision": r.decision,
                 "reason": r.reason,
             }
-            for r in roster.rows.select_related("worker")
+            for r in roster.rows.all()
         ],
     }

@@ -16,7 +16,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
 from gonghui.core.money import yuan_to_fen
 from gonghui.core.tabular import Cell, cell_text
-from gonghui.members.selectors import workers_by_id_numbers
+from gonghui.members.selectors import workers_visible_by_id_numbers
 from gonghui.rights.models import CaseWorker, WageCase
 from gonghui.rights.selectors import case_for
 from gonghui.rights.services import (
@@ -33,7 +33,7 @@ RECOVERY_FIELDS = {"wages_fen": "追回工资（元）", "recovered_on": "追回
 
 
 def _finder(by):
-    return lambda numbers: workers_by_id_numbers(numbers, within_path=by.scope_path or "\0")
+    return lambda numbers: workers_visible_by_id_numbers(by, numbers)
 
 
 def _case(by, case: WageCase | int | str, report: ImportReport) -> WageCase | None:

@@ -361,12 +361,7 @@ LISTINGS = [
 
 # Lists that make a query per row today, each failing its test (strict xfail: fixing one makes
 # the test pass unexpectedly, which fails until its entry here goes and its count is pinned).
-KNOWN_N_PLUS_1 = {
-    "/api/mutualaid/rosters": (
-        "mutualaid.selectors.roster_out reads each roster's rows (roster.rows.select_related"
-        "('worker')): one query per roster listed"
-    ),
-}
+KNOWN_N_PLUS_1: dict[str, str] = {}
 
 
 def _param(listing: Listing):

@@ -35,7 +35,12 @@ from gonghui.core.portal import (
 )
 from gonghui.core.scoping import in_scope
 from gonghui.core.views import client_ip, figures_query, page
-from gonghui.members.selectors import mask_name, worker_by_id_number, worker_for
+from gonghui.members.selectors import (
+    mask_name,
+    worker_by_id_number,
+    worker_for,
+    worker_visible_by_id_number,
+)
 from gonghui.members.validation import clean_id
 from gonghui.orgs.selectors import org_for
 from gonghui.training.competitions import (
@@ -241,7 +246,7 @@ def class_enrol(request, pk: int):
         if not form.is_valid():
             raise DomainError("id_required", "请填写职工身份证号")
         number = clean_id(form.cleaned_data["id_number"]).number
-        worker = worker_by_id_number(number, within_path=user.scope_path)
+        worker = worker_visible_by_id_number(user, number)
         if worker is None:
             raise DomainError("unknown_worker", "您管辖范围内的职工名册中没有该身份证号")
         done = enrol(
