@@ -61,6 +61,7 @@ def test_a_worker_waits_for_a_full_class_and_gets_the_seat_another_gives_up(
     mine.goto(base + full_class.latecomer_link)
     mine.wait_for_url("**/training/m/")
     mine.click("text=太极入门班")
+    mine.wait_for_selector("#enrol")  # the class page, not the list still unloading
     assert "已满" in mine.content()
     mine.click("#enrol")
     mine.wait_for_selector("#status")
