@@ -25,13 +25,14 @@ class Crs(StrEnum):
 CRS_LABELS = {Crs.WGS84: "WGS84", Crs.GCJ02: "GCJ02", Crs.BD09: "BD09"}
 
 
-def parse_crs(text: str, *, field: str = "坐标系") -> Crs:
-    """'WGS84', 'gcj-02', 'BD09' … as staff and callers write them."""
+def parse_crs(text: str, *, field: str = "crs", label: str = "坐标系") -> Crs:
+    """'WGS84', 'gcj-02', 'BD09' … as staff and callers write them; ``field`` is the
+    attribute (or query parameter) the error names, ``label`` how its message names it."""
     key = text.strip().lower().replace("-", "").replace("_", "")
     for crs in Crs:
         if key == crs.value:
             return crs
-    raise DomainError("bad_crs", f"{field}“{text}”应为 WGS84、GCJ02 或 BD09", field=field)
+    raise DomainError("bad_crs", f"{label}“{text}”应为 WGS84、GCJ02 或 BD09", field=field)
 
 
 def check_lat_lng(lat: float, lng: float) -> None:

@@ -1,12 +1,14 @@
 """What every file import reports: rows, counts, and each problem by row and column.
 
 Row numbers are the spreadsheet's (header = row 1), so staff can go straight
-to the cell in Excel.
+to the cell in Excel. A ``DomainError``'s ``field`` names an attribute (``wages_fen``),
+never a column: each importer keeps one mapping, ``COLUMN_OF`` (attribute name → its
+file's column label), and ``problem`` applies it where an error becomes a row's problem.
 """
 
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +27,17 @@ class RowProblem:
 
     def __str__(self) -> str:
         return f"第{self.row}行【{self.column}】{self.message}"
+
+
+def column_for(error: DomainError, column_of: Mapping[str, str], default: str) -> str:
+    """The file's column where ``error`` belongs: ``column_of`` (the importer's mapping,
+    attribute name → column label) of the attribute its ``field`` names, else ``default``."""
+    return column_of.get(error.field or "", default)
+
+
+def problem(row: int, error: DomainError, column_of: Mapping[str, str], default: str) -> RowProblem:
+    """``error`` as spreadsheet row ``row``'s problem, in the column ``column_for`` gives."""
+    return RowProblem(row, column_for(error, column_of, default), error.message)
 
 
 @dataclass
@@ -108,6 +121,7 @@ def parse_worker_rows(
     *,
     find: Callable[[list[str]], dict],
     parse: Callable[[int, list[Cell], object], object],
+    column_of: Mapping[str, str],
     once_each: bool = False,
 ) -> list | None:
     """Rows of a file that names registered workers by ID number (column ``身份证号``).
@@ -116,8 +130,10 @@ def parse_worker_rows(
     looks the workers up in the caller's scope, a ``姓名`` column must match the
     registry's name (either script), ``once_each`` refuses a worker's second row,
     and ``parse(row number, cells, worker)`` turns a row into what the service
-    takes or raises ``DomainError`` naming its column. Returns None, with every problem in ``report``, if any row
-    is bad: the caller then writes nothing.
+    takes or raises ``DomainError`` naming the attribute, which ``column_of`` (attribute
+    name → column label) places in its column (unnamed or unmapped: ``身份证号``, the row's
+    worker). Returns None, with every problem in ``report``, if any row is bad: the caller
+    then writes nothing.
     """
     table = read_rows(path, columns, report)
     if table is None:
@@ -161,7 +177,7 @@ def parse_worker_rows(
         try:
             parsed.append(parse(number, cells, worker))
         except DomainError as exc:
-            report.errors.append(RowProblem(number, exc.field or "", exc.message))
+            report.errors.append(problem(number, exc, column_of, "身份证号"))
     order = list(columns)
     report.errors.sort(key=lambda p: (p.row, order.index(p.column) if p.column in order else 0))
     return None if report.errors else parsed

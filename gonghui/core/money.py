@@ -11,17 +11,21 @@ from gonghui.core.errors import DomainError
 FEN_PER_YUAN = 100
 
 
-def yuan_to_fen(value: object, *, field: str = "金额") -> int:
-    """'12.5' / Decimal / int yuan → 1250 fen; more than 2 decimals or not a number is an error."""
+def yuan_to_fen(value: object, *, field: str | None = None, label: str = "金额") -> int:
+    """'12.5' / Decimal / int yuan → 1250 fen; more than 2 decimals or not a number is an error.
+
+    ``field`` is the attribute the amount is for (``wages_fen``), the error's ``field``;
+    ``label`` is how the message names it to a person (追回工资).
+    """
     try:
         amount = Decimal(str(value).strip().replace(",", "").removesuffix("元"))
     except InvalidOperation:
-        raise DomainError("bad_amount", f"{field}“{value}”不是有效金额", field=field) from None
+        raise DomainError("bad_amount", f"{label}“{value}”不是有效金额", field=field) from None
     if not amount.is_finite():
-        raise DomainError("bad_amount", f"{field}“{value}”不是有效金额", field=field)
+        raise DomainError("bad_amount", f"{label}“{value}”不是有效金额", field=field)
     fen = amount * FEN_PER_YUAN
     if fen != fen.to_integral_value():
-        raise DomainError("bad_amount", f"{field}“{value}”最多两位小数（精确到分）", field=field)
+        raise DomainError("bad_amount", f"{label}“{value}”最多两位小数（精确到分）", field=field)
     return int(fen)
 
 

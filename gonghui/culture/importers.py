@@ -26,6 +26,7 @@ from gonghui.core.importing import (
     ImportReport,
     RowProblem,
     parse_worker_rows,
+    problem,
     read_rows,
 )
 from gonghui.core.tabular import Cell, cell_text, iter_padded
@@ -43,6 +44,10 @@ from gonghui.orgs.selectors import org_refs_visible_to
 ATTENDEE_COLUMNS = ("身份证号", "姓名")
 VISIT_COLUMNS = ("书屋名称", "所属组织代码", "月份", "读者人次")
 COUNT_COLUMNS = ("组织代码", "日期", "阅读次数", "转发次数")
+# Attribute a refusal names (the services' keywords) → its column in each sheet.
+ATTENDEE_COLUMN_OF = {"worker": "身份证号"}
+VISIT_COLUMN_OF = {"month": "月份", "visits": "读者人次"}
+COUNT_COLUMN_OF = {"day": "日期", "reads": "阅读次数", "shares": "转发次数"}
 
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?$")
 
@@ -62,21 +67,22 @@ def _pk(value) -> int:
     return int(_pk_text(value))
 
 
-def count_cell(value: Cell, column: str) -> int:
-    """A whole number of at least 0, as typed or as Excel stored it."""
+def count_cell(value: Cell, field: str) -> int:
+    """A whole number of at least 0, as typed or as Excel stored it; ``field`` is the
+    attribute it is for (``visits``), which a refusal names."""
     text = cell_text(value).replace(",", "")
     if text == "":
-        raise DomainError("empty", "不能为空", field=column)
+        raise DomainError("empty", "不能为空", field=field)
     if isinstance(value, float) and not value.is_integer():
-        raise DomainError("not_whole", f"“{value}”不是整数", field=column)
+        raise DomainError("not_whole", f"“{value}”不是整数", field=field)
     if not text.isdigit():
-        raise DomainError("not_count", f"“{text}”不是不小于0的整数", field=column)
+        raise DomainError("not_count", f"“{text}”不是不小于0的整数", field=field)
     return int(text)
 
 
-def month_cell(value: Cell, column: str = "月份") -> datetime.date:
+def month_cell(value: Cell, field: str = "month") -> datetime.date:
     """A month as staff type it (2026-03, 2026/3, 2026年3月, 202603) or an Excel date in it;
-    the first day of that month."""
+    the first day of that month. A refusal names ``field``."""
     if isinstance(value, datetime.datetime):
         return value.date().replace(day=1)
     if isinstance(value, datetime.date):
@@ -85,7 +91,7 @@ def month_cell(value: Cell, column: str = "月份") -> datetime.date:
     match = _MONTH.match(text)
     if match and 1 <= int(match[2]) <= 12:
         return datetime.date(int(match[1]), int(match[2]), 1)
-    raise DomainError("bad_month", f"“{text}”不是有效月份（例：2026-03）", field=column)
+    raise DomainError("bad_month", f"“{text}”不是有效月份（例：2026-03）", field=field)
 
 
 # --- event-attendees -------------------------------------------------------------------------
@@ -136,6 +142,7 @@ def import_event_attendees(
             once_each=True,
             find=lambda numbers: workers_visible_by_id_numbers(by, numbers),
             parse=lambda number, cells, worker: worker,
+            column_of=ATTENDEE_COLUMN_OF,
         ),
         write=write,
         after=lambda report: {
@@ -206,19 +213,18 @@ def _check_visits(path: Path, by, report: ImportReport) -> list[tuple] | None:
                 )
         month = visits = None
         try:
-            month = month_cell(cells[2], month_col)
+            month = month_cell(cells[2], "month")
         except DomainError as exc:
-            problems.append(RowProblem(number, month_col, exc.message))
+            problems.append(problem(number, exc, VISIT_COLUMN_OF, month_col))
         try:
-            visits = count_cell(cells[3], visits_col)
+            visits = count_cell(cells[3], "visits")
         except DomainError as exc:
-            problems.append(RowProblem(number, visits_col, exc.message))
+            problems.append(problem(number, exc, VISIT_COLUMN_OF, visits_col))
         if month is not None and visits is not None:
             try:
                 check_visits(visits, month)
             except DomainError as exc:
-                column = month_col if exc.field == "month" else visits_col
-                problems.append(RowProblem(number, column, exc.message))
+                problems.append(problem(number, exc, VISIT_COLUMN_OF, visits_col))
         if bookhouse is not None and month is not None and not problems:
             first = first_row.setdefault((bookhouse.pk, month), number)
             if first != number:
@@ -298,24 +304,24 @@ def _check_counts(path: Path, found, by, report: ImportReport) -> list[tuple] | 
             problems.append(RowProblem(number, org_col, f"组织“{code}”不在本次阅读活动范围内"))
         day = None
         try:
-            day = parse_date(cells[1], field=day_col)
+            day = parse_date(cells[1], field="day", label=day_col)
             if not found.starts_on <= day <= found.ends_on:
                 raise DomainError(
                     "out_of_period",
                     f"{day}不在活动期内（{found.starts_on}至{found.ends_on}）",
-                    field=day_col,
+                    field="day",
                 )
             if day > today:
-                raise DomainError("future", f"{day}还未到", field=day_col)
+                raise DomainError("future", f"{day}还未到", field="day")
         except DomainError as exc:
-            problems.append(RowProblem(number, day_col, exc.message))
+            problems.append(problem(number, exc, COUNT_COLUMN_OF, day_col))
             day = None
         counts = []
-        for index, column in ((2, reads_col), (3, shares_col)):
+        for index, field, column in ((2, "reads", reads_col), (3, "shares", shares_col)):
             try:
-                counts.append(count_cell(cells[index], column))
+                counts.append(count_cell(cells[index], field))
             except DomainError as exc:
-                problems.append(RowProblem(number, column, exc.message))
+                problems.append(problem(number, exc, COUNT_COLUMN_OF, column))
         if ref is not None and day is not None and not problems:
             first = first_row.setdefault((code, day), number)
             if first != number:

@@ -447,7 +447,7 @@ def bookhouse_visits(request, pk: int):
     form = VisitsForm(request.POST)
     if form.is_valid():
         try:
-            month = month_cell(form.cleaned_data["month"], "month")
+            month = month_cell(form.cleaned_data["month"])
             record_visits(
                 by=user, bookhouse=bookhouse, month=month, visits=form.cleaned_data["visits"]
             )

@@ -68,6 +68,12 @@ def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatchIn):
 
 # API field names → the service's argument names
 _SERVICE_NAMES = {"org": "org_code", "employer_uscc": "uscc"}
+_API_NAMES = {service: api for api, service in _SERVICE_NAMES.items()}
+
+
+def _api_name(field: str | None) -> str | None:
+    """A refusal's ``field`` (a service keyword) as the payload attribute it is about."""
+    return _API_NAMES.get(field, field) if field else field
 
 
 def _require_write(request: HttpRequest) -> None:
@@ -100,9 +106,10 @@ def _saved_or_errors(request: HttpRequest, prepared, errors, refs, *, status: in
             {
                 "code": first.code,
                 "message": first.message,
-                "field": first.field,
+                "field": _api_name(first.field),
                 "errors": [
-                    {"code": e.code, "message": e.message, "field": e.field} for e in errors
+                    {"code": e.code, "message": e.message, "field": _api_name(e.field)}
+                    for e in errors
                 ],
             },
         )

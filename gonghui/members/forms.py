@@ -2,7 +2,8 @@
 
 The forms only carry text to the services: every rule (required fields, ID
 checksum, category names, dates) is checked once, in ``members.validation``
-via ``prepare_worker``, and its errors come back keyed by template column.
+via ``prepare_worker``, and its errors come back naming its keywords, which are the
+``WorkerForm`` field names (``show_error`` puts each next to its field).
 """
 
 from django import forms
@@ -71,18 +72,6 @@ class WorkerForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    # DomainError.field names the template column; the form shows it by the field.
-    FIELD_FOR_COLUMN = {
-        "姓名": "name",
-        "身份证号": "id_number",
-        "手机号码": "phone",
-        "工会组织代码": "org_code",
-        "工作单位": "employer_name",
-        "统一社会信用代码": "uscc",
-        "职工类别": "categories",
-        "入会日期": "joined_on",
-    }
-
     def __init__(self, *args, editing: bool = False, phone_masked: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.editing = editing
@@ -91,10 +80,6 @@ class WorkerForm(forms.Form):
             self.fields["phone"].help_text = (
                 f"当前 {phone_masked}，留空则不修改" if phone_masked else "未登记"
             )
-
-    def add_domain_error(self, error) -> None:
-        field = self.FIELD_FOR_COLUMN.get(error.field or "")
-        self.add_error(field if field in self.fields else None, error.message)
 
 
 class ImportForm(forms.Form):

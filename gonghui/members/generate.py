@@ -11,7 +11,7 @@ from pathlib import Path
 from gonghui.core.idnumber import check_digit
 from gonghui.core.tabular import write_csv
 from gonghui.members.categories import CATEGORIES
-from gonghui.members.validation import COLUMNS
+from gonghui.members.importers import COLUMNS
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英东青建华国庆志红玉梅春晓"

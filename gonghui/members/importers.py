@@ -9,11 +9,26 @@ import datetime
 from pathlib import Path
 
 from gonghui.audit.imports import Progress, run_import
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.importing import ImportReport, RowProblem, problem, read_rows
 from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.members.services import prepare_worker, save_workers
-from gonghui.members.validation import COLUMNS, PreparedWorker
+from gonghui.members.validation import PreparedWorker
 from gonghui.orgs.selectors import org_refs_visible_to
+
+# The roster's columns, in the template's order, by the ``prepare_worker`` keyword each
+# one gives: a refusal's ``field`` is the keyword, reported under the column.
+COLUMN_OF = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "手机号码",
+    "org_code": "工会组织代码",
+    "employer_name": "工作单位",
+    "uscc": "统一社会信用代码",
+    "categories": "职工类别",
+    "joined_on": "入会日期",
+}
+COLUMNS = tuple(COLUMN_OF.values())
+ID = COLUMN_OF["id_number"]
 
 
 def import_workers(
@@ -57,16 +72,15 @@ def import_workers(
                 refs=refs,
                 today=today,
             )
-            for error in errors:
-                report.errors.append(RowProblem(number, error.field or "", error.message))
+            report.errors.extend(problem(number, error, COLUMN_OF, ID) for error in errors)
             if worker is None:
                 continue
             seen = first_row_of.setdefault(worker.id_number.number, number)
             if seen != number:
-                report.errors.append(RowProblem(number, "身份证号", f"与第{seen}行身份证号重复"))
+                report.errors.append(RowProblem(number, ID, f"与第{seen}行身份证号重复"))
                 continue
             for warning in worker.warnings:
-                report.warnings.append(RowProblem(number, "身份证号", warning))
+                report.warnings.append(RowProblem(number, ID, warning))
             prepared.append(worker)
             numbers.append(number)
             if progress and number % 10_000 == 0:
@@ -87,7 +101,7 @@ def import_workers(
             progress=progress,
         )
         for position, message in result.refused:
-            report.errors.append(RowProblem(numbers[position], "身份证号", message))
+            report.errors.append(RowProblem(numbers[position], ID, message))
         if not result.refused:
             report.created, report.updated, report.unchanged = (
                 result.created,

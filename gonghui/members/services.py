@@ -53,7 +53,8 @@ def prepare_worker(
     refs: dict[str, OrgRef],
     today: datetime.date | None = None,
 ) -> tuple[PreparedWorker | None, list[DomainError]]:
-    """Validate one worker's fields; return the prepared worker or every field's error.
+    """Validate one worker's fields; return the prepared worker or every field's error,
+    each naming the keyword it is about (``field="joined_on"``).
 
     ``today`` (default: the current date) bounds birth and join dates; an
     import passes it once for all its rows. Every field is checked even after
@@ -79,13 +80,13 @@ def prepare_worker(
         errors.append(exc)
     code = str(org_code).strip()
     if not code:
-        errors.append(DomainError("required", "工会组织代码不能为空", field="工会组织代码"))
+        errors.append(DomainError("required", "工会组织代码不能为空", field="org_code"))
     elif code not in refs:
         errors.append(
             DomainError(
                 "unknown_org",
                 f"工会组织代码“{code}”不存在或不在您的管辖范围内",
-                field="工会组织代码",
+                field="org_code",
             )
         )
     employer_name = employer_name.strip()
@@ -97,14 +98,12 @@ def prepare_worker(
             errors.append(exc)
         if not employer_name:
             errors.append(
-                DomainError("required", "填写统一社会信用代码时须填写工作单位", field="工作单位")
+                DomainError(
+                    "required", "填写统一社会信用代码时须填写工作单位", field="employer_name"
+                )
             )
     elif employer_name:
-        errors.append(
-            DomainError(
-                "required", "填写工作单位时须填写统一社会信用代码", field="统一社会信用代码"
-            )
-        )
+        errors.append(DomainError("required", "填写工作单位时须填写统一社会信用代码", field="uscc"))
     if isinstance(categories, int):
         bits = categories
     else:
@@ -451,7 +450,7 @@ def save_worker(
     """Create or update one worker (console form, API); audited like an import."""
     result = save_workers(by=by, prepared=[prepared], refs=refs, client_ip=client_ip)
     if result.refused:
-        raise DomainError("out_of_scope", OUT_OF_SCOPE, field="身份证号")
+        raise DomainError("out_of_scope", OUT_OF_SCOPE, field="id_number")
     worker = Worker.objects.get(id_index=prepared.id_index)
     if result.created:
         record_event(
@@ -485,7 +484,7 @@ def prepare_worker_update(
         and blind_index(normalise_id(sent_id), purpose=ID_PURPOSE) != worker.id_index
     ):
         return None, [
-            DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="身份证号")
+            DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="id_number")
         ]
     unknown = set(changes) - set(UPDATABLE)
     if unknown:

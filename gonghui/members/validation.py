@@ -1,7 +1,8 @@
 """Cleaning a worker's fields: one set of rules for the form, the API and the importer.
 
-Each function raises ``DomainError`` whose ``field`` is the template column
-the importer reports, and whose message is what the person should fix.
+Each function raises ``DomainError`` whose ``field`` is the attribute it cleans (the
+keyword of ``prepare_worker``: ``id_number``, ``joined_on`` …; the importer maps it to the
+roster's column, a form to its field), and whose message is what the person should fix.
 """
 
 import datetime
@@ -16,16 +17,6 @@ from gonghui.core.errors import DomainError
 from gonghui.core.idnumber import IdNumber, mask_phone, parse_id
 from gonghui.members.categories import BY_NAME
 
-COLUMNS = (
-    "姓名",
-    "身份证号",
-    "手机号码",
-    "工会组织代码",
-    "工作单位",
-    "统一社会信用代码",
-    "职工类别",
-    "入会日期",
-)
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 ID_PURPOSE = "worker-id"
@@ -35,9 +26,9 @@ PHONE_PURPOSE = "worker-phone"
 def clean_name(value: str) -> str:
     name = unicodedata.normalize("NFKC", value).strip()
     if not name:
-        raise DomainError("required", "姓名不能为空", field="姓名")
+        raise DomainError("required", "姓名不能为空", field="name")
     if len(name) > 50:
-        raise DomainError("too_long", "姓名超过50个字", field="姓名")
+        raise DomainError("too_long", "姓名超过50个字", field="name")
     return name
 
 
@@ -46,13 +37,12 @@ def clean_id(value: object, *, today: datetime.date | None = None) -> IdNumber:
         raise DomainError(
             "id_as_number",
             "身份证号被Excel存成了数字，末几位已丢失；请把该列设为“文本”后重新录入",
-            field="身份证号",
+            field="id_number",
         )
     try:
         return parse_id(value, today=today)
     except DomainError as exc:
-        exc.field = "身份证号"
-        raise
+        raise DomainError(exc.code, exc.message, field="id_number") from None
 
 
 def clean_phone(value: str) -> str:
@@ -61,7 +51,7 @@ def clean_phone(value: str) -> str:
     if phone.startswith("+86"):
         phone = phone[3:]
     if phone and not _PHONE.match(phone):
-        raise DomainError("bad_phone", f"手机号码“{value}”应为11位，以1开头", field="手机号码")
+        raise DomainError("bad_phone", f"手机号码“{value}”应为11位，以1开头", field="phone")
     return phone
 
 
@@ -74,7 +64,7 @@ def clean_categories(value: str) -> int:
             raise DomainError(
                 "bad_category",
                 f"职工类别“{name}”不在可选范围内（{'、'.join(BY_NAME)}）",
-                field="职工类别",
+                field="categories",
             )
         bits |= category.bit
     return bits
@@ -86,17 +76,21 @@ def clean_joined_on(
     """``today`` defaults to the current date; an import passes it once for every row."""
     if value is None or str(value).strip() == "":
         return None
-    joined = _parse_joined(value) if value.__class__ is str else parse_date(value, field="入会日期")
+    joined = (
+        _parse_joined(value)
+        if value.__class__ is str
+        else parse_date(value, field="joined_on", label="入会日期")
+    )
     if joined > (today or datetime.date.today()):
-        raise DomainError("future_date", f"入会日期{joined}晚于今天", field="入会日期")
+        raise DomainError("future_date", f"入会日期{joined}晚于今天", field="joined_on")
     if joined < birth:
-        raise DomainError("before_birth", f"入会日期{joined}早于出生日期", field="入会日期")
+        raise DomainError("before_birth", f"入会日期{joined}早于出生日期", field="joined_on")
     return joined
 
 
 @lru_cache(maxsize=65_536)  # the days of a roster repeat; a bad one raises and is not cached
 def _parse_joined(text: str) -> datetime.date:
-    return parse_date(text, field="入会日期")
+    return parse_date(text, field="joined_on", label="入会日期")
 
 
 @dataclass

@@ -24,12 +24,13 @@ from openpyxl import Workbook
 
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.tabular import cell_text, iter_padded, read_table
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.members.exporters import export_workers
 from gonghui.members.forms import ImportForm, WorkerFilterForm, WorkerForm
-from gonghui.members.importers import import_workers
+from gonghui.members.importers import COLUMNS, import_workers
 from gonghui.members.selectors import transfers_of, worker_for, workers_visible_to
 from gonghui.members.services import (
     prepare_worker,
@@ -37,7 +38,6 @@ from gonghui.members.services import (
     reveal_id_number,
     save_worker,
 )
-from gonghui.members.validation import COLUMNS
 from gonghui.orgs.selectors import org_for, org_refs_visible_to
 
 PAGE_SIZE = 50
@@ -169,7 +169,7 @@ def _save(request, form: WorkerForm, *, id_number: str, phone: str):
 def _save_prepared(request, form: WorkerForm, prepared, errors, refs):
     """Show every field's error next to its field, or save; the worker or None."""
     for error in errors:
-        form.add_domain_error(error)
+        show_error(form, error)
     if prepared is None:
         return None
     try:
@@ -177,7 +177,7 @@ def _save_prepared(request, form: WorkerForm, prepared, errors, refs):
             by=request.user, prepared=prepared, refs=refs, client_ip=client_ip(request)
         )
     except DomainError as exc:
-        form.add_domain_error(exc)
+        show_error(form, exc)
         return None
 
 

@@ -8,7 +8,6 @@ from django.http import Http404
 
 from gonghui.audit.imports import Progress, run_import
 from gonghui.core.dates import parse_date
-from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport, parse_worker_rows
 from gonghui.core.tabular import Cell
 from gonghui.members.selectors import workers_visible_by_id_numbers
@@ -17,6 +16,8 @@ from gonghui.mutualaid.selectors import plan_for
 from gonghui.mutualaid.services import check_enrolment, submit_roster
 
 ROSTER_COLUMNS = ("姓名", "身份证号", "缴费日期")
+# Attribute a refusal names → its column in the sheet.
+ROSTER_COLUMN_OF = {"worker": "身份证号", "paid_on": "缴费日期"}
 
 
 def import_enrolments(
@@ -41,12 +42,8 @@ def import_enrolments(
             return report
 
     def parse(number: int, cells: list[Cell], worker) -> tuple:
-        paid_on = parse_date(cells[2], field="缴费日期")
-        try:
-            check_enrolment(plan, worker, paid_on)
-        except DomainError as exc:
-            exc.field = "缴费日期" if exc.code == "enrol_closed" else "身份证号"
-            raise
+        paid_on = parse_date(cells[2], field="paid_on", label="缴费日期")
+        check_enrolment(plan, worker, paid_on)
         return (number, worker, paid_on)
 
     def write(rows: list[tuple]) -> None:
@@ -63,6 +60,7 @@ def import_enrolments(
             ROSTER_COLUMNS,
             report,
             parse=parse,
+            column_of=ROSTER_COLUMN_OF,
             once_each=True,
             find=lambda numbers: workers_visible_by_id_numbers(by, numbers),
         ),

@@ -155,13 +155,17 @@ def enrol_worker(
 def check_enrolment(plan: Plan, worker: Worker, paid_on: datetime.date) -> None:
     """The plan's rules for one enrolment (the roster import reports them per row)."""
     if not worker.org_path.startswith(plan.org_path):
-        raise ClaimRefused("outside_plan", f"该职工不在“{plan.name}”的范围内")
+        raise ClaimRefused("outside_plan", f"该职工不在“{plan.name}”的范围内", field="worker")
     if not plan.enrol_opens <= paid_on <= plan.enrol_closes:
         raise ClaimRefused(
-            "enrol_closed", f"参保时间为{plan.enrol_opens}至{plan.enrol_closes}，{paid_on}不在其中"
+            "enrol_closed",
+            f"参保时间为{plan.enrol_opens}至{plan.enrol_closes}，{paid_on}不在其中",
+            field="paid_on",
         )
     if Enrolment.objects.filter(plan=plan, worker=worker).exists():
-        raise ClaimRefused("already_enrolled", f"该职工已参加{plan.year}年度互助保障")
+        raise ClaimRefused(
+            "already_enrolled", f"该职工已参加{plan.year}年度互助保障", field="worker"
+        )
 
 
 def _enrol(

@@ -53,6 +53,8 @@ from gonghui.mutualaid.services import (
 )
 
 PAGE_SIZE = 50
+# What ``file_claim`` and the upload check name → the claim form's fields.
+CLAIM_FIELDS = {"claimed_fen": "claimed", "file": "document"}
 
 
 def _yuan(fen: int | None) -> str:
@@ -134,7 +136,9 @@ def claim_action(request, pk: int):
     action = request.POST.get("action", "")
     amount_text = (request.POST.get("amount") or "").strip()
     try:
-        amount = yuan_to_fen(amount_text, field="批准金额") if amount_text else None
+        amount = (
+            yuan_to_fen(amount_text, field="amount_fen", label="批准金额") if amount_text else None
+        )
         act_on_claim(
             by=user,
             claim=claim,
@@ -230,7 +234,7 @@ def _file(request, form: ClaimForm, plans):
         form.add_error("id_number", f"在您的管辖范围内没有找到参加“{plan.name}”的该职工")
         return None
     try:
-        claimed = yuan_to_fen(data["claimed"], field="申请金额")
+        claimed = yuan_to_fen(data["claimed"], field="claimed_fen", label="申请金额")
         upload = data["document"]
         with transaction.atomic():
             claim = file_claim(
@@ -247,7 +251,7 @@ def _file(request, form: ClaimForm, plans):
                 _attach(request, claim, upload)
         return claim
     except DomainError as exc:
-        show_error(form, exc)
+        show_error(form, exc, fields=CLAIM_FIELDS)
     return None
 
 

@@ -22,7 +22,7 @@ from gonghui.audit.imports import Progress, run_import
 from gonghui.core.chinese import simplified
 from gonghui.core.coords import Crs, check_lat_lng, parse_crs
 from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.importing import ImportReport, RowProblem, column_for, problem, read_rows
 from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to
@@ -30,8 +30,8 @@ from gonghui.orgs.services import WRITE_EMPLOYERS, clean_uscc, set_employer_loca
 
 COLUMNS = ("统一社会信用代码", "单位名称", "地址", "经度", "纬度", "坐标系")
 USCC, NAME, ADDRESS, LNG, LAT, CRS = COLUMNS
-# Where a service's refusal of a field belongs in the sheet.
-_COLUMN_OF = {"address": ADDRESS, "lat": LAT, "lng": LNG}
+# Attribute a refusal names → its column in the sheet.
+COLUMN_OF = {"uscc": USCC, "address": ADDRESS, "lng": LNG, "lat": LAT, "crs": CRS}
 
 
 @dataclass
@@ -131,7 +131,7 @@ def _check_rows(table, by, report: ImportReport) -> list[_Row]:
             try:
                 check_lat_lng(lat, lng)
             except DomainError as exc:
-                problems[_COLUMN_OF[exc.field]] = exc.message
+                problems[column_for(exc, COLUMN_OF, LAT)] = exc.message
         if len(text[2]) > 200:
             problems[ADDRESS] = "地址不能超过200字"
         for column, message in problems.items():
@@ -170,8 +170,6 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
                 client_ip=client_ip,
             )
         except DomainError as exc:
-            report.errors.append(
-                RowProblem(row.number, _COLUMN_OF.get(exc.field or "", USCC), exc.message)
-            )
+            report.errors.append(problem(row.number, exc, COLUMN_OF, USCC))
             continue
         setattr(report, located.outcome, getattr(report, located.outcome) + 1)

@@ -20,7 +20,7 @@ def clean_uscc(value: str) -> str:
     """Validated 18-character unified social credit code, or ``DomainError``."""
     code = uscc_module.compact(value or "")
     if not uscc_module.is_valid(code):
-        raise DomainError("bad_uscc", f"统一社会信用代码“{value}”不正确", field="统一社会信用代码")
+        raise DomainError("bad_uscc", f"统一社会信用代码“{value}”不正确", field="uscc")
     return code
 
 

@@ -278,7 +278,7 @@ def _day(raw: Cell, today: datetime.date, problems: dict[str, str]) -> datetime.
         problems[DATE] = "服务日期不能为空"
         return None
     try:
-        day = parse_date(value, field=DATE)
+        day = parse_date(value, field="served_on", label=DATE)
     except DomainError as exc:
         problems[DATE] = exc.message
         return None
@@ -320,7 +320,7 @@ def _amount(text: str, problems: dict[str, str]) -> int | None:
     if not text:
         return None
     try:
-        fen = yuan_to_fen(unicodedata.normalize("NFKC", text), field=AMOUNT)
+        fen = yuan_to_fen(unicodedata.normalize("NFKC", text), field="amount_fen", label=AMOUNT)
     except DomainError as exc:
         problems[AMOUNT] = exc.message
         return None

@@ -256,7 +256,7 @@ def _fen(form, field: str, *, required: bool) -> int | None:
             return 0
         return None
     try:
-        return yuan_to_fen(text, field=form.fields[field].label)
+        return yuan_to_fen(text, field=f"{field}_fen", label=form.fields[field].label)
     except DomainError as exc:
         form.add_error(field, exc.message)
         return None

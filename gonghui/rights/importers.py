@@ -29,7 +29,14 @@ from gonghui.rights.services import (
 
 WORKER_COLUMNS = ("姓名", "身份证号", "欠薪金额（元）")
 RECOVERY_COLUMNS = ("身份证号", "追回工资（元）", "追回赔偿金（元）", "追回日期")
-RECOVERY_FIELDS = {"wages_fen": "追回工资（元）", "recovered_on": "追回日期"}
+# Attribute a refusal names → its column in each sheet.
+WORKER_COLUMN_OF = {"worker": "身份证号", "owed_fen": "欠薪金额（元）"}
+RECOVERY_COLUMN_OF = {
+    "worker": "身份证号",
+    "wages_fen": "追回工资（元）",
+    "compensation_fen": "追回赔偿金（元）",
+    "recovered_on": "追回日期",
+}
 
 
 def _finder(by):
@@ -67,10 +74,10 @@ def import_case_workers(
 
     def parse(number: int, cells: list[Cell], worker) -> WorkerOwed:
         if worker.pk in on_case:
-            raise DomainError("already_on_case", "该职工已在本案件中", field="身份证号")
-        owed = yuan_to_fen(cell_text(cells[2]), field="欠薪金额（元）")
+            raise DomainError("already_on_case", "该职工已在本案件中", field="worker")
+        owed = yuan_to_fen(cell_text(cells[2]), field="owed_fen", label="欠薪金额（元）")
         if owed <= 0:
-            raise DomainError("bad_amount", "欠薪金额须大于0", field="欠薪金额（元）")
+            raise DomainError("bad_amount", "欠薪金额须大于0", field="owed_fen")
         return WorkerOwed(worker.pk, owed)
 
     def write(rows: list[WorkerOwed]) -> None:
@@ -82,7 +89,13 @@ def import_case_workers(
         kind=None,  # add_workers audits the roster on the case
         client_ip=client_ip,
         check=lambda: parse_worker_rows(
-            path, WORKER_COLUMNS, report, find=_finder(by), parse=parse, once_each=True
+            path,
+            WORKER_COLUMNS,
+            report,
+            find=_finder(by),
+            parse=parse,
+            column_of=WORKER_COLUMN_OF,
+            once_each=True,
         ),
         write=write,
         progress=progress,
@@ -110,18 +123,16 @@ def import_recoveries(
 
     def parse(number: int, cells: list[Cell], worker) -> Instalment:
         if worker.pk not in case_workers:
-            raise DomainError("not_on_case", "该职工不在本案件中", field="身份证号")
+            raise DomainError("not_on_case", "该职工不在本案件中", field="worker")
         item = Instalment(
             case_workers[worker.pk],
-            yuan_to_fen(cell_text(cells[1]) or "0", field="追回工资（元）"),
-            yuan_to_fen(cell_text(cells[2]) or "0", field="追回赔偿金（元）"),
-            parse_date(cells[3], field="追回日期"),
+            yuan_to_fen(cell_text(cells[1]) or "0", field="wages_fen", label="追回工资（元）"),
+            yuan_to_fen(
+                cell_text(cells[2]) or "0", field="compensation_fen", label="追回赔偿金（元）"
+            ),
+            parse_date(cells[3], field="recovered_on", label="追回日期"),
         )
-        try:
-            check_instalment(item, today)
-        except DomainError as exc:
-            exc.field = RECOVERY_FIELDS.get(exc.field or "", exc.field)
-            raise
+        check_instalment(item, today)
         return item
 
     def write(rows: list[Instalment]) -> None:
@@ -133,7 +144,12 @@ def import_recoveries(
         kind=None,  # record_recoveries audits the instalments on the case
         client_ip=client_ip,
         check=lambda: parse_worker_rows(
-            path, RECOVERY_COLUMNS, report, find=_finder(by), parse=parse
+            path,
+            RECOVERY_COLUMNS,
+            report,
+            find=_finder(by),
+            parse=parse,
+            column_of=RECOVERY_COLUMN_OF,
         ),
         write=write,
         progress=progress,

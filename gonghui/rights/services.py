@@ -259,7 +259,8 @@ class Instalment:
 def check_instalment(item: Instalment, today: datetime.date) -> None:
     """The rules of one instalment (the importer reports them per row)."""
     if item.wages_fen < 0 or item.compensation_fen < 0:
-        raise DomainError("bad_amount", "追回金额不能为负", field="wages_fen")
+        negative = "wages_fen" if item.wages_fen < 0 else "compensation_fen"
+        raise DomainError("bad_amount", "追回金额不能为负", field=negative)
     if item.wages_fen == 0 and item.compensation_fen == 0:
         raise DomainError("bad_amount", "追回工资和赔偿金不能都为0", field="wages_fen")
     if item.recovered_on > today:

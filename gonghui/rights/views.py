@@ -210,9 +210,11 @@ def case_recovery(request, pk: int):
     try:
         item = Instalment(
             int(post.get("case_worker") or 0),
-            yuan_to_fen(post.get("wages") or "0", field="追回工资"),
-            yuan_to_fen(post.get("compensation") or "0", field="追回赔偿金"),
-            parse_date(post.get("recovered_on", ""), field="追回日期"),
+            yuan_to_fen(post.get("wages") or "0", field="wages_fen", label="追回工资"),
+            yuan_to_fen(
+                post.get("compensation") or "0", field="compensation_fen", label="追回赔偿金"
+            ),
+            parse_date(post.get("recovered_on", ""), field="recovered_on", label="追回日期"),
         )
         record_recoveries(by=user, case=case, items=[item], client_ip=client_ip(request))
         messages.success(request, "已登记追回")

@@ -65,8 +65,9 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
     wait = over_limit(request, "nearest")
     if wait:
         return Status(429, {"code": "rate_limited", "message": f"请求过于频繁，请{wait}秒后再试"})
-    crs = parse_crs(query.coord, field="coord")
-    out = parse_crs(query.out, field="out") if query.out else crs
+    # The message names the query parameter too, as an API caller wrote it.
+    crs = parse_crs(query.coord, field="coord", label="coord")
+    out = parse_crs(query.out, field="out", label="out") if query.out else crs
     if not 1 <= query.k <= MAX_K:
         raise DomainError("bad_k", f"k应在1至{MAX_K}之间", field="k")
     if query.within_m is not None and not 0 < query.within_m <= MAX_WITHIN_M:

@@ -24,7 +24,7 @@ from gonghui.core.coords import parse_crs
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.hours import parse_hours
-from gonghui.core.importing import ImportReport, RowProblem, read_rows
+from gonghui.core.importing import ImportReport, RowProblem, column_for, problem, read_rows
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import orgs_visible_to
@@ -55,16 +55,19 @@ COLUMNS = (
 NAME, ORG, ADDRESS, LNG, LAT, CRS, FACILITIES, HOURS, PHONE, STATUS, OPENED = COLUMNS
 OPTIONAL = ("类型", "评定")
 KINDS, RATINGS = OPTIONAL
-# Where a service's refusal of a field belongs in the sheet.
-_COLUMN_OF = {
+# Attribute a refusal names (a ``StationFields`` field) → its column in the sheet.
+COLUMN_OF = {
     "name": NAME,
+    "org": ORG,
     "address": ADDRESS,
     "lat": LAT,
     "lng": LNG,
+    "crs": CRS,
+    "facilities": FACILITIES,
+    "hours": HOURS,
     "phone": PHONE,
     "status": STATUS,
     "opened_on": OPENED,
-    "hours": HOURS,
     "kinds": KINDS,
     "ratings": RATINGS,
 }
@@ -142,7 +145,7 @@ def _check_rows(
             try:
                 clean_fields(fields)
             except DomainError as exc:
-                problems[_COLUMN_OF.get(exc.field or "", NAME)] = exc.message
+                problems[column_for(exc, COLUMN_OF, NAME)] = exc.message
             key = (org.pk, " ".join(fields.name.split()))
             first = first_row_of.setdefault(key, number)
             if first != number:
@@ -184,7 +187,9 @@ def _fields(
     if text[10]:
         try:
             opened_on = parse_date(
-                cells[10] if not isinstance(cells[10], str) else text[10], field=OPENED
+                cells[10] if not isinstance(cells[10], str) else text[10],
+                field="opened_on",
+                label=OPENED,
             )
         except DomainError as exc:
             problems[OPENED] = exc.message
@@ -248,9 +253,7 @@ def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) 
                 by=by, station=saved.station, ratings=row.ratings
             )
         except DomainError as exc:
-            report.errors.append(
-                RowProblem(row.number, _COLUMN_OF.get(exc.field or "", ORG), exc.message)
-            )
+            report.errors.append(problem(row.number, exc, COLUMN_OF, ORG))
             continue
         outcome = "updated" if saved.outcome == "unchanged" and rerated else saved.outcome
         setattr(report, outcome, getattr(report, outcome) + 1)

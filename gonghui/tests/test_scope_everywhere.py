@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from gonghui.audit.models import AuditEvent
 from gonghui.culture.importers import ATTENDEE_COLUMNS, VISIT_COLUMNS
-from gonghui.members.validation import COLUMNS as WORKER_IMPORT_COLUMNS
+from gonghui.members.importers import COLUMNS as WORKER_IMPORT_COLUMNS
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
 from gonghui.rights.importers import WORKER_COLUMNS as CASE_WORKER_COLUMNS
 from gonghui.tests.answers import body_of, visible_text

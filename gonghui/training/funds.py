@@ -70,13 +70,12 @@ def _employer(by, project_org, employer_name: str, uscc: str):
 
 
 def _full_clean(project: FundProject) -> None:
-    """The model's own checks (lengths, choices) as a ``DomainError`` on the form's field."""
+    """The model's own checks (lengths, choices) as a ``DomainError`` naming the field."""
     try:
         project.full_clean()
     except ValidationError as exc:
         name, messages = next(iter(exc.message_dict.items()))
-        field = {"budget_fen": "budget", "org": "org_code"}.get(name, name)
-        raise DomainError("invalid", messages[0], field=field) from None
+        raise DomainError("invalid", messages[0], field=name) from None
 
 
 def _check_project(
@@ -97,7 +96,7 @@ def _check_project(
     if ends_on < starts_on:
         raise DomainError("bad_period", "结束日期须不早于开始日期", field="ends_on")
     if budget_fen <= 0:
-        raise DomainError("bad_budget", "预算须大于0", field="budget")
+        raise DomainError("bad_budget", "预算须大于0", field="budget_fen")
 
 
 @transaction.atomic
@@ -194,7 +193,7 @@ def update_fund_project(
         raise DomainError(
             "budget_below_spent",
             f"预算不能少于已支出的{yuan_text(current.spent_fen)}元",
-            field="budget",
+            field="budget_fen",
         )
     employer = _employer(by, current.org, employer_name, uscc)
     before = {
@@ -248,7 +247,7 @@ def record_spending(
     naming what is left. Safe against simultaneous spenders (see the module doc)."""
     require_in_scope(by, "manage_programs", project.org_path)
     if amount_fen <= 0:
-        raise DomainError("bad_amount", "支出金额须大于0", field="amount")
+        raise DomainError("bad_amount", "支出金额须大于0", field="amount_fen")
     if not purpose.strip():
         raise DomainError("purpose_required", "请填写用途", field="purpose")
     if spent_on > timezone.localdate():
@@ -261,7 +260,7 @@ def record_spending(
         raise DomainError(
             "over_budget",
             f"超出预算：本次{yuan_text(amount_fen)}元，预算仅剩{yuan_text(left)}元",
-            field="amount",
+            field="amount_fen",
         )
     spending = FundSpending.objects.create(
         project=project,

@@ -22,6 +22,7 @@ from gonghui.core.importing import (
     ImportReport,
     RowProblem,
     parse_worker_rows,
+    problem,
     read_rows,
 )
 from gonghui.core.tabular import Cell, cell_text, iter_padded
@@ -189,6 +190,8 @@ def _worker(number: int, cells, klass: TrainingClass, report: EnrolmentImportRep
 # --- training-fund trainees -----------------------------------------------------------------
 
 FUND_COLUMNS = ("身份证号", "姓名", "入学日期")
+# Attribute a refusal names (``add_trainee``'s keywords) → its column in the sheet.
+FUND_COLUMN_OF = {"worker": "身份证号", "joined_on": "入学日期"}
 
 
 def import_fund_trainees(
@@ -212,12 +215,14 @@ def import_fund_trainees(
 
     def parse(number: int, cells: list[Cell], worker) -> tuple[int, object, object]:
         joined = cells[2]
-        joined_on = parse_date(joined, field="入学日期") if cell_text(joined) else None
+        joined_on = (
+            parse_date(joined, field="joined_on", label="入学日期") if cell_text(joined) else None
+        )
         if joined_on and not found.starts_on <= joined_on <= found.ends_on:
             raise DomainError(
                 "outside_period",
                 f"入学日期须在项目期间（{found.starts_on}至{found.ends_on}）内",
-                field="入学日期",
+                field="joined_on",
             )
         return number, worker, joined_on
 
@@ -233,7 +238,7 @@ def import_fund_trainees(
                     client_ip=client_ip,
                 )
             except DomainError as exc:
-                report.errors.append(RowProblem(number, "身份证号", exc.message))
+                report.errors.append(problem(number, exc, FUND_COLUMN_OF, ID))
                 continue
             report.created += added.created
             report.unchanged += not added.created
@@ -251,6 +256,7 @@ def import_fund_trainees(
             report,
             once_each=True,
             parse=parse,
+            column_of=FUND_COLUMN_OF,
             find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
         ),
         write=write,
@@ -281,7 +287,8 @@ def _project(by, project, report: ImportReport) -> FundProject | None:
 
 SCORE_COLUMNS = ("身份证号", "姓名", "评委", "部分", "分数")
 _PART_OF_LABEL = {label: value for value, label in Part.choices}
-_COLUMN_OF_FIELD = {"judge": "评委", "part": "部分", "points": "分数"}
+# Attribute a refusal names (``record_score``'s keywords) → its column in the sheet.
+SCORE_COLUMN_OF = {"worker": "身份证号", "judge": "评委", "part": "部分", "points": "分数"}
 
 
 def import_scores(
@@ -310,20 +317,17 @@ def import_scores(
     def parse(number: int, cells: list[Cell], worker) -> tuple[int, object, str, str, object]:
         entry = entry_of.get(worker.pk)
         if entry is None:
-            raise DomainError("not_entered", f"该职工未报名“{found.name}”", field="身份证号")
+            raise DomainError("not_entered", f"该职工未报名“{found.name}”", field="worker")
         label = cell_text(cells[3])
-        try:
-            judge, part, points = check_mark(
-                judge=cell_text(cells[2]),
-                part=_PART_OF_LABEL.get(label, label),
-                points=cell_text(cells[4]),
-            )
-        except DomainError as exc:
-            raise DomainError(exc.code, exc.message, field=_COLUMN_OF_FIELD[exc.field]) from None
+        judge, part, points = check_mark(
+            judge=cell_text(cells[2]),
+            part=_PART_OF_LABEL.get(label, label),
+            points=cell_text(cells[4]),
+        )
         seen = first_row.setdefault((worker.pk, judge, part), number)
         if seen != number:
             raise DomainError(
-                "duplicate_mark", f"与第{seen}行是同一评委对该职工{label}部分的评分", field="评委"
+                "duplicate_mark", f"与第{seen}行是同一评委对该职工{label}部分的评分", field="judge"
             )
         return number, entry, judge, part, points
 
@@ -348,6 +352,7 @@ def import_scores(
             SCORE_COLUMNS,
             report,
             parse=parse,
+            column_of=SCORE_COLUMN_OF,
             find=lambda numbers: workers_by_id_numbers(numbers, within_path=found.org_path),
         ),
         write=write,

@@ -119,6 +119,8 @@ from gonghui.training.services import (
 from gonghui.training.tokens import issue_session_token, read_session_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What the fund services name (their keywords, the model's fields) → the project form's fields.
+FUND_FIELDS = {"budget_fen": "budget", "org": "org_code"}
 
 
 def _console(user) -> None:
@@ -721,7 +723,7 @@ def fund_list(request):
 def _fund_terms(form: FundProjectForm) -> dict | None:
     data = form.cleaned_data
     try:
-        budget_fen = yuan_to_fen(data["budget"], field="预算")
+        budget_fen = yuan_to_fen(data["budget"], field="budget_fen", label="预算")
     except DomainError as exc:
         form.add_error("budget", exc.message)
         return None
@@ -758,7 +760,7 @@ def fund_create(request):
                     by=user, org=org, client_ip=client_ip(request), **terms
                 )
             except DomainError as exc:
-                show_error(form, exc)
+                show_error(form, exc, fields=FUND_FIELDS)
             else:
                 messages.success(request, f"已建立培训资助项目“{project.name}”")
                 return redirect("training:fund", pk=project.pk)
@@ -790,7 +792,7 @@ def fund_edit(request, pk: int):
             try:
                 update_fund_project(by=user, project=project, client_ip=client_ip(request), **terms)
             except DomainError as exc:
-                show_error(form, exc)
+                show_error(form, exc, fields=FUND_FIELDS)
             else:
                 messages.success(request, "已保存")
                 return redirect("training:fund", pk=project.pk)
@@ -853,7 +855,7 @@ def fund_spend(request, pk: int):
         if not form.is_valid():
             raise DomainError("bad_form", "请填写支出日期、金额和用途")
         data = form.cleaned_data
-        amount = yuan_to_fen(data["amount"], field="金额")
+        amount = yuan_to_fen(data["amount"], field="amount_fen", label="金额")
         record_spending(
             by=user,
             project=project,

@@ -91,7 +91,7 @@ def test_sibling_city_cannot_register_into_a_zhumadian_org(call, luoyang_officer
     response = call(luoyang_officer, "post", "/api/workers", new_worker_body(org="411702"))
     assert response.status_code == 422
     assert response.json()["code"] == "unknown_org"
-    assert response.json()["field"] == "工会组织代码"
+    assert response.json()["field"] == "org"  # the payload's attribute, not the column
     assert not Worker.objects.exists()
 
 
@@ -109,7 +109,7 @@ def test_sibling_city_cannot_move_its_worker_into_zhumadian(call, luoyang_office
     worker = make_worker(org="410302")
     response = call(luoyang_officer, "patch", f"/api/workers/{worker.pk}", {"org": "411702"})
     assert response.status_code == 422
-    assert response.json()["field"] == "工会组织代码"
+    assert response.json()["field"] == "org"
     assert not Transfer.objects.exists()
 
 
@@ -236,10 +236,10 @@ def test_create_reports_every_invalid_field_in_chinese(call, luoyang_officer):
     )
     assert response.status_code == 422
     error = response.json()
-    assert (error["code"], error["field"]) == ("id_checksum", "身份证号")
+    assert (error["code"], error["field"]) == ("id_checksum", "id_number")
     assert "校验位" in error["message"]
     fields = {e["field"] for e in error["errors"]}
-    assert fields == {"身份证号", "手机号码", "职工类别"}
+    assert fields == {"id_number", "phone", "categories"}
     assert not Worker.objects.exists()
 
 
@@ -247,7 +247,7 @@ def test_create_with_nothing_says_what_is_missing(call, luoyang_officer):
     response = call(luoyang_officer, "post", "/api/workers", {})
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
-    assert {"姓名", "身份证号", "工会组织代码"} <= fields
+    assert {"name", "id_number", "org"} <= fields
 
 
 def test_update_that_changes_the_org_records_a_transfer_and_an_audit_event(
@@ -295,7 +295,7 @@ def test_update_cannot_change_the_id_number(call, zhumadian_officer, zhang):
     url = f"/api/workers/{zhang.pk}"
     response = call(zhumadian_officer, "patch", url, {"id_number": other})
     assert response.status_code == 422
-    assert (response.json()["code"], response.json()["field"]) == ("id_immutable", "身份证号")
+    assert (response.json()["code"], response.json()["field"]) == ("id_immutable", "id_number")
     assert not Worker.objects.filter(id_masked__endswith=other[-4:]).exclude(pk=zhang.pk).exists()
     # the same number, written differently, is not a change
     same = call(zhumadian_officer, "patch", url, {"id_number": ZHANG_ID.lower() + " "})
@@ -312,7 +312,7 @@ def test_update_validation_error_names_the_field_and_changes_nothing(
         {"phone": "12345", "joined_on": "1900-01-01", "name": "新名字"},
     )
     assert response.status_code == 422
-    assert {e["field"] for e in response.json()["errors"]} == {"手机号码", "入会日期"}
+    assert {e["field"] for e in response.json()["errors"]} == {"phone", "joined_on"}
     zhang.refresh_from_db()
     assert zhang.name == "张东青"
     assert not AuditEvent.objects.filter(action="update").exists()

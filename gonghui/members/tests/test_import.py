@@ -10,9 +10,8 @@ from gonghui.audit.models import AuditEvent
 from gonghui.core.idnumber import check_digit
 from gonghui.core.tabular import write_csv as write_table
 from gonghui.members.generate import make_id, roster_rows, write_roster_csv
-from gonghui.members.importers import import_workers
+from gonghui.members.importers import COLUMNS, import_workers
 from gonghui.members.models import Transfer, Worker
-from gonghui.members.validation import COLUMNS
 from gonghui.orgs.generate import make_uscc
 
 pytestmark = pytest.mark.django_db

@@ -15,8 +15,8 @@ from gonghui.accounts.models import Role
 from gonghui.audit.models import AuditEvent
 from gonghui.core.idnumber import check_digit
 from gonghui.members.generate import make_id
+from gonghui.members.importers import COLUMNS
 from gonghui.members.models import Transfer, Worker
-from gonghui.members.validation import COLUMNS
 
 pytestmark = pytest.mark.django_db
 
