@@ -243,6 +243,15 @@ def test_create_reports_every_invalid_field_in_chinese(call, luoyang_officer):
     assert not Worker.objects.exists()
 
 
+def test_errors_name_the_payloads_attributes(call, luoyang_officer):
+    """The service says ``uscc`` and ``org_code``; the API's caller wrote ``employer_uscc``
+    and ``org``, so that is what ``field`` says."""
+    body = new_worker_body(employer_name="某公司", employer_uscc="91411702MA00000000", org="")
+    response = call(luoyang_officer, "post", "/api/workers", body)
+    assert response.status_code == 422
+    assert {e["field"] for e in response.json()["errors"]} == {"employer_uscc", "org"}
+
+
 def test_create_with_nothing_says_what_is_missing(call, luoyang_officer):
     response = call(luoyang_officer, "post", "/api/workers", {})
     assert response.status_code == 422

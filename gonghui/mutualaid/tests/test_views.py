@@ -37,6 +37,43 @@ def filed_by_page(client, enrolment, plan, yicheng_officer, settings, tmp_path):
     return Claim.objects.get()
 
 
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"claimed": "800.005"}, "claimed", "申请金额“800.005”最多两位小数（精确到分）"),
+        ({"claimed": "0"}, "claimed", "申请金额须大于0"),
+        (
+            {"document": SimpleUploadedFile("病历.pdf", b"MZ\x90\x00" + b"\x00" * 64)},
+            "document",
+            "病历.pdf：只接受PDF、JPEG、PNG文件（按文件内容判断）",
+        ),
+    ],
+)
+def test_a_refused_claim_shows_the_reason_next_to_its_field(
+    client, enrolment, plan, yicheng_officer, settings, tmp_path, changes, field, message
+):
+    """``yuan_to_fen`` and ``file_claim`` name ``claimed_fen`` and the upload check ``file``;
+    the form calls them ``claimed`` and ``document``."""
+    settings.UPLOAD_DIR = tmp_path
+    client.force_login(yicheng_officer)
+    answer = client.post(
+        "/mutualaid/claims/new/",
+        {
+            "plan": plan.pk,
+            "id_number": reveal_id_number(by=yicheng_officer, worker=enrolment.worker),
+            "category": "恶性肿瘤",
+            "diagnosed_on": "2026-05-10",
+            "hospital": "驻马店市中心医院",
+            "diagnosis": "肺腺癌",
+            "claimed": "80000",
+            **changes,
+        },
+    )
+    assert answer.status_code == 200
+    assert answer.context["form"].errors[field] == [message]
+    assert not Claim.objects.exists()
+
+
 def step(client, claim, action, **fields):
     return client.post(f"/mutualaid/claims/{claim.pk}/action/", {"action": action, **fields})
 

@@ -65,6 +65,43 @@ def test_a_roster_with_one_bad_row_adds_nobody_and_names_every_problem(
     assert "已在本案件中" in str(again.errors[0]) and CaseWorker.objects.count() == 2
 
 
+def test_each_bad_cell_of_a_recovery_list_is_named_by_its_column(
+    case_with_workers, make_worker, yicheng_officer, tmp_path
+):
+    """The services name attributes (``wages_fen``, ``recovered_on``); the report names
+    the file's columns, through the importer's one mapping."""
+    made, (zhang_line, li_line) = case_with_workers
+    zhang = reveal_id_number(by=yicheng_officer, worker=zhang_line.worker)
+    li = reveal_id_number(by=yicheng_officer, worker=li_line.worker)
+    stranger = reveal_id_number(by=yicheng_officer, worker=make_worker("王五"))
+    path = write_csv(
+        tmp_path / "追回.csv",
+        RECOVERY_COLUMNS,
+        [
+            [zhang, "12.345", "0", "2026-03-01"],
+            [li, "100", "abc", "2026-03-01"],
+            [zhang, "100", "0", "2026-02-30"],
+            [li, "0", "0", "2026-03-01"],
+            [zhang, "0", "-5", "2026-03-01"],
+            [li, "100", "0", "2999-01-01"],
+            [stranger, "100", "0", "2026-03-01"],
+        ],
+    )
+    report = import_recoveries(path, by=yicheng_officer, case=made)
+    assert [(p.row, p.column) for p in report.errors] == [
+        (2, "追回工资（元）"),
+        (3, "追回赔偿金（元）"),
+        (4, "追回日期"),
+        (5, "追回工资（元）"),
+        (6, "追回赔偿金（元）"),  # a negative compensation is its own column's problem
+        (7, "追回日期"),
+        (8, "身份证号"),
+    ]
+    assert report.errors[0].message == "追回工资（元）“12.345”最多两位小数（精确到分）"
+    assert report.errors[2].message == "追回日期“2026-02-30”不是有效日期（例：2024-03-01）"
+    assert Recovery.objects.count() == 0
+
+
 def test_the_import_command_takes_a_case_number(
     case_with_workers, yicheng_officer, tmp_path, capsys
 ):
