@@ -1,10 +1,23 @@
 """Money as integer fen, and figures printed the way the province's report prints them.
 
-Rounding rule for 万/亿: half-up to the stated number of decimals (17.125亿 →
-17.13亿), applied once to the exact total, never to parts that are then added.
+The province prints a figure in one of two styles:
+
+- **exact at the printed precision** (``chinese_units``: 2.79万, 5888.7万, 17.13亿元):
+  half-up to the stated number of decimals of 万 or 亿 (17.125亿 → 17.13亿), applied once
+  to the exact total, never to parts that are then added; trailing zeros are dropped
+  (129,950,000.00 yuan → 1.30亿 → 1.3亿元), and a figure that rounds up to the next unit
+  is printed in it (99,999,999 → 1亿, not 10000万).
+- **at least, with 余** (``chinese_units_at_least``: 5.12万余场, 870余万人次, 两万余人次):
+  cut (never rounded) to the stated decimals; 余 marks that something was cut and is never
+  printed when nothing was (8,700,000 → 870万). It follows the unit after a decimal or a
+  single digit (5.12万余, 两万余) and precedes it after a whole number of ten or more
+  (870余万, as the province writes). ``words`` writes a single digit in characters
+  (两万余), as the province does for a figure this small.
+
+万 from 1e4, 亿 from 1e8; below 1e4 the plain number.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from gonghui.core.errors import DomainError
 
@@ -33,15 +46,48 @@ def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"))
 
 
+UNITS = ((Decimal(10**8), "亿"), (Decimal(10**4), "万"))
+DIGIT_WORDS = dict(zip("123456789", "一两三四五六七八九", strict=True))
+
+
+def _plain(number: Decimal) -> str:
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _scaled(number: Decimal, places: int, rounding: str) -> tuple[Decimal, str, Decimal]:
+    """(the figure in its unit cut or rounded to ``places``, the unit, the exact figure in
+    that unit). The unit goes by magnitude, and a figure in 万 that rounds to 10000 goes
+    on in 亿 (9999.999万 → 1亿)."""
+    step = Decimal(1).scaleb(-places)
+    sizes = [(size, name) for size, name in UNITS if abs(number) >= size] or [(Decimal(1), "")]
+    size, name = sizes[0]
+    shown = (number / size).quantize(step, rounding=rounding)
+    if name == "万" and abs(shown) >= 10_000:
+        size, name = UNITS[0]
+        shown = (number / size).quantize(step, rounding=rounding)
+    return shown, name, number / size
+
+
 def chinese_units(value: int | Decimal, *, places: int = 2, unit: str = "") -> str:
-    """5888.7万人次 style: 亿 above 1e8, 万 above 1e4, else the plain number."""
-    number = Decimal(value)
-    for size, name in ((Decimal(10**8), "亿"), (Decimal(10**4), "万")):
-        if abs(number) >= size:
-            scaled = (number / size).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-            text = f"{scaled:f}".rstrip("0").rstrip(".") if "." in f"{scaled:f}" else f"{scaled:f}"
-            return f"{text}{name}{unit}"
-    return f"{number:f}{unit}"
+    """5888.7万人次 style: exact at ``places`` decimals of 万 or 亿 (see the module's rules)."""
+    shown, name, _ = _scaled(Decimal(value), places, ROUND_HALF_UP)
+    return f"{_plain(shown)}{name}{unit}"
+
+
+def chinese_units_at_least(
+    value: int | Decimal, *, places: int = 0, unit: str = "", words: bool = False
+) -> str:
+    """870余万人次 style: cut to ``places`` decimals, with 余 when anything was cut."""
+    shown, name, exact = _scaled(Decimal(value), places, ROUND_DOWN)
+    text = _plain(shown)
+    if words and text in DIGIT_WORDS:
+        text = DIGIT_WORDS[text]
+    if shown == exact:
+        return f"{text}{name}{unit}"
+    if name and "." not in text and abs(shown) >= 10:
+        return f"{text}余{name}{unit}"
+    return f"{text}{name}余{unit}"
 
 
 def yuan_in_units(fen: int, *, places: int = 2) -> str:
