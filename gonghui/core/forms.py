@@ -20,8 +20,9 @@ def show_error(
 ) -> None:
     """Put a refusal on the form: each message next to the field it names (a
     ``DomainError``'s ``field`` or a model ``ValidationError``'s keys are attribute names;
-    ``fields`` maps those the form calls otherwise), the rest above the form."""
-    fields = fields or {}
+    ``fields`` maps those the form calls otherwise), the rest above the form. Forms take
+    an org by its code, so ``org`` goes to ``org_code`` everywhere."""
+    fields = {"org": "org_code", **(fields or {})}
     if isinstance(error, DomainError):
         named = {error.field or "": [error.message]}
     elif hasattr(error, "error_dict"):

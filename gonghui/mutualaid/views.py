@@ -281,7 +281,7 @@ def enrol(request):
                 messages.success(request, f"已为{worker.name[0]}*办理{plan.year}年度参保")
                 return redirect("mutualaid:enrol")
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                show_error(form, exc, fields={"worker": "id_number"})
     context = {"nav": "mutualaid", "form": form, "plans": plans}
     return page(request, "mutualaid/enrol.html", context)
 

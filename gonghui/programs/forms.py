@@ -67,7 +67,6 @@ PROGRAM_FIELDS = {
     "unit_cost_fen": "unit_cost",
     "budget_fen": "budget",
     "sum_insured_fen": "sum_insured",
-    "org": "org_code",
 }
 
 

@@ -120,7 +120,7 @@ from gonghui.training.tokens import issue_session_token, read_session_token
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What the fund services name (their keywords, the model's fields) → the project form's fields.
-FUND_FIELDS = {"budget_fen": "budget", "org": "org_code"}
+FUND_FIELDS = {"budget_fen": "budget"}
 
 
 def _console(user) -> None:

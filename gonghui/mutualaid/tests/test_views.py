@@ -144,3 +144,20 @@ def test_a_sibling_officer_gets_404_from_every_claim_page(client, filed_by_page,
         assert "张*青" not in text and "驿城区" not in text, url
     assert client.get("/mutualaid/figures/?year=2026&org=411702").status_code == 404
     assert Claim.objects.get(pk=claim.pk).state == "draft"
+
+
+def test_a_refused_enrolment_shows_the_reason_next_to_the_id_number(
+    client, enrolment, plan, yicheng_officer
+):
+    """``enrol_worker`` names ``worker``; the enrol form asks for the worker's ``id_number``."""
+    client.force_login(yicheng_officer)
+    answer = client.post(
+        "/mutualaid/enrol/",
+        {
+            "plan": plan.pk,
+            "id_number": reveal_id_number(by=yicheng_officer, worker=enrolment.worker),
+            "paid_on": "2026-02-01",
+        },
+    )
+    assert answer.status_code == 200
+    assert answer.context["form"].errors["id_number"] == [f"该职工已参加{plan.year}年度互助保障"]
