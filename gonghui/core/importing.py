@@ -6,6 +6,7 @@ never a column: each importer keeps one mapping, ``COLUMN_OF`` (attribute name �
 file's column label), and ``problem`` applies it where an error becomes a row's problem.
 """
 
+import math
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -181,3 +182,20 @@ def parse_worker_rows(
     order = list(columns)
     report.errors.sort(key=lambda p: (p.row, order.index(p.column) if p.column in order else 0))
     return None if report.errors else parsed
+
+
+def coordinate_cell(text: str, column: str, problems: dict[str, str]) -> float | None:
+    """A longitude or latitude cell as a number, or None with what is wrong in
+    ``problems[column]`` (the range is checked with the coordinate system)."""
+    if not text:
+        problems[column] = f"{column}不能为空"
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        problems[column] = f"{column}“{text}”不是数字（例：114.0223）"
+        return None
+    if not math.isfinite(value):
+        problems[column] = f"{column}“{text}”不是有效数字"
+        return None
+    return value

@@ -14,7 +14,6 @@ cell. Every other row goes through ``set_employer_location``, which writes nothi
 unchanged row, so importing the same file again changes nothing.
 """
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,14 @@ from gonghui.audit.imports import Progress, run_import
 from gonghui.core.chinese import simplified
 from gonghui.core.coords import Crs, check_lat_lng, parse_crs
 from gonghui.core.errors import DomainError
-from gonghui.core.importing import ImportReport, RowProblem, column_for, problem, read_rows
+from gonghui.core.importing import (
+    ImportReport,
+    RowProblem,
+    column_for,
+    coordinate_cell,
+    problem,
+    read_rows,
+)
 from gonghui.core.tabular import cell_text, iter_padded
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to
@@ -117,8 +123,8 @@ def _check_rows(table, by, report: ImportReport) -> list[_Row]:
             report.warnings.append(RowProblem(number, LNG, message))
             report.unchanged += 1
             continue
-        lng = _coordinate(text[3], LNG, problems)
-        lat = _coordinate(text[4], LAT, problems)
+        lng = coordinate_cell(text[3], LNG, problems)
+        lat = coordinate_cell(text[4], LAT, problems)
         crs = None
         if not text[5]:
             problems[CRS] = "坐标系不能为空（WGS84、GCJ02 或 BD09）"
@@ -140,21 +146,6 @@ def _check_rows(table, by, report: ImportReport) -> list[_Row]:
             clean.append(_Row(number, employer, lat, lng, crs, text[2]))
     report.errors.sort(key=lambda p: (p.row, COLUMNS.index(p.column)))
     return clean
-
-
-def _coordinate(text: str, column: str, problems: dict[str, str]) -> float | None:
-    if not text:
-        problems[column] = f"{column}不能为空"
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        problems[column] = f"{column}“{text}”不是数字（例：114.0223）"
-        return None
-    if not math.isfinite(value):
-        problems[column] = f"{column}“{text}”不是有效数字"
-        return None
-    return value
 
 
 def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) -> None:

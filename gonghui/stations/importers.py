@@ -15,7 +15,6 @@ station when its org and name match, so importing the same file again
 changes nothing. Every row goes through ``save_station``.
 """
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,14 @@ from gonghui.core.coords import parse_crs
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.hours import parse_hours
-from gonghui.core.importing import ImportReport, RowProblem, column_for, problem, read_rows
+from gonghui.core.importing import (
+    ImportReport,
+    RowProblem,
+    column_for,
+    coordinate_cell,
+    problem,
+    read_rows,
+)
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import orgs_visible_to
@@ -164,8 +170,8 @@ def _fields(
     text: list[str], cells: list[Cell], more: dict[str, str], problems: dict[str, str]
 ) -> StationFields | None:
     """The row's fields in the service's terms; problems go to ``problems`` by column."""
-    lng = _coordinate(text[3], LNG, problems)
-    lat = _coordinate(text[4], LAT, problems)
+    lng = coordinate_cell(text[3], LNG, problems)
+    lat = coordinate_cell(text[4], LAT, problems)
     crs = None
     if not text[5]:
         problems[CRS] = "坐标系不能为空（WGS84、GCJ02 或 BD09）"
@@ -228,21 +234,6 @@ def _ratings(more: dict[str, str], problems: dict[str, str]) -> list[tuple[str, 
         problems[RATINGS] = exc.message
         return None
     return ratings
-
-
-def _coordinate(text: str, column: str, problems: dict[str, str]) -> float | None:
-    if not text:
-        problems[column] = f"{column}不能为空"
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        problems[column] = f"{column}“{text}”不是数字（例：114.0223）"
-        return None
-    if not math.isfinite(value):
-        problems[column] = f"{column}“{text}”不是有效数字"
-        return None
-    return value
 
 
 def _save(rows: list[_Row], *, by, report: ImportReport, client_ip: str | None) -> None:
