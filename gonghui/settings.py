@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "gonghui.rights",
     "gonghui.training",
     "gonghui.culture",
+    "gonghui.reports",
     "gonghui.cli",
 ]
 

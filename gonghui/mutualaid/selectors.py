@@ -109,12 +109,23 @@ class AidFigures:
     children: list["AidFigures"] = field(default_factory=list)
 
 
-def _payees(path: str, year: int) -> int:
+def payees(path: str, year: int) -> int:
+    """Distinct workers paid in plan year ``year`` under an org path (exact at any level)."""
     return distinct_workers(
         path,
         per_county=AidPayeeYear.objects.filter(year=year),
         raw=Payout.objects.filter(year=year),
     )
+
+
+def enrolments_in(path: str, year: int) -> int:
+    """Enrolments (person-years) of plan year ``year`` under an org path."""
+    return AidOrgYear.objects.under(path).filter(year=year).aggregate(n=Sum("enrolments"))["n"] or 0
+
+
+def paid_fen(path: str, year: int) -> int:
+    """Mutual aid paid for plan year ``year`` under an org path, in fen."""
+    return AidOrgYear.objects.under(path).filter(year=year).aggregate(n=Sum("paid_fen"))["n"] or 0
 
 
 def _figures(org: Org, year: int) -> AidFigures:
@@ -125,7 +136,7 @@ def _figures(org: Org, year: int) -> AidFigures:
         org=org,
         year=year,
         enrolments=sums["enrolments"] or 0,
-        payees=_payees(org.path, year),
+        payees=payees(org.path, year),
         payouts=sums["payouts"] or 0,
         paid_fen=sums["paid"] or 0,
     )

@@ -142,12 +142,23 @@ class RightsFigures:
         return self.wages_fen + self.compensation_fen
 
 
-def _workers_helped(path: str, year: int) -> int:
+def workers_helped(path: str, year: int) -> int:
+    """Distinct workers with a recovery in ``year`` under an org path (exact at any level)."""
     return distinct_workers(
         path,
         per_county=RightsWorkerYear.objects.filter(year=year),
         raw=Recovery.objects.filter(recovered_on__year=year),
     )
+
+
+def recovered_fen(path: str, year: int) -> int:
+    """Wages and compensation recovered in ``year`` under an org path, in fen."""
+    sums = (
+        RightsOrgYear.objects.under(path)
+        .filter(year=year)
+        .aggregate(w=Sum("wages_fen"), c=Sum("compensation_fen"))
+    )
+    return (sums["w"] or 0) + (sums["c"] or 0)
 
 
 def _figures(org: Org, year: int) -> RightsFigures:
@@ -157,7 +168,7 @@ def _figures(org: Org, year: int) -> RightsFigures:
     return RightsFigures(
         org=org,
         year=year,
-        workers=_workers_helped(org.path, year),
+        workers=workers_helped(org.path, year),
         instalments=sums["n"] or 0,
         wages_fen=sums["w"] or 0,
         compensation_fen=sums["c"] or 0,
