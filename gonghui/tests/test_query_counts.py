@@ -359,17 +359,6 @@ LISTINGS = [
 ]
 
 
-# Lists that make a query per row today, each failing its test (strict xfail: fixing one makes
-# the test pass unexpectedly, which fails until its entry here goes and its count is pinned).
-KNOWN_N_PLUS_1: dict[str, str] = {}
-
-
-def _param(listing: Listing):
-    reason = KNOWN_N_PLUS_1.get(listing.url)
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-    return pytest.param(listing, marks=marks, id=listing.url)
-
-
 def read_pins() -> dict[str, int]:
     return json.loads(PINS.read_text(encoding="utf-8")) if PINS.exists() else {}
 
@@ -393,14 +382,14 @@ def statements(sql: list[str]) -> str:
 
 def test_every_listing_is_pinned():
     """The file pins exactly the lists here (a list removed must leave the file too)."""
-    pinned = {x.url for x in LISTINGS if x.url not in KNOWN_N_PLUS_1}
+    pinned = {x.url for x in LISTINGS}
     if UPDATE:  # runs before the lists' tests, which then pin their counts
         write_pins({url: n for url, n in read_pins().items() if url in pinned})
         return
     assert set(read_pins()) == pinned
 
 
-@pytest.mark.parametrize("listing", [_param(listing) for listing in LISTINGS])
+@pytest.mark.parametrize("listing", LISTINGS, ids=[x.url for x in LISTINGS])
 def test_a_list_makes_the_same_pinned_number_of_queries_for_2_and_6_rows(client, ctx, listing):
     client.force_login(ctx.admin)
     headers = {}
@@ -418,8 +407,6 @@ def test_a_list_makes_the_same_pinned_number_of_queries_for_2_and_6_rows(client,
         f"{listing.url}: {with_2} queries with 2 rows, {with_6} with 6 (a query per row):\n"
         f"{statements(sql_6)}"
     )
-    if listing.url in KNOWN_N_PLUS_1:
-        return  # fixed: take it out of KNOWN_N_PLUS_1 and pin its count
     if UPDATE:
         write_pins(read_pins() | {listing.url: with_6})
         return
