@@ -5,10 +5,12 @@ from functools import cache
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import Http404
 
 from gonghui.accounts.models import ApiToken, User
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import org_for
 
 
 def staff_visible_to(user: User, *, usernames: list[str] | None = None) -> QuerySet[User]:
@@ -68,3 +70,11 @@ def token_user_from_row(row: Sequence) -> tuple[User, int]:
 @cache
 def _token_sql(vendor: str) -> str:
     return f"SELECT {token_columns()} FROM {token_tables()} WHERE {TOKEN_CONDITION}"
+
+
+def org_asked_for(user: User, org_code: str | None) -> Org:
+    """The org a figures page or report is asked for: ``org_code`` inside the user's
+    subtree, or the user's own org; 404 for an account without a scope."""
+    if not user.scope_path or user.org is None:  # a scope is its org's path
+        raise Http404
+    return org_for(user, org_code) if org_code else user.org

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.money import fen_to_yuan
@@ -30,7 +31,7 @@ from gonghui.mutualaid.models import (
 )
 from gonghui.mutualaid.services import CLAIM_FLOW
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import child_orgs, org_for
+from gonghui.orgs.selectors import child_orgs
 
 
 def plans_visible_to(user: User) -> QuerySet[Plan]:
@@ -145,9 +146,7 @@ def _figures(org: Org, year: int) -> AidFigures:
 def aid_figures(user: User, *, year: int, org_code: str | None = None) -> AidFigures:
     """Enrolments (person-years), distinct payees, payouts and fen paid in the user's subtree
     (or the org ``org_code`` inside it) for a plan year, with one line per child org."""
-    if not user.scope_path or user.org is None:  # a scope is its org's path
-        raise Http404
-    org = org_for(user, org_code) if org_code else user.org
+    org = org_asked_for(user, org_code)
     figures = _figures(org, year)
     figures.children = [_figures(child, year) for child in child_orgs(org)]
     return figures

@@ -4,13 +4,11 @@ sentences that print them."""
 import re
 from dataclasses import dataclass
 
-from django.http import Http404
-
 from gonghui.accounts.models import User
+from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.indicators import Indicator
 from gonghui.mutualaid import indicators as mutualaid
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import org_for
 from gonghui.rights import indicators as rights
 
 # The modules in the order the province prints them.
@@ -49,8 +47,6 @@ def indicators() -> list[Indicator]:
 
 def report_card(user: User, *, year: int, org_code: str | None = None) -> Card:
     """The card of the user's org (or ``org_code`` inside the user's subtree) for ``year``."""
-    if not user.scope_path or user.org is None:
-        raise Http404
-    org = org_for(user, org_code) if org_code else user.org
+    org = org_asked_for(user, org_code)
     figures = {i.id: Figure(i, i.measure(org.path, year)) for i in indicators()}
     return Card(org=org, year=year, figures=figures)

@@ -13,12 +13,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.accounts.models import User
+from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import child_orgs, org_for
+from gonghui.orgs.selectors import child_orgs
 from gonghui.rights.models import (
     CaseState,
     CaseWorker,
@@ -178,9 +179,7 @@ def _figures(org: Org, year: int) -> RightsFigures:
 def rights_figures(user: User, *, year: int, org_code: str | None = None) -> RightsFigures:
     """Distinct workers helped and fen recovered (wages, compensation) in a year, for the
     user's subtree (or ``org_code`` inside it), with one line per child org."""
-    if not user.scope_path or user.org is None:  # a scope is its org's path
-        raise Http404
-    org = org_for(user, org_code) if org_code else user.org
+    org = org_asked_for(user, org_code)
     figures = _figures(org, year)
     figures.children = [_figures(child, year) for child in child_orgs(org)]
     return figures

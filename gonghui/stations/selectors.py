@@ -16,12 +16,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.accounts.models import User
+from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.hours import is_open_at
 from gonghui.members.categories import BY_NAME
 from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import child_orgs, county_path_of, org_for
+from gonghui.orgs.selectors import child_orgs, county_path_of
 from gonghui.stations.models import (
     Station,
     StationClosure,
@@ -212,10 +213,8 @@ def coverage(
     when their union's county (区/县) has an open station, the finest place the registry
     gives for them. Workers belong to one org, so these counts add up exactly.
     """
-    if not user.scope_path or user.org is None:  # a scope is its org's path
-        raise Http404
     radius = settings.STATION_COVERAGE_M
-    base = org_for(user, org_code) if org_code else user.org
+    base = org_asked_for(user, org_code)
     rows = {c.path: OrgCoverage(c, radius) for c in child_orgs(base)}
     total = OrgCoverage(base, radius)
     stations = stations_visible_to(user, org_path=base.path).order_by()
