@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 
+from gonghui.core.indicators import Under
+from gonghui.core.periods import Period
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -209,9 +211,22 @@ def _adapt(ops, value):
 COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
 
 
-def distinct_workers(path: str, *, per_county: models.QuerySet, raw: models.QuerySet) -> int:
-    """Exact distinct workers under an org ``path``: from the per-county rollup at county
-    level and above (small), from the raw rows below it (that rollup cannot split a county).
-    Both querysets carry ``worker_id`` and ``org_path``."""
-    rows = per_county if path.count("/") <= COUNTY_DEPTH else raw
-    return rows.filter(org_path__startswith=path).values("worker_id").distinct().count()
+def distinct_workers(
+    under: Under,
+    period: Period,
+    *,
+    per_county: models.QuerySet,
+    raw: models.QuerySet,
+    raw_date: str | None,
+) -> int:
+    """Exact distinct workers ``under`` an org in ``period``: from the per-county rollup
+    (filtered by ``year``) for whole years at county level and above, where it is small;
+    from the raw rows (filtered by their date field ``raw_date``, or already narrowed to
+    the period when None) below county level, for the 本级 row, or for part of a year,
+    which that rollup cannot split. Both querysets carry ``worker_id`` and ``org_path``."""
+    years = period.whole_years
+    if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
+        rows = per_county.filter(year__range=years)
+    else:
+        rows = raw.filter(**period.dates(raw_date)) if raw_date else raw
+    return rows.filter(**under.filter()).values("worker_id").distinct().count()

@@ -12,6 +12,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.core.indicators import Under
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
+from gonghui.core.periods import Period as CorePeriod
 from gonghui.core.rollups import distinct_workers
 from gonghui.culture.models import (
     Bookhouse,
@@ -196,15 +199,20 @@ def _narrow(rows: QuerySet, period: Period | None, field: str) -> QuerySet:
 
 
 def _attendees(path: str, period: Period | None) -> int:
-    """Distinct signed-in workers under ``path``: the per-county rollup at county level and
-    above (whole years only), the raw sign-ins below county level or for one month."""
-    per_county = CultureWorkerYear.objects.all()
-    if period:
-        per_county = per_county.filter(year=period.year)
-    raw = _narrow(EventAttendee.objects.all(), period, "day")
-    if period and period.month:
-        return raw.filter(org_path__startswith=path).values("worker_id").distinct().count()
-    return distinct_workers(path, per_county=per_county, raw=raw)
+    """Distinct signed-in workers under ``path``, exact at every level."""
+    if period is None:
+        span = CorePeriod(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
+    elif period.month:
+        span = CorePeriod.month(period.year, period.month)
+    else:
+        span = CorePeriod.year(period.year)
+    return distinct_workers(
+        Under(path),
+        span,
+        per_county=CultureWorkerYear.objects.all(),
+        raw=EventAttendee.objects.all(),
+        raw_date="day",
+    )
 
 
 def _figures(path: str, period: Period | None) -> CultureFigures:

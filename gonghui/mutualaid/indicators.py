@@ -3,6 +3,7 @@
 from gonghui.core.indicators import Indicator
 from gonghui.mutualaid.selectors import enrolments_in, paid_fen, payees
 
+LABEL = "职工重大疾病互助保障"
 INDICATORS = (
     Indicator("mutualaid.enrolments", "互助保障参保", "人次", enrolments_in),
     Indicator("mutualaid.payees", "获得互助金的职工", "人", payees, distinct=True),

@@ -14,7 +14,9 @@ from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
 from gonghui.core.idnumber import normalise_id
+from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_visible_by_id_number
@@ -110,23 +112,27 @@ class AidFigures:
     children: list["AidFigures"] = field(default_factory=list)
 
 
-def payees(path: str, year: int) -> int:
-    """Distinct workers paid in plan year ``year`` under an org path (exact at any level)."""
+def payees(under: Under, period: Period) -> int:
+    """Distinct workers paid for the plan years ``period`` touches (exact at any level)."""
     return distinct_workers(
-        path,
-        per_county=AidPayeeYear.objects.filter(year=year),
-        raw=Payout.objects.filter(year=year),
+        under,
+        period.in_whole_years(),
+        per_county=AidPayeeYear.objects.all(),
+        raw=Payout.objects.filter(year__range=period.years),
+        raw_date=None,
     )
 
 
-def enrolments_in(path: str, year: int) -> int:
-    """Enrolments (person-years) of plan year ``year`` under an org path."""
-    return AidOrgYear.objects.under(path).filter(year=year).aggregate(n=Sum("enrolments"))["n"] or 0
+def enrolments_in(under: Under, period: Period) -> int:
+    """Enrolments (person-years) of the plan years ``period`` touches."""
+    rows = AidOrgYear.objects.filter(year__range=period.years, **under.filter())
+    return rows.aggregate(n=Sum("enrolments"))["n"] or 0
 
 
-def paid_fen(path: str, year: int) -> int:
-    """Mutual aid paid for plan year ``year`` under an org path, in fen."""
-    return AidOrgYear.objects.under(path).filter(year=year).aggregate(n=Sum("paid_fen"))["n"] or 0
+def paid_fen(under: Under, period: Period) -> int:
+    """Mutual aid paid for the plan years ``period`` touches, in fen."""
+    rows = AidOrgYear.objects.filter(year__range=period.years, **under.filter())
+    return rows.aggregate(n=Sum("paid_fen"))["n"] or 0
 
 
 def _figures(org: Org, year: int) -> AidFigures:
@@ -137,7 +143,7 @@ def _figures(org: Org, year: int) -> AidFigures:
         org=org,
         year=year,
         enrolments=sums["enrolments"] or 0,
-        payees=payees(org.path, year),
+        payees=payees(Under(org.path), Period.year(year)),
         payouts=sums["payouts"] or 0,
         paid_fen=sums["paid"] or 0,
     )

@@ -1,19 +1,30 @@
-"""The report card: every declared figure for one org and year, and the province's
-sentences that print them."""
+"""The report card: every declared figure for one org and period, the province's
+sentences that print them, and the same figures by child org.
+
+The drill-down has one row per child org and a 本级 row for the org's own records, so
+that person-times, counts and money add up to the total; distinct persons are counted
+on each row and are not expected to add up (a worker served in two counties counts
+once above them).
+"""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import ModuleType
 
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
-from gonghui.core.indicators import Indicator
+from gonghui.core.indicators import Indicator, Under
+from gonghui.core.periods import Period
 from gonghui.mutualaid import indicators as mutualaid
 from gonghui.orgs.models import Org
+from gonghui.orgs.selectors import child_orgs
 from gonghui.rights import indicators as rights
 
-# The modules in the order the province prints them.
-MODULES = (rights, mutualaid)
+# The modules in the order the province prints them; each holds LABEL, INDICATORS and
+# SENTENCES.
+MODULES: tuple[ModuleType, ...] = (rights, mutualaid)
 _PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
+OWN = "本级"
 
 
 @dataclass(frozen=True)
@@ -25,28 +36,85 @@ class Figure:
     def printed(self) -> str:
         return self.indicator.printed(self.value)
 
+    @property
+    def plain(self) -> str:
+        return self.indicator.plain(self.value)
+
 
 @dataclass(frozen=True)
+class Row:
+    """One line of the drill-down: a child org, or the org itself (``own``, 本级)."""
+
+    org: Org
+    own: bool
+    values: dict[str, int]
+
+    @property
+    def label(self) -> str:
+        return f"{OWN}（{self.org.name}）" if self.own else self.org.name
+
+
+@dataclass(frozen=True)
+class Section:
+    """One module of the card: its label, its figures and its sentences."""
+
+    label: str
+    figures: list[Figure]
+    sentences: list[str]
+
+
+@dataclass
 class Card:
     org: Org
-    year: int
+    period: Period
     figures: dict[str, Figure]
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.org.name}{self.period}成绩单"
+
+    def sections(self) -> list[Section]:
+        return [
+            Section(
+                label=module.LABEL,
+                figures=[self.figures[i.id] for i in module.INDICATORS],
+                sentences=[self._sentence(template) for template in module.SENTENCES],
+            )
+            for module in MODULES
+        ]
 
     def sentences(self) -> list[str]:
         """One sentence per service, in the province's words (帮助19.96万名农民工…)."""
-        return [
-            _PLACEHOLDER.sub(lambda m: self.figures[m[1]].printed, template)
-            for module in MODULES
-            for template in module.SENTENCES
-        ]
+        return [sentence for section in self.sections() for sentence in section.sentences]
+
+    def _sentence(self, template: str) -> str:
+        return _PLACEHOLDER.sub(lambda m: self.figures[m[1]].printed, template)
 
 
 def indicators() -> list[Indicator]:
     return [indicator for module in MODULES for indicator in module.INDICATORS]
 
 
-def report_card(user: User, *, year: int, org_code: str | None = None) -> Card:
-    """The card of the user's org (or ``org_code`` inside the user's subtree) for ``year``."""
+def measure_all(under: Under, period: Period) -> dict[str, int]:
+    return {i.id: i.measure(under, period) for i in indicators()}
+
+
+def report_card(
+    user: User, *, period: Period, org_code: str | None = None, by_child: bool = False
+) -> Card:
+    """The card of the user's org (or ``org_code`` inside the user's subtree) for ``period``;
+    ``by_child`` adds the 本级 row and one row per child org, every child listed whether
+    or not it did anything (an empty row is news too)."""
     org = org_asked_for(user, org_code)
-    figures = {i.id: Figure(i, i.measure(org.path, year)) for i in indicators()}
-    return Card(org=org, year=year, figures=figures)
+    totals = measure_all(Under(org.path), period)
+    card = Card(
+        org=org,
+        period=period,
+        figures={i.id: Figure(i, totals[i.id]) for i in indicators()},
+    )
+    if by_child:
+        card.rows = [Row(org, True, measure_all(Under(org.path, own=True), period))] + [
+            Row(child, False, measure_all(Under(child.path), period)) for child in child_orgs(org)
+        ]
+    return card

@@ -15,6 +15,8 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
+from gonghui.core.indicators import Under
+from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
 from gonghui.members.selectors import mask_name
@@ -143,22 +145,26 @@ class RightsFigures:
         return self.wages_fen + self.compensation_fen
 
 
-def workers_helped(path: str, year: int) -> int:
-    """Distinct workers with a recovery in ``year`` under an org path (exact at any level)."""
+def workers_helped(under: Under, period: Period) -> int:
+    """Distinct workers with a recovery in ``period`` (exact at any level)."""
     return distinct_workers(
-        path,
-        per_county=RightsWorkerYear.objects.filter(year=year),
-        raw=Recovery.objects.filter(recovered_on__year=year),
+        under,
+        period,
+        per_county=RightsWorkerYear.objects.all(),
+        raw=Recovery.objects.all(),
+        raw_date="recovered_on",
     )
 
 
-def recovered_fen(path: str, year: int) -> int:
-    """Wages and compensation recovered in ``year`` under an org path, in fen."""
-    sums = (
-        RightsOrgYear.objects.under(path)
-        .filter(year=year)
-        .aggregate(w=Sum("wages_fen"), c=Sum("compensation_fen"))
-    )
+def recovered_fen(under: Under, period: Period) -> int:
+    """Wages and compensation recovered in ``period``, in fen: the per-year rollup for whole
+    years, the recoveries themselves (a few per case) for part of a year."""
+    years = period.whole_years
+    if years:
+        rows = RightsOrgYear.objects.filter(year__range=years, **under.filter())
+    else:
+        rows = Recovery.objects.filter(**period.dates("recovered_on"), **under.filter())
+    sums = rows.aggregate(w=Sum("wages_fen"), c=Sum("compensation_fen"))
     return (sums["w"] or 0) + (sums["c"] or 0)
 
 
@@ -169,7 +175,7 @@ def _figures(org: Org, year: int) -> RightsFigures:
     return RightsFigures(
         org=org,
         year=year,
-        workers=workers_helped(org.path, year),
+        workers=workers_helped(Under(org.path), Period.year(year)),
         instalments=sums["n"] or 0,
         wages_fen=sums["w"] or 0,
         compensation_fen=sums["c"] or 0,

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from gonghui.core.periods import Period
 from gonghui.mutualaid.models import Enrolment, Payout
 from gonghui.reports.card import report_card
 from gonghui.rights.models import Recovery
@@ -50,7 +51,7 @@ def test_every_figure_equals_the_raw_records_at_every_level(recovered, enrolment
     in_2026 = "BETWEEN '2026-01-01' AND '2026-12-31'"
     for path in LEVELS:
         code = path.rstrip("/").rsplit("/", 1)[-1]
-        card = report_card(province_admin, year=2026, org_code=code)
+        card = report_card(province_admin, period=Period.year(2026), org_code=code)
         values = {key: figure.value for key, figure in card.figures.items()}
         assert values == {
             "rights.workers": raw(
@@ -77,7 +78,9 @@ def test_every_figure_equals_the_raw_records_at_every_level(recovered, enrolment
             ),
         }, path
     assert (
-        report_card(province_admin, year=2026, org_code="411702").figures["rights.workers"].value
+        report_card(province_admin, period=Period.year(2026), org_code="411702")
+        .figures["rights.workers"]
+        .value
         == 2
     )  # 张东青's two instalments are one worker
 

@@ -1,49 +1,70 @@
-"""``gonghui report``: the report card of an org and year, as text or JSON."""
+"""``gonghui report``: the report card of an org and period as text, JSON, Excel or PDF."""
 
-import json
+import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from gonghui.accounts.cli import acting_user
+from gonghui.core.errors import DomainError
+from gonghui.core.periods import Period
+from gonghui.reports import formats
 from gonghui.reports.card import report_card
+
+BINARY = {"xlsx": formats.as_workbook, "pdf": formats.as_pdf}
 
 
 class Command(BaseCommand):
-    help = "成绩单：gonghui report --year YYYY [--org CODE] [--format text|json] [--user NAME]"
+    help = (
+        "成绩单：gonghui report --year YYYY | --from YYYY-MM-DD --to YYYY-MM-DD "
+        "[--org CODE] [--by child] [--format text|json|xlsx|pdf] [--output FILE] [--user NAME]"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="统计年度")
+        parser.add_argument("--year", type=int, help="统计年度")
+        parser.add_argument("--from", dest="start", type=_date, help="开始日期（含）")
+        parser.add_argument("--to", dest="end", type=_date, help="结束日期（含）")
         parser.add_argument("--org", help="组织代码（默认为账号所在组织）")
-        parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument("--by", choices=["child"], help="child：按下级组织分列，含本级")
+        parser.add_argument("--format", choices=["text", "json", "xlsx", "pdf"], default="text")
+        parser.add_argument("--output", help="写入文件（xlsx 与 pdf 必填）")
         parser.add_argument("--user", help="以该工作人员的管辖范围统计（默认省级管理员）")
 
-    def handle(self, year, org, format, user, **options):
+    def handle(self, year, start, end, org, by, format, output, user, **options):
+        period = _period(year, start, end)
+        if format in BINARY and not output:
+            raise CommandError(f"--format {format} 需要 --output 文件名")
         try:
-            card = report_card(acting_user(user), year=year, org_code=org)
+            card = report_card(acting_user(user), period=period, org_code=org, by_child=bool(by))
         except Http404:
             raise CommandError(f"组织代码“{org}”不存在或不在管辖范围内") from None
-        if format == "json":
-            figures = [
-                {
-                    "id": f.indicator.id,
-                    "label": f.indicator.label,
-                    "value": f.value,
-                    "unit": "分" if f.indicator.money else f.indicator.unit,
-                    "printed": f.printed,
-                    "distinct": f.indicator.distinct,
-                }
-                for f in card.figures.values()
-            ]
-            answer = {
-                "org": card.org.code,
-                "org_name": card.org.name,
-                "year": year,
-                "figures": figures,
-                "sentences": card.sentences(),
-            }
-            self.stdout.write(json.dumps(answer, ensure_ascii=False, indent=2))
+        if format in BINARY:
+            with open(output, "wb") as file:
+                file.write(BINARY[format](card))
+            self.stderr.write(f"已写入 {output}")
             return
-        self.stdout.write(f"{card.org.name}{year}年成绩单")
-        for sentence in card.sentences():
-            self.stdout.write(sentence)
+        text = formats.as_json(card) if format == "json" else formats.as_text(card)
+        if output:
+            with open(output, "w", encoding="utf-8") as file:
+                file.write(text + "\n")
+            self.stderr.write(f"已写入 {output}")
+        else:
+            self.stdout.write(text)
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"日期“{text}”应为 YYYY-MM-DD") from None
+
+
+def _period(year: int | None, start: datetime.date | None, end: datetime.date | None) -> Period:
+    try:
+        if year is not None and start is None and end is None:
+            return Period.year(year)
+        if year is None and start is not None and end is not None:
+            return Period(start, end)
+    except DomainError as err:
+        raise CommandError(err.message) from None
+    raise CommandError("需要 --year，或同时给出 --from 与 --to")

@@ -1,0 +1,80 @@
+"""The period a figure is for: a calendar year, a month, or any from–to dates.
+
+Rollups keep distinct persons per worker × *year*, so a figure over whole years reads
+them; any other period reads the raw rows. ``whole_years`` tells which.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from gonghui.core.errors import DomainError
+
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end``, both days included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise DomainError(
+                "bad_period", f"结束日期 {self.end} 早于开始日期 {self.start}", field="end"
+            )
+        for day, name in ((self.start, "start"), (self.end, "end")):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise DomainError(
+                    "bad_period", f"年份须在 {FIRST_YEAR}–{LAST_YEAR} 之间：{day}", field=name
+                )
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(_day(year, 1, 1, "year"), _day(year, 12, 31, "year"))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> "Period":
+        last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+        return cls(_day(year, month, 1, "month"), _day(year, month, last, "month"))
+
+    @property
+    def whole_years(self) -> tuple[int, int] | None:
+        """(first, last) year when the period is exactly whole calendar years, else None."""
+        if (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31):
+            return self.start.year, self.end.year
+        return None
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The calendar years the period touches (for figures kept per year only)."""
+        return self.start.year, self.end.year
+
+    def in_whole_years(self) -> "Period":
+        """The whole calendar years the period touches (figures kept per plan year)."""
+        return Period(datetime.date(self.start.year, 1, 1), datetime.date(self.end.year, 12, 31))
+
+    def dates(self, field: str) -> dict:
+        """A filter keeping rows whose date ``field`` lies in the period."""
+        return {f"{field}__range": (self.start, self.end)}
+
+    def __str__(self) -> str:
+        whole = self.whole_years
+        if whole and whole[0] == whole[1]:
+            return f"{whole[0]}年"
+        if whole:
+            return f"{whole[0]}–{whole[1]}年"
+        first, last = self.start, self.end
+        if (first.day, last.day) == (1, calendar.monthrange(last.year, last.month)[1]):
+            if (first.year, first.month) == (last.year, last.month):
+                return f"{first.year}年{first.month}月"
+        return f"{first:%Y-%m-%d}至{last:%Y-%m-%d}"
+
+
+def _day(year: int, month: int, day: int, field: str) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except (ValueError, OverflowError):
+        raise DomainError("bad_period", f"不是有效的日期：{year}年{month}月", field=field) from None
