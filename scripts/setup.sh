@@ -58,3 +58,5 @@ else
     step "uv sync --frozen into a new .venv (first run: about 130 MB of Python packages)" \
         uv sync --frozen --quiet
 fi
+# The PDF report card: WeasyPrint lays text out with Pango, in Noto Sans CJK.
+apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk

@@ -36,6 +36,11 @@ class Period:
         return cls(_day(year, 1, 1, "year"), _day(year, 12, 31, "year"))
 
     @classmethod
+    def all_time(cls) -> "Period":
+        """Every year the platform accepts: figures of a registry or a programme's life."""
+        return cls(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
+
+    @classmethod
     def month(cls, year: int, month: int) -> "Period":
         last = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
         return cls(_day(year, month, 1, "month"), _day(year, month, last, "month"))
@@ -74,6 +79,10 @@ class Period:
 
 
 def _day(year: int, month: int, day: int, field: str) -> datetime.date:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DomainError(
+            "bad_period", f"年份须在 {FIRST_YEAR}–{LAST_YEAR} 之间：{year}", field=field
+        )
     try:
         return datetime.date(year, month, day)
     except (ValueError, OverflowError):

@@ -9,7 +9,7 @@ import uuid
 from django import forms
 
 from gonghui.members.categories import CATEGORIES
-from gonghui.programs.models import Frequency, ProgramKind, WhenExhausted
+from gonghui.programs.models import Frequency, ProgramKind, ReportLine, WhenExhausted
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YUAN_HELP = "单位：元，最多两位小数"
@@ -31,6 +31,12 @@ class ProgramForm(forms.Form):
     )
     name = forms.CharField(label="项目名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=ProgramKind.choices)
+    report_line = forms.ChoiceField(
+        label="成绩单栏目",
+        choices=ReportLine.choices,
+        required=False,
+        help_text="本项目的服务人数与人次计入成绩单的哪一项；不属于成绩单所列项目的选“不单列”",
+    )
     starts_on = forms.DateField(label="开始日期", widget=DATE)
     ends_on = forms.DateField(label="结束日期", widget=DATE)
     frequency = forms.ChoiceField(label="频次限制", choices=Frequency.choices)

@@ -30,6 +30,16 @@ class WhenExhausted(models.TextChoices):
     CONTINUE = "continue", "超出预算继续服务（记为超支）"
 
 
+class ReportLine(models.TextChoices):
+    """The published line of the report card a programme's figures count in (several
+    cities may each run a breakfast programme; the province prints one line for all)."""
+
+    NONE = "", "不单列"
+    NEW_EMPLOYMENT_EXAM = "nef_exam", "新就业形态劳动者免费体检"
+    TRUCK_INSURANCE = "truck_insurance", "货车司机意外伤害保险"
+    SANITATION_BREAKFAST = "breakfast", "环卫工人免费早餐"
+
+
 class Program(models.Model):
     org = models.ForeignKey(
         "orgs.Org", models.PROTECT, related_name="programs", verbose_name="主办组织"
@@ -37,6 +47,9 @@ class Program(models.Model):
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("项目名称", max_length=100)
     kind = models.CharField("类型", max_length=10, choices=ProgramKind.choices)
+    report_line = models.CharField(
+        "成绩单栏目", max_length=20, choices=ReportLine.choices, default="", blank=True
+    )
     starts_on = models.DateField("开始日期")
     ends_on = models.DateField("结束日期")
     is_active = models.BooleanField("启用", default=True)

@@ -86,6 +86,7 @@ class ProgramOut(Schema):
     name: str
     kind: str
     kind_label: str
+    report_line: str
     org_code: str
     org_name: str
     starts_on: datetime.date

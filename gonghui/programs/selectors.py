@@ -26,7 +26,10 @@ from gonghui.accounts.selectors import (
     token_tables,
     token_user_from_row,
 )
+from gonghui.core.indicators import Under
+from gonghui.core.periods import Period
 from gonghui.core.plain_select import from_row, select_list
+from gonghui.core.rollups import COUNTY_DEPTH, distinct_workers
 from gonghui.members.models import Worker
 from gonghui.members.selectors import (
     service_worker_columns,
@@ -46,8 +49,6 @@ from gonghui.programs.models import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
-
-_COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
 
 
 class Spending(TypedDict):
@@ -216,16 +217,41 @@ def _base_path(user: User, program: Program, org_code: str | None) -> str:
 
 
 def _served_rows(path: str, **programs) -> QuerySet:
-    """Rows to count distinct workers served under ``path``: the per-county rollup at
-    county level and above, live raw records below (that rollup cannot split a county)."""
-    if path.count("/") <= _COUNTY_DEPTH:
+    """Rows to count distinct workers served under ``path`` for all time, grouped as the
+    caller likes: the per-county rollup at county level and above, live raw records below."""
+    if path.count("/") <= COUNTY_DEPTH:
         return ProgramWorkerYear.objects.filter(org_path__startswith=path, **programs)
     return ServiceRecord.objects.filter(voided=False, org_path__startswith=path, **programs)
 
 
+def _persons(under: Under, period: Period, **programs) -> int:
+    """Exact distinct workers served ``under`` an org in ``period`` by the programmes
+    ``programs`` selects (a field lookup on ``program``)."""
+    return distinct_workers(
+        under,
+        period,
+        per_county=ProgramWorkerYear.objects.filter(**programs),
+        raw=ServiceRecord.objects.filter(voided=False, **programs),
+        raw_date="served_on",
+    )
+
+
 def distinct_persons(program: Program, path: str) -> int:
-    """Exact distinct workers served under ``path``."""
-    return _served_rows(path, program=program).values("worker_id").distinct().count()
+    """Exact distinct workers served under ``path`` over the programme's life."""
+    return _persons(Under(path), Period.all_time(), program=program)
+
+
+def line_persons(line: str, under: Under, period: Period) -> int:
+    """Distinct workers served by the programmes of a report card line."""
+    return _persons(under, period, program__report_line=line)
+
+
+def line_person_times(line: str, under: Under, period: Period) -> int:
+    """Person-times of the programmes of a report card line."""
+    rows = ProgramDaily.objects.filter(
+        program__report_line=line, **under.filter(), **period.dates("day")
+    )
+    return rows.aggregate(n=Sum("person_times"))["n"] or 0
 
 
 def program_figures(user: User, program: Program, *, org_code: str | None = None) -> ProgramFigures:

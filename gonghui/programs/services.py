@@ -60,9 +60,11 @@ def create_program(
     unit_cost_fen: int = 0,
     budget_fen: int | None = None,
     when_exhausted: str = WhenExhausted.REFUSE,
+    report_line: str = "",
     **policy,
 ) -> Program:
-    """A program run by ``org`` in its subtree; ``policy`` holds the insurance fields."""
+    """A program run by ``org`` in its subtree; ``policy`` holds the insurance fields;
+    ``report_line`` is the report card's line its figures count in (none by default)."""
     require_in_scope(by, "manage_programs", org.path)
     program = Program(
         org=org,
@@ -79,6 +81,7 @@ def create_program(
         unit_cost_fen=unit_cost_fen,
         budget_fen=budget_fen,
         when_exhausted=when_exhausted,
+        report_line=report_line,
         **policy,
     )
     program.full_clean()

@@ -320,6 +320,7 @@ def _save_program(form: ProgramForm, user):
             unit_cost_fen=unit_cost,
             budget_fen=budget,
             when_exhausted=data["when_exhausted"],
+            report_line=data["report_line"],
             **policy,
         )
     except (ValidationError, DomainError) as exc:

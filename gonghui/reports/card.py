@@ -18,11 +18,12 @@ from gonghui.core.periods import Period
 from gonghui.mutualaid import indicators as mutualaid
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs
+from gonghui.programs import indicators as programs
 from gonghui.rights import indicators as rights
 
 # The modules in the order the province prints them; each holds LABEL, INDICATORS and
 # SENTENCES.
-MODULES: tuple[ModuleType, ...] = (rights, mutualaid)
+MODULES: tuple[ModuleType, ...] = (programs, rights, mutualaid)
 _PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
 OWN = "本级"
 

@@ -1,29 +1,158 @@
-"""The report card equals an independent count of the raw records at every level."""
+"""The report card equals an independent count of the raw records at every level, for a
+year and for part of one, and its drill-down adds up where it should."""
 
 import datetime
 import json
-from io import StringIO
+import subprocess
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from openpyxl import load_workbook
 
 from gonghui.core.periods import Period
 from gonghui.mutualaid.models import Enrolment, Payout
-from gonghui.reports.card import report_card
+from gonghui.mutualaid.services import approve_claim, move_claim, pay_claim
+from gonghui.orgs.models import Org
+from gonghui.programs.models import Frequency, ProgramKind, ReportLine, ServiceRecord
+from gonghui.programs.services import create_program, create_service_point, record_service
+from gonghui.reports.card import indicators, report_card
 from gonghui.rights.models import Recovery
 from gonghui.rights.services import Instalment, record_recoveries
 
 pytestmark = pytest.mark.django_db
 D = datetime.date(2026, 3, 1)
+YEAR = Period.year(2026)
+MARCH = Period.month(2026, 3)
 LEVELS = ("410000/", "410000/411700/", "410000/411700/411702/", "410000/410300/")
+TZ = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def raw(sql: str, path: str) -> int:
+def raw(sql: str, *params) -> int:
     """One number from the raw tables in plain SQL, not through the app's code."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [path + "%"])
+        cursor.execute(sql, list(params))
         return cursor.fetchone()[0] or 0
+
+
+def expected(path: str, period: Period, *, own: bool = False) -> dict[str, int]:
+    """Every figure of the card, counted from the raw rows in plain SQL."""
+    records, recovery = ServiceRecord._meta.db_table, Recovery._meta.db_table
+    enrolments, payouts = Enrolment._meta.db_table, Payout._meta.db_table
+    where = "org_path = %s" if own else "org_path LIKE %s"
+    at = path if own else path + "%"
+    start, end = period.start.isoformat(), period.end.isoformat()
+    years = (period.start.year, period.end.year)
+
+    def served(line: str, what: str) -> int:
+        return raw(
+            f"SELECT {what} FROM {records} r JOIN programs_program p ON p.id = r.program_id "
+            f"WHERE p.report_line = %s AND NOT r.voided AND r.{where} "
+            "AND r.served_on BETWEEN %s AND %s",
+            line,
+            at,
+            start,
+            end,
+        )
+
+    return {
+        "programs.exam_persons": served("nef_exam", "COUNT(DISTINCT r.worker_id)"),
+        "programs.truck_persons": served("truck_insurance", "COUNT(DISTINCT r.worker_id)"),
+        "programs.breakfast_persons": served("breakfast", "COUNT(DISTINCT r.worker_id)"),
+        "programs.breakfast_times": served("breakfast", "COUNT(*)"),
+        "rights.workers": raw(
+            f"SELECT COUNT(DISTINCT worker_id) FROM {recovery} "
+            f"WHERE {where} AND recovered_on BETWEEN %s AND %s",
+            at,
+            start,
+            end,
+        ),
+        "rights.recovered": raw(
+            f"SELECT SUM(wages_fen + compensation_fen) FROM {recovery} "
+            f"WHERE {where} AND recovered_on BETWEEN %s AND %s",
+            at,
+            start,
+            end,
+        ),
+        "mutualaid.enrolments": raw(
+            f"SELECT COUNT(*) FROM {enrolments} WHERE {where} AND year BETWEEN %s AND %s",
+            at,
+            *years,
+        ),
+        "mutualaid.payees": raw(
+            f"SELECT COUNT(DISTINCT worker_id) FROM {payouts} "
+            f"WHERE {where} AND year BETWEEN %s AND %s",
+            at,
+            *years,
+        ),
+        "mutualaid.paid": raw(
+            f"SELECT SUM(amount_fen) FROM {payouts} WHERE {where} AND year BETWEEN %s AND %s",
+            at,
+            *years,
+        ),
+    }
+
+
+def code_of(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def served(province_admin, make_worker):
+    """Breakfasts in 驿城区, 驻马店's own canteen and 洛阳, health checks, and a programme
+    filed under no line (which must count nowhere)."""
+
+    def programme(name, line, **fields):
+        return create_program(
+            by=province_admin,
+            org=Org.objects.get(code="410000"),
+            name=name,
+            kind=ProgramKind.DAILY,
+            frequency=Frequency.DAILY,
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2026, 12, 31),
+            report_line=line,
+            **fields,
+        )
+
+    breakfast = programme("环卫工人免费早餐", ReportLine.SANITATION_BREAKFAST, unit_cost_fen=500)
+    exam = programme("新就业形态劳动者免费体检", ReportLine.NEW_EMPLOYMENT_EXAM)
+    other = programme("职工疗休养", ReportLine.NONE)
+    shops = {
+        code: create_service_point(
+            by=province_admin,
+            org=Org.objects.get(code=code),
+            name=f"{code}早餐店",
+            programs=[breakfast, exam, other],
+        )
+        for code in ("411702", "411700", "410302")
+    }
+    zhang = make_worker("张东青", org="411702")
+    li = make_worker("李秀英", org="411702")
+    wang = make_worker("王建国", org="410302")
+    rider = make_worker("赵骑手", org="411702", categories="外卖骑手")
+    visits = [
+        (breakfast, zhang, "411702", datetime.date(2026, 3, 2)),
+        (breakfast, zhang, "411702", datetime.date(2026, 3, 3)),
+        (breakfast, zhang, "411700", datetime.date(2026, 7, 1)),  # the city's own canteen
+        (breakfast, li, "411702", datetime.date(2026, 7, 2)),
+        (breakfast, wang, "410302", datetime.date(2026, 3, 5)),
+        (exam, rider, "411702", datetime.date(2026, 3, 9)),
+        (other, li, "411702", datetime.date(2026, 3, 9)),
+        (breakfast, wang, "410302", datetime.date(2025, 12, 31)),  # last year: not counted
+    ]
+    for program, worker, shop, day in visits:
+        if day.year == 2025:
+            program.starts_on = day
+            program.save(update_fields=["starts_on"])
+        record_service(
+            by=province_admin,
+            program=program,
+            worker=worker,
+            point=shops[shop],
+            served_at=datetime.datetime.combine(day, datetime.time(7, 30), TZ),
+        )
 
 
 @pytest.fixture
@@ -35,75 +164,152 @@ def recovered(case_with_workers, yicheng_officer):
         case=made,
         items=[
             Instalment(zhang.pk, 100_000, 20_000, D),
-            Instalment(zhang.pk, 50_000, 0, D),
+            Instalment(zhang.pk, 50_000, 0, datetime.date(2026, 6, 1)),
             Instalment(li.pk, 30_000, 5_000, D),
         ],
     )
     return made
 
 
-def test_every_figure_equals_the_raw_records_at_every_level(recovered, enrolment, province_admin):
-    recovery, enrolments, payouts = (
-        Recovery._meta.db_table,
-        Enrolment._meta.db_table,
-        Payout._meta.db_table,
-    )
-    in_2026 = "BETWEEN '2026-01-01' AND '2026-12-31'"
-    for path in LEVELS:
-        code = path.rstrip("/").rsplit("/", 1)[-1]
-        card = report_card(province_admin, period=Period.year(2026), org_code=code)
-        values = {key: figure.value for key, figure in card.figures.items()}
-        assert values == {
-            "rights.workers": raw(
-                f"SELECT COUNT(DISTINCT worker_id) FROM {recovery} "
-                f"WHERE org_path LIKE %s AND recovered_on {in_2026}",
-                path,
-            ),
-            "rights.recovered": raw(
-                f"SELECT SUM(wages_fen + compensation_fen) FROM {recovery} "
-                f"WHERE org_path LIKE %s AND recovered_on {in_2026}",
-                path,
-            ),
-            "mutualaid.enrolments": raw(
-                f"SELECT COUNT(*) FROM {enrolments} WHERE org_path LIKE %s AND year = 2026", path
-            ),
-            "mutualaid.payees": raw(
-                f"SELECT COUNT(DISTINCT worker_id) FROM {payouts} "
-                "WHERE org_path LIKE %s AND year = 2026",
-                path,
-            ),
-            "mutualaid.paid": raw(
-                f"SELECT SUM(amount_fen) FROM {payouts} WHERE org_path LIKE %s AND year = 2026",
-                path,
-            ),
-        }, path
-    assert (
-        report_card(province_admin, period=Period.year(2026), org_code="411702")
-        .figures["rights.workers"]
-        .value
-        == 2
-    )  # 张东青's two instalments are one worker
+@pytest.fixture
+def paid(claim, yicheng_officer, reviewer):
+    """One approved and paid mutual-aid claim."""
+    made = claim()
+    move_claim(by=yicheng_officer, claim=made, action="submit")
+    move_claim(by=yicheng_officer, claim=made, action="check")
+    approve_claim(by=reviewer, claim=made)
+    return pay_claim(by=yicheng_officer, claim=made)
 
 
-def test_text_is_the_provinces_sentences_and_json_carries_every_figure(
-    recovered, enrolment, province_admin
-):
+@pytest.fixture
+def world(served, recovered, paid):
+    return None
+
+
+def test_every_figure_equals_the_raw_records_at_every_level(world, province_admin):
+    assert {i.id for i in indicators()} >= set(expected("410000/", YEAR))
+    for period in (YEAR, MARCH, Period(datetime.date(2026, 3, 3), datetime.date(2026, 7, 1))):
+        for path in LEVELS:
+            card = report_card(province_admin, period=period, org_code=code_of(path))
+            values = {key: figure.value for key, figure in card.figures.items()}
+            want = expected(path, period)
+            assert {key: values[key] for key in want} == want, (path, period)
+    province = report_card(province_admin, period=YEAR).figures
+    assert province["programs.breakfast_times"].value == 5  # the 2025 breakfast is not in it
+    assert province["programs.breakfast_persons"].value == 3
+    assert province["mutualaid.paid"].value > 0 and province["mutualaid.payees"].value == 1
+
+
+def test_the_drill_down_adds_up_and_counts_persons_on_each_row(world, province_admin):
+    card = report_card(province_admin, period=YEAR, org_code="411700", by_child=True)
+    own, *children = card.rows
+    assert own.own and own.org.code == "411700" and own.label == "本级（驻马店市总工会）"
+    assert [row.org.code for row in children] == sorted(
+        Org.objects.filter(parent__code="411700").values_list("code", flat=True)
+    )  # every child, active or not
+    assert own.values == {
+        key: value
+        for key, value in expected("410000/411700/", YEAR, own=True).items()
+        if key in own.values
+    }
+    for indicator in indicators():
+        total = card.figures[indicator.id].value
+        if indicator.distinct:
+            for row in children:
+                assert row.values[indicator.id] == expected(row.org.path, YEAR)[indicator.id]
+        else:
+            assert own.values[indicator.id] + sum(r.values[indicator.id] for r in children) == (
+                total
+            ), indicator.id
+    # 张东青 ate in 驿城区 and at the city's own canteen: once in the city, once on each row.
+    yicheng = next(row for row in children if row.org.code == "411702")
+    assert own.values["programs.breakfast_persons"] == 1
+    assert yicheng.values["programs.breakfast_persons"] == 2
+    assert card.figures["programs.breakfast_persons"].value == 2
+
+
+def test_text_is_the_provinces_sentences(world, province_admin):
     out = StringIO()
     call_command("report", "--year", "2026", "--org", "411700", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == "驻马店市总工会2026年成绩单"
+    assert "为2名环卫工人提供免费早餐4人次" in lines
+    assert "为1名新就业形态劳动者免费体检" in lines
     assert "帮助2名农民工追回工资及赔偿金2050元" in lines
-    assert "职工重大疾病互助保障参保1人次；为0人发放互助金0元" in lines
+    assert any(line.startswith("职工重大疾病互助保障参保1人次；为1人发放互助金") for line in lines)
     out = StringIO()
-    call_command("report", "--year", "2026", "--format", "json", stdout=out)
+    call_command("report", "--from", "2026-03-01", "--to", "2026-03-31", stdout=out)
+    assert out.getvalue().splitlines()[0] == "河南省总工会2026年3月成绩单"
+    assert "帮助2名农民工追回工资及赔偿金1550元" in out.getvalue()
+
+
+def test_json_carries_every_figure_and_the_drill_down(world):
+    out = StringIO()
+    call_command("report", "--year", "2026", "--format", "json", "--by", "child", stdout=out)
     answer = json.loads(out.getvalue())
-    assert answer["org"] == "410000"
+    assert answer["org"] == "410000" and answer["period"] == {
+        "from": "2026-01-01",
+        "to": "2026-12-31",
+    }
     by_id = {f["id"]: f for f in answer["figures"]}
     assert by_id["rights.recovered"]["value"] == 205_000
     assert by_id["rights.recovered"]["unit"] == "分"
     assert by_id["rights.workers"]["distinct"] is True
+    assert answer["by_child"][0] == {
+        "org": "410000",
+        "org_name": "河南省总工会",
+        "own": True,
+        "values": {key: 0 for key in by_id},
+    }
+    assert sum(row["values"]["rights.recovered"] for row in answer["by_child"]) == 205_000
+
+
+def test_excel_has_a_sheet_per_module_with_the_drill_down(world, tmp_path):
+    target = tmp_path / "card.xlsx"
+    call_command(
+        "report", "--year", "2026", "--org", "411700", "--by", "child",
+        "--format", "xlsx", "--output", str(target), stderr=StringIO(),
+    )  # fmt: skip
+    book = load_workbook(BytesIO(target.read_bytes()))
+    assert book.sheetnames == ["成绩单", "普惠服务", "农民工欠薪维权", "职工重大疾病互助保障"]
+    assert book["成绩单"]["A1"].value == "驻马店市总工会2026年成绩单"
+    rows = list(book["农民工欠薪维权"].values)
+    assert rows[0] == ("组织", "追回欠薪的农民工（名）", "追回工资及赔偿金（元）")
+    assert rows[1][0] == "本级（驻马店市总工会）"
+    total = next(row for row in rows if str(row[0]).startswith("合计"))
+    assert total[1:] == (2, 2050)
+    assert sum(row[2] for row in rows[1 : rows.index(total)]) == 2050
+
+
+def test_pdf_prints_chinese(world, tmp_path):
+    target = tmp_path / "card.pdf"
+    call_command(
+        "report", "--year", "2026", "--by", "child",
+        "--format", "pdf", "--output", str(target), stderr=StringIO(),
+    )  # fmt: skip
+    assert target.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "河南省总工会成绩单" in text
+    assert "帮助2名农民工追回工资及赔偿金2050元" in text.replace(" ", "")
 
 
 def test_an_org_outside_the_users_subtree_is_refused(recovered, zhumadian_officer):
     with pytest.raises(CommandError, match="410300"):
         call_command("report", "--year", "2026", "--org", "410300", "--user", "zhumadian")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--year", "10000"], "年份须在 1949–2100 之间"),
+        (["--from", "2026-05-01", "--to", "2026-04-01"], "早于开始日期"),
+        (["--from", "2026-05-01"], "同时给出 --from 与 --to"),
+        (["--from", "2026-13-01", "--to", "2026-12-31"], "应为 YYYY-MM-DD"),
+        (["--year", "2026", "--format", "pdf"], "需要 --output"),
+    ],
+)
+def test_a_bad_period_or_missing_file_is_one_line(args, message, province_admin):
+    with pytest.raises(CommandError, match=message):
+        call_command("report", *args)

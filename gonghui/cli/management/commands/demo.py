@@ -21,7 +21,7 @@ from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Org
 from gonghui.orgs.services import create_grassroots_union, register_employer
-from gonghui.programs.models import Channel, Frequency, ProgramKind
+from gonghui.programs.models import Channel, Frequency, ProgramKind, ReportLine
 from gonghui.programs.services import create_program, create_service_point, record_service
 from gonghui.stations.services import StationFields, save_station
 from gonghui.stations.vocabulary import FACILITIES, KINDS
@@ -112,6 +112,7 @@ class Command(BaseCommand):
             categories=BY_NAME["环卫工人"].bit,
             unit_cost_fen=500,
             budget_fen=50_000_00,
+            report_line=ReportLine.SANITATION_BREAKFAST,
         )
         create_program(
             by=admin,
@@ -123,6 +124,7 @@ class Command(BaseCommand):
             ends_on=today + datetime.timedelta(days=120),
             categories=NEW_EMPLOYMENT_FORM_BITS,
             unit_cost_fen=200_00,
+            report_line=ReportLine.NEW_EMPLOYMENT_EXAM,
         )
         clerk = User.objects.get(username="zaocan")
         shops = [
