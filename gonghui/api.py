@@ -11,6 +11,7 @@ from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
 from gonghui.orgs.api import router as orgs_router
 from gonghui.programs.api import checkins_router, points_router, programs_router
+from gonghui.reports.api import router as reports_router
 from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
 from gonghui.training.api import router as training_router
@@ -49,6 +50,7 @@ api.add_router("/mutualaid", mutualaid_router)
 api.add_router("/rights", rights_router)
 api.add_router("/training", training_router)
 api.add_router("/culture", culture_router)
+api.add_router("/reports", reports_router)
 
 
 @api.get("/health", auth=None, url_name="health", summary="健康检查")

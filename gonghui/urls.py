@@ -19,6 +19,7 @@ urlpatterns = [
     path("rights/", include("gonghui.rights.urls")),
     path("training/", include("gonghui.training.urls")),
     path("culture/", include("gonghui.culture.urls")),
+    path("reports/", include("gonghui.reports.urls")),
     path("audit/", include("gonghui.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -87,3 +87,28 @@ def _day(year: int, month: int, day: int, field: str) -> datetime.date:
         return datetime.date(year, month, day)
     except (ValueError, OverflowError):
         raise DomainError("bad_period", f"不是有效的日期：{year}年{month}月", field=field) from None
+
+
+def period_asked(
+    year: int | str | None, start: datetime.date | str | None, end: datetime.date | str | None
+) -> Period:
+    """The period a page, the API or the CLI asks for: ``year``, or ``start`` and ``end``
+    together (dates or YYYY-MM-DD text); this year when neither is given."""
+    if start or end:
+        if year or not (start and end):
+            raise DomainError("bad_period", "请给出年度，或同时给出开始与结束日期", field="start")
+        return Period(_date(start, "start"), _date(end, "end"))
+    if year in (None, ""):
+        return Period.year(datetime.date.today().year)
+    if isinstance(year, str) and not year.strip().isdigit():
+        raise DomainError("bad_period", f"年度“{year}”应为四位数字", field="year")
+    return Period.year(int(year))
+
+
+def _date(value: datetime.date | str, field: str) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DomainError("bad_period", f"日期“{value}”应为 YYYY-MM-DD", field=field) from None

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from gonghui.core.errors import DomainError
-from gonghui.core.periods import Period
+from gonghui.core.periods import Period, period_asked
 
 d = datetime.date
 
@@ -51,3 +51,18 @@ def test_a_period_out_of_range_is_refused_naming_its_field(make, field):
     with pytest.raises(DomainError) as refused:
         make()
     assert refused.value.field == field and refused.value.code == "bad_period"
+
+
+def test_a_query_asks_for_a_year_or_both_dates():
+    assert period_asked("2025", None, "") == Period.year(2025)
+    assert period_asked(None, "2026-03-01", "2026-03-31") == Period.month(2026, 3)
+    assert period_asked(None, None, None).whole_years is not None  # this year
+    for year, start, end, field in [
+        ("2026", "2026-01-01", "2026-02-01", "start"),
+        (None, "2026-01-01", None, "start"),
+        ("二〇二六", None, None, "year"),
+        (None, "2026-02-30", "2026-03-01", "start"),
+    ]:
+        with pytest.raises(DomainError) as refused:
+            period_asked(year, start, end)
+        assert refused.value.field == field, (year, start, end)

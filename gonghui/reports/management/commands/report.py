@@ -1,13 +1,11 @@
 """``gonghui report``: the report card of an org and period as text, JSON, Excel or PDF."""
 
-import datetime
-
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from gonghui.accounts.cli import acting_user
 from gonghui.core.errors import DomainError
-from gonghui.core.periods import Period
+from gonghui.core.periods import period_asked
 from gonghui.reports import formats
 from gonghui.reports.card import report_card
 
@@ -22,8 +20,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, help="统计年度")
-        parser.add_argument("--from", dest="start", type=_date, help="开始日期（含）")
-        parser.add_argument("--to", dest="end", type=_date, help="结束日期（含）")
+        parser.add_argument("--from", dest="start", help="开始日期（含），YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", help="结束日期（含），YYYY-MM-DD")
         parser.add_argument("--org", help="组织代码（默认为账号所在组织）")
         parser.add_argument("--by", choices=["child"], help="child：按下级组织分列，含本级")
         parser.add_argument("--format", choices=["text", "json", "xlsx", "pdf"], default="text")
@@ -31,7 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该工作人员的管辖范围统计（默认省级管理员）")
 
     def handle(self, year, start, end, org, by, format, output, user, **options):
-        period = _period(year, start, end)
+        if year is None and not (start or end):
+            raise CommandError("需要 --year，或同时给出 --from 与 --to")
+        try:
+            period = period_asked(year, start, end)
+        except DomainError as err:
+            raise CommandError(err.message) from None
         if format in BINARY and not output:
             raise CommandError(f"--format {format} 需要 --output 文件名")
         try:
@@ -50,21 +53,3 @@ class Command(BaseCommand):
             self.stderr.write(f"已写入 {output}")
         else:
             self.stdout.write(text)
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”应为 YYYY-MM-DD") from None
-
-
-def _period(year: int | None, start: datetime.date | None, end: datetime.date | None) -> Period:
-    try:
-        if year is not None and start is None and end is None:
-            return Period.year(year)
-        if year is None and start is not None and end is not None:
-            return Period(start, end)
-    except DomainError as err:
-        raise CommandError(err.message) from None
-    raise CommandError("需要 --year，或同时给出 --from 与 --to")

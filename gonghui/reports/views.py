@@ -1,0 +1,103 @@
+"""The report card page: the province's sentences and every figure by child org, one
+click down the tree at a time, with the same card as Excel or PDF."""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
+
+from gonghui.core.errors import DomainError
+from gonghui.core.periods import Period, period_asked
+from gonghui.core.scoping import ancestor_paths
+from gonghui.core.views import XLSX, console_view, page, recent_years
+from gonghui.orgs.models import Org
+from gonghui.reports import formats
+from gonghui.reports.card import Card, report_card
+
+
+def _asked(request: HttpRequest) -> tuple[Period, str | None]:
+    """The period of ``?year=`` or ``?from=&to=`` (this year when absent), and the refusal
+    in words when the query was wrong (the page then shows this year)."""
+    query = request.GET
+    try:
+        return period_asked(query.get("year"), query.get("from"), query.get("to")), None
+    except DomainError as err:
+        return Period.year(timezone.localdate().year), err.message
+
+
+def _card(request: HttpRequest) -> tuple[Card, str | None]:
+    period, problem = _asked(request)
+    org_code = (request.GET.get("org") or "").strip() or None
+    return report_card(request.user, period=period, org_code=org_code, by_child=True), problem
+
+
+def _query(card: Card, org: Org | None = None) -> str:
+    """The query string of this card's period for ``org`` (default the card's own)."""
+    period = card.period
+    whole = period.whole_years
+    when = (
+        {"year": whole[0]}
+        if whole and whole[0] == whole[1]
+        else {"from": period.start.isoformat(), "to": period.end.isoformat()}
+    )
+    return urlencode({"org": (org or card.org).code, **when})
+
+
+def _trail(request: HttpRequest, card: Card) -> list[Org]:
+    """The orgs from the user's own down to the card's, for the breadcrumbs."""
+    scope = request.user.scope_path or ""
+    paths = [p for p in ancestor_paths(card.org.path) if p.startswith(scope)]
+    return list(Org.objects.filter(path__in=paths).order_by("path"))
+
+
+@console_view
+def card_page(request: HttpRequest) -> HttpResponse:
+    card, problem = _card(request)
+    sections = [
+        {
+            "section": section,
+            "header": formats.drill_table(card, section)[0],
+            "rows": [
+                (
+                    row,
+                    _query(card, row.org),
+                    [f.indicator.plain(row.values[f.indicator.id]) for f in section.figures],
+                )
+                for row in card.rows
+            ],
+            "total": [f.plain for f in section.figures],
+            "distinct": any(f.indicator.distinct for f in section.figures),
+        }
+        for section in card.sections()
+    ]
+    whole = card.period.whole_years
+    context = {
+        "nav": "reports",
+        "card": card,
+        "problem": problem,
+        "sections": sections,
+        "trail": _trail(request, card),
+        "query": _query(card),
+        "years": recent_years(),
+        "year": whole[0] if whole and whole[0] == whole[1] else None,
+        "note": formats.DISTINCT_NOTE,
+    }
+    return page(request, "reports/card.html", context)
+
+
+def _download(card: Card, body: bytes, content_type: str, suffix: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    name = f"成绩单-{card.org.code}-{card.org.name}-{card.period}-{timezone.localdate():%Y%m%d}.{suffix}"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@console_view
+def card_xlsx(request: HttpRequest) -> HttpResponse:
+    card, _ = _card(request)
+    return _download(card, formats.as_workbook(card), XLSX, "xlsx")
+
+
+@console_view
+def card_pdf(request: HttpRequest) -> HttpResponse:
+    card, _ = _card(request)
+    return _download(card, formats.as_pdf(card), "application/pdf", "pdf")
