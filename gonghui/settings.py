@@ -131,6 +131,13 @@ STATIC_ROOT = DATA_DIR / "static"
 # time); its folder is served as static files, not installed as an app (its admin needs GDAL).
 _LEAFLET_STATIC = Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static"
 STATICFILES_DIRS = [BASE_DIR / "static", _LEAFLET_STATIC]
+# ECharts for the report card's charts, from npm (package-lock.json), by core.node_packages.
+NODE_MODULES = BASE_DIR.parent / "node_modules"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "gonghui.core.node_packages.NodePackageFinder",
+]
 UPLOAD_DIR = DATA_DIR / "uploads"
 # Largest case document (claim evidence) accepted, in bytes.
 UPLOAD_MAX_BYTES = int(os.environ.get("GONGHUI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))

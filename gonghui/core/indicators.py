@@ -35,7 +35,9 @@ class Indicator:
     ``distinct`` marks distinct persons: exact at every level, and a child list of
     them need not add up to the total (a worker served in two counties counts once
     above them). ``at_least`` prints the figure cut, with 余 (870余万人次), and ``words``
-    a single digit in characters (两万余人次). ``places`` is the decimals of 万/亿."""
+    a single digit in characters (两万余人次). ``places`` is the decimals of 万/亿.
+    ``by_month`` is False for a figure a month cannot narrow (a plan year, a registry, a
+    snapshot), which the monthly chart leaves out."""
 
     id: str
     label: str
@@ -46,6 +48,7 @@ class Indicator:
     money: bool = False
     at_least: bool = False
     words: bool = False
+    by_month: bool = True
 
     def printed(self, value: int) -> str:
         """In the province's style: 17.13亿元, 870余万人次, 两万余人次."""

@@ -61,6 +61,15 @@ class Period:
         """The whole calendar years the period touches (figures kept per plan year)."""
         return Period(datetime.date(self.start.year, 1, 1), datetime.date(self.end.year, 12, 31))
 
+    def months(self) -> list["Period"]:
+        """Each calendar month the period touches, cut to the period."""
+        found, year, month = [], self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            whole = Period.month(year, month)
+            found.append(Period(max(whole.start, self.start), min(whole.end, self.end)))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return found
+
     def dates(self, field: str) -> dict:
         """A filter keeping rows whose date ``field`` lies in the period."""
         return {f"{field}__range": (self.start, self.end)}

@@ -14,6 +14,7 @@ from types import ModuleType
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.indicators import Indicator, Under
+from gonghui.core.money import FEN_PER_YUAN
 from gonghui.core.periods import Period
 from gonghui.mutualaid import indicators as mutualaid
 from gonghui.orgs.models import Org
@@ -99,6 +100,38 @@ def indicators() -> list[Indicator]:
 
 def measure_all(under: Under, period: Period) -> dict[str, int]:
     return {i.id: i.measure(under, period) for i in indicators()}
+
+
+@dataclass(frozen=True)
+class MonthlySeries:
+    """The figures a month can narrow, month by month (for the chart over months)."""
+
+    months: list[str]  # 2026-03
+    modules: list[dict]  # {"label", "series": [{"id", "label", "unit", "values"}]}
+
+
+def monthly(user: User, *, period: Period, org_code: str | None = None) -> MonthlySeries:
+    """Each additive ``by_month`` figure per calendar month of ``period`` (money in fen, with
+    ``per_unit`` 100 fen to the yuan the chart shows); distinct persons are left out (a
+    month's persons do not add up to the year's)."""
+    org = org_asked_for(user, org_code)
+    months = period.months()
+    modules = []
+    for module in MODULES:
+        series = [
+            {
+                "id": i.id,
+                "label": i.label,
+                "unit": i.table_unit,
+                "per_unit": FEN_PER_YUAN if i.money else 1,
+                "values": [i.measure(Under(org.path), month) for month in months],
+            }
+            for i in module.INDICATORS
+            if i.by_month and not i.distinct
+        ]
+        if series:
+            modules.append({"label": module.LABEL, "series": series})
+    return MonthlySeries([f"{m.start:%Y-%m}" for m in months], modules)
 
 
 def report_card(

@@ -1,7 +1,7 @@
 """The report card page: the province's sentences and every figure by child org, one
 click down the tree at a time, with the same card as Excel or PDF."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 
@@ -11,7 +11,7 @@ from gonghui.core.scoping import ancestor_paths
 from gonghui.core.views import XLSX, console_view, page, recent_years
 from gonghui.orgs.models import Org
 from gonghui.reports import formats
-from gonghui.reports.card import Card, report_card
+from gonghui.reports.card import Card, monthly, report_card
 
 
 def _asked(request: HttpRequest) -> tuple[Period, str | None]:
@@ -70,7 +70,25 @@ def card_page(request: HttpRequest) -> HttpResponse:
         for section in card.sections()
     ]
     whole = card.period.whole_years
+    chart = {
+        "children": [
+            {"name": row.org.name, "href": "?" + _query(card, row.org), "values": row.values}
+            for row in card.rows
+            if not row.own
+        ],
+        "modules": [
+            {
+                "label": section.label,
+                "series": [
+                    {"id": f.indicator.id, "label": f.indicator.label, "money": f.indicator.money}
+                    for f in section.figures
+                ],
+            }
+            for section in card.sections()
+        ],
+    }
     context = {
+        "chart": chart,
         "nav": "reports",
         "card": card,
         "problem": problem,
@@ -82,6 +100,15 @@ def card_page(request: HttpRequest) -> HttpResponse:
         "note": formats.DISTINCT_NOTE,
     }
     return page(request, "reports/card.html", context)
+
+
+@console_view
+def card_months(request: HttpRequest) -> JsonResponse:
+    """The monthly series the page's chart fetches once it has shown the card."""
+    period, _ = _asked(request)
+    org_code = (request.GET.get("org") or "").strip() or None
+    found = monthly(request.user, period=period, org_code=org_code)
+    return JsonResponse({"months": found.months, "modules": found.modules})
 
 
 def _download(card: Card, body: bytes, content_type: str, suffix: str) -> HttpResponse:

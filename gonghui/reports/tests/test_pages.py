@@ -98,3 +98,15 @@ def test_a_sibling_gets_nothing_of_zhumadian(world, client, call, luoyang_office
     }
     figures = {f["id"]: f["value"] for f in answer.json()["figures"]}
     assert figures["programs.breakfast_times"] == 1 and figures["rights.recovered"] == 0
+
+
+def test_the_monthly_series_leave_out_persons_and_plan_years(world, client, province_admin):
+    client.force_login(province_admin)
+    found = client.get("/reports/months.json", {"org": "411700", "year": 2026}).json()
+    assert found["months"] == [f"2026-{m:02d}" for m in range(1, 13)]
+    series = {s["id"]: s for module in found["modules"] for s in module["series"]}
+    assert series["programs.breakfast_times"]["values"][2:7] == [2, 0, 0, 0, 2]
+    assert series["rights.recovered"]["per_unit"] == 100
+    assert sum(series["rights.recovered"]["values"]) == 205_000
+    assert not any(key.startswith("mutualaid.") for key in series)  # kept per plan year
+    assert "programs.breakfast_persons" not in series  # persons do not add up by month
