@@ -11,8 +11,6 @@ from conftest import PASSWORD
 # fixtures here are ordinary blocking calls, not made from a coroutine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-
 # The live server only sees committed data, so this test cannot run in a rollback.
 # No skip when chromium is missing: scripts/test.sh installs it, and a browser test
 # that quietly skips would prove nothing.
@@ -36,23 +34,8 @@ def roster(transactional_db, make_worker, yicheng_officer):
 
 
 @pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1100, "height": 760}, locale="zh-CN")
-        yield page
-        browser.close()
+def browser_page(chromium):
+    return chromium.new_page(viewport={"width": 1100, "height": 760}, locale="zh-CN")
 
 
 def test_yicheng_officer_finds_a_worker_by_initials_sees_a_masked_id_and_not_luoyang(

@@ -13,7 +13,6 @@ from gonghui.mutualaid.models import Claim
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # fixtures here are ordinary blocking calls, not made from a coroutine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-CHROMIUM = "/usr/bin/chromium"
 
 # The live server only sees committed data, so this test cannot run in a rollback.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,27 +28,8 @@ def scene(transactional_db, enrolment, reviewer, yicheng_officer, settings, tmp_
     return SimpleNamespace(plan=enrolment.plan, number=number, pdf=pdf)
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-def logged_in(browser, live_server, username: str):
-    page = browser.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN").new_page()
+def logged_in(chromium, live_server, username: str):
+    page = chromium.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN").new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -63,8 +43,10 @@ def click_step(page, label: str) -> None:
     page.wait_for_load_state()
 
 
-def test_claim_filed_with_a_pdf_approved_paid_and_counted_for_the_city(live_server, scene, browser):
-    officer = logged_in(browser, live_server, "yicheng")
+def test_claim_filed_with_a_pdf_approved_paid_and_counted_for_the_city(
+    live_server, scene, chromium
+):
+    officer = logged_in(chromium, live_server, "yicheng")
     officer.goto(f"{live_server.url}/mutualaid/claims/new/")
     officer.select_option("#id_plan", str(scene.plan.pk))
     officer.fill("#id_id_number", scene.number)
@@ -81,7 +63,7 @@ def test_claim_filed_with_a_pdf_approved_paid_and_counted_for_the_city(live_serv
     click_step(officer, "基层核实")
     claim = Claim.objects.get()
 
-    reviewer = logged_in(browser, live_server, "zmd_reviewer")
+    reviewer = logged_in(chromium, live_server, "zmd_reviewer")
     reviewer.goto(f"{live_server.url}/mutualaid/")
     reviewer.click(f'tr[data-claim="{claim.pk}"] a')
     assert "******" in reviewer.locator("#diagnosis").inner_text()

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD
 from gonghui.accounts.models import Role
 from gonghui.members.cards import issue_card_token
 from gonghui.members.categories import BY_NAME
@@ -14,7 +14,6 @@ from gonghui.members.categories import BY_NAME
 # fixtures here are ordinary blocking calls, not made from a coroutine.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
 
 # The live server only sees committed data, so this test cannot run in a rollback.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,13 +33,7 @@ def open_phone(*, camera: bool = False):
     """A phone-sized page; ``camera`` adds Chromium's fake camera, allowed without asking."""
     from playwright.sync_api import sync_playwright
 
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
+    args = list(CHROMIUM_ARGS)
     if camera:
         args += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
     with sync_playwright() as p:

@@ -16,7 +16,6 @@ from gonghui.stations.vocabulary import facility_bit, kind_bit
 
 # Playwright's sync API runs an event loop in this thread; the fixtures' ORM calls block.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-CHROMIUM = "/usr/bin/chromium"
 HERE = {"latitude": 32.9800, "longitude": 114.0200}  # WGS-84, as a phone reports it
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,28 +33,15 @@ def stations(transactional_db, station, zhumadian_officer):
 
 
 @pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        page = browser.new_page(
-            viewport={"width": 390, "height": 844},
-            locale="zh-CN",
-            is_mobile=True,
-            has_touch=True,
-            geolocation=HERE,
-            permissions=["geolocation"],
-        )
-        yield page
-        browser.close()
+def phone(chromium):
+    return chromium.new_page(
+        viewport={"width": 390, "height": 844},
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        geolocation=HERE,
+        permissions=["geolocation"],
+    )
 
 
 def test_near_me_lists_nearest_in_order_filters_to_hot_food_and_opens_one(

@@ -10,7 +10,6 @@ from types import SimpleNamespace
 import pytest
 
 from gonghui.core.portal import issue_portal_token
-from gonghui.tests.test_browser import CHROMIUM
 from gonghui.training.services import WorkerActor, enrol
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
@@ -18,13 +17,6 @@ from gonghui.training.services import WorkerActor, enrol
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = {"width": 390, "height": 760}
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -43,21 +35,11 @@ def full_class(transactional_db, make_class, make_worker):
     )
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 def test_a_worker_waits_for_a_full_class_and_gets_the_seat_another_gives_up(
-    live_server, full_class, browser
+    live_server, full_class, chromium
 ):
     base = live_server.url
-    mine = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    mine = chromium.new_context(viewport=PHONE, locale="zh-CN").new_page()
     mine.goto(base + full_class.latecomer_link)
     mine.wait_for_url("**/training/m/")
     mine.click("text=太极入门班")
@@ -68,7 +50,7 @@ def test_a_worker_waits_for_a_full_class_and_gets_the_seat_another_gives_up(
     assert mine.locator("#status").inner_text() == "候补第1位"
     mine.screenshot(path="/tmp/training-waiting.png", full_page=True)
 
-    theirs = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    theirs = chromium.new_context(viewport=PHONE, locale="zh-CN").new_page()
     theirs.goto(base + full_class.leaver_link)
     theirs.click("text=太极入门班")
     assert theirs.locator("#status").inner_text() == "已录取"
