@@ -160,6 +160,7 @@ def recovered_fen(under: Under, period: Period) -> int:
     """Wages and compensation recovered in ``period``, in fen: the per-year rollup for whole
     years, the recoveries themselves (a few per case) for part of a year."""
     years = period.whole_years
+    rows: QuerySet
     if years:
         rows = RightsOrgYear.objects.filter(year__range=years, **under.filter())
     else:
