@@ -2,7 +2,8 @@
 
 Events and bookhouses belong to the org that runs them: a user sees those of
 their subtree. Bookhouses are a small registry (the province has a few
-thousand), counted from their rows.
+thousand), counted from their rows. The report card's measures take an org path and a
+period, no user (``Under``, ``Period``); the figures page sums through the same functions.
 """
 
 import datetime
@@ -13,8 +14,7 @@ from django.http import Http404
 
 from gonghui.accounts.models import User
 from gonghui.core.indicators import Under
-from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
-from gonghui.core.periods import Period as CorePeriod
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR, Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.culture.models import (
     Bookhouse,
@@ -146,21 +146,10 @@ def items_of(campaign: Campaign) -> QuerySet[ContentItem]:
     return ContentItem.objects.filter(campaign=campaign).order_by("id")
 
 
-@dataclass(frozen=True)
-class Period:
-    """A calendar year, or one month of it when ``month`` is set; None for all time."""
-
-    year: int
-    month: int | None = None
-
-    def filter(self, field: str) -> dict:
-        narrowed = {f"{field}__year": self.year}
-        if self.month:
-            narrowed[f"{field}__month"] = self.month
-        return narrowed
-
-    def __str__(self) -> str:
-        return f"{self.year}年{self.month}月" if self.month else f"{self.year}年"
+# A figure asked for all time: the years a Period may span.
+ALL_TIME = Period(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
+# The demonstration levels the province reports (省级及以上示范点).
+PROVINCE_OR_ABOVE = (BookhouseLevel.NATIONAL, BookhouseLevel.PROVINCE)
 
 
 @dataclass
@@ -180,7 +169,7 @@ class CultureFigures:
     def province_or_above(self) -> int:
         """Demonstration sites at provincial level or above, as the report counts them."""
         names = dict(BookhouseLevel.choices)
-        return sum(self.bookhouses.get(names[k], 0) for k in ("national", "province"))
+        return sum(self.bookhouses.get(names[level], 0) for level in PROVINCE_OR_ABOVE)
 
     @property
     def any(self) -> bool:
@@ -194,50 +183,80 @@ class CultureFigures:
         )
 
 
-def _narrow(rows: QuerySet, period: Period | None, field: str) -> QuerySet:
-    return rows.filter(**period.filter(field)) if period else rows
+def daily_sums(under: Under, period: Period) -> dict[str, int]:
+    """Events held, their audience and signed-in attendances (person-times) ``under`` an org
+    on the event days of ``period``, from ``CultureDaily``: additive, so the 本级 row and the
+    children add up to the total."""
+    rows = CultureDaily.objects.filter(**under.filter(), **period.dates("day"))
+    return rows.aggregate(**{c: Sum(c, default=0) for c in ("events", "audience", "attendances")})
 
 
-def _attendees(path: str, period: Period | None) -> int:
-    """Distinct signed-in workers under ``path``, exact at every level."""
-    if period is None:
-        span = CorePeriod(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
-    elif period.month:
-        span = CorePeriod.month(period.year, period.month)
-    else:
-        span = CorePeriod.year(period.year)
-    return distinct_workers(
-        Under(path),
-        span,
-        per_county=CultureWorkerYear.objects.all(),
-        raw=EventAttendee.objects.all(),
-        raw_date="day",
-    )
+def events_held(under: Under, period: Period) -> int:
+    """Events reported held, counted on the event's day."""
+    return daily_sums(under, period)["events"]
 
 
-def _figures(path: str, period: Period | None) -> CultureFigures:
-    org = org_by_path(path)
-    daily = _narrow(CultureDaily.objects.filter(org_path__startswith=path), period, "day")
-    sums = daily.aggregate(e=Sum("events"), a=Sum("audience"), t=Sum("attendances"))
+def audience_reached(under: Under, period: Period) -> int:
+    """The audience of the events held, person-times as reported (often estimated)."""
+    return daily_sums(under, period)["audience"]
+
+
+def reading_sums(under: Under, period: Period) -> dict[str, int]:
+    """Reads and shares of the reading campaigns ``under`` an org on the days of ``period``,
+    every source (tracking links and imported platform reports) added up."""
+    rows = ReadingDaily.objects.filter(**under.filter(), **period.dates("day"))
+    return rows.aggregate(reads=Sum("reads", default=0), shares=Sum("shares", default=0))
+
+
+def reading_shares(under: Under, period: Period) -> int:
+    """Shares of the reading campaigns (转发传播)."""
+    return reading_sums(under, period)["shares"]
+
+
+def demonstration_bookhouses(under: Under, period: Period) -> int:
+    """Bookhouses named demonstration sites at provincial level or above, the registry as it
+    stands at the end of ``period``: a site counts from the year it was named.
+
+    The registry keeps only the current level and the year of naming, not the day: a
+    period ending on 31 December counts the sites named up to that year; one ending earlier
+    in a year counts only those named in the years before, since a site named that year may
+    have been named after the period's end, and a published figure should not count it.
+    ``level_year`` is never empty at these levels (a check constraint). A site raised from
+    provincial to national level carries its new year, so a figure for the years between
+    misses it: the registry holds no history of levels."""
+    end = period.end
+    last_year = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    return Bookhouse.objects.filter(
+        **under.filter(), level__in=PROVINCE_OR_ABOVE, level_year__lte=last_year
+    ).count()
+
+
+def _figures(path: str, period: Period) -> CultureFigures:
+    org, under = org_by_path(path), Under(path)
+    sums = daily_sums(under, period)
     names = dict(BookhouseLevel.choices)
     levels = (
         Bookhouse.objects.filter(org_path__startswith=path).values("level").annotate(n=Count("id"))
     )
-    months = BookhouseMonth.objects.filter(org_path__startswith=path)
-    visits = _narrow(months, period, "month").aggregate(v=Sum("visits"))["v"] or 0
-    reading = _narrow(ReadingDaily.objects.filter(org_path__startswith=path), period, "day")
-    counts = reading.aggregate(r=Sum("reads"), s=Sum("shares"))
+    months = BookhouseMonth.objects.filter(org_path__startswith=path, **period.dates("month"))
+    reading = reading_sums(under, period)
     return CultureFigures(
         org_code=org.code,
         org_name=org.name,
-        events=sums["e"] or 0,
-        audience=sums["a"] or 0,
-        attendances=sums["t"] or 0,
-        attendees=_attendees(path, period),
+        events=sums["events"],
+        audience=sums["audience"],
+        attendances=sums["attendances"],
+        attendees=distinct_workers(
+            under,
+            period,
+            per_county=CultureWorkerYear.objects.all(),
+            raw=EventAttendee.objects.all(),
+            raw_date="day",
+        ),
         bookhouses={names[row["level"]]: row["n"] for row in levels},
-        visits=visits,
-        reads=counts["r"] or 0,
-        shares=counts["s"] or 0,
+        visits=months.aggregate(v=Sum("visits", default=0))["v"],
+        reads=reading["reads"],
+        shares=reading["shares"],
     )
 
 
@@ -252,7 +271,10 @@ def culture_figures(
     scope = user.scope_path
     if not scope:
         raise Http404
-    period = Period(year, month) if year else None
+    if year is None:
+        period = ALL_TIME
+    else:
+        period = Period.month(year, month) if month else Period.year(year)
     path = org_for(user, org_code).path if org_code else scope
     children = [_figures(child.path, period) for child in child_orgs(org_by_path(path))]
     return _figures(path, period), [c for c in children if c.any]

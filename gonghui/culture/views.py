@@ -468,7 +468,10 @@ def figures(request):
     month = (
         int(month_text) if year and month_text.isdigit() and 1 <= int(month_text) <= 12 else None
     )
-    here, children = culture_figures(user, org_code=org_code, year=year, month=month)
+    try:
+        here, children = culture_figures(user, org_code=org_code, year=year, month=month)
+    except DomainError as exc:  # a year no period spans (1949–2100)
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     context = {
         "nav": "culture",
         "here": here,

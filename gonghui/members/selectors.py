@@ -12,6 +12,7 @@ from gonghui.accounts.models import User
 from gonghui.core.chinese import simplified
 from gonghui.core.crypto import blind_index, blind_indexes
 from gonghui.core.idnumber import normalise_id
+from gonghui.core.indicators import Under
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.core.scoping import scope_of
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
@@ -84,6 +85,16 @@ def worker_counts_by_path(user: User, *, under: str, categories: int = 0) -> Cou
         workers = workers.extra(where=["(categories & %s) != 0"], params=[categories])
     rows = workers.order_by().values_list("org_path")
     return Counter(dict(rows.annotate(n=Count("id"))))
+
+
+def workers_under(under: Under, *, categories: int = 0) -> QuerySet[Worker]:
+    """Workers under an org (``Under``: its subtree, or its own only), for a figure that
+    takes no user (a report card's measure; a figures page once it has checked the org is
+    the user's); with ``categories`` (bits), only workers in at least one of them."""
+    workers: QuerySet[Worker] = Worker.objects.filter(**under.filter())
+    if categories:
+        workers = workers.extra(where=["(categories & %s) != 0"], params=[categories])
+    return workers
 
 
 # What a service decides on; every check-in reads these, and only these, of the worker.

@@ -2,7 +2,9 @@
 
 Station locations are public (they are on public maps and signposts), so
 ``nearest_stations`` takes no user: it shows only open stations and only what
-a signpost shows. Every other read starts from ``Station.objects.visible_to``.
+a signpost shows. Every other read starts from ``Station.objects.visible_to``, except
+the report card's measures, which take an org path and no user (``Under``) and which the
+coverage page counts through once it has checked the org is the user's.
 """
 
 import datetime
@@ -19,8 +21,10 @@ from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.hours import is_open_at
+from gonghui.core.indicators import Under
+from gonghui.core.periods import Period
 from gonghui.members.categories import BY_NAME
-from gonghui.members.selectors import workers_visible_to
+from gonghui.members.selectors import workers_under
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of
 from gonghui.stations.models import (
@@ -203,38 +207,24 @@ class OrgCoverage:
 def coverage(
     user: User, *, org_code: str | None = None, since: datetime.date | None = None
 ) -> tuple[OrgCoverage, list[OrgCoverage]]:
-    """Stations by status, outdoor workers, those covered, and visit person-times, for the
-    user's org (or ``org_code`` inside it) and each child org.
-
-    An outdoor worker whose employer has a workplace location is covered when an open
-    station lies within ``STATION_COVERAGE_M`` metres of it (the rows' ``radius_m``); any open
-    station counts, inside the user's subtree or not, as station locations are public and a
-    worker crosses county lines to rest. A worker whose employer has no location is covered
-    when their union's county (区/县) has an open station, the finest place the registry
-    gives for them. Workers belong to one org, so these counts add up exactly.
-    """
+    """Stations by status, outdoor workers, those covered (``outdoor_coverage``), and visit
+    person-times, for the user's org (or ``org_code`` inside it) and each child org.
+    Workers belong to one org, so these counts add up exactly."""
     radius = settings.STATION_COVERAGE_M
     base = org_asked_for(user, org_code)
     rows = {c.path: OrgCoverage(c, radius) for c in child_orgs(base)}
     total = OrgCoverage(base, radius)
     stations = stations_visible_to(user, org_path=base.path).order_by()
-    open_counties = set()
     for path, status, n in stations.values_list("org_path", "status").annotate(n=Count("id")):
         total.by_status[status] += n
         child = _child_of(path, rows)
         if child is not None:
             child.by_status[status] += n
-        if status == Status.OPEN:
-            open_counties.add(county_path_of(path))
-    workers = outdoor_workers_by_workplace(user, under=base.path)
-    near = _near_open_station({place for _, place, _ in workers if place is not None}, radius)
-    for path, place, n in workers:
-        by_radius = place is not None
-        covered = place in near if by_radius else county_path_of(path) in open_counties
-        total.add_workers(n, by_radius=by_radius, covered=covered)
-        child = _child_of(path, rows)
+    for group in outdoor_coverage(Under(base.path)):
+        total.add_workers(group.workers, by_radius=group.by_radius, covered=group.covered)
+        child = _child_of(group.org_path, rows)
         if child is not None:
-            child.add_workers(n, by_radius=by_radius, covered=covered)
+            child.add_workers(group.workers, by_radius=group.by_radius, covered=group.covered)
     visits = StationDaily.objects.visible_to(user).filter(org_path__startswith=base.path)
     if since is not None:
         visits = visits.filter(day__gte=since)
@@ -246,17 +236,76 @@ def coverage(
     return total, [row for row in rows.values() if row.stations or row.outdoor_workers]
 
 
-def outdoor_workers_by_workplace(user: User, *, under: str) -> list[tuple[str, tuple | None, int]]:
-    """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) in the user's part
-    of ``under``, in one grouped query; None also for workers without an employer."""
-    workers = workers_visible_to(user, org_path=under).extra(
-        where=["(categories & %s) != 0"], params=[OUTDOOR_BITS]
-    )
+@dataclass(frozen=True)
+class OutdoorGroup:
+    """Outdoor workers of one org, of one workplace (or none), and whether they are covered."""
+
+    org_path: str
+    workers: int
+    by_radius: bool  # their employer has a workplace location
+    covered: bool
+
+
+def outdoor_coverage(under: Under) -> list[OutdoorGroup]:
+    """The outdoor workers under an org (``Under``: its subtree or its own only) by org and
+    workplace, each group covered or not, as the stations stand now.
+
+    A worker whose employer has a workplace location is covered when an open station lies
+    within ``STATION_COVERAGE_M`` metres of it; any open station counts, inside the org's
+    subtree or not, as station locations are public and a worker crosses county lines to
+    rest. A worker whose employer has no location is covered when their union's county
+    (区/县; the org itself above county level) has an open station anywhere in it, the
+    finest place the registry gives for them. Neither rule depends on the org asking, so a
+    worker is covered or not alike at every level and the groups add up the tree."""
+    radius = settings.STATION_COVERAGE_M
+    workers = outdoor_workers_by_workplace(under)
+    near = _near_open_station({place for _, place, _ in workers if place is not None}, radius)
+    # Every county of these workers lies within the asking org's county, or under it.
+    open_counties = _counties_with_an_open_station(county_path_of(under.path))
+    return [
+        OutdoorGroup(
+            org_path=path,
+            workers=n,
+            by_radius=place is not None,
+            covered=place in near if place is not None else county_path_of(path) in open_counties,
+        )
+        for path, place, n in workers
+    ]
+
+
+def covered_outdoor_workers(under: Under, period: Period) -> int:
+    """Outdoor workers covered by an open station (``outdoor_coverage``): a snapshot of the
+    registry and the stations as they stand now, which ``period`` does not narrow, since
+    neither keeps a history (a worker's categories and employer, a station's status)."""
+    return sum(group.workers for group in outdoor_coverage(under) if group.covered)
+
+
+def open_stations(under: Under, period: Period) -> int:
+    """Stations open under an org: the registry as it stands now, which ``period`` does not
+    narrow, since a station keeps no history of its status (``opened_on`` is optional and
+    says nothing of a suspension or a closure)."""
+    return Station.objects.filter(**under.filter(), status=Status.OPEN).count()
+
+
+def outdoor_workers_by_workplace(under: Under) -> list[tuple[str, tuple | None, int]]:
+    """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) ``under`` an org, in
+    one grouped query; None also for workers without an employer."""
+    workers = workers_under(under, categories=OUTDOOR_BITS)
     rows = workers.order_by().values_list("org_path", "employer__lat", "employer__lng")
     return [
         (path, (lat, lng) if lat is not None else None, n)
         for path, lat, lng, n in rows.annotate(n=Count("id"))
     ]
+
+
+def _counties_with_an_open_station(region: str) -> set[str]:
+    """The county paths (an org's own above county level) under ``region`` where a station
+    is open."""
+    paths = Station.objects.filter(org_path__startswith=region, status=Status.OPEN)
+    return {
+        county_path_of(path)
+        for path in paths.order_by().values_list("org_path", flat=True).distinct()
+    }
 
 
 def _near_open_station(places: set[tuple[float, float]], radius_m: float) -> set[tuple]:

@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.indicators import Under
+from gonghui.core.periods import Period
 from gonghui.core.scoping import here_or_above, in_scope, require_in_scope
 from gonghui.training import rollups
 from gonghui.training.models import (
@@ -383,6 +385,22 @@ def titles_by_name(user) -> list[tuple[str, int]]:
     """Distinct craftsmen per title in the user's subtree (the registry is small: raw rows)."""
     rows = titles_visible_to(user).values("title").annotate(n=Count("worker", distinct=True))
     return [(row["title"], row["n"]) for row in rows.order_by("-n", "title")]
+
+
+def craftsmen(under: Under, period: Period) -> int:
+    """Distinct workers holding a title (劳模工匠) awarded by the end of ``period``: the
+    registry as it stands then, from the titles themselves (exact at every level; a worker
+    with several titles counts once). A title counts under the union the worker belonged
+    to when it was awarded.
+
+    A title records its year, not its day: a period ending on 31 December counts the titles
+    up to that year; one ending earlier in a year counts only those of the years before,
+    since a title of that year may have been awarded after the period's end, and a
+    published figure should not count it."""
+    end = period.end
+    last_year = end.year if (end.month, end.day) == (12, 31) else end.year - 1
+    titles = CraftsmanTitle.objects.filter(**under.filter(), year__lte=last_year)
+    return titles.values("worker_id").distinct().count()
 
 
 def public_titles(worker_id: int) -> tuple[object, list[CraftsmanTitle]] | None:

@@ -4,9 +4,12 @@ Staff see classes run in their subtree and those run above them (a county
 officer sees the city's palace classes, and in them only their own workers'
 applications); a worker sees the classes run by their union and the unions
 above it. Figures come from the rollups, except distinct persons below county
-level, which the per-county rollup cannot split.
+level, which the per-county rollup cannot split. The report card's measures take an org
+path and a period, no user (``Under``, ``Period``); the figures page sums through the same
+functions.
 """
 
+import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -14,7 +17,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR, Period
 from gonghui.core.scoping import ancestor_paths
 from gonghui.members.models import Worker
 from gonghui.members.selectors import worker_for_service
@@ -26,6 +31,7 @@ from gonghui.training.models import (
     Enrolment,
     EnrolmentState,
     Entry,
+    FundProject,
     FundTrainee,
     FundYear,
     OutcomeKind,
@@ -34,11 +40,14 @@ from gonghui.training.models import (
     TrainingDaily,
     TrainingWorkerYear,
 )
+from gonghui.training.rollups import FUND_COLUMNS, KINDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 _COUNTY_DEPTH = 3
+# A figure asked for all time: the years a Period may span.
+ALL_TIME = Period(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
 
 
 def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
@@ -216,32 +225,60 @@ def _fund_persons(path: str, year: int | None) -> int:
     return rows.values("worker_id").distinct().count()
 
 
+def daily_sums(under: Under, period: Period) -> dict[str, int]:
+    """Seats taken, attendances and competition entries (person-times) ``under`` an org on the
+    days of ``period`` (the seat's, the session's, the contest's), from ``TrainingDaily``:
+    additive, so the 本级 row and the children add up to the total."""
+    rows = TrainingDaily.objects.filter(**under.filter(), **period.dates("day"))
+    return rows.aggregate(**{kind: Sum(kind, default=0) for kind in KINDS})
+
+
+def attendances_in(under: Under, period: Period) -> int:
+    """Night-school attendances (person-times), on the session's day."""
+    return daily_sums(under, period)["attendances"]
+
+
+def entries_in(under: Under, period: Period) -> int:
+    """Skill-competition entries (person-times), on the contest's day under its org."""
+    return daily_sums(under, period)["entries"]
+
+
+def fund_year_sums(under: Under, years: tuple[int, int]) -> dict[str, int]:
+    """Every ``FundYear`` column ``under`` an org over the years ``years`` (first, last)."""
+    rows = FundYear.objects.filter(**under.filter(), year__range=years)
+    return rows.aggregate(**{column: Sum(column, default=0) for column in FUND_COLUMNS})
+
+
+def fund_budget_fen(under: Under, period: Period) -> int:
+    """Budgets of the fund projects starting in ``period``, in fen: the per-year rollup for
+    whole years, the projects themselves (a small registry) for part of a year."""
+    years = period.whole_years
+    if years:
+        return fund_year_sums(under, years)["budget_fen"]
+    projects = FundProject.objects.filter(**under.filter(), **period.dates("starts_on"))
+    return projects.aggregate(n=Sum("budget_fen", default=0))["n"]
+
+
 def _figures(path: str, year: int | None) -> TrainingFigures:
-    org = org_by_path(path)
-    daily = TrainingDaily.objects.filter(org_path__startswith=path)
-    daily = daily.filter(day__year=year) if year else daily
-    sums = daily.aggregate(e=Sum("enrolments"), a=Sum("attendances"), c=Sum("entries"))
-    funds = FundYear.objects.filter(org_path__startswith=path)
-    funds = funds.filter(year=year) if year else funds
-    money = funds.aggregate(
-        **{column: Sum(column) for column in ("projects", "budget_fen", "spent_fen", "trainees")},
-        **{kind: Sum(kind) for kind in OutcomeKind.values},
-    )
+    org, under = org_by_path(path), Under(path)
+    period = Period.year(year) if year else ALL_TIME
+    sums = daily_sums(under, period)
+    money = fund_year_sums(under, period.years)
     return TrainingFigures(
         org_code=org.code,
         org_name=org.name,
-        enrolments=sums["e"] or 0,
-        attendances=sums["a"] or 0,
+        enrolments=sums["enrolments"],
+        attendances=sums["attendances"],
         enrolled_persons=_distinct(path, "enrolments", year),
         attending_persons=_distinct(path, "attendances", year),
-        entries=sums["c"] or 0,
+        entries=sums["entries"],
         entrants=_distinct(path, "entries", year),
-        fund_projects=money["projects"] or 0,
-        fund_budget_fen=money["budget_fen"] or 0,
-        fund_spent_fen=money["spent_fen"] or 0,
-        fund_trainees=money["trainees"] or 0,
+        fund_projects=money["projects"],
+        fund_budget_fen=money["budget_fen"],
+        fund_spent_fen=money["spent_fen"],
+        fund_trainees=money["trainees"],
         fund_trainee_persons=_fund_persons(path, year),
-        outcomes={kind: money[kind] or 0 for kind in OutcomeKind.values},
+        outcomes={kind: money[kind] for kind in OutcomeKind.values},
     )
 
 

@@ -368,7 +368,10 @@ def figures(request):
     user = request.user
     _console(user)
     org_code, year = figures_query(request)
-    here, children = training_figures(user, org_code=org_code, year=year)
+    try:
+        here, children = training_figures(user, org_code=org_code, year=year)
+    except DomainError as exc:  # a year no period spans (1949–2100)
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     context = {
         "nav": "training",
         "here": here,

@@ -136,3 +136,9 @@ def test_figures_page_shows_the_period_and_rollup_check_catches_a_tampered_row(
     call_command("rollup", "rebuild", "--app", "culture")
     assert ROLLUPS.differences() == []
     assert BookhouseMonth.objects.count() == 3
+
+
+def test_a_year_no_period_spans_is_refused_with_the_reason(client, zhumadian_officer):
+    client.force_login(zhumadian_officer)
+    answer = client.get(reverse("culture:figures") + "?year=3000&month=2")
+    assert answer.status_code == 400 and "年份须在 1949–2100 之间" in answer.content.decode()

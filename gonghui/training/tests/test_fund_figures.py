@@ -128,3 +128,9 @@ def test_the_figures_page_shows_fund_and_competition_columns(
     assert 'data-figure="fund_trainee_persons">2<' in page
     assert 'data-figure="fund_spent">1,234.57<' in page
     assert 'data-figure="certified">1<' in page and 'data-figure="entries">0<' in page
+
+
+def test_a_year_no_period_spans_is_refused_with_the_reason(client, zhumadian_officer):
+    client.force_login(zhumadian_officer)
+    answer = client.get(reverse("training:figures") + "?year=3000")
+    assert answer.status_code == 400 and "年份须在 1949–2100 之间" in answer.content.decode()
