@@ -13,7 +13,13 @@ LABEL = "文化服务"
 INDICATORS = (
     Indicator("culture.events", "文化活动", "场", events_held, at_least=True),
     Indicator("culture.audience", "覆盖职工", "人次", audience_reached, places=0, at_least=True),
-    Indicator("culture.bookhouses", "省级及以上示范职工书屋", "家", demonstration_bookhouses),
+    Indicator(
+        "culture.bookhouses",
+        "省级及以上示范职工书屋",
+        "家",
+        demonstration_bookhouses,
+        by_month=False,
+    ),
     Indicator("culture.shares", "转发传播", "次", reading_shares, places=1),
 )
 SENTENCES = (

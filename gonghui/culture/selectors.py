@@ -14,7 +14,7 @@ from django.http import Http404
 
 from gonghui.accounts.models import User
 from gonghui.core.indicators import Under
-from gonghui.core.periods import FIRST_YEAR, LAST_YEAR, Period
+from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.culture.models import (
     Bookhouse,
@@ -147,7 +147,6 @@ def items_of(campaign: Campaign) -> QuerySet[ContentItem]:
 
 
 # A figure asked for all time: the years a Period may span.
-ALL_TIME = Period(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
 # The demonstration levels the province reports (省级及以上示范点).
 PROVINCE_OR_ABOVE = (BookhouseLevel.NATIONAL, BookhouseLevel.PROVINCE)
 
@@ -272,7 +271,7 @@ def culture_figures(
     if not scope:
         raise Http404
     if year is None:
-        period = ALL_TIME
+        period = Period.all_time()
     else:
         period = Period.month(year, month) if month else Period.year(year)
     path = org_for(user, org_code).path if org_code else scope

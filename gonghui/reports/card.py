@@ -16,15 +16,18 @@ from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.indicators import Indicator, Under
 from gonghui.core.money import FEN_PER_YUAN
 from gonghui.core.periods import Period
+from gonghui.culture import indicators as culture
 from gonghui.mutualaid import indicators as mutualaid
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs
 from gonghui.programs import indicators as programs
 from gonghui.rights import indicators as rights
+from gonghui.stations import indicators as stations
+from gonghui.training import indicators as training
 
 # The modules in the order the province prints them; each holds LABEL, INDICATORS and
 # SENTENCES.
-MODULES: tuple[ModuleType, ...] = (programs, rights, mutualaid)
+MODULES: tuple[ModuleType, ...] = (programs, rights, mutualaid, stations, culture, training)
 _PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
 OWN = "本级"
 

@@ -9,7 +9,6 @@ path and a period, no user (``Under``, ``Period``); the figures page sums throug
 functions.
 """
 
-import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -19,7 +18,7 @@ from django.http import Http404
 from gonghui.accounts.models import User
 from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
-from gonghui.core.periods import FIRST_YEAR, LAST_YEAR, Period
+from gonghui.core.periods import Period
 from gonghui.core.scoping import ancestor_paths
 from gonghui.members.models import Worker
 from gonghui.members.selectors import worker_for_service
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
 
 _COUNTY_DEPTH = 3
 # A figure asked for all time: the years a Period may span.
-ALL_TIME = Period(datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
 
 
 def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
@@ -261,7 +259,7 @@ def fund_budget_fen(under: Under, period: Period) -> int:
 
 def _figures(path: str, year: int | None) -> TrainingFigures:
     org, under = org_by_path(path), Under(path)
-    period = Period.year(year) if year else ALL_TIME
+    period = Period.year(year) if year else Period.all_time()
     sums = daily_sums(under, period)
     money = fund_year_sums(under, period.years)
     return TrainingFigures(
