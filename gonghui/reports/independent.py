@@ -28,26 +28,28 @@ METRES = (
     "2 * 6371008.8 * ASIN(SQRT(POWER(SIN(RADIANS(s.lat - e.lat) / 2), 2) + "
     "COS(RADIANS(e.lat)) * COS(RADIANS(s.lat)) * POWER(SIN(RADIANS(s.lng - e.lng) / 2), 2)))"
 )
-# The tables the queries read: what a Parquet export must hold.
-TABLES = (
-    ServiceRecord,
-    Program,
-    Recovery,
-    Enrolment,
-    Payout,
-    Station,
-    Worker,
-    Employer,
-    Event,
-    Bookhouse,
-    ReadingDaily,
-    Attendance,
-    ClassSession,
-    CraftsmanTitle,
-    Entry,
-    Competition,
-    FundProject,
-)
+# The columns the queries read, table by table: what an export for DuckDB must hold (and
+# all it holds: no names, ID numbers or phones leave the database this way).
+COLUMNS: dict[type, tuple[str, ...]] = {
+    ServiceRecord: ("program_id", "worker_id", "org_path", "served_on", "voided"),
+    Program: ("id", "report_line"),
+    Recovery: ("worker_id", "org_path", "recovered_on", "wages_fen", "compensation_fen"),
+    Enrolment: ("worker_id", "org_path", "year"),
+    Payout: ("worker_id", "org_path", "year", "amount_fen"),
+    Station: ("org_path", "status", "lat", "lng"),
+    Worker: ("id", "org_path", "categories", "employer_id"),
+    Employer: ("id", "lat", "lng"),
+    Event: ("org_path", "state", "day", "audience"),
+    Bookhouse: ("org_path", "level", "level_year"),
+    ReadingDaily: ("org_path", "day", "shares"),
+    Attendance: ("org_path", "session_id"),
+    ClassSession: ("id", "day"),
+    CraftsmanTitle: ("org_path", "worker_id", "year"),
+    Entry: ("org_path", "competition_id"),
+    Competition: ("id", "held_on"),
+    FundProject: ("org_path", "starts_on", "budget_fen"),
+}
+TABLES = tuple(COLUMNS)
 
 
 def org_condition(under: Under, alias: str = "") -> str:

@@ -7,6 +7,10 @@ bench in a child process configured for it (settings read ``DATABASE_URL``
 once, at start-up); ``DATABASE_URL`` in the environment, or ``--in-place``,
 runs it right here.
 
+``report`` reads the database as it is (made by ``gonghui generate``): it times the
+report card at a province, a city and a county and checks every figure against DuckDB over
+a Parquet export (``gonghui.cli.bench_report``).
+
 ``checkin`` and ``stations`` are different: they measure the deployed server
 too, so they set up their own database (a temp SQLite file, or a scratch
 database on the PostgreSQL server of ``--database-url``/``DATABASE_URL``),
@@ -24,7 +28,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from gonghui.core.errors import DomainError
 from gonghui.members.bench import bench_import
+from gonghui.orgs.models import Org
 
 BENCHES = {"import": bench_import}
 
@@ -33,11 +39,17 @@ class Command(BaseCommand):
     help = (
         "性能基准：gonghui bench import [--rows 1000000] [--database-url URL] | "
         "gonghui bench checkin [--seconds 30] [--database-url URL] | "
-        "gonghui bench stations [--stations 11500,186100] [--queries 10000] [--database-url URL]"
+        "gonghui bench stations [--stations 11500,186100] [--queries 10000] [--database-url URL] | "
+        "gonghui bench report --year Y [--orgs 410000,411700,411702] [--repeat 5] [--database-url URL]"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted([*BENCHES, "checkin", "stations"]))
+        parser.add_argument("kind", choices=sorted([*BENCHES, "checkin", "stations", "report"]))
+        parser.add_argument("--year", type=int, help="report：统计年度（默认今年）")
+        parser.add_argument(
+            "--orgs", default="410000,411700,411702", help="report：逐级统计的组织代码，逗号分隔"
+        )
+        parser.add_argument("--repeat", type=int, default=5, help="report：每级热运行次数")
         parser.add_argument("--seconds", type=int, default=30, help="checkin：施压秒数")
         parser.add_argument(
             "--stations", default="11500,186100", help="stations：驿站数，逗号分隔的多轮"
@@ -54,6 +66,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, kind, rows, database_url, in_place, seconds, stations, queries, **options):
+        if kind == "report":
+            self._report(database_url, options)
+            return
         if kind == "stations":
             from gonghui.stations.bench import run_stations_bench
 
@@ -102,6 +117,45 @@ class Command(BaseCommand):
         done = subprocess.run([*argv, "--in-place"], env=env, check=False)
         if done.returncode:
             raise CommandError(f"基准测试失败（退出码 {done.returncode}）")
+
+    def _report(self, database_url: str | None, options: dict) -> None:
+        if database_url:  # settings read DATABASE_URL once: run in a child configured for it
+            argv = [sys.executable, "-m", "gonghui.manage", "bench", "report"]
+            argv += [f"--orgs={options['orgs']}", f"--repeat={options['repeat']}"]
+            argv += [f"--year={options['year']}"] if options["year"] else []
+            done = subprocess.run(argv, env={**os.environ, "DATABASE_URL": database_url})
+            if done.returncode:
+                raise CommandError(f"基准测试失败（退出码 {done.returncode}）")
+            return
+        from gonghui.accounts.cli import acting_user
+        from gonghui.cli.bench_report import run_report_bench
+        from gonghui.core.periods import period_asked
+
+        if options["repeat"] < 1:
+            raise CommandError("--repeat 须为正整数")
+        try:
+            period = period_asked(options["year"], None, None)
+        except DomainError as err:
+            raise CommandError(err.message) from None
+        codes = [code.strip() for code in options["orgs"].split(",") if code.strip()]
+        missing = set(codes) - set(
+            Org.objects.filter(code__in=codes).values_list("code", flat=True)
+        )
+        if missing:
+            raise CommandError(
+                f"没有这些组织：{'、'.join(sorted(missing))}（请先运行 gonghui generate）"
+            )
+        with tempfile.TemporaryDirectory(prefix="gonghui-parquet-") as folder:
+            problems = run_report_bench(
+                user=acting_user(None),
+                period=period,
+                codes=codes,
+                repeat=options["repeat"],
+                folder=Path(folder),
+                stdout=self.stdout,
+            )
+        if problems:
+            raise CommandError(f"成绩单与 DuckDB 有 {len(problems)} 处不一致")
 
 
 def _ensure_database() -> None:
