@@ -247,7 +247,15 @@ def line_persons(line: str, under: Under, period: Period) -> int:
 
 
 def line_person_times(line: str, under: Under, period: Period) -> int:
-    """Person-times of the programmes of a report card line."""
+    """Person-times of the programmes of a report card line. For whole years at county
+    level and above, the per-worker rollup's ``times`` add up to them in far fewer rows
+    than the day rollup (a worker's year is one row; a shop's year is 365 × 8 slots)."""
+    years = period.whole_years
+    if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
+        rows = ProgramWorkerYear.objects.filter(
+            program__report_line=line, year__range=years, **under.filter()
+        )
+        return rows.aggregate(n=Sum("times"))["n"] or 0
     rows = ProgramDaily.objects.filter(
         program__report_line=line, **under.filter(), **period.dates("day")
     )
