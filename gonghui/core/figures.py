@@ -170,7 +170,7 @@ def figures_workbook(page: FiguresPage, drilled: DrillDown[N]) -> Workbook:
             [row.place.code, row_label(row.place, row.own), period, *cells(row.values)]
             for row in drilled.rows
         ]
-        rows.append(["", "合计", period, *cells(drilled.total)])
+        rows.append([None, "合计", period, *cells(drilled.total)])
         add_sheet(
             book,
             table.title,

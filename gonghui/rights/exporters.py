@@ -1,4 +1,4 @@
-"""Wage-case exports as Excel: a case's workers (masked) and the figures page; both audited."""
+"""Wage-case exports as Excel: a case's workers (masked) and the figures; both audited."""
 
 from openpyxl import Workbook
 
