@@ -7,6 +7,7 @@ period, no user (``Under``, ``Period``); the figures page sums through the same 
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
@@ -230,6 +231,44 @@ def demonstration_bookhouses(under: Under, period: Period) -> int:
     ).count()
 
 
+def attendances_in(under: Under, period: Period) -> int:
+    """Signed-in attendances (person-times) of registered workers at the events held."""
+    return daily_sums(under, period)["attendances"]
+
+
+def attendees(under: Under, period: Period) -> int:
+    """Distinct registered workers signed in at the events held (exact at any level)."""
+    return distinct_workers(
+        under,
+        period,
+        per_county=CultureWorkerYear.objects.all(),
+        raw=EventAttendee.objects.all(),
+        raw_date="day",
+    )
+
+
+def reading_reads(under: Under, period: Period) -> int:
+    """Reads of the reading campaigns' items."""
+    return reading_sums(under, period)["reads"]
+
+
+def bookhouse_visits(under: Under, period: Period) -> int:
+    """Readers' visits (person-times) to the bookhouses, of the months whose first day lies
+    in ``period`` (bookhouses record visits by month)."""
+    months = BookhouseMonth.objects.filter(**under.filter(), **period.dates("month"))
+    return months.aggregate(v=Sum("visits", default=0))["v"]
+
+
+def bookhouses_at(level: str) -> Callable[[Under, Period], int]:
+    """A measure: the bookhouses of one demonstration ``level`` in the registry as it stands
+    now, which ``period`` does not narrow (the registry holds no history of levels)."""
+
+    def measure(under: Under, period: Period) -> int:
+        return Bookhouse.objects.filter(**under.filter(), level=level).count()
+
+    return measure
+
+
 def _figures(path: str, period: Period) -> CultureFigures:
     org, under = org_by_path(path), Under(path)
     sums = daily_sums(under, period)
@@ -237,7 +276,6 @@ def _figures(path: str, period: Period) -> CultureFigures:
     levels = (
         Bookhouse.objects.filter(org_path__startswith=path).values("level").annotate(n=Count("id"))
     )
-    months = BookhouseMonth.objects.filter(org_path__startswith=path, **period.dates("month"))
     reading = reading_sums(under, period)
     return CultureFigures(
         org_code=org.code,
@@ -245,15 +283,9 @@ def _figures(path: str, period: Period) -> CultureFigures:
         events=sums["events"],
         audience=sums["audience"],
         attendances=sums["attendances"],
-        attendees=distinct_workers(
-            under,
-            period,
-            per_county=CultureWorkerYear.objects.all(),
-            raw=EventAttendee.objects.all(),
-            raw_date="day",
-        ),
+        attendees=attendees(under, period),
         bookhouses={names[row["level"]]: row["n"] for row in levels},
-        visits=months.aggregate(v=Sum("visits", default=0))["v"],
+        visits=bookhouse_visits(under, period),
         reads=reading["reads"],
         shares=reading["shares"],
     )
