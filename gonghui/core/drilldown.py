@@ -9,8 +9,10 @@ counts once above them). ``core`` knows no ``Org``: a place is anything with a `
 handed back on its row for the caller's names and links.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 from typing import Generic, Protocol, TypeVar
 
 from gonghui.core.indicators import Indicator, Under
@@ -48,6 +50,29 @@ class DrillDown(Generic[P]):
     rows: list[DrillRow[P]]
 
 
+Sums = TypeVar("Sums")
+_computed: ContextVar[dict | None] = ContextVar("drill_down_computed", default=None)
+
+
+def shared(compute: Callable[[Under, Period], Sums]) -> Callable[[Under, Period], Sums]:
+    """For one aggregate several columns read (events, audience and attendances are one
+    sum over a rollup): during a ``drill_down`` it runs once per row, not once per column.
+    Outside one (the API, a single figure) it simply runs. Callers must not change what
+    it returns."""
+
+    @wraps(compute)
+    def once(under: Under, period: Period) -> Sums:
+        computed = _computed.get()
+        if computed is None:
+            return compute(under, period)
+        key = (compute, under, period)
+        if key not in computed:
+            computed[key] = compute(under, period)
+        return computed[key]
+
+    return once
+
+
 def measure_all(indicators: Iterable[Indicator], under: Under, period: Period) -> dict[str, int]:
     """Each indicator's value ``under`` an org in ``period``, by id."""
     return {i.id: i.measure(under, period) for i in indicators}
@@ -59,9 +84,14 @@ def drill_down(
     """The total under ``place``, its 本级 row and one row per child (each child's subtree);
     pass every child, active or not. Each row is measured on its own (``Under``), never
     derived from the others, so a distinct count is exact on every row."""
-    own = DrillRow(place, True, measure_all(indicators, Under(place.path, own=True), period))
-    rows = [own] + [
-        DrillRow(child, False, measure_all(indicators, Under(child.path), period))
-        for child in children
-    ]
-    return DrillDown(place, period, measure_all(indicators, Under(place.path), period), rows)
+    token = _computed.set({})
+    try:
+        own = measure_all(indicators, Under(place.path, own=True), period)
+        rows = [DrillRow(place, True, own)] + [
+            DrillRow(child, False, measure_all(indicators, Under(child.path), period))
+            for child in children
+        ]
+        total = measure_all(indicators, Under(place.path), period)
+    finally:
+        _computed.reset(token)
+    return DrillDown(place, period, total, rows)

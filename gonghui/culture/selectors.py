@@ -14,6 +14,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
@@ -183,6 +184,7 @@ class CultureFigures:
         )
 
 
+@shared
 def daily_sums(under: Under, period: Period) -> dict[str, int]:
     """Events held, their audience and signed-in attendances (person-times) ``under`` an org
     on the event days of ``period``, from ``CultureDaily``: additive, so the 本级 row and the
@@ -201,6 +203,7 @@ def audience_reached(under: Under, period: Period) -> int:
     return daily_sums(under, period)["audience"]
 
 
+@shared
 def reading_sums(under: Under, period: Period) -> dict[str, int]:
     """Reads and shares of the reading campaigns ``under`` an org on the days of ``period``,
     every source (tracking links and imported platform reports) added up."""

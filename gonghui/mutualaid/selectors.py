@@ -13,6 +13,7 @@ from django.http import Http404
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
+from gonghui.core.drilldown import shared
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
@@ -123,6 +124,7 @@ def payees(under: Under, period: Period) -> int:
     )
 
 
+@shared
 def aid_sums(under: Under, period: Period) -> dict[str, int]:
     """Enrolments (person-years), payouts and fen paid of the plan years ``period`` touches."""
     rows = AidOrgYear.objects.filter(year__range=period.years, **under.filter())

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
+from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
@@ -156,6 +157,7 @@ def workers_helped(under: Under, period: Period) -> int:
     )
 
 
+@shared
 def recovery_sums(under: Under, period: Period) -> dict[str, int]:
     """Instalments and fen recovered (wages, compensation) in ``period``: the per-year rollup
     for whole years, the recoveries themselves (a few per case) for part of a year."""

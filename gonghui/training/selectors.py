@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
@@ -39,7 +40,7 @@ from gonghui.training.models import (
     TrainingDaily,
     TrainingWorkerYear,
 )
-from gonghui.training.rollups import KINDS
+from gonghui.training.rollups import FUND_COLUMNS, KINDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -161,6 +162,7 @@ def attendance_count(enrolment: Enrolment) -> int:
 # --- figures --------------------------------------------------------------------------------
 
 
+@shared
 def daily_sums(under: Under, period: Period) -> dict[str, int]:
     """Seats taken, attendances and competition entries (person-times) ``under`` an org on the
     days of ``period`` (the seat's, the session's, the contest's), from ``TrainingDaily``:
@@ -218,13 +220,18 @@ def fund_measure(column: str) -> Callable[[Under, Period], int]:
     their date)."""
 
     def measure(under: Under, period: Period) -> int:
-        years = period.whole_years
-        if years:
-            rows = FundYear.objects.filter(**under.filter(), year__range=years)
-            return rows.aggregate(n=Sum(column, default=0))["n"]
+        if period.whole_years:
+            return fund_year_sums(under, period)[column]
         return _fund_rows(column, under, period)
 
     return measure
+
+
+@shared
+def fund_year_sums(under: Under, period: Period) -> dict[str, int]:
+    """Every ``FundYear`` column ``under`` an org over the whole years of ``period``."""
+    rows = FundYear.objects.filter(**under.filter(), year__range=period.years)
+    return rows.aggregate(**{column: Sum(column, default=0) for column in FUND_COLUMNS})
 
 
 def _fund_rows(column: str, under: Under, period: Period) -> int:

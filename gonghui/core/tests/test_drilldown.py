@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from gonghui.core.drilldown import drill_down
+from gonghui.core.drilldown import drill_down, shared
 from gonghui.core.indicators import Indicator, Under
 from gonghui.core.periods import Period
 
@@ -43,3 +43,24 @@ def test_benji_and_every_child_add_up_and_persons_are_counted_on_each_row():
     ]
     assert found.total == {"t.times": 3, "t.persons": 2}  # 张 once above his two rows
     assert sum(row.values["t.times"] for row in found.rows) == found.total["t.times"]
+
+
+def test_a_shared_sum_runs_once_per_row_during_a_drill_down_and_every_time_outside():
+    runs = []
+
+    @shared
+    def sums(under: Under, period: Period) -> dict[str, int]:
+        runs.append(under)
+        return {"times": len(_rows(under)), "persons": len(set(_rows(under)))}
+
+    both = [
+        Indicator("s.times", "服务", "人次", lambda u, p: sums(u, p)["times"]),
+        Indicator("s.persons", "服务职工", "人", lambda u, p: sums(u, p)["persons"], distinct=True),
+    ]
+    city, a = Place("410000/411700/"), Place("410000/411700/411702/")
+    found = drill_down(both, city, [a], Period.year(2026))
+    assert found.total == {"s.times": 3, "s.persons": 2}
+    assert runs == [Under(city.path, own=True), Under(a.path), Under(city.path)]
+    sums(Under(a.path), Period.year(2026))
+    sums(Under(a.path), Period.year(2026))
+    assert len(runs) == 5  # no drill-down, nothing kept
