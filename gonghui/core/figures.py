@@ -182,6 +182,6 @@ def figures_workbook(page: FiguresPage, drilled: DrillDown[N]) -> Workbook:
 
 
 def workbook_name(page: FiguresPage, drilled: DrillDown[N]) -> str:
-    """欠薪维权统计-驻马店市总工会-2026年-20260315.xlsx"""
+    """The download's name: page, org, period and today (欠薪维权统计-驻马店市总工会-2026年-20260315.xlsx)."""
     org = drilled.place
     return f"{page.title}-{org.name}-{drilled.period}-{timezone.localdate():%Y%m%d}.xlsx"
