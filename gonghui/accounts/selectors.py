@@ -8,9 +8,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from gonghui.accounts.models import ApiToken, User
+from gonghui.core.drilldown import DrillDown, drill_down
+from gonghui.core.indicators import Indicator
+from gonghui.core.periods import Period
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import org_for
+from gonghui.orgs.selectors import child_orgs, org_for
 
 
 def staff_visible_to(user: User, *, usernames: list[str] | None = None) -> QuerySet[User]:
@@ -78,3 +81,12 @@ def org_asked_for(user: User, org_code: str | None) -> Org:
     if not user.scope_path or user.org is None:  # a scope is its org's path
         raise Http404
     return org_for(user, org_code) if org_code else user.org
+
+
+def figures_asked_for(
+    user: User, indicators: Sequence[Indicator], *, period: Period, org_code: str | None
+) -> DrillDown[Org]:
+    """``indicators`` by child org (``drill_down``) for the org a figures page asks for
+    (``org_asked_for``: 404 outside the user's subtree), every child org listed."""
+    org = org_asked_for(user, org_code)
+    return drill_down(indicators, org, child_orgs(org), period)

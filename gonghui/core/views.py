@@ -67,22 +67,7 @@ def xlsx_response(book, filename: str) -> HttpResponse:
     return response
 
 
-def year_param(request: HttpRequest) -> int:
-    """The ``year`` a figures page asks for; this year when absent or not a number."""
-    try:
-        return int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        return timezone.localdate().year
-
-
 def recent_years() -> range:
     """Years a figures page offers: next year back to five years ago."""
     this_year = timezone.localdate().year
     return range(this_year + 1, this_year - 5, -1)
-
-
-def figures_query(request: HttpRequest) -> tuple[str | None, int | None]:
-    """``?org=CODE&year=YYYY`` of a figures page; a year that is not 4 digits means all years."""
-    org_code = (request.GET.get("org") or "").strip() or None
-    year_text = (request.GET.get("year") or "").strip()
-    return org_code, int(year_text) if year_text.isdigit() and len(year_text) == 4 else None

@@ -7,12 +7,14 @@ period, no user (``Under``, ``Period``); the figures page sums through the same 
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
@@ -182,6 +184,7 @@ class CultureFigures:
         )
 
 
+@shared
 def daily_sums(under: Under, period: Period) -> dict[str, int]:
     """Events held, their audience and signed-in attendances (person-times) ``under`` an org
     on the event days of ``period``, from ``CultureDaily``: additive, so the 本级 row and the
@@ -200,6 +203,7 @@ def audience_reached(under: Under, period: Period) -> int:
     return daily_sums(under, period)["audience"]
 
 
+@shared
 def reading_sums(under: Under, period: Period) -> dict[str, int]:
     """Reads and shares of the reading campaigns ``under`` an org on the days of ``period``,
     every source (tracking links and imported platform reports) added up."""
@@ -230,6 +234,44 @@ def demonstration_bookhouses(under: Under, period: Period) -> int:
     ).count()
 
 
+def attendances_in(under: Under, period: Period) -> int:
+    """Signed-in attendances (person-times) of registered workers at the events held."""
+    return daily_sums(under, period)["attendances"]
+
+
+def attendees(under: Under, period: Period) -> int:
+    """Distinct registered workers signed in at the events held (exact at any level)."""
+    return distinct_workers(
+        under,
+        period,
+        per_county=CultureWorkerYear.objects.all(),
+        raw=EventAttendee.objects.all(),
+        raw_date="day",
+    )
+
+
+def reading_reads(under: Under, period: Period) -> int:
+    """Reads of the reading campaigns' items."""
+    return reading_sums(under, period)["reads"]
+
+
+def bookhouse_visits(under: Under, period: Period) -> int:
+    """Readers' visits (person-times) to the bookhouses, of the months whose first day lies
+    in ``period`` (bookhouses record visits by month)."""
+    months = BookhouseMonth.objects.filter(**under.filter(), **period.dates("month"))
+    return months.aggregate(v=Sum("visits", default=0))["v"]
+
+
+def bookhouses_at(level: str) -> Callable[[Under, Period], int]:
+    """A measure: the bookhouses of one demonstration ``level`` in the registry as it stands
+    now, which ``period`` does not narrow (the registry holds no history of levels)."""
+
+    def measure(under: Under, period: Period) -> int:
+        return Bookhouse.objects.filter(**under.filter(), level=level).count()
+
+    return measure
+
+
 def _figures(path: str, period: Period) -> CultureFigures:
     org, under = org_by_path(path), Under(path)
     sums = daily_sums(under, period)
@@ -237,7 +279,6 @@ def _figures(path: str, period: Period) -> CultureFigures:
     levels = (
         Bookhouse.objects.filter(org_path__startswith=path).values("level").annotate(n=Count("id"))
     )
-    months = BookhouseMonth.objects.filter(org_path__startswith=path, **period.dates("month"))
     reading = reading_sums(under, period)
     return CultureFigures(
         org_code=org.code,
@@ -245,15 +286,9 @@ def _figures(path: str, period: Period) -> CultureFigures:
         events=sums["events"],
         audience=sums["audience"],
         attendances=sums["attendances"],
-        attendees=distinct_workers(
-            under,
-            period,
-            per_county=CultureWorkerYear.objects.all(),
-            raw=EventAttendee.objects.all(),
-            raw_date="day",
-        ),
+        attendees=attendees(under, period),
         bookhouses={names[row["level"]]: row["n"] for row in levels},
-        visits=months.aggregate(v=Sum("visits", default=0))["v"],
+        visits=bookhouse_visits(under, period),
         reads=reading["reads"],
         shares=reading["shares"],
     )

@@ -17,11 +17,13 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.errors import DomainError
+from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.idnumber import parse_id
 from gonghui.core.importing import clear_copy
-from gonghui.core.views import client_ip, figures_query, page, xlsx_response
+from gonghui.core.views import client_ip, page, xlsx_response
 from gonghui.culture.exporters import bookhouse_workbook
 from gonghui.culture.forms import (
     BookhouseEditForm,
@@ -37,13 +39,13 @@ from gonghui.culture.importers import (
     import_event_attendees,
     month_cell,
 )
+from gonghui.culture.indicators import FIGURES
 from gonghui.culture.models import AttendeeChannel
 from gonghui.culture.selectors import (
     attendees_of,
     bookhouse_for,
     bookhouse_months,
     bookhouses_visible_to,
-    culture_figures,
     event_for,
     events_visible_to,
     photo_for,
@@ -461,25 +463,14 @@ def bookhouse_visits(request, pk: int):
 
 @login_required
 def figures(request):
+    """The culture figures by child org (本级, every child, 合计) for a year or dates."""
     user = request.user
     _console(user)
-    org_code, year = figures_query(request)
-    month_text = (request.GET.get("month") or "").strip()
-    month = (
-        int(month_text) if year and month_text.isdigit() and 1 <= int(month_text) <= 12 else None
+    period, problem = period_in(request)
+    drilled = figures_asked_for(
+        user, FIGURES.indicators, period=period, org_code=org_code_in(request)
     )
-    try:
-        here, children = culture_figures(user, org_code=org_code, year=year, month=month)
-    except DomainError as exc:  # a year no period spans (1949–2100)
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    context = {
-        "nav": "culture",
-        "here": here,
-        "children": children,
-        "year": year,
-        "month": month,
-        "months": range(1, 13),
-    }
+    context = {"nav": "culture", "figures": page_context(FIGURES, drilled, problem)}
     return page(request, "culture/figures.html", context)
 
 

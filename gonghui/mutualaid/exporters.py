@@ -3,9 +3,13 @@
 from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
+from gonghui.core.drilldown import DrillDown
+from gonghui.core.figures import figures_workbook as page_workbook
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.workbook import add_sheet, new_workbook
-from gonghui.mutualaid.selectors import AidFigures, claim_row
+from gonghui.mutualaid.indicators import FIGURES
+from gonghui.mutualaid.selectors import claim_row
+from gonghui.orgs.models import Org
 
 
 def _yuan(fen: int | None):
@@ -55,30 +59,16 @@ def claims_workbook(user, claims, *, tab: str) -> Workbook:
     return book
 
 
-def figures_workbook(user, figures: AidFigures) -> Workbook:
-    """The figures page: the headline and one row per child org (payees are not summable)."""
-    book = new_workbook()
-    header = ["组织代码", "组织", "年度", "参保人次", "受助人数", "发放笔数", "发放金额（元）"]
-
-    def row(f: AidFigures) -> list:
-        return [
-            f.org.code,
-            f.org.name,
-            f.year,
-            f.enrolments,
-            f.payees,
-            f.payouts,
-            fen_to_yuan(f.paid_fen),
-        ]
-
-    add_sheet(book, "汇总", header, [row(figures)], money_columns=(7,))
-    add_sheet(book, "按下级组织", header, (row(c) for c in figures.children), money_columns=(7,))
+def figures_workbook(user, drilled: DrillDown[Org]) -> Workbook:
+    """The figures page's table (本级, every child org, 合计) as Excel; audited."""
+    book = page_workbook(FIGURES, drilled)
+    period = drilled.period
     record_event(
         actor=user,
         action="export",
         object_type="aid_figures",
-        object_id=figures.year,
-        org_path=figures.org.path,
-        after={"org": figures.org.code},
+        object_id=f"{period.start}/{period.end}",
+        org_path=drilled.place.path,
+        after={"org": drilled.place.code},
     )
     return book

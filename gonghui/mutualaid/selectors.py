@@ -13,6 +13,7 @@ from django.http import Http404
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
+from gonghui.core.drilldown import shared
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
@@ -123,29 +124,38 @@ def payees(under: Under, period: Period) -> int:
     )
 
 
+@shared
+def aid_sums(under: Under, period: Period) -> dict[str, int]:
+    """Enrolments (person-years), payouts and fen paid of the plan years ``period`` touches."""
+    rows = AidOrgYear.objects.filter(year__range=period.years, **under.filter())
+    return rows.aggregate(**{c: Sum(c, default=0) for c in ("enrolments", "payouts", "paid_fen")})
+
+
 def enrolments_in(under: Under, period: Period) -> int:
     """Enrolments (person-years) of the plan years ``period`` touches."""
-    rows = AidOrgYear.objects.filter(year__range=period.years, **under.filter())
-    return rows.aggregate(n=Sum("enrolments"))["n"] or 0
+    return aid_sums(under, period)["enrolments"]
+
+
+def payouts_in(under: Under, period: Period) -> int:
+    """Payouts (one per claim paid) of the plan years ``period`` touches."""
+    return aid_sums(under, period)["payouts"]
 
 
 def paid_fen(under: Under, period: Period) -> int:
     """Mutual aid paid for the plan years ``period`` touches, in fen."""
-    rows = AidOrgYear.objects.filter(year__range=period.years, **under.filter())
-    return rows.aggregate(n=Sum("paid_fen"))["n"] or 0
+    return aid_sums(under, period)["paid_fen"]
 
 
 def _figures(org: Org, year: int) -> AidFigures:
-    sums = AidOrgYear.objects.filter(org_path__startswith=org.path, year=year).aggregate(
-        enrolments=Sum("enrolments"), payouts=Sum("payouts"), paid=Sum("paid_fen")
-    )
+    under, period = Under(org.path), Period.year(year)
+    sums = aid_sums(under, period)
     return AidFigures(
         org=org,
         year=year,
-        enrolments=sums["enrolments"] or 0,
-        payees=payees(Under(org.path), Period.year(year)),
-        payouts=sums["payouts"] or 0,
-        paid_fen=sums["paid"] or 0,
+        enrolments=sums["enrolments"],
+        payees=payees(under, period),
+        payouts=sums["payouts"],
+        paid_fen=sums["paid_fen"],
     )
 
 

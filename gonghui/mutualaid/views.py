@@ -5,32 +5,26 @@ Every read goes through the mutual-aid selectors (scoped to the user) and every 
 through its services; a claim outside the user's subtree is 404.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.errors import DomainError
+from gonghui.core.figures import org_code_in, page_context, period_in, workbook_name
 from gonghui.core.forms import show_error
-from gonghui.core.money import fen_to_yuan, yuan_in_units, yuan_to_fen
-from gonghui.core.views import (
-    client_ip,
-    console_view,
-    page,
-    recent_years,
-    xlsx_response,
-    year_param,
-)
+from gonghui.core.money import fen_to_yuan, yuan_to_fen
+from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.mutualaid.api import document_response
 from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
 from gonghui.mutualaid.forms import ClaimForm, DocumentForm, EnrolForm
+from gonghui.mutualaid.indicators import FIGURES
 from gonghui.mutualaid.models import ClaimState
 from gonghui.mutualaid.selectors import (
-    aid_figures,
     claim_detail,
     claim_for,
     claim_queue,
@@ -288,29 +282,21 @@ def enrol(request):
 
 @console_view
 def figures(request):
-    """Enrolments, distinct payees and amount paid for a year in the user's subtree, per
-    child org; ``org`` drills down."""
-    year = year_param(request)
-    found = aid_figures(request.user, year=year, org_code=request.GET.get("org") or None)
-
-    def line(f):
-        return {"f": f, "paid": _yuan(f.paid_fen), "units": yuan_in_units(f.paid_fen)}
-
-    context = {
-        "nav": "mutualaid",
-        "year": year,
-        "top": line(found),
-        "children": [line(c) for c in found.children],
-        "years": recent_years(),
-    }
+    """The mutual-aid figures by child org (本级, every child, 合计) for a year or dates."""
+    period, problem = period_in(request)
+    drilled = figures_asked_for(
+        request.user, FIGURES.indicators, period=period, org_code=org_code_in(request)
+    )
+    context = {"nav": "mutualaid", "figures": page_context(FIGURES, drilled, problem)}
     return page(request, "mutualaid/figures.html", context)
 
 
 @console_view
 def figures_export(request):
-    year = year_param(request)
-    found = aid_figures(request.user, year=year, org_code=request.GET.get("org") or None)
-    book = figures_workbook(request.user, found)
-    return xlsx_response(
-        book, f"互助保障统计-{found.org.name}-{year}-{datetime.date.today():%Y%m%d}.xlsx"
+    period, problem = period_in(request)
+    if problem:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    drilled = figures_asked_for(
+        request.user, FIGURES.indicators, period=period, org_code=org_code_in(request)
     )
+    return xlsx_response(figures_workbook(request.user, drilled), workbook_name(FIGURES, drilled))

@@ -13,6 +13,7 @@ from types import ModuleType
 
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
+from gonghui.core.drilldown import OWN, drill_down, measure_all
 from gonghui.core.indicators import Indicator, Under
 from gonghui.core.money import FEN_PER_YUAN
 from gonghui.core.periods import Period
@@ -29,7 +30,6 @@ from gonghui.training import indicators as training
 # SENTENCES.
 MODULES: tuple[ModuleType, ...] = (programs, rights, mutualaid, stations, culture, training)
 _PLACEHOLDER = re.compile(r"\{([\w.]+)\}")
-OWN = "本级"
 
 
 @dataclass(frozen=True)
@@ -101,10 +101,6 @@ def indicators() -> list[Indicator]:
     return [indicator for module in MODULES for indicator in module.INDICATORS]
 
 
-def measure_all(under: Under, period: Period) -> dict[str, int]:
-    return {i.id: i.measure(under, period) for i in indicators()}
-
-
 @dataclass(frozen=True)
 class MonthlySeries:
     """The figures a month can narrow, month by month (for the chart over months)."""
@@ -144,14 +140,16 @@ def report_card(
     ``by_child`` adds the 本级 row and one row per child org, every child listed whether
     or not it did anything (an empty row is news too)."""
     org = org_asked_for(user, org_code)
-    totals = measure_all(Under(org.path), period)
-    card = Card(
+    rows: list[Row] = []
+    if by_child:
+        drilled = drill_down(indicators(), org, child_orgs(org), period)
+        totals = drilled.total
+        rows = [Row(row.place, row.own, row.values) for row in drilled.rows]
+    else:
+        totals = measure_all(indicators(), Under(org.path), period)
+    return Card(
         org=org,
         period=period,
         figures={i.id: Figure(i, totals[i.id]) for i in indicators()},
+        rows=rows,
     )
-    if by_child:
-        card.rows = [Row(org, True, measure_all(Under(org.path, own=True), period))] + [
-            Row(child, False, measure_all(Under(child.path), period)) for child in child_orgs(org)
-        ]
-    return card

@@ -3,9 +3,13 @@
 from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
+from gonghui.core.drilldown import DrillDown
+from gonghui.core.figures import figures_workbook as page_workbook
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.workbook import add_sheet, new_workbook
-from gonghui.rights.selectors import RightsFigures, WorkerLine
+from gonghui.orgs.models import Org
+from gonghui.rights.indicators import FIGURES
+from gonghui.rights.selectors import WorkerLine
 
 
 def case_workbook(user, case, lines: list[WorkerLine]) -> Workbook:
@@ -38,41 +42,16 @@ def case_workbook(user, case, lines: list[WorkerLine]) -> Workbook:
     return book
 
 
-def figures_workbook(user, figures: RightsFigures) -> Workbook:
-    book = new_workbook()
-    header = [
-        "组织代码",
-        "组织",
-        "年度",
-        "追回人数",
-        "追回笔数",
-        "工资（元）",
-        "赔偿金（元）",
-        "合计（元）",
-    ]
-
-    def row(f: RightsFigures) -> list:
-        return [
-            f.org.code,
-            f.org.name,
-            f.year,
-            f.workers,
-            f.instalments,
-            fen_to_yuan(f.wages_fen),
-            fen_to_yuan(f.compensation_fen),
-            fen_to_yuan(f.total_fen),
-        ]
-
-    add_sheet(book, "汇总", header, [row(figures)], money_columns=(6, 7, 8))
-    add_sheet(
-        book, "按下级组织", header, (row(c) for c in figures.children), money_columns=(6, 7, 8)
-    )
+def figures_workbook(user, drilled: DrillDown[Org]) -> Workbook:
+    """The figures page's table (本级, every child org, 合计) as Excel; audited."""
+    book = page_workbook(FIGURES, drilled)
+    period = drilled.period
     record_event(
         actor=user,
         action="export",
         object_type="rights_figures",
-        object_id=figures.year,
-        org_path=figures.org.path,
-        after={"org": figures.org.code},
+        object_id=f"{period.start}/{period.end}",
+        org_path=drilled.place.path,
+        after={"org": drilled.place.code},
     )
     return book

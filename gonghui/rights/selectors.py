@@ -15,6 +15,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
+from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
@@ -156,30 +157,47 @@ def workers_helped(under: Under, period: Period) -> int:
     )
 
 
+@shared
+def recovery_sums(under: Under, period: Period) -> dict[str, int]:
+    """Instalments and fen recovered (wages, compensation) in ``period``: the per-year rollup
+    for whole years, the recoveries themselves (a few per case) for part of a year."""
+    money = {c: Sum(c, default=0) for c in ("wages_fen", "compensation_fen")}
+    if period.whole_years:
+        rows = RightsOrgYear.objects.filter(year__range=period.whole_years, **under.filter())
+        return rows.aggregate(instalments=Sum("instalments", default=0), **money)
+    raw = Recovery.objects.filter(**period.dates("recovered_on"), **under.filter())
+    return raw.aggregate(instalments=Count("id"), **money)
+
+
 def recovered_fen(under: Under, period: Period) -> int:
-    """Wages and compensation recovered in ``period``, in fen: the per-year rollup for whole
-    years, the recoveries themselves (a few per case) for part of a year."""
-    years = period.whole_years
-    rows: QuerySet
-    if years:
-        rows = RightsOrgYear.objects.filter(year__range=years, **under.filter())
-    else:
-        rows = Recovery.objects.filter(**period.dates("recovered_on"), **under.filter())
-    sums = rows.aggregate(w=Sum("wages_fen"), c=Sum("compensation_fen"))
-    return (sums["w"] or 0) + (sums["c"] or 0)
+    """Wages and compensation recovered in ``period``, in fen."""
+    sums = recovery_sums(under, period)
+    return sums["wages_fen"] + sums["compensation_fen"]
+
+
+def wages_recovered_fen(under: Under, period: Period) -> int:
+    return recovery_sums(under, period)["wages_fen"]
+
+
+def compensation_recovered_fen(under: Under, period: Period) -> int:
+    return recovery_sums(under, period)["compensation_fen"]
+
+
+def instalments_recovered(under: Under, period: Period) -> int:
+    """Instalments recovered (one per worker and payment)."""
+    return recovery_sums(under, period)["instalments"]
 
 
 def _figures(org: Org, year: int) -> RightsFigures:
-    sums = RightsOrgYear.objects.filter(org_path__startswith=org.path, year=year).aggregate(
-        n=Sum("instalments"), w=Sum("wages_fen"), c=Sum("compensation_fen")
-    )
+    under, period = Under(org.path), Period.year(year)
+    sums = recovery_sums(under, period)
     return RightsFigures(
         org=org,
         year=year,
-        workers=workers_helped(Under(org.path), Period.year(year)),
-        instalments=sums["n"] or 0,
-        wages_fen=sums["w"] or 0,
-        compensation_fen=sums["c"] or 0,
+        workers=workers_helped(under, period),
+        instalments=sums["instalments"],
+        wages_fen=sums["wages_fen"],
+        compensation_fen=sums["compensation_fen"],
     )
 
 

@@ -6,28 +6,21 @@ Every read goes through the rights selectors and every write through its service
 case outside the user's reach is 404, and the sender of a transferred case only reads.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
+from gonghui.core.figures import org_code_in, page_context, period_in, workbook_name
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
-from gonghui.core.money import fen_to_yuan, yuan_in_units, yuan_to_fen
-from gonghui.core.views import (
-    client_ip,
-    console_view,
-    page,
-    recent_years,
-    xlsx_response,
-    year_param,
-)
+from gonghui.core.money import fen_to_yuan, yuan_to_fen
+from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.orgs.selectors import org_for, org_to_hand_over_to
 from gonghui.rights.exporters import case_workbook, figures_workbook
 from gonghui.rights.forms import REFERRALS, CaseForm, ImportForm, TransferForm
@@ -37,6 +30,7 @@ from gonghui.rights.importers import (
     import_case_workers,
     import_recoveries,
 )
+from gonghui.rights.indicators import FIGURES
 from gonghui.rights.models import CaseState
 from gonghui.rights.selectors import (
     case_detail,
@@ -46,7 +40,6 @@ from gonghui.rights.selectors import (
     cases_visible_to,
     overdue_before,
     overdue_cases,
-    rights_figures,
 )
 from gonghui.rights.services import (
     CASE_WORKERS,
@@ -259,32 +252,21 @@ def case_export(request, pk: int):
 
 @console_view
 def figures(request):
-    year = year_param(request)
-    found = rights_figures(request.user, year=year, org_code=request.GET.get("org") or None)
-
-    def line(f):
-        return {
-            "f": f,
-            "wages": _yuan(f.wages_fen),
-            "compensation": _yuan(f.compensation_fen),
-            "total": _yuan(f.total_fen),
-            "units": yuan_in_units(f.total_fen),
-        }
-
-    context = {
-        "nav": "rights",
-        "year": year,
-        "top": line(found),
-        "children": [line(c) for c in found.children],
-        "years": recent_years(),
-    }
+    """The wage-arrears figures by child org (本级, every child, 合计) for a year or dates."""
+    period, problem = period_in(request)
+    drilled = figures_asked_for(
+        request.user, FIGURES.indicators, period=period, org_code=org_code_in(request)
+    )
+    context = {"nav": "rights", "figures": page_context(FIGURES, drilled, problem)}
     return page(request, "rights/figures.html", context)
 
 
 @console_view
 def figures_export(request):
-    year = year_param(request)
-    found = rights_figures(request.user, year=year, org_code=request.GET.get("org") or None)
-    book = figures_workbook(request.user, found)
-    name = f"欠薪维权统计-{found.org.name}-{year}-{datetime.date.today():%Y%m%d}.xlsx"
-    return xlsx_response(book, name)
+    period, problem = period_in(request)
+    if problem:
+        return HttpResponse(problem, status=400, content_type="text/plain; charset=utf-8")
+    drilled = figures_asked_for(
+        request.user, FIGURES.indicators, period=period, org_code=org_code_in(request)
+    )
+    return xlsx_response(figures_workbook(request.user, drilled), workbook_name(FIGURES, drilled))

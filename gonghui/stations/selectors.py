@@ -4,12 +4,12 @@ Station locations are public (they are on public maps and signposts), so
 ``nearest_stations`` takes no user: it shows only open stations and only what
 a signpost shows. Every other read starts from ``Station.objects.visible_to``, except
 the report card's measures, which take an org path and no user (``Under``) and which the
-coverage page counts through once it has checked the org is the user's.
+coverage page measures through once ``figures_asked_for`` has checked the org is the user's.
 """
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,15 +18,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.accounts.models import User
-from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.coords import Crs, to_wgs84
+from gonghui.core.drilldown import shared
 from gonghui.core.hours import is_open_at
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.members.categories import BY_NAME
 from gonghui.members.selectors import workers_under
-from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import child_orgs, county_path_of
+from gonghui.orgs.selectors import county_path_of
 from gonghui.stations.models import (
     Station,
     StationClosure,
@@ -170,72 +169,6 @@ def visit_days(station: Station, *, days: int = 30) -> list[tuple[datetime.date,
 # --- figures -----------------------------------------------------------------------------
 
 
-@dataclass
-class OrgCoverage:
-    """One org's figures. Outdoor workers of a located employer are covered by the radius
-    rule (``radius_m`` metres from the workplace), the rest by the county rule."""
-
-    org: Org
-    radius_m: float
-    by_status: Counter = field(default_factory=Counter)
-    outdoor_workers: int = 0
-    covered_by_radius: int = 0
-    covered_by_county: int = 0
-    visit_person_times: int = 0
-
-    @property
-    def covered_workers(self) -> int:
-        return self.covered_by_radius + self.covered_by_county
-
-    def add_workers(self, n: int, *, by_radius: bool, covered: bool) -> None:
-        self.outdoor_workers += n
-        if covered and by_radius:
-            self.covered_by_radius += n
-        elif covered:
-            self.covered_by_county += n
-
-    @property
-    def stations(self) -> int:
-        return sum(self.by_status.values())
-
-    @property
-    def status_counts(self) -> list[int]:
-        """Stations per status, in ``Status`` order (the table's columns)."""
-        return [self.by_status[status] for status in Status.values]
-
-
-def coverage(
-    user: User, *, org_code: str | None = None, since: datetime.date | None = None
-) -> tuple[OrgCoverage, list[OrgCoverage]]:
-    """Stations by status, outdoor workers, those covered (``outdoor_coverage``), and visit
-    person-times, for the user's org (or ``org_code`` inside it) and each child org.
-    Workers belong to one org, so these counts add up exactly."""
-    radius = settings.STATION_COVERAGE_M
-    base = org_asked_for(user, org_code)
-    rows = {c.path: OrgCoverage(c, radius) for c in child_orgs(base)}
-    total = OrgCoverage(base, radius)
-    stations = stations_visible_to(user, org_path=base.path).order_by()
-    for path, status, n in stations.values_list("org_path", "status").annotate(n=Count("id")):
-        total.by_status[status] += n
-        child = _child_of(path, rows)
-        if child is not None:
-            child.by_status[status] += n
-    for group in outdoor_coverage(Under(base.path)):
-        total.add_workers(group.workers, by_radius=group.by_radius, covered=group.covered)
-        child = _child_of(group.org_path, rows)
-        if child is not None:
-            child.add_workers(group.workers, by_radius=group.by_radius, covered=group.covered)
-    visits = StationDaily.objects.visible_to(user).filter(org_path__startswith=base.path)
-    if since is not None:
-        visits = visits.filter(day__gte=since)
-    for path, n in visits.values_list("org_path").annotate(n=Sum("person_times")).order_by():
-        total.visit_person_times += n
-        child = _child_of(path, rows)
-        if child is not None:
-            child.visit_person_times += n
-    return total, [row for row in rows.values() if row.stations or row.outdoor_workers]
-
-
 @dataclass(frozen=True)
 class OutdoorGroup:
     """Outdoor workers of one org, of one workplace (or none), and whether they are covered."""
@@ -273,18 +206,73 @@ def outdoor_coverage(under: Under) -> list[OutdoorGroup]:
     ]
 
 
+@shared
+def outdoor_sums(under: Under, period: Period) -> dict[str, int]:
+    """Outdoor workers ``under`` an org and those covered, by rule (``outdoor_coverage``): a
+    snapshot of the registry and the stations as they stand now, which ``period`` does not
+    narrow, since neither keeps a history (a worker's categories and employer, a station's
+    status). Workers belong to one org, so these add up the tree."""
+    sums = {"workers": 0, "by_radius": 0, "by_county": 0}
+    for group in outdoor_coverage(under):
+        sums["workers"] += group.workers
+        if group.covered:
+            sums["by_radius" if group.by_radius else "by_county"] += group.workers
+    return sums
+
+
+def outdoor_workers(under: Under, period: Period) -> int:
+    return outdoor_sums(under, period)["workers"]
+
+
 def covered_outdoor_workers(under: Under, period: Period) -> int:
-    """Outdoor workers covered by an open station (``outdoor_coverage``): a snapshot of the
-    registry and the stations as they stand now, which ``period`` does not narrow, since
-    neither keeps a history (a worker's categories and employer, a station's status)."""
-    return sum(group.workers for group in outdoor_coverage(under) if group.covered)
+    """Outdoor workers covered by an open station, by either rule."""
+    sums = outdoor_sums(under, period)
+    return sums["by_radius"] + sums["by_county"]
+
+
+def covered_by_radius(under: Under, period: Period) -> int:
+    """Covered by an open station near their employer's workplace."""
+    return outdoor_sums(under, period)["by_radius"]
+
+
+def covered_by_county(under: Under, period: Period) -> int:
+    """Covered by an open station in their county (their employer has no location)."""
+    return outdoor_sums(under, period)["by_county"]
+
+
+@shared
+def stations_by_status(under: Under, period: Period) -> dict[str, int]:
+    """Stations ``under`` an org by status: the registry as it stands now, which ``period``
+    does not narrow, since a station keeps no history of its status (``opened_on`` is
+    optional and says nothing of a suspension or a closure)."""
+    rows = Station.objects.filter(**under.filter()).order_by().values_list("status")
+    counted = dict(rows.annotate(n=Count("id")))
+    return {status: counted.get(status, 0) for status in Status.values}
 
 
 def open_stations(under: Under, period: Period) -> int:
-    """Stations open under an org: the registry as it stands now, which ``period`` does not
-    narrow, since a station keeps no history of its status (``opened_on`` is optional and
-    says nothing of a suspension or a closure)."""
-    return Station.objects.filter(**under.filter(), status=Status.OPEN).count()
+    """Stations open under an org (``stations_by_status``)."""
+    return stations_by_status(under, period)[Status.OPEN]
+
+
+def all_stations(under: Under, period: Period) -> int:
+    """Stations under an org whatever their status."""
+    return sum(stations_by_status(under, period).values())
+
+
+def stations_with(status: str) -> Callable[[Under, Period], int]:
+    """A measure: the stations of one ``status`` under an org (``stations_by_status``)."""
+
+    def measure(under: Under, period: Period) -> int:
+        return stations_by_status(under, period)[status]
+
+    return measure
+
+
+def visits_in(under: Under, period: Period) -> int:
+    """Visits (person-times, by QR code at the station) on the days of ``period``."""
+    rows = StationDaily.objects.filter(**under.filter(), **period.dates("day"))
+    return rows.aggregate(n=Sum("person_times", default=0))["n"]
 
 
 def outdoor_workers_by_workplace(under: Under) -> list[tuple[str, tuple | None, int]]:
@@ -319,13 +307,6 @@ def _near_open_station(places: set[tuple[float, float]], radius_m: float) -> set
         points, k=1, within_m=radius_m, open_now=False, facilities=0, local=local
     )
     return {point for point, found in zip(points, hits, strict=True) if found}
-
-
-def _child_of(path: str, rows: dict[str, OrgCoverage]) -> OrgCoverage | None:
-    for child_path, row in rows.items():
-        if path.startswith(child_path):
-            return row
-    return None
 
 
 # --- photos and the workers' public pages --------------------------------------------------

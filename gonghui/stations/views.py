@@ -24,8 +24,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.coords import Crs, parse_crs
 from gonghui.core.errors import DomainError
+from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import show_error
 from gonghui.core.hours import format_hours, parse_hours
 from gonghui.core.portal import portal_worker_id
@@ -33,10 +35,10 @@ from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.selectors import org_for
 from gonghui.stations.exporters import write_stations
 from gonghui.stations.forms import StationForm
+from gonghui.stations.indicators import FIGURES
 from gonghui.stations.models import Rating, Status
 from gonghui.stations.selectors import (
     closures_ahead,
-    coverage,
     is_open_now,
     photo_for,
     photos_of,
@@ -382,16 +384,16 @@ def station_map(request):
 
 @console_view
 def station_coverage(request):
-    """Stations per org and status, outdoor workers covered (by workplace radius or county),
-    visit person-times (30 days)."""
-    since = timezone.localdate() - datetime.timedelta(days=29)
-    total, children = coverage(request.user, org_code=request.GET.get("org") or None, since=since)
+    """Stations by status and visits, outdoor workers covered (by workplace radius or
+    county), by child org (本级, every child, 合计) for a year or dates."""
+    period, problem = period_in(request)
+    drilled = figures_asked_for(
+        request.user, FIGURES.indicators, period=period, org_code=org_code_in(request)
+    )
     context = {
         "nav": "stations",
-        "total": total,
-        "children": children,
-        "since": since,
-        "statuses": Status.choices,
+        "figures": page_context(FIGURES, drilled, problem),
+        "radius_m": settings.STATION_COVERAGE_M,
     }
     return page(request, "stations/station_coverage.html", context)
 

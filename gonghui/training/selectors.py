@@ -9,31 +9,32 @@ path and a period, no user (``Under``, ``Period``); the figures page sums throug
 functions.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from gonghui.accounts.models import User
+from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
-from gonghui.core.money import fen_to_yuan
 from gonghui.core.periods import Period
+from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import ancestor_paths
 from gonghui.members.models import Worker
 from gonghui.members.selectors import worker_for_service
 from gonghui.orgs.models import Org
-from gonghui.orgs.selectors import child_orgs, org_by_path, org_for
 from gonghui.training.models import (
     Attendance,
     Course,
     Enrolment,
     EnrolmentState,
     Entry,
+    FundOutcome,
     FundProject,
+    FundSpending,
     FundTrainee,
     FundYear,
-    OutcomeKind,
     Session,
     TrainingClass,
     TrainingDaily,
@@ -43,9 +44,6 @@ from gonghui.training.rollups import FUND_COLUMNS, KINDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
-
-_COUNTY_DEPTH = 3
-# A figure asked for all time: the years a Period may span.
 
 
 def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
@@ -164,71 +162,18 @@ def attendance_count(enrolment: Enrolment) -> int:
 # --- figures --------------------------------------------------------------------------------
 
 
-@dataclass
-class TrainingFigures:
-    org_code: str
-    org_name: str
-    enrolments: int  # seats taken (person-times)
-    attendances: int  # person-times
-    enrolled_persons: int  # distinct workers with a seat
-    attending_persons: int  # distinct workers who attended
-    entries: int  # competition entries (person-times), under the contest's org
-    entrants: int  # distinct workers entered
-    fund_projects: int  # fund projects started
-    fund_budget_fen: int  # their budgets
-    fund_spent_fen: int  # paid out (by payment date)
-    fund_trainees: int  # trainee places (person-times: one per person and project)
-    fund_trainee_persons: int  # distinct workers funded
-    outcomes: dict[str, int]  # OutcomeKind value → trainees with that result
-
-    @property
-    def fund_budget(self) -> str:
-        return f"{fen_to_yuan(self.fund_budget_fen):,.2f}"
-
-    @property
-    def fund_spent(self) -> str:
-        return f"{fen_to_yuan(self.fund_spent_fen):,.2f}"
-
-    @property
-    def outcome_cells(self) -> list[tuple[str, int]]:
-        """(kind, count) in ``OutcomeKind`` order, for a table row."""
-        return [(kind, self.outcomes[kind]) for kind in OutcomeKind.values]
-
-
-def _distinct(path: str, kind: str, year: int | None) -> int:
-    """Distinct workers with a seat / an attendance / a competition entry under ``path`` (in
-    ``year``): the per-county rollup at county level and above, raw rows below it."""
-    if path.count("/") <= _COUNTY_DEPTH:
-        rows = TrainingWorkerYear.objects.filter(org_path__startswith=path, **{f"{kind}__gt": 0})
-        rows = rows.filter(year=year) if year else rows
-        return rows.values("worker_id").distinct().count()
-    if kind == "enrolments":
-        seats = Enrolment.objects.filter(org_path__startswith=path, state=EnrolmentState.ENROLLED)
-        seats = seats.filter(seated_on__year=year) if year else seats
-        return seats.values("worker_id").distinct().count()
-    if kind == "entries":
-        entries = Entry.objects.filter(org_path__startswith=path)
-        entries = entries.filter(competition__held_on__year=year) if year else entries
-        return entries.values("worker_id").distinct().count()
-    present = Attendance.objects.filter(org_path__startswith=path)
-    present = present.filter(session__day__year=year) if year else present
-    return present.values("enrolment__worker_id").distinct().count()
-
-
-def _fund_persons(path: str, year: int | None) -> int:
-    """Distinct funded workers under ``path``: the trainee rows themselves (one per person and
-    project, a registry far smaller than any event log), never a sum of children."""
-    rows = FundTrainee.objects.filter(org_path__startswith=path)
-    rows = rows.filter(joined_on__year=year) if year else rows
-    return rows.values("worker_id").distinct().count()
-
-
+@shared
 def daily_sums(under: Under, period: Period) -> dict[str, int]:
     """Seats taken, attendances and competition entries (person-times) ``under`` an org on the
     days of ``period`` (the seat's, the session's, the contest's), from ``TrainingDaily``:
     additive, so the 本级 row and the children add up to the total."""
     rows = TrainingDaily.objects.filter(**under.filter(), **period.dates("day"))
     return rows.aggregate(**{kind: Sum(kind, default=0) for kind in KINDS})
+
+
+def enrolments_in(under: Under, period: Period) -> int:
+    """Night-school seats taken (person-times), on the day of the seat."""
+    return daily_sums(under, period)["enrolments"]
 
 
 def attendances_in(under: Under, period: Period) -> int:
@@ -241,71 +186,78 @@ def entries_in(under: Under, period: Period) -> int:
     return daily_sums(under, period)["entries"]
 
 
-def fund_year_sums(under: Under, years: tuple[int, int]) -> dict[str, int]:
-    """Every ``FundYear`` column ``under`` an org over the years ``years`` (first, last)."""
-    rows = FundYear.objects.filter(**under.filter(), year__range=years)
+def _persons(kind: str, under: Under, period: Period, raw: QuerySet, raw_date: str) -> int:
+    return distinct_workers(
+        under,
+        period,
+        per_county=TrainingWorkerYear.objects.filter(**{f"{kind}__gt": 0}),
+        raw=raw,
+        raw_date=raw_date,
+    )
+
+
+def enrolled_persons(under: Under, period: Period) -> int:
+    """Distinct workers seated in a class in ``period`` (exact at any level)."""
+    seats = Enrolment.objects.filter(state=EnrolmentState.ENROLLED)
+    return _persons("enrolments", under, period, seats, "seated_on")
+
+
+def attending_persons(under: Under, period: Period) -> int:
+    """Distinct workers who attended a session in ``period`` (exact at any level)."""
+    present = Attendance.objects.annotate(worker_id=F("enrolment__worker_id"))
+    return _persons("attendances", under, period, present, "session__day")
+
+
+def entrants(under: Under, period: Period) -> int:
+    """Distinct workers entered in a contest held in ``period``, under the contest's org."""
+    return _persons("entries", under, period, Entry.objects.all(), "competition__held_on")
+
+
+def fund_measure(column: str) -> Callable[[Under, Period], int]:
+    """A measure of one ``FundYear`` column: the per-year rollup for whole years; for part
+    of a year the registry rows themselves (small), each dated as ``FundYear`` dates it
+    (projects and budgets by start, spending by payment, trainees by entry, outcomes by
+    their date)."""
+
+    def measure(under: Under, period: Period) -> int:
+        if period.whole_years:
+            return fund_year_sums(under, period)[column]
+        return _fund_rows(column, under, period)
+
+    return measure
+
+
+@shared
+def fund_year_sums(under: Under, period: Period) -> dict[str, int]:
+    """Every ``FundYear`` column ``under`` an org over the whole years of ``period``."""
+    rows = FundYear.objects.filter(**under.filter(), year__range=period.years)
     return rows.aggregate(**{column: Sum(column, default=0) for column in FUND_COLUMNS})
 
 
+def _fund_rows(column: str, under: Under, period: Period) -> int:
+    where = under.filter()
+    if column in ("projects", "budget_fen"):
+        projects = FundProject.objects.filter(**where, **period.dates("starts_on"))
+        total = Count("id") if column == "projects" else Sum("budget_fen", default=0)
+        return projects.aggregate(n=total)["n"]
+    if column == "spent_fen":
+        spending = FundSpending.objects.filter(**where, **period.dates("spent_on"))
+        return spending.aggregate(n=Sum("amount_fen", default=0))["n"]
+    if column == "trainees":
+        return FundTrainee.objects.filter(**where, **period.dates("joined_on")).count()
+    return FundOutcome.objects.filter(**where, kind=column, **period.dates("on")).count()
+
+
 def fund_budget_fen(under: Under, period: Period) -> int:
-    """Budgets of the fund projects starting in ``period``, in fen: the per-year rollup for
-    whole years, the projects themselves (a small registry) for part of a year."""
-    years = period.whole_years
-    if years:
-        return fund_year_sums(under, years)["budget_fen"]
-    projects = FundProject.objects.filter(**under.filter(), **period.dates("starts_on"))
-    return projects.aggregate(n=Sum("budget_fen", default=0))["n"]
+    """Budgets of the fund projects starting in ``period``, in fen."""
+    return fund_measure("budget_fen")(under, period)
 
 
-def _figures(path: str, year: int | None) -> TrainingFigures:
-    org, under = org_by_path(path), Under(path)
-    period = Period.year(year) if year else Period.all_time()
-    sums = daily_sums(under, period)
-    money = fund_year_sums(under, period.years)
-    return TrainingFigures(
-        org_code=org.code,
-        org_name=org.name,
-        enrolments=sums["enrolments"],
-        attendances=sums["attendances"],
-        enrolled_persons=_distinct(path, "enrolments", year),
-        attending_persons=_distinct(path, "attendances", year),
-        entries=sums["entries"],
-        entrants=_distinct(path, "entries", year),
-        fund_projects=money["projects"],
-        fund_budget_fen=money["budget_fen"],
-        fund_spent_fen=money["spent_fen"],
-        fund_trainees=money["trainees"],
-        fund_trainee_persons=_fund_persons(path, year),
-        outcomes={kind: money[kind] for kind in OutcomeKind.values},
-    )
-
-
-def _active(path: str) -> bool:
-    return (
-        TrainingDaily.objects.filter(org_path__startswith=path).exists()
-        or FundYear.objects.filter(org_path__startswith=path).exists()
-    )
-
-
-def training_figures(
-    user: User, *, org_code: str | None = None, year: int | None = None
-) -> tuple[TrainingFigures, list[TrainingFigures]]:
-    """Training figures of the user's subtree (or of ``org_code`` in it) and of its children
-    with any activity, for all time or one calendar ``year``.
-
-    Seats count in the year they were taken, attendances in the year of the session,
-    entries in the year of the contest; fund projects and budgets in their start year,
-    spending by payment date, trainees by entry date, outcomes by their date. Distinct
-    persons are counted at each level, never added up from the children.
-    """
-    scope = user.scope_path
-    if not scope:
-        raise Http404
-    path = org_for(user, org_code).path if org_code else scope
-    children = [
-        _figures(child.path, year) for child in child_orgs(org_by_path(path)) if _active(child.path)
-    ]
-    return _figures(path, year), children
+def fund_trainee_persons(under: Under, period: Period) -> int:
+    """Distinct funded workers who joined a project in ``period``: the trainee rows themselves
+    (one per person and project, a registry far smaller than any event log)."""
+    rows = FundTrainee.objects.filter(**under.filter(), **period.dates("joined_on"))
+    return rows.values("worker_id").distinct().count()
 
 
 def course_named(org: Org, name: str) -> Course | None:

@@ -23,7 +23,9 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.errors import DomainError
+from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import fen_to_yuan, yuan_to_fen
@@ -34,7 +36,7 @@ from gonghui.core.portal import (
     read_portal_token,
 )
 from gonghui.core.scoping import in_scope
-from gonghui.core.views import client_ip, figures_query, page
+from gonghui.core.views import client_ip, page
 from gonghui.members.selectors import (
     mask_name,
     worker_by_id_number,
@@ -86,6 +88,7 @@ from gonghui.training.importers import (
     import_fund_trainees,
     import_scores,
 )
+from gonghui.training.indicators import FIGURES
 from gonghui.training.models import AttendanceChannel, Channel, Enrolment, OutcomeKind
 from gonghui.training.selectors import (
     attendance_count,
@@ -102,7 +105,6 @@ from gonghui.training.selectors import (
     roster,
     session_for,
     session_open_to,
-    training_figures,
     waiting_position,
 )
 from gonghui.training.services import (
@@ -365,20 +367,14 @@ def _certificate_context(enrolment: Enrolment) -> dict:
 
 @login_required
 def figures(request):
+    """The training figures by child org (本级, every child, 合计) for a year or dates."""
     user = request.user
     _console(user)
-    org_code, year = figures_query(request)
-    try:
-        here, children = training_figures(user, org_code=org_code, year=year)
-    except DomainError as exc:  # a year no period spans (1949–2100)
-        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    context = {
-        "nav": "training",
-        "here": here,
-        "children": children,
-        "year": year,
-        "outcome_kinds": list(OutcomeKind),
-    }
+    period, problem = period_in(request)
+    drilled = figures_asked_for(
+        user, FIGURES.indicators, period=period, org_code=org_code_in(request)
+    )
+    context = {"nav": "training", "figures": page_context(FIGURES, drilled, problem)}
     return page(request, "training/figures.html", context)
 
 

@@ -1,4 +1,5 @@
-"""The figures page's arithmetic: person-times add up the tree, distinct attendees do not."""
+"""The figures' arithmetic, for the API and the page: person-times add up the tree (本级 and
+every child to the total), distinct attendees do not."""
 
 import datetime
 import random
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from gonghui.culture.indicators import FIGURES
 from gonghui.culture.models import BookhouseMonth, CultureWorkerYear
 from gonghui.culture.rollups import ROLLUPS
 from gonghui.culture.selectors import culture_figures
@@ -20,6 +22,7 @@ from gonghui.culture.services import (
 )
 from gonghui.members.generate import make_id
 from gonghui.orgs.models import Org
+from gonghui.tests.figures import assert_rows_add_up, page_tables
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year - 1
@@ -118,16 +121,43 @@ def test_a_month_narrows_everything_but_the_bookhouse_registry(scene, province_a
     assert nothing == (0, 0, 0, 0, 0) and set(children) == {"411702", "411721"}
 
 
+def test_the_page_has_a_benji_row_every_county_and_a_total_that_adds_up(
+    client, scene, zhumadian_officer
+):
+    client.force_login(zhumadian_officer)
+    html = client.get(reverse("culture:figures"), {"year": YEAR}).content.decode()
+    activities, bookhouses = page_tables(html)
+    counties = set(Org.objects.filter(parent__code="411700").values_list("code", flat=True))
+    assert set(activities) == set(bookhouses) == {"411700", "", *counties}
+    assert list(activities)[0] == "411700" and "本级（驻马店市总工会）" in html
+    columns = ("culture.events", "culture.audience", "culture.attendances", "culture.attendees")
+    row = lambda cells: tuple(cells[c] for c in columns)  # noqa: E731
+    assert row(activities["411700"]) == ("1", "200", "1", "1")  # the city's own show
+    assert row(activities["411702"]) == ("3", "1,340", "4", "2")
+    assert row(activities["411721"]) == ("1", "500", "2", "2")
+    assert row(activities["411722"]) == ("0", "0", "0", "0")  # a county without any
+    assert row(activities[""]) == ("5", "2,040", "7", "3")  # w1, w2, w3 once each
+    assert bookhouses["411702"]["culture.bookhouses"] == "1"
+    assert bookhouses["411702"]["culture.level.province"] == "1"
+    assert bookhouses["411721"]["culture.level.none"] == "1"
+    assert bookhouses[""]["culture.visits"] == "180"
+    assert_rows_add_up(FIGURES, html)
+
+
 def test_figures_page_shows_the_period_and_rollup_check_catches_a_tampered_row(
     client, scene, zhumadian_officer, yicheng_officer
 ):
     client.force_login(zhumadian_officer)
-    page = client.get(reverse("culture:figures") + f"?year={YEAR}&month=3").content.decode()
+    march = {"from": f"{YEAR}-03-01", "to": f"{YEAR}-03-31"}
+    page = client.get(reverse("culture:figures"), march).content.decode()
     assert f"{YEAR}年3月" in page
-    assert 'data-figure="attendees">3<' in page and 'data-figure="visits">130<' in page
+    activities, bookhouses = page_tables(page)
+    assert activities[""]["culture.attendees"] == "3" and bookhouses[""]["culture.visits"] == "130"
     client.force_login(yicheng_officer)
-    own = client.get(reverse("culture:figures") + f"?year={YEAR}").content.decode()
-    assert 'data-figure="attendances">4<' in own
+    own, _ = page_tables(client.get(reverse("culture:figures"), {"year": YEAR}).content.decode())
+    assert own[""]["culture.attendances"] == "4"
+    assert own["411702"]["culture.attendances"] == "3"  # 驿城区's own two shows
+    assert own[scene.code]["culture.attendances"] == "1"
     assert client.get(reverse("culture:figures") + "?org=411721").status_code == 404
     call_command("rollup", "check", "--app", "culture")
     CultureWorkerYear.objects.filter(attendances=3).update(attendances=2)
@@ -138,7 +168,18 @@ def test_figures_page_shows_the_period_and_rollup_check_catches_a_tampered_row(
     assert BookhouseMonth.objects.count() == 3
 
 
-def test_a_year_no_period_spans_is_refused_with_the_reason(client, zhumadian_officer):
+@pytest.mark.parametrize("query", ["year=3000", "year=10000", "year=abc", "from=2026-02-01"])
+def test_a_wrong_period_is_refused_with_the_reason_above_this_years_figures(
+    client, zhumadian_officer, query
+):
     client.force_login(zhumadian_officer)
-    answer = client.get(reverse("culture:figures") + "?year=3000&month=2")
-    assert answer.status_code == 400 and "年份须在 1949–2100 之间" in answer.content.decode()
+    answer = client.get(reverse("culture:figures") + "?" + query)
+    assert answer.status_code == 200 and 'id="problem"' in answer.content.decode()
+    if query == "year=3000":
+        assert "年份须在 1949–2100 之间" in answer.content.decode()
+
+
+def test_a_sibling_city_gets_404(client, scene, luoyang_officer):
+    client.force_login(luoyang_officer)
+    answer = client.get(reverse("culture:figures"), {"org": "411700", "year": YEAR})
+    assert answer.status_code == 404

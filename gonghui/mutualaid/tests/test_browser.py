@@ -77,6 +77,7 @@ def test_claim_filed_with_a_pdf_approved_paid_and_counted_for_the_city(
     assert officer.locator("#payout").inner_text().startswith("HZ2026")
 
     reviewer.goto(f"{live_server.url}/mutualaid/figures/?year=2026")
-    assert reviewer.locator("#fig-paid").inner_text() == "50,000.00"
-    assert reviewer.locator("#fig-payees").inner_text() == "1"
-    assert "50,000.00" in reviewer.locator('#children tr[data-org="411702"]').inner_text()
+    paid = reviewer.locator('[data-indicator="mutualaid.paid"] .units')
+    assert paid.inner_text() == "50,000.00 元"
+    assert reviewer.locator('[data-indicator="mutualaid.payees"] strong').inner_text() == "1人"
+    assert "50,000.00" in reviewer.locator('table.drill tr[data-org="411702"]').inner_text()

@@ -10,6 +10,7 @@ from gonghui.members.services import reveal_id_number
 from gonghui.mutualaid.models import Claim
 from gonghui.mutualaid.tests.conftest import CANCER_FEN
 from gonghui.tests.answers import visible_text
+from gonghui.tests.figures import page_tables
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -104,9 +105,10 @@ def test_officer_files_reviewer_approves_officer_pays_and_the_city_sees_it(
     assert "给付标准50,000.00元" in page and claim.payout.reference in page
     client.force_login(reviewer)
     figures = client.get("/mutualaid/figures/?year=2026").content.decode()
-    assert 'id="fig-paid">50,000.00<' in figures and "5万元" in figures
+    (table,) = page_tables(figures)
+    assert table["411702"]["mutualaid.paid"] == "50,000.00" and "5万元" in figures
     book = load_workbook(io.BytesIO(client.get("/mutualaid/figures/export.xlsx?year=2026").content))
-    assert book["汇总"]["G2"].value == 50000
+    assert [row[-1] for row in book["按组织"].values if row[0] in ("411702", None)] == [50000] * 2
 
 
 def test_the_claim_export_carries_no_health_data(client, filed_by_page, yicheng_officer):

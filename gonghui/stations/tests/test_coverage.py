@@ -6,12 +6,15 @@ import math
 import pytest
 from django.urls import reverse
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.coords import Crs
 from gonghui.core.geo import EARTH_RADIUS_M, haversine_m
-from gonghui.orgs.models import Employer
+from gonghui.core.periods import Period
+from gonghui.orgs.models import Employer, Org
 from gonghui.orgs.services import set_employer_location
+from gonghui.stations.indicators import FIGURES
 from gonghui.stations.models import Status
-from gonghui.stations.selectors import coverage
+from gonghui.tests.figures import assert_rows_add_up, page_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +48,18 @@ def station_at(station, name: str, point: tuple[float, float], **fields):
     return station(name, lat=point[0], lng=point[1], **fields)
 
 
+RULES = ("stations.outdoor", "stations.by_radius", "stations.by_county")
+
+
+def drilled(user, org_code=None):
+    """The coverage page's figures: the total and each row by org code (本级 its own)."""
+    found = figures_asked_for(user, FIGURES.indicators, period=Period.year(2026), org_code=org_code)
+    return found.total, {row.place.code: row.values for row in found.rows}
+
+
 def figures(user, **kwargs):
-    total, _ = coverage(user, **kwargs)
-    return total.outdoor_workers, total.covered_by_radius, total.covered_by_county
+    total, _ = drilled(user, **kwargs)
+    return tuple(total[i] for i in RULES)
 
 
 def test_a_station_just_inside_the_radius_covers_and_just_outside_does_not(
@@ -76,7 +88,6 @@ def test_the_setting_changes_who_is_covered(located, station, zhumadian_officer,
     assert figures(zhumadian_officer) == (3, 0, 0)
     settings.STATION_COVERAGE_M = 2000
     assert figures(zhumadian_officer) == (3, 3, 0)
-    assert coverage(zhumadian_officer)[0].radius_m == 2000
 
 
 def test_a_station_across_the_county_line_covers_a_located_employer(
@@ -84,10 +95,9 @@ def test_a_station_across_the_county_line_covers_a_located_employer(
 ):
     """Station locations are public; a worker rests wherever the nearest one is."""
     station_at(station, "邻县驿站", north_of(WORK, 300), org="411721")
-    total, children = coverage(zhumadian_officer)
-    assert (total.covered_by_radius, total.covered_by_county) == (3, 0)
-    yicheng = next(row for row in children if row.org.code == "411702")
-    assert yicheng.covered_by_radius == 3
+    total, rows = drilled(zhumadian_officer)
+    assert (total["stations.by_radius"], total["stations.by_county"]) == (3, 0)
+    assert rows["411702"]["stations.by_radius"] == 3
 
 
 def test_workers_without_an_employer_location_keep_the_county_rule(
@@ -97,14 +107,12 @@ def test_workers_without_an_employer_location_keep_the_county_rule(
     make_worker(categories="快递员", org="411721")  # 西平县, no station there
     make_worker(categories="家政服务员")  # not outdoor
     station_at(station, "远处驿站", FAR)  # 驿城区, far from the workplace
-    total, children = coverage(zhumadian_officer)
-    assert (total.outdoor_workers, total.covered_by_radius, total.covered_by_county) == (5, 0, 1)
-    assert total.covered_workers == 1
-    by_code = {row.org.code: row for row in children}
-    assert (by_code["411702"].outdoor_workers, by_code["411702"].covered_by_county) == (4, 1)
-    assert (by_code["411721"].outdoor_workers, by_code["411721"].covered_workers) == (1, 0)
-    for name in ("outdoor_workers", "covered_by_radius", "covered_by_county"):
-        assert sum(getattr(row, name) for row in children) == getattr(total, name)
+    total, rows = drilled(zhumadian_officer)
+    assert tuple(total[i] for i in RULES) == (5, 0, 1) and total["stations.covered"] == 1
+    assert (rows["411702"]["stations.outdoor"], rows["411702"]["stations.by_county"]) == (4, 1)
+    assert (rows["411721"]["stations.outdoor"], rows["411721"]["stations.covered"]) == (1, 0)
+    for name in (*RULES, "stations.covered"):
+        assert sum(row[name] for row in rows.values()) == total[name]
 
 
 def test_the_page_shows_both_rules_and_the_radius_for_the_own_subtree_only(
@@ -114,16 +122,26 @@ def test_the_page_shows_both_rules_and_the_radius_for_the_own_subtree_only(
     make_worker(categories="环卫工人")
     station_at(station, "近处驿站", north_of(WORK, 500))
     client.force_login(zhumadian_officer)
-    page = client.get(reverse("stations:coverage"))
-    total = page.context["total"]
-    assert (total.outdoor_workers, total.covered_by_radius, total.covered_by_county) == (4, 3, 1)
-    html = page.content.decode()
+    html = client.get(reverse("stations:coverage")).content.decode()
     assert '<strong id="radius">800</strong>' in html
-    assert (
-        '<td class="num">4</td><td class="num">4</td><td class="num">3</td><td class="num">1</td>'
-        in html
-    )
+    stations, workers = page_tables(html)
+    counties = set(Org.objects.filter(parent__code="411700").values_list("code", flat=True))
+    assert set(stations) == set(workers) == {"411700", "", *counties}
+    for row in ("411702", ""):
+        assert tuple(workers[row][i] for i in (*RULES, "stations.covered")) == ("4", "3", "1", "4")
+        assert (stations[row]["stations.all"], stations[row]["stations.status.open"]) == ("1", "1")
+    assert workers["411700"]["stations.outdoor"] == "0" and "本级（驻马店市总工会）" in html
+    assert_rows_add_up(FIGURES, html)
     client.force_login(luoyang_officer)
-    theirs = client.get(reverse("stations:coverage")).context["total"]
-    assert (theirs.outdoor_workers, theirs.covered_workers, theirs.stations) == (0, 0, 0)
+    stations, workers = page_tables(client.get(reverse("stations:coverage")).content.decode())
+    assert (workers[""]["stations.outdoor"], stations[""]["stations.all"]) == ("0", "0")
+    assert "411702" not in workers and "410300" in workers
     assert client.get(reverse("stations:coverage"), {"org": "411702"}).status_code == 404
+    assert client.get(reverse("stations:coverage"), {"org": "411700"}).status_code == 404
+
+
+@pytest.mark.parametrize("query", [{"year": "10000"}, {"year": "abc"}, {"to": "2026-01-01"}])
+def test_a_wrong_period_shows_a_notice_not_an_error(client, zhumadian_officer, query):
+    client.force_login(zhumadian_officer)
+    answer = client.get(reverse("stations:coverage"), query)
+    assert answer.status_code == 200 and 'id="problem"' in answer.content.decode()

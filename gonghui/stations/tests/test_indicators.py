@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.coords import Crs
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
@@ -15,9 +16,8 @@ from gonghui.members.models import Worker
 from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Employer
 from gonghui.orgs.services import set_employer_location
-from gonghui.stations.indicators import INDICATORS, SENTENCES
+from gonghui.stations.indicators import FIGURES, INDICATORS, SENTENCES
 from gonghui.stations.models import Station, Status
-from gonghui.stations.selectors import coverage
 from gonghui.tests.figures import LEVELS, every_place, parts, raw
 
 pytestmark = pytest.mark.django_db
@@ -145,14 +145,17 @@ def test_a_period_does_not_narrow_the_snapshot(scene):
 
 def test_the_coverage_page_counts_as_the_indicator_does(scene, zhumadian_officer, yicheng_officer):
     covered = BY_ID["stations.covered"].measure
-    total, children = coverage(zhumadian_officer)
-    assert total.covered_workers == covered(Under("410000/411700/"), Period.year(YEAR)) == 8
-    for row in children:
-        assert row.covered_workers == covered(Under(row.org.path), Period.year(YEAR))
+    year = Period.year(YEAR)
+    city = figures_asked_for(zhumadian_officer, FIGURES.indicators, period=year, org_code=None)
+    assert city.total["stations.covered"] == covered(Under("410000/411700/"), year) == 8
+    for row in city.rows:
+        under = Under(row.place.path, own=row.own)
+        assert row.values["stations.covered"] == covered(under, year)
     # Below county level the county rule still looks at the whole county: the grassroots
     # union's worker without a workplace location rests at 驿城区's open station.
-    union, _ = coverage(yicheng_officer, org_code=scene.code)
-    assert (union.outdoor_workers, union.covered_by_radius, union.covered_by_county) == (2, 1, 1)
+    union = figures_asked_for(yicheng_officer, FIGURES.indicators, period=year, org_code=scene.code)
+    rules = ("stations.outdoor", "stations.by_radius", "stations.by_county")
+    assert tuple(union.total[i] for i in rules) == (2, 1, 1)
 
 
 def test_each_figure_prints_in_the_provinces_style():

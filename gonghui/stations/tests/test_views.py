@@ -14,6 +14,7 @@ from gonghui.audit.models import AuditEvent
 from gonghui.stations.models import Station, StationDaily
 from gonghui.stations.services import record_visit
 from gonghui.stations.vocabulary import facility_bit
+from gonghui.tests.figures import page_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +81,11 @@ def test_map_lists_markers_without_tiles(client, world, zhumadian_officer, setti
 
 def test_coverage_counts_stations_outdoor_workers_and_visits(client, world, zhumadian_officer):
     page = login(client, zhumadian_officer).get(reverse("stations:coverage"))
-    total = page.context["total"]
-    assert (total.stations, total.outdoor_workers, total.covered_workers) == (2, 3, 3)
-    assert total.visit_person_times == 4
-    yicheng = next(row for row in page.context["children"] if row.org.code == "411702")
-    assert yicheng.status_counts == [2, 0, 0]
+    stations, workers = page_tables(page.content.decode())
+    assert (stations[""]["stations.all"], stations[""]["stations.visits"]) == ("2", "4")
+    assert (workers[""]["stations.outdoor"], workers[""]["stations.covered"]) == ("3", "3")
+    statuses = [stations["411702"][f"stations.status.{s}"] for s in ("open", "suspended", "closed")]
+    assert statuses == ["2", "0", "0"]
 
 
 def test_sibling_city_gets_nothing(client, world, luoyang_officer):
@@ -97,9 +98,8 @@ def test_sibling_city_gets_nothing(client, world, luoyang_officer):
         assert "洛龙区驿站" in page and "驿城区" not in page
     sheet = load_workbook(io.BytesIO(client.get(reverse("stations:export")).content)).active
     assert [row[0] for row in sheet.values] == ["驿站名称", "洛龙区驿站"]
-    coverage = client.get(reverse("stations:coverage"))
-    assert coverage.context["total"].stations == 1
-    assert coverage.context["total"].visit_person_times == 0
+    stations, _ = page_tables(client.get(reverse("stations:coverage")).content.decode())
+    assert (stations[""]["stations.all"], stations[""]["stations.visits"]) == ("1", "0")
     assert client.get(reverse("stations:coverage"), {"org": "411700"}).status_code == 404
 
 

@@ -3,13 +3,25 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from gonghui.accounts.selectors import figures_asked_for
+from gonghui.core.periods import Period
 from gonghui.orgs.models import Org
 from gonghui.training.funds import create_fund_project
+from gonghui.training.indicators import FIGURES
 from gonghui.training.rollups import ROLLUPS
 from gonghui.training.services import create_class, create_course
 
 TODAY = datetime.date.today()
 START = TODAY - datetime.timedelta(days=30)  # a fund project's start by default
+
+
+def figures(user, org_code: str | None = None, period: Period | None = None):
+    """What the figures page shows, all time unless ``period``: the total, and each row by
+    org code (the 本级 row under the org's own code), values by indicator id."""
+    drilled = figures_asked_for(
+        user, FIGURES.indicators, period=period or Period.all_time(), org_code=org_code
+    )
+    return drilled.total, {row.place.code: row.values for row in drilled.rows}
 
 
 @pytest.fixture(autouse=True)

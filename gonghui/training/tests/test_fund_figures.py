@@ -1,5 +1,6 @@
 """Training figures with fund projects and competition entries: person-times vs distinct
-persons at every level, periods, and the rollup check catching a tampered row."""
+persons on every row (本级 and each child org), periods, the figures page, and the rollup
+check catching a tampered row."""
 
 import datetime
 
@@ -7,13 +8,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from gonghui.core.periods import Period
 from gonghui.orgs.models import Org
+from gonghui.tests.figures import assert_rows_add_up, page_tables
 from gonghui.training.competitions import create_competition, enter_competition
 from gonghui.training.funds import add_trainee, record_outcome, record_spending
-from gonghui.training.models import FundYear, TrainingDaily
+from gonghui.training.indicators import FIGURES
+from gonghui.training.models import FundYear, OutcomeKind, TrainingDaily
 from gonghui.training.rollups import ROLLUPS
-from gonghui.training.selectors import training_figures
-from gonghui.training.tests.conftest import TODAY
+from gonghui.training.tests.conftest import START, TODAY, figures
 
 pytestmark = pytest.mark.django_db
 
@@ -43,29 +46,43 @@ def three_projects(make_project, yicheng_officer, zhumadian_officer, make_worker
     return a, b, c
 
 
-def test_fund_trainees_are_person_times_and_distinct_persons_per_level(
+FUND = ("training.fund.projects", "training.fund.trainees", "training.fund.persons")
+OUTCOMES = tuple(f"training.outcome.{kind}" for kind in OutcomeKind.values)
+
+
+def cells(values: dict, ids: tuple[str, ...]) -> tuple:
+    return tuple(values[i] for i in ids)
+
+
+def test_fund_trainees_are_person_times_and_distinct_persons_per_row(
     three_projects, zhumadian_officer, yicheng_officer
 ):
-    city, children = training_figures(zhumadian_officer)
-    assert (city.fund_projects, city.fund_trainees, city.fund_trainee_persons) == (3, 4, 2)
-    assert (city.fund_budget_fen, city.fund_spent_fen) == (1_000_000, 123_457)
-    assert city.outcomes == {"completed": 1, "certified": 1, "skill_raised": 0, "dropped": 1}
-    assert [
-        (c.org_code, c.fund_projects, c.fund_trainees, c.fund_trainee_persons) for c in children
-    ] == [("411702", 2, 3, 2)]
-    county, _ = training_figures(yicheng_officer)
-    assert (county.fund_budget, county.fund_spent) == ("8,000.00", "1,234.56")
+    city, rows = figures(zhumadian_officer)
+    assert cells(city, FUND) == (3, 4, 2)
+    assert (city["training.fund"], city["training.fund.spent"]) == (1_000_000, 123_457)
+    assert cells(city, OUTCOMES) == (1, 1, 0, 1)
+    assert cells(rows["411700"], FUND) == (1, 1, 1)  # 本级: C, the city's own project
+    assert cells(rows["411702"], FUND) == (2, 3, 2)
+    assert cells(rows["411721"], FUND) == (0, 0, 0)  # every county listed, active or not
+    assert len(rows) == 1 + Org.objects.filter(parent__code="411700").count()
+    county, _ = figures(yicheng_officer)
+    assert (county["training.fund"], county["training.fund.spent"]) == (800_000, 123_456)
 
 
-def test_fund_figures_by_year(three_projects, province_admin):
-    then, _ = training_figures(province_admin, year=LONG_AGO.year)
+def test_fund_figures_by_year_and_by_dates(three_projects, province_admin):
+    then, _ = figures(province_admin, period=Period.year(LONG_AGO.year))
     # A started then, with both its trainees (they joined on its first day); the spending
     # and outcomes are this year's
-    assert (then.fund_projects, then.fund_budget_fen, then.fund_spent_fen) == (1, 500_000, 0)
-    assert (then.fund_trainees, then.fund_trainee_persons) == (2, 2)
-    assert sum(then.outcomes.values()) == 0
-    now, _ = training_figures(province_admin, year=TODAY.year)
-    assert (now.fund_spent_fen, sum(now.outcomes.values())) == (123_457, 3)
+    assert cells(then, FUND) == (1, 2, 2)
+    assert (then["training.fund"], then["training.fund.spent"]) == (500_000, 0)
+    assert sum(cells(then, OUTCOMES)) == 0
+    now, _ = figures(province_admin, period=Period.year(TODAY.year))
+    assert (now["training.fund.spent"], sum(cells(now, OUTCOMES))) == (123_457, 3)
+    # part of a year reads the projects, payments, trainees and outcomes themselves
+    first_day, _ = figures(province_admin, period=Period(LONG_AGO, LONG_AGO))
+    assert first_day == then
+    today, _ = figures(province_admin, period=Period(TODAY, TODAY))
+    assert (today["training.fund.spent"], sum(cells(today, OUTCOMES))) == (123_457, 3)
 
 
 def test_competition_entries_are_counted_under_the_contest_org(
@@ -97,18 +114,21 @@ def test_competition_entries_are_counted_under_the_contest_org(
         held_on=TODAY,
     )
     enter_competition(by=yicheng_officer, competition=small, worker=local)
-    city, children = training_figures(zhumadian_officer)
-    assert (city.entries, city.entrants) == (4, 2)
-    assert [(c.org_code, c.entries, c.entrants) for c in children] == [("411702", 1, 1)]
-    here, _ = training_figures(yicheng_officer, org_code=grassroots.code)
-    assert (here.entries, here.entrants) == (1, 1)
-    assert training_figures(province_admin, year=TODAY.year - 1)[0].entries == 0
+    entries = ("training.entries", "training.entrants")
+    city, rows = figures(zhumadian_officer)
+    assert cells(city, entries) == (4, 2)
+    assert cells(rows["411700"], entries) == (3, 2)  # the city's two contests
+    assert cells(rows["411702"], entries) == (1, 1)
+    here, _ = figures(yicheng_officer, org_code=grassroots.code)
+    assert cells(here, entries) == (1, 1)
+    last_year, _ = figures(province_admin, period=Period.year(TODAY.year - 1))
+    assert last_year["training.entries"] == 0
 
 
 def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(
     three_projects, province_admin
 ):
-    before, _ = training_figures(province_admin)
+    before = figures(province_admin)
     FundYear.objects.filter(org__code="411702").update(spent_fen=0)
     TrainingDaily.objects.all().delete()
     assert any("培训资助汇总" in p for p in ROLLUPS.differences())
@@ -116,21 +136,44 @@ def test_rollup_check_catches_a_tampered_fund_row_and_rebuild_repairs_it(
         call_command("rollup", "check", "--app", "training")
     call_command("rollup", "rebuild", "--app", "training")
     assert ROLLUPS.differences() == []
-    assert training_figures(province_admin)[0] == before
+    assert figures(province_admin) == before
 
 
-def test_the_figures_page_shows_fund_and_competition_columns(
+def test_the_figures_page_has_benji_every_child_and_adds_up(
     client, three_projects, zhumadian_officer
 ):
     client.force_login(zhumadian_officer)
-    page = client.get(reverse("training:figures")).content.decode()
-    assert 'data-figure="fund_trainees">4<' in page
-    assert 'data-figure="fund_trainee_persons">2<' in page
-    assert 'data-figure="fund_spent">1,234.57<' in page
-    assert 'data-figure="certified">1<' in page and 'data-figure="entries">0<' in page
+    recent = {"from": START.isoformat(), "to": TODAY.isoformat()}
+    html = client.get(reverse("training:figures"), recent).content.decode()
+    classes, funds = page_tables(html)
+    counties = set(Org.objects.filter(parent__code="411700").values_list("code", flat=True))
+    assert set(classes) == set(funds) == {"411700", "", *counties}
+    assert list(funds)[0] == "411700" and "本级（驻马店市总工会）" in html
+    # since B and C started: they and their trainee 王 (twice); A's payment and outcomes
+    assert cells(funds["411700"], FUND) == ("1", "1", "1")
+    assert cells(funds["411702"], FUND) == ("1", "1", "1")
+    assert cells(funds[""], FUND) == ("2", "2", "1")
+    assert funds[""]["training.fund.spent"] == "1,234.57"
+    assert funds["411702"]["training.outcome.certified"] == "1"
+    assert classes[""]["training.entries"] == "0"
+    assert_rows_add_up(FIGURES, html)
+    ever = {"from": "1949-01-01", "to": "2100-12-31"}
+    _, funds = page_tables(client.get(reverse("training:figures"), ever).content.decode())
+    assert cells(funds[""], FUND) == ("3", "4", "2")
 
 
-def test_a_year_no_period_spans_is_refused_with_the_reason(client, zhumadian_officer):
+@pytest.mark.parametrize("query", ["year=3000", "year=10000", "year=abc", "to=2026-01-01"])
+def test_a_wrong_period_is_refused_with_the_reason_above_this_years_figures(
+    client, zhumadian_officer, query
+):
     client.force_login(zhumadian_officer)
-    answer = client.get(reverse("training:figures") + "?year=3000")
-    assert answer.status_code == 400 and "年份须在 1949–2100 之间" in answer.content.decode()
+    answer = client.get(reverse("training:figures") + "?" + query)
+    assert answer.status_code == 200 and 'id="problem"' in answer.content.decode()
+    if query == "year=3000":
+        assert "年份须在 1949–2100 之间" in answer.content.decode()
+
+
+def test_a_sibling_city_gets_404(client, three_projects, luoyang_officer):
+    client.force_login(luoyang_officer)
+    answer = client.get(reverse("training:figures"), {"org": "411700", "year": TODAY.year})
+    assert answer.status_code == 404

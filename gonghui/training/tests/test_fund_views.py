@@ -12,6 +12,8 @@ from gonghui.core.crypto import decrypt
 from gonghui.members.generate import make_id
 from gonghui.members.validation import ID_PURPOSE
 from gonghui.orgs.generate import make_uscc
+from gonghui.orgs.models import Org
+from gonghui.tests.figures import page_tables
 from gonghui.training.funds import add_trainee, record_outcome, record_spending
 from gonghui.training.models import FundOutcome, FundProject, FundSpending, FundTrainee
 from gonghui.training.tests.conftest import START, TODAY
@@ -191,8 +193,8 @@ def test_a_sibling_officer_gets_nothing_from_any_fund_page_or_endpoint(
     assert list(FundProject.objects.values_list("name", flat=True)) == [project.name]
     assert call(luoyang_officer, "get", "/api/training/funds").json()["count"] == 0
     assert call(luoyang_officer, "get", f"/api/training/funds/{project.pk}").status_code == 404
-    figures = client.get(reverse("training:figures")).content.decode()
-    assert (
-        'data-figure="fund_projects">0<' in figures and 'data-figure="fund_spent">0.00<' in figures
-    )
+    _, funds = page_tables(client.get(reverse("training:figures")).content.decode())
+    assert (funds[""]["training.fund.projects"], funds[""]["training.fund.spent"]) == ("0", "0.00")
+    counties = Org.objects.filter(parent__code="410300").values_list("code", flat=True)
+    assert set(funds) == {"", "410300", *counties}  # 洛阳's own rows only
     assert FundSpending.objects.count() == 1 and FundOutcome.objects.count() == 1

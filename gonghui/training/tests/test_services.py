@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.periods import Period
 from gonghui.training.models import (
     AttendanceChannel,
     Channel,
@@ -13,7 +14,7 @@ from gonghui.training.models import (
     TrainingDaily,
 )
 from gonghui.training.rollups import ROLLUPS
-from gonghui.training.selectors import training_figures, waiting_position
+from gonghui.training.selectors import waiting_position
 from gonghui.training.services import (
     WorkerActor,
     add_holiday,
@@ -26,10 +27,22 @@ from gonghui.training.services import (
     record_roll_call,
     schedule_days,
 )
+from gonghui.training.tests.conftest import figures
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
 TODAY = datetime.date.today()
+NIGHT_SCHOOL = (
+    "training.enrolments",
+    "training.enrolled",
+    "training.attendances",
+    "training.attending",
+)
+
+
+def cells(values: dict) -> tuple[int, ...]:
+    """Seats and distinct seated workers, attendances and distinct attending workers."""
+    return tuple(values[i] for i in NIGHT_SCHOOL)
 
 
 # --- schedule ------------------------------------------------------------------------------
@@ -214,13 +227,13 @@ def test_attendance_counts_person_times_and_distinct_persons(
     )
     assert created
     assert waiting.enrolment.state == "enrolled"  # capacity 5, only 4 applied
-    city, children = training_figures(province_admin, org_code="411700")
-    assert (city.enrolments, city.enrolled_persons) == (4, 4)
-    assert (city.attendances, city.attending_persons) == (4, 3)
-    assert [c.org_code for c in children] == []  # the class belongs to the city itself
-    province, children = training_figures(province_admin)
-    assert [c.org_code for c in children] == ["411700"]
-    assert province.attendances == 4
+    city, rows = figures(province_admin, org_code="411700")
+    assert cells(city) == (4, 4, 4, 3)
+    assert cells(rows["411700"]) == (4, 4, 4, 3)  # the class belongs to the city itself: 本级
+    assert cells(rows["411702"]) == (0, 0, 0, 0)
+    province, rows = figures(province_admin)
+    assert province["training.attendances"] == rows["411700"]["training.attendances"] == 4
+    assert rows["410000"]["training.attendances"] == 0
     call_command("rollup", "rebuild", "--app", "training")
     assert ROLLUPS.differences() == []
 
@@ -288,14 +301,14 @@ def test_figures_by_year_and_distinct_persons_below_county(
     for klass in (first, second):
         enrol(by=yicheng_officer, klass=klass, worker=worker, channel="console")
         record_roll_call(by=yicheng_officer, session=klass.sessions.first(), workers=[worker])
-    city, children = training_figures(zhumadian_officer, year=TODAY.year)
-    assert (city.enrolments, city.enrolled_persons) == (2, 1)
-    assert [(c.org_code, c.enrolments, c.enrolled_persons) for c in children] == [("411702", 2, 1)]
+    city, rows = figures(zhumadian_officer, period=Period.year(TODAY.year))
+    assert cells(city)[:2] == cells(rows["411702"])[:2] == (2, 1)
+    assert cells(rows["411700"])[:2] == (0, 0)
     session_year = first.sessions.first().day.year
-    county, _ = training_figures(yicheng_officer, year=session_year)
-    assert (county.attendances, county.attending_persons) == (2, 1)
-    empty, _ = training_figures(province_admin, year=2001)
-    assert (empty.enrolments, empty.attendances, empty.enrolled_persons) == (0, 0, 0)
+    county, rows = figures(yicheng_officer, period=Period.year(session_year))
+    assert cells(county)[2:] == cells(rows["411702"])[2:] == (2, 1)  # 驿城区's own classes
+    empty, _ = figures(province_admin, period=Period.year(2001))
+    assert cells(empty) == (0, 0, 0, 0)
 
 
 def test_figures_below_county_come_from_raw_rows(
@@ -307,15 +320,8 @@ def test_figures_below_county_come_from_raw_rows(
     enrol(by=yicheng_officer, klass=klass, worker=worker, channel="console")
     for session in klass.sessions.all()[:2]:
         record_roll_call(by=yicheng_officer, session=session, workers=[worker])
-    here, _ = training_figures(yicheng_officer, org_code=grassroots.code)
-    assert (here.enrolments, here.enrolled_persons, here.attendances, here.attending_persons) == (
-        1,
-        1,
-        2,
-        1,
-    )
-    county, children = training_figures(yicheng_officer)
-    assert [(c.org_code, c.attendances, c.attending_persons) for c in children] == [
-        (grassroots.code, 2, 1)
-    ]
-    assert (county.attendances, county.attending_persons) == (2, 1)
+    here, _ = figures(yicheng_officer, org_code=grassroots.code)
+    assert cells(here) == (1, 1, 2, 1)
+    county, rows = figures(yicheng_officer)
+    assert cells(rows[grassroots.code]) == cells(county) == (1, 1, 2, 1)
+    assert cells(rows["411702"]) == (0, 0, 0, 0)
