@@ -6,14 +6,10 @@ import json
 
 from django.template.loader import render_to_string
 
+from gonghui.core.figures import DISTINCT_NOTE
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.workbook import add_sheet, new_workbook
 from gonghui.reports.card import Card, Row, Section
-
-DISTINCT_NOTE = (
-    "人数为去重人数：同一职工在多个下级组织接受服务时，在上级只计一次，"
-    "故下级人数之和可能大于合计；人次、数量与金额逐行相加等于合计。"
-)
 
 
 def as_dict(card: Card) -> dict:

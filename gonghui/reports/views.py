@@ -5,8 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 
-from gonghui.core.errors import DomainError
-from gonghui.core.periods import Period, period_asked
+from gonghui.core.figures import org_code_in, period_in, period_query
 from gonghui.core.scoping import ancestor_paths
 from gonghui.core.views import XLSX, console_view, page, recent_years
 from gonghui.orgs.models import Org
@@ -14,32 +13,15 @@ from gonghui.reports import formats
 from gonghui.reports.card import Card, monthly, report_card
 
 
-def _asked(request: HttpRequest) -> tuple[Period, str | None]:
-    """The period of ``?year=`` or ``?from=&to=`` (this year when absent), and the refusal
-    in words when the query was wrong (the page then shows this year)."""
-    query = request.GET
-    try:
-        return period_asked(query.get("year"), query.get("from"), query.get("to")), None
-    except DomainError as err:
-        return Period.year(timezone.localdate().year), err.message
-
-
 def _card(request: HttpRequest) -> tuple[Card, str | None]:
-    period, problem = _asked(request)
-    org_code = (request.GET.get("org") or "").strip() or None
+    period, problem = period_in(request)
+    org_code = org_code_in(request)
     return report_card(request.user, period=period, org_code=org_code, by_child=True), problem
 
 
 def _query(card: Card, org: Org | None = None) -> str:
     """The query string of this card's period for ``org`` (default the card's own)."""
-    period = card.period
-    whole = period.whole_years
-    when = (
-        {"year": whole[0]}
-        if whole and whole[0] == whole[1]
-        else {"from": period.start.isoformat(), "to": period.end.isoformat()}
-    )
-    return urlencode({"org": (org or card.org).code, **when})
+    return urlencode({"org": (org or card.org).code, **period_query(card.period)})
 
 
 def _trail(request: HttpRequest, card: Card) -> list[Org]:
@@ -105,9 +87,8 @@ def card_page(request: HttpRequest) -> HttpResponse:
 @console_view
 def card_months(request: HttpRequest) -> JsonResponse:
     """The monthly series the page's chart fetches once it has shown the card."""
-    period, _ = _asked(request)
-    org_code = (request.GET.get("org") or "").strip() or None
-    found = monthly(request.user, period=period, org_code=org_code)
+    period, _ = period_in(request)
+    found = monthly(request.user, period=period, org_code=org_code_in(request))
     return JsonResponse({"months": found.months, "modules": found.modules})
 
 
