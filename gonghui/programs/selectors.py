@@ -252,14 +252,14 @@ def line_person_times(line: str, under: Under, period: Period) -> int:
     than the day rollup (a worker's year is one row; a shop's year is 365 × 8 slots)."""
     years = period.whole_years
     if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
-        rows = ProgramWorkerYear.objects.filter(
+        per_worker = ProgramWorkerYear.objects.filter(
             program__report_line=line, year__range=years, **under.filter()
         )
-        return rows.aggregate(n=Sum("times"))["n"] or 0
-    rows = ProgramDaily.objects.filter(
+        return per_worker.aggregate(n=Sum("times"))["n"] or 0
+    per_day = ProgramDaily.objects.filter(
         program__report_line=line, **under.filter(), **period.dates("day")
     )
-    return rows.aggregate(n=Sum("person_times"))["n"] or 0
+    return per_day.aggregate(n=Sum("person_times"))["n"] or 0
 
 
 def program_figures(user: User, program: Program, *, org_code: str | None = None) -> ProgramFigures:
