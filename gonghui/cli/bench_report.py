@@ -68,6 +68,7 @@ def _duck_type(field: models.Field) -> str:
 def export_parquet(folder: Path, stdout) -> float:
     """Every raw table the independent SQL reads, as ``folder/<table>.parquet``; seconds."""
     started = time.perf_counter()
+    duck = duckdb.connect()
     for model in TABLES:
         table = model._meta.db_table
         names = list(COLUMNS[model])
@@ -82,12 +83,13 @@ def export_parquet(folder: Path, stdout) -> float:
                 writer.writerows(batch)
                 rows += len(batch)
         columns = ", ".join(f"'{f.attname}': '{_duck_type(f)}'" for f in fields)
-        duckdb.execute(
+        duck.execute(
             f"COPY (SELECT * FROM read_csv('{staged}', header = true, columns = {{{columns}}})) "
             f"TO '{folder / table}.parquet' (FORMAT parquet)"
         )
         staged.unlink()
         stdout.write(f"  导出 {table}: {rows:,} 行")
+    duck.close()
     return time.perf_counter() - started
 
 
