@@ -23,7 +23,7 @@ from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.hours import is_open_at
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
-from gonghui.members.categories import BY_NAME
+from gonghui.members.categories import OUTDOOR_BITS
 from gonghui.members.selectors import workers_under
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of
@@ -38,9 +38,6 @@ from gonghui.stations.search_index import current_index
 from gonghui.stations.vocabulary import facility_names
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Workers who work outdoors, among the registry's categories.
-OUTDOOR_CATEGORIES = ("环卫工人", "户外劳动者", "快递员", "外卖骑手", "货车司机", "网约车司机")
-OUTDOOR_BITS = sum(BY_NAME[name].bit for name in OUTDOOR_CATEGORIES)
 
 
 # --- the public nearest search -----------------------------------------------------------
