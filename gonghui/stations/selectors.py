@@ -23,8 +23,8 @@ from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.hours import is_open_at
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
-from gonghui.members.categories import OUTDOOR_BITS
-from gonghui.members.selectors import workers_under
+from gonghui.members.categories import OUTDOOR_BITS as OUTDOOR_BITS  # still importable here
+from gonghui.members.selectors import outdoor_workers_by_workplace
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, county_path_of
 from gonghui.stations.models import (
@@ -282,17 +282,6 @@ def open_stations(under: Under, period: Period) -> int:
     narrow, since a station keeps no history of its status (``opened_on`` is optional and
     says nothing of a suspension or a closure)."""
     return Station.objects.filter(**under.filter(), status=Status.OPEN).count()
-
-
-def outdoor_workers_by_workplace(under: Under) -> list[tuple[str, tuple | None, int]]:
-    """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) ``under`` an org, in
-    one grouped query; None also for workers without an employer."""
-    workers = workers_under(under, categories=OUTDOOR_BITS)
-    rows = workers.order_by().values_list("org_path", "employer__lat", "employer__lng")
-    return [
-        (path, (lat, lng) if lat is not None else None, n)
-        for path, lat, lng, n in rows.annotate(n=Count("id"))
-    ]
 
 
 def _counties_with_an_open_station(region: str) -> set[str]:

@@ -10,16 +10,20 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from gonghui.core.coords import Crs
+from gonghui.core.indicators import Under
 from gonghui.core.tabular import write_csv
 from gonghui.members.categories import BY_NAME
 from gonghui.members.generate import make_id
 from gonghui.members.importers import COLUMNS, import_workers
 from gonghui.members.models import OutdoorWorkerCount, Worker
 from gonghui.members.rollups import ROLLUPS
+from gonghui.members.selectors import outdoor_workers_by_workplace
 from gonghui.members.services import prepare_worker_update, save_worker
 from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import org_refs_visible_to
+from gonghui.orgs.services import set_employer_location
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +212,37 @@ def test_rebuild_restores_a_tampered_rollup(tmp_path, province_admin):
     call_command("rollup", "rebuild", "--app", "members")
     assert rollup_rows() == want
     assert_agrees()
+
+
+def test_the_workplace_groups_equal_a_plain_count_over_the_workers(
+    tmp_path, province_admin, grassroots
+):
+    roster = [*ROSTER, row(9, org=grassroots.code, employer=COURIERS, categories="快递员")]
+    import_workers(write_csv(tmp_path / "a.csv", COLUMNS, roster), by=province_admin)
+    set_employer_location(
+        by=province_admin,
+        employer=Employer.objects.get(uscc=SANITATION[1]),
+        lat=32.98,
+        lng=114.02,
+        crs=Crs.WGS84,
+        address="解放路1号",
+    )
+    sql = (
+        "SELECT w.org_path, e.lat, e.lng, COUNT(*) FROM "
+        f"{Worker._meta.db_table} w LEFT JOIN {Employer._meta.db_table} e "
+        f"ON e.id = w.employer_id WHERE (w.categories & {BITS}) != 0 AND w.{{org}} "
+        "GROUP BY w.org_path, e.lat, e.lng"
+    )
+    paths = ("410000/", "410000/411700/", "410000/411700/411702/", grassroots.path)
+    for under in [Under(p, own=own) for p in paths for own in (False, True)]:
+        condition, path = (
+            ("org_path = %s", under.path) if under.own else ("org_path LIKE %s", under.path + "%")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("{org}", condition), [path])
+            want = {(p, (lat, lng) if lat is not None else None, n) for p, lat, lng, n in cursor}
+        assert set(outdoor_workers_by_workplace(under)) == want, under
+    assert any(place for _, place, _ in outdoor_workers_by_workplace(Under("410000/")))
 
 
 def test_one_index_is_both_the_upserts_key_and_the_subtree_reads():
