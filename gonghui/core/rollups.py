@@ -156,6 +156,49 @@ def add_to_rollup(
         )
 
 
+def add_many_to_rollup(
+    model: type[models.Model],
+    *,
+    key: tuple[str, ...],
+    extra: tuple[str, ...] = (),
+    deltas: tuple[str, ...],
+    rows: list[tuple],
+) -> None:
+    """``add_to_rollup`` for many keys at once (a batch of a file import): each row holds
+    the values of ``key``, then of ``extra``, then of ``deltas`` (attnames), bound as given.
+    Keys must be distinct within ``rows`` (PostgreSQL refuses to update one row twice in a
+    statement): group first.
+
+    PostgreSQL gets one statement whatever the number of rows, each column bound as one
+    array and ``unnest``-ed (long multi-row VALUES took about twice as long there, measured
+    on a roster's 15,000 keys); SQLite gets multi-row VALUES within its bound-parameter
+    limit."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    names = [*key, *extra, *deltas]
+    upsert = (
+        f"INSERT INTO {table} ({', '.join(names)}) {{values}} "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in deltas)
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            types = [model._meta.get_field(name).db_type(connection) for name in names]
+            arrays = ", ".join(f"%s::{kind}[]" for kind in types)
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(upsert.format(values=f"SELECT * FROM unnest({arrays})"), columns)
+            return
+        marks = "(" + ", ".join(["%s"] * len(names)) + ")"
+        per_statement = max(1, 900 // len(names))
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                upsert.format(values="VALUES " + ", ".join([marks] * len(batch))),
+                [v for row in batch for v in row],
+            )
+
+
 def counter_differences(label: str, want: Counter, have: Counter) -> list[str]:
     """Each key where a recount (``want``) and a rollup (``have``) disagree, in words."""
     want, have = +want, +have

@@ -31,6 +31,7 @@ from gonghui.accounts.services import create_staff
 from gonghui.members.generate import roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
 from gonghui.members.models import Worker
+from gonghui.members.rollups import take_out_of_outdoor
 from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Employer, Org, OrgKind
 
@@ -181,6 +182,9 @@ def _remove(run_id: int | None, employers: list[tuple[str, str]], known: set[str
     if run_id is None:
         return
     with transaction.atomic(), connection.cursor() as cursor:
+        # Deleting workers is no service's business; the bench takes its own out of the
+        # outdoor rollup here, so ``gonghui rollup check`` still agrees after it.
+        take_out_of_outdoor(Worker.objects.filter(import_run_id=run_id))
         cursor.execute(f"DELETE FROM {Worker._meta.db_table} WHERE import_run_id = %s", [run_id])
         ours = [code for _, code in employers if code not in known]
         unused = Employer.objects.filter(uscc__in=ours, workers__isnull=True, unions__isnull=True)

@@ -27,6 +27,10 @@ BY_NAME = {c.name: c for c in CATEGORIES}
 # 新就业形态劳动者 is derived, never entered: any of the platform-work categories.
 NEW_EMPLOYMENT_FORM_BITS = sum(c.bit for c in CATEGORIES if c.new_employment_form)
 NEW_EMPLOYMENT_FORM = "新就业形态劳动者"
+# Workers who work outdoors, whom rest stations (爱心驿站) serve; members keeps their count
+# per org and employer (``OutdoorWorkerCount``), so the definition lives here.
+OUTDOOR_CATEGORIES = ("环卫工人", "户外劳动者", "快递员", "外卖骑手", "货车司机", "网约车司机")
+OUTDOOR_BITS = sum(BY_NAME[name].bit for name in OUTDOOR_CATEGORIES)
 
 
 def category_names(bits: int) -> list[str]:

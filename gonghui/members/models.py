@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from gonghui.core.rollups import RollupRow
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.members.categories import category_names
 
@@ -79,3 +80,36 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id}: {self.from_org_id} → {self.to_org_id}"
+
+
+class OutdoorWorkerCount(RollupRow):
+    """Rollup: outdoor-category workers (``OUTDOOR_BITS``) per org × employer, kept by
+    ``save_workers`` in the transaction that writes the workers, so that the stations'
+    coverage figures read it joined to the employer's workplace instead of grouping the
+    registry. Rebuilt from the worker table alone (``members.rollups.ROLLUPS``)."""
+
+    # An org's path names it as well as its id does, so the key leads with the path: one
+    # index is then both the upsert's conflict target and the subtree read's (see
+    # ``subtree_index`` for the opclass), where a second index would cost every write.
+    org_path = models.CharField(max_length=255)
+    org = models.ForeignKey("orgs.Org", models.PROTECT, related_name="+", db_index=False)
+    # The employer's id, 0 for workers without one, and no foreign key. With a nullable
+    # column the no-employer rows would never conflict (NULLs are distinct in a UNIQUE
+    # constraint; ``nulls_distinct=False`` needs PostgreSQL 15 and SQLite ignores it), so
+    # each write would add a row. 0 is never an id, so one plain key holds on both backends.
+    employer_id = models.BigIntegerField("工作单位（0为无）")
+    workers = models.IntegerField("户外劳动者人数", default=0)
+
+    class Meta:
+        verbose_name = "户外劳动者汇总"
+        verbose_name_plural = "户外劳动者汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_path", "employer_id"],
+                name="outdoor_count_key",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_path} {self.employer_id}: {self.workers}"

@@ -16,8 +16,9 @@ from gonghui.core.indicators import Under
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.core.scoping import scope_of
 from gonghui.members.categories import BY_NAME, NEW_EMPLOYMENT_FORM, NEW_EMPLOYMENT_FORM_BITS
-from gonghui.members.models import Transfer, Worker
+from gonghui.members.models import OutdoorWorkerCount, Transfer, Worker
 from gonghui.members.validation import ID_PURPOSE
+from gonghui.orgs.models import Employer
 
 _LETTERS = re.compile(r"^[a-z]+$")
 _LAST4 = re.compile(r"^\d{3}[\dX]$")
@@ -87,14 +88,27 @@ def worker_counts_by_path(user: User, *, under: str, categories: int = 0) -> Cou
     return Counter(dict(rows.annotate(n=Count("id"))))
 
 
-def workers_under(under: Under, *, categories: int = 0) -> QuerySet[Worker]:
-    """Workers under an org (``Under``: its subtree, or its own only), for a figure that
-    takes no user (a report card's measure; a figures page once it has checked the org is
-    the user's); with ``categories`` (bits), only workers in at least one of them."""
-    workers: QuerySet[Worker] = Worker.objects.filter(**under.filter())
-    if categories:
-        workers = workers.extra(where=["(categories & %s) != 0"], params=[categories])
-    return workers
+def outdoor_workers_by_workplace(under: Under) -> list[tuple[str, tuple | None, int]]:
+    """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) ``under`` an org
+    (``Under``), for a figure that takes no user; None also for workers without an employer.
+
+    Read from the rollup (``OutdoorWorkerCount``, a row per org × employer) joined to the
+    employers' locations in one grouped statement, never from the registry itself. The
+    join is written out because the rollup's ``employer_id`` is no foreign key (0 stands
+    for none; see the model); the ORM still builds the scope cut it wraps."""
+    rows = OutdoorWorkerCount.objects.filter(**under.filter())
+    inner, params = rows.values("org_path", "employer_id", "workers").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.org_path, e.lat, e.lng, SUM(r.workers) FROM ({inner}) r "
+            f"LEFT JOIN {Employer._meta.db_table} e ON e.id = r.employer_id "
+            "GROUP BY r.org_path, e.lat, e.lng",
+            params,
+        )
+        return [
+            (path, (lat, lng) if lat is not None else None, int(n))
+            for path, lat, lng, n in cursor.fetchall()
+        ]
 
 
 # What a service decides on; every check-in reads these, and only these, of the worker.

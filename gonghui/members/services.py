@@ -24,6 +24,7 @@ from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.idnumber import mask_phone, normalise_id
 from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.models import Transfer, Worker
+from gonghui.members.rollups import OutdoorDeltas, add_outdoor
 from gonghui.members.validation import (
     ID_PURPOSE,
     PHONE_PURPOSE,
@@ -242,7 +243,9 @@ def save_workers(
     Must run inside the caller's transaction. Writes nothing when any worker
     exists outside ``by``'s subtree (reported in ``refused``) or when ``dry_run``.
     A changed union is recorded as a transfer; every update is audited with
-    masked before/after values. ``progress(done, total)`` is called as rows are written.
+    masked before/after values. The outdoor-worker rollup (``members.rollups``) moves
+    with the rows, one grouped upsert per slice written. ``progress(done, total)`` is
+    called as rows are written.
     """
     if not by.can("write_workers"):
         raise PermissionDenied("forbidden", "您的角色不能修改职工信息")
@@ -281,6 +284,7 @@ def save_workers(
     # its ciphertexts and parameter tuples at once, and progress can be shown.
     for start in range(0, total, _WRITE_CHUNK):
         new, updates = [], []
+        outdoor = OutdoorDeltas()  # what this slice changes in the outdoor rollup
         end = start + _WRITE_CHUNK
         for p, index in zip(prepared[start:end], indexes[start:end], strict=True):
             ref = refs[p.org_code]
@@ -289,6 +293,13 @@ def save_workers(
             old = existing.get(index)
             if old is None:
                 new.append((p, index, ref, employer_id, is_member))
+                outdoor.add_worker(
+                    org_id=ref.id,
+                    org_path=ref.path,
+                    employer_id=employer_id,
+                    categories=p.categories,
+                    by=1,
+                )
                 continue
             changed_to = {
                 "name": p.name,
@@ -307,6 +318,21 @@ def save_workers(
                 result.unchanged += 1
                 continue
             result.updated += 1
+            # A change of categories, employer or union moves the worker between keys.
+            outdoor.add_worker(
+                org_id=old["org_id"],
+                org_path=old["org_path"],
+                employer_id=old["employer_id"],
+                categories=old["categories"],
+                by=-1,
+            )
+            outdoor.add_worker(
+                org_id=ref.id,
+                org_path=ref.path,
+                employer_id=employer_id,
+                categories=p.categories,
+                by=1,
+            )
             updates.append(
                 (
                     p.name,
@@ -355,6 +381,7 @@ def save_workers(
                     cursor.executemany(insert_sql, rows)
             if updates:
                 cursor.executemany(update_sql, updates)
+        add_outdoor(outdoor)
         if progress:
             progress(min(end, total), total)
     if dry_run:

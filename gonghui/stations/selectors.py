@@ -23,8 +23,7 @@ from gonghui.core.drilldown import shared
 from gonghui.core.hours import is_open_at
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
-from gonghui.members.categories import BY_NAME
-from gonghui.members.selectors import workers_under
+from gonghui.members.selectors import outdoor_workers_by_workplace
 from gonghui.orgs.selectors import county_path_of
 from gonghui.stations.models import (
     Station,
@@ -37,9 +36,6 @@ from gonghui.stations.search_index import current_index
 from gonghui.stations.vocabulary import facility_names
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-# Workers who work outdoors, among the registry's categories.
-OUTDOOR_CATEGORIES = ("环卫工人", "户外劳动者", "快递员", "外卖骑手", "货车司机", "网约车司机")
-OUTDOOR_BITS = sum(BY_NAME[name].bit for name in OUTDOOR_CATEGORIES)
 
 
 # --- the public nearest search -----------------------------------------------------------
@@ -273,17 +269,6 @@ def visits_in(under: Under, period: Period) -> int:
     """Visits (person-times, by QR code at the station) on the days of ``period``."""
     rows = StationDaily.objects.filter(**under.filter(), **period.dates("day"))
     return rows.aggregate(n=Sum("person_times", default=0))["n"]
-
-
-def outdoor_workers_by_workplace(under: Under) -> list[tuple[str, tuple | None, int]]:
-    """(org path, employer's WGS-84 (lat, lng) or None, outdoor workers) ``under`` an org, in
-    one grouped query; None also for workers without an employer."""
-    workers = workers_under(under, categories=OUTDOOR_BITS)
-    rows = workers.order_by().values_list("org_path", "employer__lat", "employer__lng")
-    return [
-        (path, (lat, lng) if lat is not None else None, n)
-        for path, lat, lng, n in rows.annotate(n=Count("id"))
-    ]
 
 
 def _counties_with_an_open_station(region: str) -> set[str]:

@@ -16,11 +16,11 @@ from gonghui.cli.generate.context import Generation
 from gonghui.cli.generate.places import station_sites
 from gonghui.core.coords import Crs
 from gonghui.core.hours import parse_hours
+from gonghui.members.categories import OUTDOOR_BITS
 from gonghui.members.models import Worker
 from gonghui.orgs.models import Org
 from gonghui.stations.models import HostKind, Rating, Station, StationRating, Status, Visit
 from gonghui.stations.search_index import stations_changed
-from gonghui.stations.selectors import OUTDOOR_BITS
 from gonghui.stations.services import (
     StationFields,
     clean_fields,

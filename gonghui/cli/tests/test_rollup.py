@@ -22,7 +22,15 @@ def test_check_and_rebuild_cover_every_app():
     for rollups in APPS.values():
         assert f"{rollups.label}与原始记录一致" in checked
         assert f"{rollups.label}已按原始记录重算" in rebuilt
-    assert set(APPS) == {"programs", "stations", "mutualaid", "rights", "training", "culture"}
+    assert set(APPS) == {
+        "members",
+        "programs",
+        "stations",
+        "mutualaid",
+        "rights",
+        "training",
+        "culture",
+    }
 
 
 def test_app_option_runs_one_app_only():

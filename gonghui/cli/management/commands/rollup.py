@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gonghui.core.rollups import RollupSet
 from gonghui.culture.rollups import ROLLUPS as CULTURE
+from gonghui.members.rollups import ROLLUPS as MEMBERS
 from gonghui.mutualaid.rollups import ROLLUPS as MUTUALAID
 from gonghui.programs.rollups import ROLLUPS as PROGRAMS
 from gonghui.rights.rollups import ROLLUPS as RIGHTS
@@ -12,6 +13,7 @@ from gonghui.stations.rollups import ROLLUPS as STATIONS
 from gonghui.training.rollups import ROLLUPS as TRAINING
 
 APPS: dict[str, RollupSet] = {
+    "members": MEMBERS,
     "programs": PROGRAMS,
     "stations": STATIONS,
     "mutualaid": MUTUALAID,
