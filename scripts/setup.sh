@@ -63,7 +63,7 @@ apt_install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 # ECharts for the console's charts, from the npm registry as package-lock.json pins it.
 command -v npm >/dev/null || apt_install nodejs npm
 if ! cmp -s package-lock.json node_modules/.gonghui-installed; then
-    step "npm ci (ECharts for the console's charts, pinned in package-lock.json)" \
+    step "npm ci (ECharts and the province map for the console's charts, pinned in package-lock.json)" \
         quietly npm ci --no-audit --no-fund --ignore-scripts
     cp package-lock.json node_modules/.gonghui-installed
 fi

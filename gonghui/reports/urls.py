@@ -8,4 +8,5 @@ urlpatterns = [
     path("card.xlsx", views.card_xlsx, name="card_xlsx"),
     path("card.pdf", views.card_pdf, name="card_pdf"),
     path("months.json", views.card_months, name="card_months"),
+    path("map/<str:code>.json", views.province_map, name="province_map"),
 ]

@@ -1,15 +1,15 @@
 """The report card page: the province's sentences and every figure by child org, one
 click down the tree at a time, with the same card as Excel or PDF."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 
 from gonghui.core.figures import org_code_in, period_in, period_query
 from gonghui.core.scoping import ancestor_paths
 from gonghui.core.views import XLSX, console_view, page, recent_years
-from gonghui.orgs.models import Org
-from gonghui.reports import formats
+from gonghui.orgs.models import Org, OrgKind
+from gonghui.reports import formats, maps
 from gonghui.reports.card import Card, monthly, report_card
 
 
@@ -54,7 +54,12 @@ def card_page(request: HttpRequest) -> HttpResponse:
     whole = card.period.whole_years
     chart = {
         "children": [
-            {"name": row.org.name, "href": "?" + _query(card, row.org), "values": row.values}
+            {
+                "name": row.org.name,
+                "code": row.org.code,
+                "href": "?" + _query(card, row.org),
+                "values": row.values,
+            }
             for row in card.rows
             if not row.own
         ],
@@ -71,6 +76,7 @@ def card_page(request: HttpRequest) -> HttpResponse:
     }
     context = {
         "chart": chart,
+        "map": card.org.kind == OrgKind.PROVINCE and maps.has_map(card.org.code),
         "nav": "reports",
         "card": card,
         "problem": problem,
@@ -82,6 +88,15 @@ def card_page(request: HttpRequest) -> HttpResponse:
         "note": formats.DISTINCT_NOTE,
     }
     return page(request, "reports/card.html", context)
+
+
+@console_view
+def province_map(request: HttpRequest, code: str) -> JsonResponse:
+    """The outlines of the province's cities, for the card of a province the user sees."""
+    province = Org.objects.visible_to(request.user).filter(code=code, kind=OrgKind.PROVINCE)
+    if not (province.exists() and maps.has_map(code)):
+        raise Http404
+    return JsonResponse(maps.province_map(code))
 
 
 @console_view

@@ -1,4 +1,5 @@
-"""The report card in a real browser: the province admin clicks a city's bar, then a county,
+"""The report card in a real browser: the province admin clicks a city on the map and
+its bar, then a county,
 downloads the Excel and the PDF; a screenshot of each level and the PDF's first page as PNG
 are saved under /tmp/gonghui-report/."""
 
@@ -35,6 +36,22 @@ def click_bar(page, chart: str, name: str) -> None:
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 
+def click_area(page, chart: str, name: str) -> None:
+    """Click the middle of the city ``name`` on the map ``chart``, where a user would."""
+    page.locator(chart).scroll_into_view_if_needed()
+    box = page.locator(chart).bounding_box()
+    x, y = page.evaluate(
+        """([selector, name]) => {
+            const chart = echarts.getInstanceByDom(document.querySelector(selector));
+            const area = echarts.getMap("province").geoJSON.features.find(
+                (f) => f.properties.name === name);
+            return chart.convertToPixel({seriesIndex: 0}, area.properties.cp);
+        }""",
+        [chart, name],
+    )
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
 def test_province_admin_drills_down_and_downloads(live_server, world, province_admin, chromium):
     SHOTS.mkdir(exist_ok=True)
     page = chromium.new_context(
@@ -49,7 +66,13 @@ def test_province_admin_drills_down_and_downloads(live_server, world, province_a
     page.goto(f"{live_server.url}/reports/?year=2026")
     page.wait_for_selector("#charts[data-loaded='1']", state="attached")
     assert "为3名环卫工人提供免费早餐5人次" in page.locator("#sentences").inner_text()
+    page.wait_for_selector(".chart-map[data-drawn='1']", state="attached")
     page.screenshot(path=SHOTS / "1-province.png", full_page=True)
+
+    click_area(page, ".chart-map[data-module='普惠服务']", "驻马店市")
+    page.wait_for_url("**/reports/?org=411700&year=2026")
+    page.go_back()
+    page.wait_for_selector("#charts[data-loaded='1']", state="attached")
 
     # 驻马店's bar in the programmes' chart (health checks: one rider there, none in 洛阳).
     click_bar(page, ".chart-children[data-module='普惠服务']", "驻马店市总工会")

@@ -110,3 +110,20 @@ def test_the_monthly_series_leave_out_persons_and_plan_years(world, client, prov
     assert sum(series["rights.recovered"]["values"]) == 205_000
     assert not any(key.startswith("mutualaid.") for key in series)  # kept per plan year
     assert "programs.breakfast_persons" not in series  # persons do not add up by month
+
+
+def test_the_province_card_has_a_map_of_its_cities_and_a_city_card_none(
+    world, client, province_admin
+):
+    client.force_login(province_admin)
+    assert 'data-map="/reports/map/410000.json"' in client.get("/reports/", {"year": 2026}).text
+    assert "data-map=" not in client.get("/reports/", {"org": "411700", "year": 2026}).text
+    outlines = client.get("/reports/map/410000.json").json()
+    ids = {feature["id"] for feature in outlines["features"]}
+    assert "4117" in ids and len(ids) == 17  # the package has no outline of 济源 (419001)
+
+
+def test_a_city_officer_gets_no_province_map(world, client, luoyang_officer):
+    client.force_login(luoyang_officer)
+    assert client.get("/reports/map/410000.json").status_code == 404
+    assert "data-map=" not in client.get("/reports/", {"year": 2026}).text
