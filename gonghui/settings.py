@@ -141,6 +141,12 @@ STATICFILES_FINDERS = [
 UPLOAD_DIR = DATA_DIR / "uploads"
 # Largest case document (claim evidence) accepted, in bytes.
 UPLOAD_MAX_BYTES = int(os.environ.get("GONGHUI_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Limits of a file any importer reads (roster, service list, …); a file over one is
+# refused as a whole, naming the limit: bytes, data rows, columns and characters in a cell.
+IMPORT_MAX_BYTES = int(os.environ.get("GONGHUI_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("GONGHUI_IMPORT_MAX_ROWS", "500000"))
+IMPORT_MAX_COLUMNS = int(os.environ.get("GONGHUI_IMPORT_MAX_COLUMNS", "100"))
+IMPORT_MAX_CELL = int(os.environ.get("GONGHUI_IMPORT_MAX_CELL", "2000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
