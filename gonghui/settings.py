@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gonghui.training",
     "gonghui.culture",
     "gonghui.reports",
+    "gonghui.console",
     "gonghui.cli",
 ]
 

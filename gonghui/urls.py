@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gonghui.api import api
-from gonghui.core.views import home
+from gonghui.console.views import home
 
 # The API first: a check-in, the busiest request, then resolves without trying the
 # pages' prefixes.

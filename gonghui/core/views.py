@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -32,14 +32,6 @@ class Can:
 def page(request: HttpRequest, template: str, context: dict | None = None, *, status: int = 200):
     """Render a console page; the layout needs to know which verbs the user has."""
     return render(request, template, {"can": Can(request.user), **(context or {})}, status=status)
-
-
-@login_required
-def home(request: HttpRequest):
-    """Where a login lands: the registry for staff, the check-in page for a point's clerk."""
-    if request.user.can("browse"):
-        return redirect("members:worker_list")
-    return redirect("programs:checkin")
 
 
 def console_view(view):

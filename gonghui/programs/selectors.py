@@ -13,7 +13,7 @@ from functools import cache
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db import connection
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -66,6 +66,18 @@ def programs_visible_to(user: User) -> "QuerySet[WithAnnotations[Program, Spendi
         Program.objects.here_or_above(user)
         .select_related("org")
         .annotate(spent_fen=Coalesce(Subquery(spent), 0))
+    )
+
+
+def budgets_nearly_spent(user: User) -> "QuerySet[WithAnnotations[Program, Spending]]":
+    """Programmes run in the user's subtree that have spent at least 90 % of their budget
+    (the home page's to-do and the programme list's ``?budget=low``); a programme run above
+    is left out, as its spending tells of the other cities'."""
+    return (
+        programs_visible_to(user)
+        .filter(org_path__startswith=user.scope_path or "\0", budget_fen__gt=0)
+        .alias(spent_tenths=F("spent_fen") * 10)
+        .filter(spent_tenths__gte=F("budget_fen") * 9)
     )
 
 

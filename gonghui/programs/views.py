@@ -40,6 +40,7 @@ from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
 from gonghui.programs.importers import import_services
 from gonghui.programs.selectors import (
     budget_left_for,
+    budgets_nearly_spent,
     figures_trail,
     points_of_program,
     points_of_staff,
@@ -109,7 +110,9 @@ def _money(fen: int | None) -> Money | None:
 def program_list(request):
     user = request.user
     _console(user)
-    page_obj = Paginator(programs_visible_to(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    low = request.GET.get("budget") == "low"
+    programs_shown = budgets_nearly_spent(user) if low else programs_visible_to(user)
+    page_obj = Paginator(programs_shown, PAGE_SIZE).get_page(request.GET.get("page"))
     programs = list(page_obj)
     totals = program_totals(user, programs)
     rows = [
@@ -122,7 +125,7 @@ def program_list(request):
         }
         for p in programs
     ]
-    context = {"nav": "programs", "page_obj": page_obj, "rows": rows}
+    context = {"nav": "programs", "page_obj": page_obj, "rows": rows, "low": low}
     return page(request, "programs/program_list.html", context)
 
 

@@ -124,10 +124,20 @@ def is_open_now(station: Station, now: datetime.datetime | None = None) -> bool:
 
 
 def stations_visible_to(
-    user: User, *, q: str = "", status: str = "", facilities: int = 0, org_path: str | None = None
+    user: User,
+    *,
+    q: str = "",
+    status: str = "",
+    facilities: int = 0,
+    org_path: str | None = None,
+    unvisited_since: datetime.date | None = None,
 ) -> QuerySet[Station]:
-    """Stations in the user's subtree; ``q`` searches name and address."""
+    """Stations in the user's subtree; ``q`` searches name and address; ``unvisited_since``
+    keeps those without a visit from that day on (by the daily rollup)."""
     stations = Station.objects.visible_to(user).select_related("org")
+    if unvisited_since:
+        visited = StationDaily.objects.filter(day__gte=unvisited_since, person_times__gt=0)
+        stations = stations.exclude(pk__in=visited.values("station_id"))
     if org_path:
         stations = stations.filter(org_path__startswith=org_path)
     if status:

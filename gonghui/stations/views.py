@@ -78,10 +78,12 @@ def _filters(request) -> dict:
         bits = facility_bit(facility) if facility else 0
     except DomainError:
         bits = 0
+    unvisited = request.GET.get("unvisited") == "month"
     return {
         "q": request.GET.get("q", "")[:100],
         "status": status if status in Status.values else "",
         "facilities": bits,
+        "unvisited_since": timezone.localdate().replace(day=1) if unvisited else None,
     }
 
 
@@ -89,7 +91,7 @@ def _choices(request) -> dict:
     return {
         "facility_choices": [t.name for t in FACILITIES],
         "status_choices": Status.choices,
-        "chosen": {k: request.GET.get(k, "") for k in ("q", "status", "facility")},
+        "chosen": {k: request.GET.get(k, "") for k in ("q", "status", "facility", "unvisited")},
     }
 
 

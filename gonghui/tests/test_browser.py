@@ -49,6 +49,8 @@ def test_yicheng_officer_finds_a_worker_by_initials_sees_a_masked_id_and_not_luo
     page.fill("#id_username", "yicheng")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_selector("#todos")  # the home page: what waits for the officer
+    page.click("nav.mainnav >> text=职工名册")
     page.wait_for_url("**/workers/")
     assert page.locator("#total").inner_text() == "2"
 

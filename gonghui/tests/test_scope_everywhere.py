@@ -140,6 +140,7 @@ PARAMS = {
     ("api/culture/bookhouses/", "bookhouse_id"): "bookhouse",
     ("api/culture/campaigns/", "campaign_id"): "campaign",
     ("orgs/", "code"): "grassroots_code",
+    ("reports/map/", "code"): "province_code",
     ("orgs/employers/", "pk"): "employer",
     ("workers/", "pk"): "worker",
     ("programs/", "pk"): "program",
@@ -330,6 +331,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         built.forged_portal_token = f"{built.worker.pk}{own[own.index(':') :]}"
         built.grassroots_code = built.grassroots.code
         built.area_code = "411702"
+        built.province_code = "410000"  # the one org with a map: 驻马店's admin sees it
         built.case_import_kind = "workers"
         built.station_photo_public_id = built.station_photo.public_id
         built.baseline = snapshot()

@@ -50,6 +50,14 @@ def classes_visible_to(user: User) -> QuerySet[TrainingClass]:
     return TrainingClass.objects.here_or_above(user).select_related("course__subject", "org")
 
 
+def classes_awaiting_draw(user: User) -> QuerySet[TrainingClass]:
+    """Classes run in the user's subtree whose applications wait for the draw (the home
+    page's to-do and the class list's ``?draw=pending``)."""
+    return classes_visible_to(user).filter(
+        org_path__startswith=user.scope_path or "\0", lottery=True, lottery_drawn=False
+    )
+
+
 def class_for(user: User, pk: int) -> TrainingClass:
     try:
         return classes_visible_to(user).get(pk=pk)

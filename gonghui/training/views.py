@@ -94,6 +94,7 @@ from gonghui.training.selectors import (
     attendance_count,
     class_for,
     class_open_to,
+    classes_awaiting_draw,
     classes_open_to,
     classes_visible_to,
     course_named,
@@ -142,13 +143,15 @@ def _qr(text: str, title: str) -> str:
 def class_list(request):
     user = request.user
     _console(user)
-    classes = list(classes_visible_to(user))
+    pending = request.GET.get("draw") == "pending"
+    classes = list(classes_awaiting_draw(user) if pending else classes_visible_to(user))
     counts: dict[int, dict[str, int]] = {}
     live = enrolments_visible_to(user).filter(klass__in=classes).exclude(state="cancelled")
     for row in live.order_by().values("klass_id", "state").annotate(n=Count("id")):
         counts.setdefault(row["klass_id"], {"enrolled": 0, "waiting": 0})[row["state"]] = row["n"]
     rows = [{"klass": k, **counts.get(k.pk, {"enrolled": 0, "waiting": 0})} for k in classes]
-    return page(request, "training/class_list.html", {"nav": "training", "rows": rows})
+    context = {"nav": "training", "rows": rows, "pending": pending}
+    return page(request, "training/class_list.html", context)
 
 
 @login_required

@@ -30,11 +30,11 @@ def test_pages_stay_chinese_when_the_browser_asks_for_english(client):
     assert "这个字段是必填项" in html and "This field is required" not in html
 
 
-def test_right_password_logs_in_and_lands_on_the_worker_list(client, yicheng_officer):
+def test_right_password_logs_in_and_lands_on_the_home_page(client, yicheng_officer):
     response = attempt(client, PASSWORD)
     assert response.status_code == 302
-    landing = client.get(response["Location"])
-    assert landing["Location"] == reverse("members:worker_list")
+    landing = client.get(response["Location"]).content.decode()
+    assert 'id="todos"' in landing and "驿城区总工会" in landing
     page = client.get(reverse("members:worker_list")).content.decode()
     assert "yicheng" in page and "驿城区总工会" in page and "退出" in page
 

@@ -64,7 +64,10 @@ def test_cell_text_drops_excel_float_artefacts():
     ("content", "said"),
     [
         ("姓名,身份证号\n张东青,1\n".encode("utf-16"), None),  # Excel's "Unicode text": read
-        (b"\xef\xbb\xbf" + "姓名,身份证号\n".encode() + "张东青,1\n".encode("gbk"), "第2行有无法按UTF-8"),
+        (
+            b"\xef\xbb\xbf" + "姓名,身份证号\n".encode() + "张东青,1\n".encode("gbk"),
+            "第2行有无法按UTF-8",
+        ),
         ("姓名,身份证号\n".encode() + b"\xff\xfe\xff,1\n", "第2行有无法按GBK/GB18030"),
         ("姓名,身份证号\n张\x00东青,1\n".encode(), "第2行【姓名】含有不可见的控制字符（U+0000）"),
         ("姓名,身份证号\n张东青," + "9" * 1_000_000 + "\n", "第2行有单元格超过131072个字符"),
