@@ -29,6 +29,7 @@ from gonghui.core.importing import (
     problem,
     read_rows,
 )
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
 from gonghui.core.tabular import Cell, cell_text, iter_padded
 from gonghui.culture.models import AttendeeChannel, EventState
 from gonghui.culture.selectors import bookhouse_named, campaign_for, event_for
@@ -90,6 +91,9 @@ def month_cell(value: Cell, field: str = "month") -> datetime.date:
     text = cell_text(value)
     match = _MONTH.match(text)
     if match and 1 <= int(match[2]) <= 12:
+        if not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
+            message = f"“{text}”不在{FIRST_YEAR}年至{LAST_YEAR}年之间"
+            raise DomainError("bad_month", message, field=field)
         return datetime.date(int(match[1]), int(match[2]), 1)
     raise DomainError("bad_month", f"“{text}”不是有效月份（例：2026-03）", field=field)
 

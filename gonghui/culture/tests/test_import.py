@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import Workbook
 
+from gonghui.core.errors import DomainError
 from gonghui.core.models import ImportRun
 from gonghui.core.tabular import write_csv
 from gonghui.culture.importers import (
@@ -15,6 +16,7 @@ from gonghui.culture.importers import (
     import_bookhouse_visits,
     import_campaign_counts,
     import_event_attendees,
+    month_cell,
 )
 from gonghui.culture.models import BookhouseMonth, EventAttendee, ReadingDaily
 from gonghui.culture.rollups import ROLLUPS
@@ -307,3 +309,9 @@ def test_counts_import_into_a_sibling_campaign_is_refused(
         )
     call_command("import", "campaign-counts", str(campaign.pk), str(path))
     assert ReadingDaily.objects.get(source="import").reads == 1
+
+
+@pytest.mark.parametrize("text", ["0000-01", "9999-12", "1948-12"])
+def test_a_month_outside_1949_to_2100_is_refused_not_a_crash(text):
+    with pytest.raises(DomainError, match="不在1949年至2100年之间"):
+        month_cell(text)
