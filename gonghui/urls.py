@@ -21,5 +21,6 @@ urlpatterns = [
     path("culture/", include("gonghui.culture.urls")),
     path("reports/", include("gonghui.reports.urls")),
     path("audit/", include("gonghui.audit.urls")),
+    path("console/", include("gonghui.console.urls")),
     path("django-admin/", admin.site.urls),
 ]

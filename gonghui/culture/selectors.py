@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.urls import reverse
 
 from gonghui.accounts.models import User
 from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
+from gonghui.core.story import StoryLine, scoped
 from gonghui.culture.models import (
     Bookhouse,
     BookhouseLevel,
@@ -31,6 +33,7 @@ from gonghui.culture.models import (
     EventPhoto,
     ReadingDaily,
 )
+from gonghui.members.models import Worker
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs, org_by_code, org_by_path, org_for
 
@@ -321,3 +324,20 @@ def tracked_item(item_id: int, org_code: str) -> tuple[ContentItem, Org]:
     if item is None or org is None:
         raise Http404
     return item, org
+
+
+def story_of(user: User, worker: Worker) -> list[StoryLine]:
+    """The events the worker signed in at, in the user's subtree."""
+    return [
+        StoryLine(
+            a.day,
+            "文化服务",
+            f"参加活动“{a.event.title}”",
+            reverse("culture:event_detail", args=[a.event_id]),
+        )
+        for a in EventAttendee.objects.filter(
+            worker=worker, org_path__startswith=scoped(user.scope_path)
+        )
+        .select_related("event")
+        .order_by("day", "pk")
+    ]

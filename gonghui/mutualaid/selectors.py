@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
@@ -19,6 +20,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
+from gonghui.core.story import StoryLine, scoped, yuan
 from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_visible_by_id_number
 from gonghui.mutualaid.models import (
@@ -267,3 +269,29 @@ def roster_out(roster: EnrolmentRoster) -> dict:
             for r in roster.rows.all()
         ],
     }
+
+
+def story_of(user: User, worker: Worker) -> list[StoryLine]:
+    """The worker's enrolments and claims (with their state) in the user's subtree."""
+    scope = scoped(user.scope_path)
+    lines = [
+        StoryLine(
+            e.paid_on,
+            "互助保障",
+            f"参加{e.plan.name}（{e.year}年度，缴费{yuan(e.contribution_fen)}）",
+        )
+        for e in Enrolment.objects.filter(worker=worker, org_path__startswith=scope)
+        .select_related("plan")
+        .order_by("paid_on", "pk")
+    ]
+    for c in Claim.objects.filter(worker=worker, org_path__startswith=scope).order_by("pk"):
+        amount = c.approved_fen if c.approved_fen is not None else c.claimed_fen
+        lines.append(
+            StoryLine(
+                c.diagnosed_on,
+                "互助保障",
+                f"互助金申请{yuan(amount)}，{c.get_state_display()}",
+                reverse("mutualaid:claim_detail", args=[c.pk]),
+            )
+        )
+    return lines

@@ -17,6 +17,7 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import (
@@ -30,6 +31,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.core.rollups import COUNTY_DEPTH, distinct_workers
+from gonghui.core.story import StoryLine, scoped, yuan
 from gonghui.members.models import Worker
 from gonghui.members.selectors import (
     service_worker_columns,
@@ -396,3 +398,23 @@ def record_for(user: User, pk: int) -> ServiceRecord:
 
 def points_of_program(user: User, program: Program) -> QuerySet[ServicePoint]:
     return points_visible_to(user).filter(programs=program).order_by("org_path", "name")
+
+
+def story_of(user: User, worker: Worker) -> list[StoryLine]:
+    """The services the worker received in the user's subtree (voided ones say so)."""
+    records = ServiceRecord.objects.filter(
+        worker=worker, org_path__startswith=scoped(user.scope_path)
+    ).select_related("program", "point")
+    return [
+        StoryLine(
+            r.served_on,
+            "普惠服务",
+            r.program.name
+            + (f"（{r.point.name}）" if r.point else "")
+            + f"{r.quantity}次"
+            + (f"，{yuan(r.amount_fen)}" if r.amount_fen else "")
+            + ("，已作废" if r.voided else ""),
+            reverse("programs:detail", args=[r.program_id]),
+        )
+        for r in records.order_by("served_on", "pk")
+    ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import User
@@ -20,6 +21,8 @@ from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
+from gonghui.core.story import StoryLine, scoped, yuan
+from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs
@@ -256,3 +259,31 @@ def case_detail(user: User, case: WageCase) -> dict:
             for s in case_timeline(user, case)
         ],
     }
+
+
+def story_of(user: User, worker: Worker) -> list[StoryLine]:
+    """The wage cases the worker is owed on in the user's subtree, and what was recovered."""
+    scope = scoped(user.scope_path)
+    lines = [
+        StoryLine(
+            w.case.opened_on,
+            "欠薪维权",
+            f"欠薪案件（{w.case.employer_name}）欠薪{yuan(w.owed_fen)}，{w.case.get_state_display()}",
+            reverse("rights:case_detail", args=[w.case_id]),
+        )
+        for w in CaseWorker.objects.filter(worker=worker, case__org_path__startswith=scope)
+        .select_related("case")
+        .order_by("case__opened_on", "pk")
+    ]
+    lines += [
+        StoryLine(
+            r.recovered_on,
+            "欠薪维权",
+            f"追回工资{yuan(r.wages_fen)}、赔偿金{yuan(r.compensation_fen)}",
+            reverse("rights:case_detail", args=[r.case_id]),
+        )
+        for r in Recovery.objects.filter(worker=worker, org_path__startswith=scope).order_by(
+            "recovered_on", "pk"
+        )
+    ]
+    return lines

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import User
@@ -23,6 +24,8 @@ from gonghui.core.drilldown import shared
 from gonghui.core.hours import is_open_at
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
+from gonghui.core.story import StoryLine, scoped
+from gonghui.members.models import Worker
 from gonghui.members.selectors import outdoor_workers_by_workplace
 from gonghui.orgs.selectors import county_path_of
 from gonghui.stations.models import (
@@ -31,6 +34,7 @@ from gonghui.stations.models import (
     StationDaily,
     StationPhoto,
     Status,
+    Visit,
 )
 from gonghui.stations.search_index import current_index
 from gonghui.stations.vocabulary import facility_names
@@ -342,3 +346,18 @@ def station_for_visit(station_id: int) -> Station:
         return Station.objects.get(pk=station_id)
     except Station.DoesNotExist:
         raise Http404 from None
+
+
+def story_of(user: User, worker: Worker) -> list[StoryLine]:
+    """The rest stations the worker visited, in the user's subtree."""
+    return [
+        StoryLine(
+            v.day,
+            "户外劳动者服务",
+            f"到访{v.station.name}",
+            reverse("stations:detail", args=[v.station_id]),
+        )
+        for v in Visit.objects.filter(worker=worker, org_path__startswith=scoped(user.scope_path))
+        .select_related("station")
+        .order_by("day", "pk")
+    ]

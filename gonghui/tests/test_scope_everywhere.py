@@ -141,6 +141,7 @@ PARAMS = {
     ("api/culture/campaigns/", "campaign_id"): "campaign",
     ("orgs/", "code"): "grassroots_code",
     ("reports/map/", "code"): "province_code",
+    ("console/workers/", "pk"): "worker",
     ("orgs/employers/", "pk"): "employer",
     ("workers/", "pk"): "worker",
     ("programs/", "pk"): "program",

@@ -9,11 +9,13 @@ path and a period, no user (``Under``, ``Period``); the figures page sums throug
 functions.
 """
 
+import datetime
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 
 from gonghui.accounts.models import User
 from gonghui.core.drilldown import shared
@@ -21,12 +23,14 @@ from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import ancestor_paths
+from gonghui.core.story import StoryLine, scoped
 from gonghui.members.models import Worker
 from gonghui.members.selectors import worker_for_service
 from gonghui.orgs.models import Org
 from gonghui.training.models import (
     Attendance,
     Course,
+    CraftsmanTitle,
     Enrolment,
     EnrolmentState,
     Entry,
@@ -285,3 +289,54 @@ def session_open_to(worker: Worker, session_id: int) -> Session | None:
         .select_related("klass")
         .first()
     )
+
+
+def story_of(user: User, worker: Worker) -> list[StoryLine]:
+    """The worker's class seats and certificates, competitions, titles and funded training in
+    the user's subtree."""
+    scope = scoped(user.scope_path)
+    lines = [
+        StoryLine(
+            e.applied_at.date(),
+            "技能素质",
+            f"报名夜校“{e.klass.name}”，{e.get_state_display()}"
+            + (f"，结业证书{e.certificate_no}" if e.certificate_no else ""),
+            reverse("training:detail", args=[e.klass_id]),
+        )
+        for e in Enrolment.objects.filter(worker=worker, org_path__startswith=scope)
+        .select_related("klass")
+        .order_by("applied_at", "pk")
+    ]
+    lines += [
+        StoryLine(
+            e.competition.held_on,
+            "技能素质",
+            f"参加技能竞赛“{e.competition.name}”",
+            reverse("training:competition", args=[e.competition_id]),
+        )
+        for e in Entry.objects.filter(worker=worker, org_path__startswith=scope)
+        .select_related("competition")
+        .order_by("pk")
+    ]
+    lines += [
+        StoryLine(
+            datetime.date(t.year, 1, 1),
+            "技能素质",
+            f"{t.year}年获评{t.title}（{t.get_level_display()}）",
+        )
+        for t in CraftsmanTitle.objects.filter(worker=worker, org_path__startswith=scope).order_by(
+            "year", "pk"
+        )
+    ]
+    lines += [
+        StoryLine(
+            f.joined_on,
+            "技能素质",
+            f"参加资助培训“{f.project.name}”",
+            reverse("training:fund", args=[f.project_id]),
+        )
+        for f in FundTrainee.objects.filter(worker=worker, org_path__startswith=scope)
+        .select_related("project")
+        .order_by("joined_on", "pk")
+    ]
+    return lines

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from gonghui.console import views
+
+app_name = "console"
+urlpatterns = [
+    path("workers/<int:pk>/story/", views.worker_story, name="worker_story"),
+]
