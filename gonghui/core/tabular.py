@@ -2,7 +2,9 @@
 
 CSV bytes are decoded as UTF-8 (with or without BOM) when they are valid
 UTF-8, and as GB18030 (a superset of GBK) otherwise: Excel on Chinese Windows
-saves "CSV" in GBK, and a GBK file is almost never valid UTF-8.
+saves "CSV" in GBK, and a GBK file is almost never valid UTF-8. A CSV cell that
+our exports quoted against formula injection (``'=…``, see ``core.workbook``)
+is read as the text it was, so an exported template imports back unchanged.
 """
 
 import csv
@@ -15,6 +17,8 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from gonghui.core.errors import DomainError
+from gonghui.core.files import open_private
+from gonghui.core.workbook import csv_cell, csv_uncell
 
 Cell = str | float | int | bool | datetime.date | datetime.datetime | datetime.time | None
 
@@ -54,7 +58,9 @@ def read_table(path: Path, expected_header: Sequence[str], *, filename: str | No
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         text = decode_csv(path.read_bytes())
-        rows: list[list[Cell]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
+        rows: list[list[Cell]] = [
+            [csv_uncell(c) for c in r] for r in csv.reader(io.StringIO(text, newline=""))
+        ]
         sheets = [_trim(rows)]
     elif suffix in (".xlsx", ".xlsm"):
         try:
@@ -109,9 +115,11 @@ def write_csv(
     *,
     encoding: str = "utf-8-sig",
 ) -> Path:
-    """A CSV as Excel expects it: UTF-8 with BOM by default, ``gbk`` as Chinese Windows saves it."""
-    with path.open("w", encoding=encoding, newline="") as handle:
+    """A CSV as Excel expects it: UTF-8 with BOM by default, ``gbk`` as Chinese Windows saves it.
+
+    Owner-only (0600), and text that would start a formula is quoted (``core.workbook``)."""
+    with open_private(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_cell(c) for c in header])
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
     return path
