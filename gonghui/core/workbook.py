@@ -28,14 +28,19 @@ def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def _quoted(text: str) -> bool:
+    # Text that itself starts with the quote gets one more, so reading back is unambiguous.
+    return looks_like_formula(text) or text.startswith(CSV_QUOTE)
+
+
 def csv_cell(value: object) -> object:
     """A CSV cell: text that would start a formula behind a single quote, the rest as it is."""
-    return CSV_QUOTE + str(value) if looks_like_formula(value) else value
+    return CSV_QUOTE + value if isinstance(value, str) and _quoted(value) else value
 
 
 def csv_uncell(text: str) -> str:
     """The text ``csv_cell`` quoted, as it was: the inverse used when a CSV is read back."""
-    if text.startswith(CSV_QUOTE) and looks_like_formula(text[1:]):
+    if text.startswith(CSV_QUOTE) and _quoted(text[1:]):
         return text[1:]
     return text
 
