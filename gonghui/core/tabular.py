@@ -3,7 +3,9 @@
 CSV bytes are decoded as UTF-8 (with or without BOM) when they are valid
 UTF-8, and as GB18030 (a superset of GBK) otherwise: Excel on Chinese Windows
 saves "CSV" in GBK, and a GBK file is almost never valid UTF-8. A UTF-16 BOM
-(Excel's "Unicode text") is honoured.
+(Excel's "Unicode text") is honoured. A CSV cell that
+our exports quoted against formula injection (``'=…``, see ``core.workbook``)
+is read as the text it was, so an exported template imports back unchanged.
 
 Whatever a file holds, reading it either gives a table or raises ``DomainError``
 naming the file (and the row and column where there is one) and why: an encoding
@@ -25,6 +27,8 @@ from django.conf import settings
 from python_calamine import CalamineWorkbook
 
 from gonghui.core.errors import DomainError
+from gonghui.core.files import open_private
+from gonghui.core.workbook import csv_cell, csv_uncell
 
 Cell = str | float | int | bool | datetime.date | datetime.datetime | datetime.time | None
 
@@ -82,7 +86,7 @@ def _csv_sheet(data: bytes, name: str) -> list[list[Cell]]:
         raise DomainError("bad_file", f"{name}：这是Excel工作簿，不是CSV：请把扩展名改为 .xlsx")
     reader = csv.reader(io.StringIO(decode_csv(data, name), newline=""))
     try:
-        return _trim([list(r) for r in reader])
+        return _trim([[csv_uncell(c) for c in r] for r in reader])
     except csv.Error as error:
         reason = (
             f"有单元格超过{csv.field_size_limit()}个字符"
@@ -222,9 +226,11 @@ def write_csv(
     *,
     encoding: str = "utf-8-sig",
 ) -> Path:
-    """A CSV as Excel expects it: UTF-8 with BOM by default, ``gbk`` as Chinese Windows saves it."""
-    with path.open("w", encoding=encoding, newline="") as handle:
+    """A CSV as Excel expects it: UTF-8 with BOM by default, ``gbk`` as Chinese Windows saves it.
+
+    Owner-only (0600), and text that would start a formula is quoted (``core.workbook``)."""
+    with open_private(path, "w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_cell(c) for c in header])
+        writer.writerows([csv_cell(c) for c in row] for row in rows)
     return path

@@ -17,6 +17,7 @@ from django.conf import settings
 
 from gonghui.core.crypto import decrypt_bytes, encrypt_bytes
 from gonghui.core.errors import DomainError
+from gonghui.core.files import private_dir, write_private
 
 # (leading bytes, content type, extension)
 _SIGNATURES = (
@@ -74,8 +75,9 @@ def store_upload(data: bytes, *, filename: str, folder: str, purpose: str) -> St
     content_type, extension = found
     relative = f"{folder}/{uuid.uuid4().hex}{extension}.enc"
     target = Path(settings.UPLOAD_DIR) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(encrypt_bytes(data, purpose=purpose))
+    private_dir(Path(settings.UPLOAD_DIR))
+    private_dir(target.parent)
+    write_private(target, encrypt_bytes(data, purpose=purpose))
     return StoredFile(relative, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 

@@ -296,3 +296,27 @@ class ReadingDaily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}/{self.org_id}/{self.day}"
+
+
+class ReadingClient(models.Model):
+    """A client that already counted a read (or a share) of ``campaign`` today: one per
+    client, campaign, day and kind, so a script reloading a tracking link counts once.
+
+    ``client`` is ``core.ratelimit.anonymous_client``, a keyed hash salted with the day (no
+    address is stored); rows of earlier days are deleted as the next day's arrive.
+    """
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="+")
+    day = models.DateField(db_index=True)
+    client = models.CharField(max_length=64)
+    shared = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "day", "client", "shared"], name="reading_client_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.day}/{self.client}"

@@ -35,6 +35,7 @@ from gonghui.culture.models import (
     EventAttendee,
     EventPhoto,
     EventState,
+    ReadingClient,
     ReadingDaily,
     ReadingSource,
 )
@@ -338,8 +339,11 @@ def create_campaign(
     return campaign
 
 
-def count_reading(*, item: ContentItem, org: Org, shared: bool = False) -> None:
-    """One read (or share) of ``item`` through ``org``'s tracking link, counted for today.
+def count_reading(*, item: ContentItem, org: Org, client: str, shared: bool = False) -> bool:
+    """One read (or share) of ``item`` through ``org``'s tracking link, counted for today,
+    once per ``client`` (``core.ratelimit.anonymous_client``), campaign and day: the counts
+    feed published figures, so a client reloading the link does not raise them. Returns
+    whether it counted.
 
     Only an org inside the campaign's subtree counts (a link naming another org is
     refused), and only while the campaign runs. Not audited per click: the counts are
@@ -353,18 +357,29 @@ def count_reading(*, item: ContentItem, org: Org, shared: bool = False) -> None:
         raise DomainError("campaign_closed", f"“{campaign.name}”不在活动期内")
     column = "shares" if shared else "reads"
     table = ReadingDaily._meta.db_table
-    with connection.cursor() as cursor:
+    seen = ReadingClient._meta.db_table
+    day = connection.ops.adapt_datefield_value(today)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {seen} (campaign_id, day, client, shared) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT DO NOTHING",
+            [campaign.pk, day, client, shared],
+        )
+        if cursor.rowcount != 1:
+            return False
+        cursor.execute(f"DELETE FROM {seen} WHERE day < %s", [day])
         cursor.execute(
             f"INSERT INTO {table} (campaign_id, item_id, source, org_id, org_path, day, reads, "
             "shares) VALUES (%s, %s, 'link', %s, %s, %s, 0, 0) "
             "ON CONFLICT (item_id, org_id, day) WHERE source = 'link' DO NOTHING",
-            [campaign.pk, item.pk, org.pk, org.path, connection.ops.adapt_datefield_value(today)],
+            [campaign.pk, item.pk, org.pk, org.path, day],
         )
         cursor.execute(
             f"UPDATE {table} SET {column} = {column} + 1 "
             "WHERE item_id = %s AND org_id = %s AND day = %s AND source = 'link'",
-            [item.pk, org.pk, connection.ops.adapt_datefield_value(today)],
+            [item.pk, org.pk, day],
         )
+    return True
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.idnumber import parse_id
 from gonghui.core.importing import clear_copy
+from gonghui.core.ratelimit import anonymous_client, over_limit, too_many
 from gonghui.core.views import client_ip, page, xlsx_response
 from gonghui.culture.exporters import bookhouse_workbook
 from gonghui.culture.forms import (
@@ -475,22 +476,27 @@ def figures(request):
 
 
 def track_read(request, pk: int, code: str):
-    """A reading campaign's tracking link: count one read for the org, then open the item."""
-    item, org = tracked_item(pk, code)
-    try:
-        count_reading(item=item, org=org)
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
-    return HttpResponseRedirect(item.url)
+    """A reading campaign's tracking link: count one read for the org (once per client,
+    campaign and day; rate-limited like the public station search), then open the item."""
+    return _tracked(request, pk, code, shared=False)
 
 
 @csrf_exempt
 @require_POST
 def track_share(request, pk: int, code: str):
-    """The share button on a tracked item: count one share for the org (no page, no login)."""
+    """The share button on a tracked item: count one share for the org (no page, no login;
+    once per client, campaign and day; rate-limited)."""
+    return _tracked(request, pk, code, shared=True)
+
+
+def _tracked(request, pk: int, code: str, *, shared: bool) -> HttpResponse:
+    wait = over_limit(request, "reading")
+    if wait:
+        return too_many(wait)
     item, org = tracked_item(pk, code)
+    client = anonymous_client(request, day=timezone.localdate())
     try:
-        count_reading(item=item, org=org, shared=True)
+        count_reading(item=item, org=org, client=client, shared=shared)
     except DomainError as exc:
         return HttpResponse(exc.message, status=410, content_type="text/plain; charset=utf-8")
-    return HttpResponse(status=204)
+    return HttpResponse(status=204) if shared else HttpResponseRedirect(item.url)

@@ -6,7 +6,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
+from gonghui.core.files import open_private
 from gonghui.core.tabular import write_csv
+from gonghui.core.workbook import append_row
 from gonghui.members.categories import category_names
 from gonghui.members.selectors import workers_visible_to
 
@@ -62,15 +64,17 @@ class _Tally:
 def export_workers(
     user, output: Path, *, progress: Callable[[int], None] | None = None, **filters
 ) -> int:
-    """Write .csv (UTF-8 with BOM, which Excel opens correctly) or .xlsx; return the row count."""
+    """Write .csv (UTF-8 with BOM, which Excel opens correctly) or .xlsx, owner-only and
+    formula-safe (``core.workbook``); return the row count."""
     rows = _Tally(export_rows(user, **filters), progress)
     if output.suffix.lower() == ".xlsx":
         book = Workbook(write_only=True)
         sheet = book.create_sheet("职工")
-        sheet.append(EXPORT_COLUMNS)
+        append_row(sheet, EXPORT_COLUMNS)
         for row in rows:
-            sheet.append(row)
-        book.save(output)
+            append_row(sheet, row)
+        with open_private(output) as handle:
+            book.save(handle)
     else:
         write_csv(output, EXPORT_COLUMNS, rows)
     count = rows.count

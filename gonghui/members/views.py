@@ -24,10 +24,12 @@ from openpyxl import Workbook
 
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError
+from gonghui.core.files import private_dir, write_private
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.tabular import cell_text, iter_padded, read_table
 from gonghui.core.views import client_ip, console_view, page
+from gonghui.core.workbook import append_row
 from gonghui.members.exporters import export_workers
 from gonghui.members.forms import ImportForm, WorkerFilterForm, WorkerForm
 from gonghui.members.importers import COLUMNS, import_workers
@@ -267,9 +269,7 @@ class InMemoryUploadHandler(MemoryFileUploadHandler):
 
 
 def _upload_dir() -> Path:
-    directory = Path(settings.UPLOAD_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return private_dir(settings.UPLOAD_DIR)
 
 
 def _sweep_uploads(directory: Path) -> None:
@@ -288,7 +288,7 @@ def _store_upload(request, data: bytes, filename: str) -> None:
     _forget_upload(request)
     token = secrets.token_urlsafe(24)
     blob = encrypt(base64.b64encode(data).decode("ascii"), purpose=UPLOAD_PURPOSE)
-    (directory / token).write_bytes(blob)
+    write_private(directory / token, blob)
     request.session[SESSION_KEY] = {"token": token, "filename": filename, "user": request.user.pk}
 
 
@@ -378,12 +378,13 @@ def worker_import_badrows(request):
     book = Workbook()
     sheet = book.active
     sheet.title = "出错的行"
-    sheet.append([*COLUMNS, "错误原因"])
+    append_row(sheet, [*COLUMNS, "错误原因"])
     id_column = COLUMNS.index("身份证号") + 1
     for number, cells in iter_padded(table, len(COLUMNS)):
         if number in reasons:
-            sheet.append(
-                [cell_text(c) for c in cells[: len(COLUMNS)]] + ["；".join(reasons[number])]
+            append_row(
+                sheet,
+                [cell_text(c) for c in cells[: len(COLUMNS)]] + ["；".join(reasons[number])],
             )
             sheet.cell(row=sheet.max_row, column=id_column).number_format = "@"
     buffer = io.BytesIO()  # clear ID numbers: built in memory, never on disk
@@ -401,7 +402,7 @@ def worker_template(request):
     book = Workbook()
     sheet = book.active
     sheet.title = "职工名册"
-    sheet.append(list(COLUMNS))
+    append_row(sheet, COLUMNS)
     id_letter = "ABCDEFGHIJ"[COLUMNS.index("身份证号")]
     sheet.column_dimensions[id_letter].number_format = "@"
     sheet.column_dimensions[id_letter].width = 22

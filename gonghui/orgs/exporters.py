@@ -9,7 +9,9 @@ from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
 from gonghui.core.coords import CRS_LABELS, Crs
+from gonghui.core.files import open_private
 from gonghui.core.tabular import write_csv
+from gonghui.core.workbook import append_row
 from gonghui.orgs.importers import COLUMNS
 from gonghui.orgs.models import Employer
 from gonghui.orgs.selectors import employers_visible_to
@@ -45,10 +47,14 @@ def write_employers(
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("用人单位")
-        sheet.append(COLUMNS)
+        append_row(sheet, COLUMNS)
         for row in rows:
-            sheet.append(row)
-        book.save(output)
+            append_row(sheet, row)
+        if isinstance(output, Path):
+            with open_private(output) as handle:
+                book.save(handle)
+        else:
+            book.save(output)
     record_event(
         actor=user,
         action="export",

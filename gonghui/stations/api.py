@@ -11,10 +11,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from gonghui.core.coords import parse_crs
 from gonghui.core.errors import DomainError
+from gonghui.core.ratelimit import over_limit
 from gonghui.core.rendered import json_answer
 from gonghui.core.schemas import ErrorOut
 from gonghui.core.views import client_ip
-from gonghui.stations.ratelimit import over_limit
 from gonghui.stations.schemas import NearbyOut, StationOut, VisitIn, VisitOut
 from gonghui.stations.selectors import nearest_stations, station_for, stations_visible_to
 from gonghui.stations.services import record_card_visit, record_visit

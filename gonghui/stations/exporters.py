@@ -12,8 +12,10 @@ from openpyxl import Workbook
 
 from gonghui.audit.services import record_event
 from gonghui.core.coords import CRS_LABELS
+from gonghui.core.files import open_private
 from gonghui.core.hours import format_hours
 from gonghui.core.tabular import write_csv
+from gonghui.core.workbook import append_row
 from gonghui.stations.importers import COLUMNS, OPTIONAL
 from gonghui.stations.models import Station
 from gonghui.stations.selectors import stations_visible_to
@@ -55,10 +57,14 @@ def write_stations(
     else:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("驿站")
-        sheet.append((*COLUMNS, *OPTIONAL))
+        append_row(sheet, (*COLUMNS, *OPTIONAL))
         for row in rows:
-            sheet.append(row)
-        book.save(output)
+            append_row(sheet, row)
+        if isinstance(output, Path):
+            with open_private(output) as handle:
+                book.save(handle)
+        else:
+            book.save(output)
     record_event(
         actor=user,
         action="export",

@@ -9,6 +9,7 @@ transaction that is rolled back at the module's end.
 
 import datetime
 import random
+from collections.abc import Callable
 from types import SimpleNamespace
 
 from django.utils import timezone
@@ -72,8 +73,12 @@ def id_of(seed: int, region: str = "411702") -> str:
     return make_id(random.Random(seed), region)
 
 
-def build_world() -> SimpleNamespace:
-    """Everything the route walker puts in a URL, all of it under 驻马店 (411700)."""
+def build_world(text: Callable[[str], str] = str) -> SimpleNamespace:
+    """Everything the route walker puts in a URL, all of it under 驻马店 (411700).
+
+    ``text`` rewrites the names people type (workers, unions, employers, stations,
+    programmes, classes, contests, funds, bookhouses): the export sweep gives them
+    formula-like beginnings."""
     today = timezone.localdate()
     w = SimpleNamespace(today=today)
 
@@ -93,11 +98,11 @@ def build_world() -> SimpleNamespace:
 
     # members and orgs
     refs = org_refs_visible_to(w.admin)
-    w.employer_terms = ("驻马店市环卫服务有限公司", make_uscc(random.Random(7)))
+    w.employer_terms = (text("驻马店市环卫服务有限公司"), make_uscc(random.Random(7)))
 
     def worker(name: str, code: str, seed: int, employer=None):
         prepared, errors = prepare_worker(
-            name=name,
+            name=text(name),
             id_number=id_of(seed, code[:6]),
             phone="13800138000",
             org_code=code,
@@ -115,14 +120,14 @@ def build_world() -> SimpleNamespace:
     w.sibling_worker = worker("王洛阳", "410302", 3)
     w.employer = w.worker.employer
     w.grassroots = create_grassroots_union(
-        by=w.admin, county=org("411702"), name="驿城区环卫处工会"
+        by=w.admin, county=org("411702"), name=text("驿城区环卫处工会")
     )
 
     # programmes
     w.program = create_program(
         by=w.admin,
         org=org("411700"),
-        name="驻马店环卫工人免费早餐",
+        name=text("驻马店环卫工人免费早餐"),
         kind=ProgramKind.DAILY,
         frequency=Frequency.DAILY,
         starts_on=today - datetime.timedelta(days=30),
@@ -148,8 +153,9 @@ def build_world() -> SimpleNamespace:
         by=w.admin,
         org=org("411702"),
         fields=StationFields(
-            name="驿城区解放路爱心驿站",
-            address="驻马店市驿城区解放路1号",
+            name=text("驿城区解放路爱心驿站"),
+            address=text("驻马店市驿城区解放路1号"),
+            phone="+86 0396-2345678",  # a formula opener in a spreadsheet, as phones are
             lat=32.98,
             lng=114.02,
             crs=Crs.WGS84,
@@ -212,15 +218,15 @@ def build_world() -> SimpleNamespace:
 
     # training
     course = create_course(
-        by=w.zhumadian, org=org("411700"), subject="书法", name="驻马店硬笔书法入门"
+        by=w.zhumadian, org=org("411700"), subject="书法", name=text("驻马店硬笔书法入门")
     )
     w.klass = create_class(
         by=w.zhumadian,
         course=course,
         org=None,
-        name="驿城区硬笔书法周二周四班",
-        teacher="王老师",
-        room="驻马店文化宫302",
+        name=text("驿城区硬笔书法周二周四班"),
+        teacher=text("王老师"),
+        room=text("驻马店文化宫302"),
         weekdays=[1, 2, 3, 4, 5, 6, 7],
         starts_at=datetime.time(19),
         ends_at=datetime.time(20, 30),
@@ -251,9 +257,9 @@ def build_world() -> SimpleNamespace:
     w.competition = create_competition(
         by=w.zhumadian,
         org=org("411700"),
-        name="驻马店市环卫技能大赛",
+        name=text("驻马店市环卫技能大赛"),
         tier="city",
-        trade="环卫",
+        trade=text("环卫"),
         held_on=today,
     )
     w.entry = enter_competition(by=w.yicheng, competition=w.competition, worker=w.worker)
@@ -264,11 +270,11 @@ def build_world() -> SimpleNamespace:
     w.fund = create_fund_project(
         by=w.yicheng,
         org=org("411702"),
-        name="驿城区环卫工人学历提升班",
+        name=text("驿城区环卫工人学历提升班"),
         kind="diploma",
         employer_name=w.employer_terms[0],
         uscc=w.employer_terms[1],
-        provider="驻马店职业技术学院",
+        provider=text("驻马店职业技术学院"),
         budget_fen=1_000_000,
         starts_on=today - datetime.timedelta(days=30),
         ends_on=today + datetime.timedelta(days=600),
@@ -303,7 +309,7 @@ def build_world() -> SimpleNamespace:
     w.bookhouse = add_bookhouse(
         by=w.yicheng,
         org=org("411702"),
-        name="驿城区环卫处职工书屋",
+        name=text("驿城区环卫处职工书屋"),
         host_kind="union",
         holdings=2500,
     )

@@ -244,11 +244,11 @@ PUBLIC = {
     ),
     "culture/r/<int:pk>/<str:code>/": Public(
         "a reading campaign's tracking link, shared on social media",
-        writes=("culture.ReadingDaily",),
+        writes=("culture.ReadingDaily", "culture.ReadingClient"),
     ),
     "culture/r/<int:pk>/<str:code>/share/": Public(
         "the share button behind a tracking link",
-        writes=("culture.ReadingDaily",),
+        writes=("culture.ReadingDaily", "culture.ReadingClient"),
     ),
     "training/m/profile/": Public(
         "the worker's own consent to a public page: the sibling worker changes their own",

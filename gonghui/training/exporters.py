@@ -9,27 +9,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.workbook import add_sheet as _sheet
+from gonghui.core.workbook import new_workbook
 from gonghui.members.selectors import mask_name
 from gonghui.training.models import OutcomeKind, TrainingClass
 
-BOLD = Font(bold=True)
-
-
-def _sheet(book: Workbook, title: str, header: list[str], rows) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = BOLD
-    for row in rows:
-        sheet.append(row)
-
 
 def class_workbook(klass: TrainingClass, roster: dict, sessions: list) -> Workbook:
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     _sheet(
         book,
         "班级",
@@ -81,8 +70,7 @@ def class_workbook(klass: TrainingClass, roster: dict, sessions: list) -> Workbo
 def fund_workbook(project, trainees: list, spendings: list) -> Workbook:
     """A fund project for the funding union's accounts: terms, trainees with their outcomes
     (names and ID numbers masked), spending entries. Money in yuan with two decimals."""
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     _sheet(
         book,
         "项目",
@@ -157,8 +145,7 @@ def ranking_workbook(competition, rows: list) -> Workbook:
     ``ranking_visible_to``): rank (shared by ties, blank when marks are missing), masked
     name, each part's mean and the weighted total, rounded half-up to two decimals as
     numbers; the order and the ranks come from the exact values."""
-    book = Workbook()
-    book.remove(book.active)
+    book = new_workbook()
     practical = 100 - competition.theory_weight
     _sheet(
         book,

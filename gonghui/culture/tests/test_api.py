@@ -111,9 +111,9 @@ def scene(yicheng_officer, make_worker):
         ],
     )
     song, craft = campaign.items.order_by("id")
-    for shared in (False, False, True):
-        count_reading(item=song, org=org("411702"), shared=shared)
-    count_reading(item=craft, org=org("411702"))
+    for reader, shared in (("a", False), ("b", False), ("a", True)):
+        count_reading(item=song, org=org("411702"), client=reader, shared=shared)
+    count_reading(item=craft, org=org("411702"), client="c")
     yicheng = org("411702")
     record_imported_counts(
         campaign=campaign, org_id=yicheng.pk, org_path=yicheng.path, day=TODAY, reads=100, shares=7

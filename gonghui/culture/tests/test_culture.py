@@ -183,9 +183,12 @@ def test_tracking_links_count_reads_and_shares_per_org_and_roll_up(
     item = campaign.items.get()
     read = client.get(reverse("culture:track_read", args=[item.pk, "411702"]))
     assert read.status_code == 302 and read["Location"] == "https://example.org/song"
-    client.get(reverse("culture:track_read", args=[item.pk, "411702"]))
-    for code in ("411702", "411721", "411721"):
-        assert client.post(reverse("culture:track_share", args=[item.pk, code])).status_code == 204
+    client.get(reverse("culture:track_read", args=[item.pk, "411702"]), REMOTE_ADDR="10.0.0.2")
+    for code, phone in (("411702", "10.0.0.1"), ("411721", "10.0.0.2"), ("411721", "10.0.0.3")):
+        shared = client.post(
+            reverse("culture:track_share", args=[item.pk, code]), REMOTE_ADDR=phone
+        )
+        assert shared.status_code == 204
     outside = client.post(reverse("culture:track_share", args=[item.pk, "410302"]))
     assert outside.status_code == 410 and "不在本次阅读活动范围内" in outside.content.decode()
     assert client.get(reverse("culture:track_read", args=[item.pk, "999999"])).status_code == 404

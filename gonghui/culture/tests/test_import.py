@@ -241,8 +241,8 @@ def test_counts_import_adds_to_tracked_counts_and_reimport_changes_nothing(
     tmp_path, client, campaign, zhumadian_officer, province_admin
 ):
     item = campaign.items.get()
-    for _ in range(2):  # two reads through the tracking link today
-        client.get(f"/culture/r/{item.pk}/411702/")
+    for phone in ("10.0.0.1", "10.0.0.2"):  # two readers through the tracking link today
+        client.get(f"/culture/r/{item.pk}/411702/", REMOTE_ADDR=phone)
     day1, day2 = TODAY - datetime.timedelta(days=2), TODAY
     rows = [
         ["411702", day1.isoformat(), 1000, 50],

@@ -125,7 +125,7 @@ def scene(province_admin, grassroots):
             reads=shares * 3,
             shares=shares,
         )
-    count_reading(item=campaign.items.get(), org=org("411702"), shared=True)  # today
+    count_reading(item=campaign.items.get(), org=org("411702"), client="a", shared=True)  # today
     return grassroots
 
 

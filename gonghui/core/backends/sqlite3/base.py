@@ -9,11 +9,18 @@ kernel wakes the next waiter the moment the lock is released, in every
 process of the server. The flock is held from BEGIN to COMMIT/ROLLBACK, the
 same span SQLite's own lock covers, so nothing is serialised that was not
 already. In-memory databases (one process) skip it.
+
+The database file and the lock file are created owner-only (0600) whatever the
+umask: the file holds every record. SQLite gives its ``-wal`` and ``-shm``
+files the database file's mode.
 """
 
 import fcntl
+import os
 
 from django.db.backends.sqlite3 import base
+
+from gonghui.core.files import open_private
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -21,9 +28,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _holds_writers_lock = False
 
     def get_new_connection(self, conn_params):
+        on_disk = not self.is_in_memory_db()
+        if on_disk and not os.path.exists(self.settings_dict["NAME"]):
+            # An empty file is an empty database, which SQLite then fills.
+            open_private(self.settings_dict["NAME"], "ab").close()
         connection = super().get_new_connection(conn_params)
-        if not self.is_in_memory_db():
-            self._writers_file = open(f"{self.settings_dict['NAME']}-writers", "a+b")  # noqa: SIM115
+        if on_disk:
+            self._writers_file = open_private(f"{self.settings_dict['NAME']}-writers", "a+b")
         return connection
 
     def is_usable(self) -> bool:

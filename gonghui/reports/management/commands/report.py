@@ -5,6 +5,7 @@ from django.http import Http404
 
 from gonghui.accounts.cli import acting_user
 from gonghui.core.errors import DomainError
+from gonghui.core.files import open_private
 from gonghui.core.periods import period_asked
 from gonghui.reports import formats
 from gonghui.reports.card import report_card
@@ -42,13 +43,13 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(f"组织代码“{org}”不存在或不在管辖范围内") from None
         if format in BINARY:
-            with open(output, "wb") as file:
+            with open_private(output, "wb") as file:
                 file.write(BINARY[format](card))
             self.stderr.write(f"已写入 {output}")
             return
         text = formats.as_json(card) if format == "json" else formats.as_text(card)
         if output:
-            with open(output, "w", encoding="utf-8") as file:
+            with open_private(output, "w", encoding="utf-8") as file:
                 file.write(text + "\n")
             self.stderr.write(f"已写入 {output}")
         else:
