@@ -10,7 +10,6 @@ the wrong key instead of restoring ID numbers nobody can read.
 
 import io
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from gonghui.core.crypto import blind_index
 from gonghui.core.errors import DomainError
+from gonghui.core.files import open_private
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -83,17 +83,10 @@ def _pg_url() -> str:
     return " ".join(f"{name}='{value}'" for name, value in parts.items() if value)
 
 
-def _owner_only(path: Path) -> int:
-    """Open ``path`` for writing, created with mode 0600 whatever the umask."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)
-    return descriptor
-
-
 def _dump_database(vendor: str, target: Path) -> None:
     if vendor == "sqlite":
         connection.ensure_connection()
-        os.close(_owner_only(target))
+        open_private(target).close()
         with sqlite3.connect(target) as copy:
             connection.connection.backup(copy)
         copy.close()
@@ -119,8 +112,8 @@ def backup(path: Path) -> Totals:
         database = Path(work) / DATABASE[vendor]
         _dump_database(vendor, database)
         with (
-            os.fdopen(_owner_only(partial), "wb") as file,
-            tarfile.open(fileobj=file, mode="w") as tar,
+            open_private(partial) as file,
+            tarfile.TarFile(fileobj=file, mode="w") as tar,
         ):
             body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
             info = tarfile.TarInfo(MANIFEST)
@@ -198,6 +191,7 @@ def _load_database(vendor: str, source: Path) -> None:
     if vendor == "sqlite":
         connection.close()
         target = connection.settings_dict["NAME"]
+        open_private(target, "ab").close()  # created owner-only, or left as it is
         with sqlite3.connect(source) as original, sqlite3.connect(target) as copy:
             original.backup(copy)
         original.close()

@@ -31,6 +31,7 @@ PDF = b"%PDF-1.4 the diagnosis of a drill"
 READ_BACK = """
 import json
 from pathlib import Path
+from django.conf import settings as django_settings
 from gonghui.accounts.models import User
 from gonghui.cli.backup import totals
 from gonghui.core.uploads import read_upload
@@ -39,7 +40,8 @@ from gonghui.members.services import reveal_id_number
 found = totals()
 worker = Worker.objects.order_by("pk").first()
 admin = User.objects.get(username="admin")
-stored = sorted(p.relative_to(settings.UPLOAD_DIR) for p in Path(settings.UPLOAD_DIR).rglob("*.enc"))
+uploads = Path(django_settings.UPLOAD_DIR)
+stored = sorted(str(p.relative_to(uploads)) for p in uploads.rglob("*.enc"))
 print(json.dumps({
     "rows": found.rows,
     "money": found.money,
