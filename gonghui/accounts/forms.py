@@ -1,12 +1,12 @@
-"""The console login form, in Chinese, telling a locked-out user why."""
+"""The console login form, in Chinese, telling a locked-out name why."""
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
-from gonghui.accounts.backends import is_locked
+from gonghui.accounts.lockout import client_address, is_locked
 
-LOCKED_MESSAGE = "登录失败次数过多，账号已暂时锁定，请15分钟后再试"
+LOCKED_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试"
 
 
 class LoginForm(AuthenticationForm):
@@ -25,9 +25,10 @@ class LoginForm(AuthenticationForm):
         if username is not None and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
-                # The backend refuses a locked account even with the right password;
-                # say so, or the user keeps retrying a password that is not wrong.
-                if is_locked(username):
+                # The backend refuses a locked name even with the right password; say
+                # so, or the user keeps retrying a password that is not wrong. Unknown
+                # names lock the same way, so this says nothing about who exists.
+                if is_locked(username=username, address=client_address(self.request)):
                     raise forms.ValidationError(self.error_messages["locked"], code="locked")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)

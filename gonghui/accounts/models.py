@@ -51,8 +51,6 @@ class User(AbstractUser):
         verbose_name="所属组织",
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OFFICER)
-    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
 
     class Meta:
         verbose_name = "工作人员"
@@ -91,3 +89,24 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return secrets.token_urlsafe(32)
+
+
+class LoginThrottle(models.Model):
+    """Password checks spent on one username from one client address.
+
+    Keyed on the username as typed, whether or not such an account exists, so an
+    unknown name locks exactly as a real one does (no enumeration), and on the
+    address, so one address cannot lock an account for everyone else.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_failure = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "登录尝试"
+        verbose_name_plural = "登录尝试"
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="login_throttle_key")
+        ]

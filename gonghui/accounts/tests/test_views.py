@@ -1,10 +1,9 @@
-"""Console login: Chinese form, redirect to the registry, lockout after repeated failures."""
+"""Console login: Chinese form, redirect to the registry (lockout: ``test_lockout``)."""
 
 import pytest
 from django.urls import reverse
 
 from conftest import PASSWORD
-from gonghui.accounts.forms import LOCKED_MESSAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -51,17 +50,6 @@ def test_wrong_password_says_so_without_saying_which_part(client, yicheng_office
     html = attempt(client, "wrong").content.decode()
     assert "用户名或密码不正确" in html
     assert "用户名或密码不正确" in attempt(client, "x", username="nobody").content.decode()
-
-
-def test_five_failures_lock_the_account_even_for_the_right_password(client, yicheng_officer):
-    for _ in range(4):
-        assert LOCKED_MESSAGE not in attempt(client, "wrong").content.decode()
-    assert LOCKED_MESSAGE in attempt(client, "wrong").content.decode()
-    response = attempt(client, PASSWORD)
-    assert response.status_code == 200
-    assert LOCKED_MESSAGE in response.content.decode()
-    assert "_auth_user_id" not in client.session
-    assert client.get(reverse("members:worker_list")).status_code == 302
 
 
 def test_a_success_before_the_fifth_failure_resets_the_count(client, yicheng_officer):
