@@ -26,7 +26,7 @@ from gonghui.programs.services import create_program, create_service_point, reco
 from gonghui.stations.services import StationFields, save_station
 from gonghui.stations.vocabulary import FACILITIES, KINDS
 
-DEMO_PASSWORD = "gonghui2026"
+DEMO_PASSWORD = "Gonghui@2026"
 ACCOUNTS = (
     ("admin", "410000", Role.PROVINCE_ADMIN, "省级管理员"),
     ("zhumadian", "411700", Role.OFFICER, "驻马店市总工会经办人"),
