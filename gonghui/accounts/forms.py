@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
 from gonghui.accounts.lockout import client_address, is_locked
+from gonghui.accounts.models import Role
 
 LOCKED_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试"
 
@@ -33,3 +34,18 @@ class LoginForm(AuthenticationForm):
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class TokenForm(forms.Form):
+    """A 6-digit code from the authenticator, or one of the recovery codes."""
+
+    token = forms.CharField(label="动态验证码", max_length=16, strip=True)
+
+
+class StaffForm(forms.Form):
+    """A new staff account, made by the system admin (the service checks the rest)."""
+
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput)
+    org = forms.CharField(label="所属组织代码", max_length=12)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)

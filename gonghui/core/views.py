@@ -36,9 +36,12 @@ def page(request: HttpRequest, template: str, context: dict | None = None, *, st
 
 @login_required
 def home(request: HttpRequest):
-    """Where a login lands: the registry for staff, the check-in page for a point's clerk."""
+    """Where a login lands: the registry for staff, the accounts for the system admin, the
+    check-in page for a point's clerk."""
     if request.user.can("browse"):
         return redirect("members:worker_list")
+    if request.user.can("manage_accounts"):
+        return redirect("accounts:staff_list")
     return redirect("programs:checkin")
 
 

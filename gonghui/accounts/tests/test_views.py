@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD
+from conftest import PASSWORD, recovery_code
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,14 @@ def test_pages_stay_chinese_when_the_browser_asks_for_english(client):
     assert "这个字段是必填项" in html and "This field is required" not in html
 
 
-def test_right_password_logs_in_and_lands_on_the_worker_list(client, yicheng_officer):
+def test_right_password_and_code_log_in_and_land_on_the_worker_list(client, yicheng_officer):
+    code = recovery_code(yicheng_officer)
     response = attempt(client, PASSWORD)
     assert response.status_code == 302
-    landing = client.get(response["Location"])
-    assert landing["Location"] == reverse("members:worker_list")
+    asked = client.get(response["Location"])
+    assert asked["Location"].startswith(reverse("accounts:second_factor"))
+    landing = client.post(asked["Location"], {"token": code, "next": response["Location"]})
+    assert client.get(landing["Location"])["Location"] == reverse("members:worker_list")
     page = client.get(reverse("members:worker_list")).content.decode()
     assert "yicheng" in page and "驿城区总工会" in page and "退出" in page
 
