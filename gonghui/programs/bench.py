@@ -189,7 +189,7 @@ def _setup(workers: int, out: Path) -> None:
         role=Role.PROVINCE_ADMIN,
     )
     clerk = create_staff(
-        by=admin,
+        by=None,
         username="bench-clerk",
         password=None,
         org=Org.objects.get(code="411702"),
