@@ -142,7 +142,7 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     if code is not None:
         page.wait_for_url("**/accounts/2fa/**")
         page.fill("#id_token", code)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")  # the header's 退出 is a submit button too
 
 
 @pytest.fixture
