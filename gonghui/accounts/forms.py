@@ -49,3 +49,19 @@ class StaffForm(forms.Form):
     password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput)
     org = forms.CharField(label="所属组织代码", max_length=12)
     role = forms.ChoiceField(label="角色", choices=Role.choices)
+
+
+class PasswordChangeForm(forms.Form):
+    """The account's own new password, typed twice (the service checks the policy)."""
+
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label="再次输入新密码", strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", "两次输入的新密码不一致")
+        return data

@@ -23,6 +23,15 @@ def require_account_manager(by: User, org_path: str) -> None:
         raise PermissionDenied("forbidden", "只有系统管理员可以管理本组织及下级的账号")
 
 
+def _set_password(user: User, password: str, *, field: str) -> None:
+    """Set ``password`` if it passes ``AUTH_PASSWORD_VALIDATORS``, else ``DomainError``."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError("weak_password", "；".join(exc.messages), field=field) from exc
+    user.set_password(password)
+
+
 @transaction.atomic
 def create_staff(
     *, by: User | None, username: str, password: str | None, org: Org, role: str
@@ -40,11 +49,7 @@ def create_staff(
     if password is None:
         user.set_unusable_password()
     else:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise DomainError("weak_password", "；".join(exc.messages)) from exc
-        user.set_password(password)
+        _set_password(user, password, field="password")
     user.full_clean()
     user.save()
     record_event(
@@ -54,6 +59,24 @@ def create_staff(
         object_id=user.pk,
         org_path=org.path,
         after={"username": username, "role": role, "org": org.code},
+    )
+    return user
+
+
+@transaction.atomic
+def change_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The account's own password change: the old one must be right, the new one must pass
+    the policy. The caller keeps the current session (``update_session_auth_hash``)."""
+    if not user.check_password(old_password):
+        raise DomainError("bad_password", "原密码不正确", field="old_password")
+    _set_password(user, new_password, field="new_password")
+    user.save(update_fields=["password"])
+    record_event(
+        actor=user,
+        action="change_password",
+        object_type="user",
+        object_id=user.pk,
+        org_path=user.org.path if user.org else "",
     )
     return user
 

@@ -5,6 +5,8 @@ from base64 import b32encode
 from urllib.parse import urlencode
 
 import segno
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,9 +17,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import verify_token
 
-from gonghui.accounts.forms import LoginForm, StaffForm, TokenForm
+from gonghui.accounts.forms import LoginForm, PasswordChangeForm, StaffForm, TokenForm
 from gonghui.accounts.selectors import accounts_managed_by, second_factor_devices
 from gonghui.accounts.services import (
+    change_password,
     confirm_second_factor,
     create_staff,
     reset_second_factor,
@@ -97,6 +100,26 @@ def enrol_second_factor(request: HttpRequest) -> HttpResponse:
         "secret": b32encode(device.bin_key).decode(),
     }
     return page(request, "accounts/enrol_second_factor.html", context)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The account's own password; this session stays signed in, others end."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_password(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field or None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect("home")
+    return page(request, "accounts/password_change.html", {"form": form})
 
 
 @login_required

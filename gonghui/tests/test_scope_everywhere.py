@@ -431,6 +431,11 @@ def _now() -> str:
 FORMS = {
     "accounts/login/": lambda w: {"username": "scope_zhumadian", "password": "wrong"},
     "accounts/logout/": lambda w: {},
+    "accounts/password/": lambda w: {
+        "old_password": "Not-The-Password-1",
+        "new_password": "Scope-Changed-2026!",
+        "new_password_again": "Scope-Changed-2026!",
+    },
     "accounts/2fa/": lambda w: {"token": "000000"},
     "accounts/2fa/enrol/": lambda w: {"token": "000000"},
     "accounts/staff/": lambda w: {
@@ -779,6 +784,8 @@ OWNER_ONLY_AUDITED = {
 OWNER_WRITES_NOTHING = {
     "accounts/login/": "a signed-in user is sent on (redirect_authenticated_user)",
     "accounts/logout/": "signing out ends the session (django_session), no project table",
+    "accounts/password/": "the old password sent is wrong; an account changes only its own "
+    "password (accounts/tests/test_passwords.py changes it)",
     "accounts/2fa/": "the client is verified already; a wrong code touches django-otp's table only",
     "accounts/2fa/enrol/": "an enrolled account is sent to the code prompt",
 }
