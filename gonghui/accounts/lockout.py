@@ -50,6 +50,9 @@ def take_attempt(*, username: str, address: str) -> bool:
             return bool(taken)
     try:
         with transaction.atomic():
+            # Rows whose cool-off is over count nothing: a new name clears them, so names
+            # tried once from everywhere do not pile up.
+            LoginThrottle.objects.filter(last_failure__lt=cutoff).delete()
             LoginThrottle.objects.create(
                 username=username, address=address, failures=1, last_failure=now
             )

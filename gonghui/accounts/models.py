@@ -130,6 +130,7 @@ class LoginThrottle(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["username", "address"], name="login_throttle_key")
         ]
+        indexes = [models.Index(fields=["last_failure"], name="login_throttle_expiry")]
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.address or '命令行'}"

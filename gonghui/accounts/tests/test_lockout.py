@@ -135,3 +135,15 @@ def test_unknown_and_locked_names_get_the_same_answers(client, yicheng_officer):
     assert real[0] == "用户名或密码不正确" and real[5] == LOCKED_MESSAGE
     assert error_of(login_page(client, "yicheng", PASSWORD)) == LOCKED_MESSAGE
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_rows_past_their_cool_off_are_cleared_by_the_next_new_name(settings, yicheng_officer):
+    for n in range(3):
+        authenticate(request_from(f"10.0.1.{n}"), username=f"guess{n}", password="x")
+    LoginThrottle.objects.update(
+        last_failure=LoginThrottle.objects.first().last_failure
+        - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES + 1)
+    )
+    authenticate(request_from("10.0.0.1"), username="yicheng", password="wrong")
+    assert list(LoginThrottle.objects.values_list("username", "failures")) == [("yicheng", 1)]
