@@ -4,9 +4,13 @@ import json
 import random
 
 import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
-from gonghui.accounts.models import Role
+from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import create_staff, issue_api_token
 from gonghui.members.generate import make_id, make_name
 from gonghui.members.services import prepare_worker, save_worker
@@ -91,6 +95,54 @@ def file_database(tmp_path):
         connection.close()
         connection.settings_dict["NAME"] = name
         connection.connection = in_memory
+
+
+def enrolled_device(user: User) -> TOTPDevice:
+    """The account's confirmed TOTP device, enrolled on first use, as the enrolment page
+    would (``accounts/tests/test_second_factor.py`` goes through that page)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="pytest", confirmed=True)
+
+
+def recovery_code(user: User) -> str:
+    """A fresh recovery code of an enrolled account, for a browser to type after the
+    password (a TOTP code would be refused when one login follows another within 30 s)."""
+    enrolled_device(user)
+    device = StaticDevice.objects.filter(user=user).first()
+    device = device or StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+    return device.token_set.create(token=StaticToken.random_token()).token
+
+
+class VerifiedClient(Client):
+    """Django's test client whose ``force_login`` also passes the second factor, as the
+    console's login does once the code is typed; tests of the second factor itself use
+    a plain ``Client``."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.needs_second_factor:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = enrolled_device(user).persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return VerifiedClient()
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """In a browser on the login page: the password, then a recovery code when the
+    account's role needs a second factor."""
+    user = User.objects.get(username=username)
+    code = recovery_code(user) if user.needs_second_factor else None
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    if code is not None:
+        page.wait_for_url("**/accounts/2fa/**")
+        page.fill("#id_token", code)
+        page.click("main button[type=submit]")  # the header's 退出 is a submit button too
 
 
 @pytest.fixture

@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.accounts",
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gonghui.accounts.middleware.SessionLimitsMiddleware",
+    "gonghui.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,6 +123,11 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["gonghui.accounts.backends.LockoutModelBackend"]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "gonghui.accounts.passwords.LengthAndClassesValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -177,8 +187,15 @@ STATION_INDEX_RECHECK = float(os.environ.get("GONGHUI_STATION_INDEX_RECHECK", "1
 # (the coverage figures); workers of an employer without a location count by their county.
 STATION_COVERAGE_M = float(os.environ.get("GONGHUI_STATION_COVERAGE_M", "1000"))
 
+# Password checks per username and client address, then a cool-off of that many minutes.
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))
+# A console session ends after this many idle minutes, and this many hours after its login.
+SESSION_IDLE_MINUTES = int(os.environ.get("GONGHUI_SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("GONGHUI_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+# The name an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "工会服务平台"
 
 LOGGING = {
     "version": 1,

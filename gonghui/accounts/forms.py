@@ -1,12 +1,13 @@
-"""The console login form, in Chinese, telling a locked-out user why."""
+"""The console login form, in Chinese, telling a locked-out name why."""
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
-from gonghui.accounts.backends import is_locked
+from gonghui.accounts.lockout import client_address, is_locked
+from gonghui.accounts.models import Role
 
-LOCKED_MESSAGE = "登录失败次数过多，账号已暂时锁定，请15分钟后再试"
+LOCKED_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试"
 
 
 class LoginForm(AuthenticationForm):
@@ -25,10 +26,42 @@ class LoginForm(AuthenticationForm):
         if username is not None and password:
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
-                # The backend refuses a locked account even with the right password;
-                # say so, or the user keeps retrying a password that is not wrong.
-                if is_locked(username):
+                # The backend refuses a locked name even with the right password; say
+                # so, or the user keeps retrying a password that is not wrong. Unknown
+                # names lock the same way, so this says nothing about who exists.
+                if is_locked(username=username, address=client_address(self.request)):
                     raise forms.ValidationError(self.error_messages["locked"], code="locked")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data
+
+
+class TokenForm(forms.Form):
+    """A 6-digit code from the authenticator, or one of the recovery codes."""
+
+    token = forms.CharField(label="动态验证码", max_length=16, strip=True)
+
+
+class StaffForm(forms.Form):
+    """A new staff account, made by the system admin (the service checks the rest)."""
+
+    username = forms.CharField(label="用户名", max_length=150)
+    password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput)
+    org = forms.CharField(label="所属组织代码", max_length=12)
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+
+
+class PasswordChangeForm(forms.Form):
+    """The account's own new password, typed twice (the service checks the policy)."""
+
+    old_password = forms.CharField(label="原密码", strip=False, widget=forms.PasswordInput)
+    new_password = forms.CharField(label="新密码", strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label="再次输入新密码", strip=False, widget=forms.PasswordInput
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", "两次输入的新密码不一致")
+        return data

@@ -15,9 +15,12 @@ class Role(models.TextChoices):
     REVIEWER = "reviewer", "审核人"
     AUDITOR = "auditor", "审计（只读）"
     POINT_STAFF = "point_staff", "服务点核销员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
 
 
-# The role decides the verbs; the org path decides the rows.
+# The role decides the verbs; the org path decides the rows. 三员分立: the system admin
+# manages accounts and reads no registry (no "browse", no "unmask"); the auditor reads the
+# audit log and writes nothing; the province admin works on the data and makes no accounts.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(
         {
@@ -38,7 +41,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # No "browse": a service point's clerk checks workers in at their own points and
     # reads nothing else, so their scope is empty everywhere.
     Role.POINT_STAFF: frozenset({"checkin"}),
+    Role.SYSTEM_ADMIN: frozenset({"manage_accounts"}),
 }
+
+# A role with any of these must pass a second factor (TOTP) after the password: it can
+# reveal personal information, make accounts that can, or (every role that moves money
+# also unmasks: officer, reviewer, province admin) move money.
+SECOND_FACTOR_PERMISSIONS = frozenset({"unmask", "manage_accounts"})
 
 
 class User(AbstractUser):
@@ -51,8 +60,9 @@ class User(AbstractUser):
         verbose_name="所属组织",
     )
     role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.OFFICER)
-    failed_logins = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
-    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    # Raised when the account's second factor is reset: it is part of the session hash,
+    # so every session verified with the old device ends, as a password change ends them.
+    second_factor_epoch = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "工作人员"
@@ -67,6 +77,14 @@ class User(AbstractUser):
 
     def can(self, permission: str) -> bool:
         return self.is_active and permission in ROLE_PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """The role must pass TOTP (or a recovery code) after the password."""
+        return bool(ROLE_PERMISSIONS.get(self.role, frozenset()) & SECOND_FACTOR_PERMISSIONS)
+
+    def get_session_auth_hash(self) -> str:
+        return f"{super().get_session_auth_hash()}:{self.second_factor_epoch}"
 
 
 class ApiToken(models.Model):
@@ -91,3 +109,28 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return secrets.token_urlsafe(32)
+
+
+class LoginThrottle(models.Model):
+    """Password checks spent on one username from one client address.
+
+    Keyed on the username as typed, whether or not such an account exists, so an
+    unknown name locks exactly as a real one does (no enumeration), and on the
+    address, so one address cannot lock an account for everyone else.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=45)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_failure = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "登录尝试"
+        verbose_name_plural = "登录尝试"
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="login_throttle_key")
+        ]
+        indexes = [models.Index(fields=["last_failure"], name="login_throttle_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address or '命令行'}"

@@ -6,6 +6,8 @@ from functools import cache
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
+from django_otp import devices_for_user
+from django_otp.models import Device
 
 from gonghui.accounts.models import ApiToken, User
 from gonghui.core.drilldown import DrillDown, drill_down
@@ -23,6 +25,23 @@ def staff_visible_to(user: User, *, usernames: list[str] | None = None) -> Query
         return User.objects.none()
     staff = User.objects.filter(is_active=True, org__path__startswith=path).select_related("org")
     return staff.filter(username__in=usernames) if usernames is not None else staff
+
+
+def accounts_managed_by(user: User) -> QuerySet[User]:
+    """Every account (active or not) of a system admin's subtree, by username; none for
+    any other role. Its subtree is its org's path: it has no "browse", so no scope_path."""
+    if not user.can("manage_accounts") or user.org is None:
+        return User.objects.none()
+    return (
+        User.objects.filter(org__path__startswith=user.org.path)
+        .select_related("org")
+        .order_by("username")
+    )
+
+
+def second_factor_devices(user: User) -> list[Device]:
+    """The account's confirmed devices: its TOTP device first, then its recovery codes."""
+    return list(devices_for_user(user))
 
 
 def user_for_api_token(token: str) -> User | None:

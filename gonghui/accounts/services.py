@@ -1,23 +1,55 @@
-"""Creating staff accounts and API tokens."""
+"""Staff accounts, their second factor and API tokens."""
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gonghui.accounts.models import ApiToken, Role, User
 from gonghui.audit.services import record_event
-from gonghui.core.errors import DomainError
-from gonghui.core.scoping import require_role_in_scope
+from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Org
+
+RECOVERY_CODES = 10
+
+
+def require_account_manager(by: User, org_path: str) -> None:
+    """Accounts are made and reset by a system admin over ``org_path`` (三员分立): not by
+    the province admin, who reveals personal information, nor by the auditor."""
+    # The system admin's subtree is its org's path: it has no "browse", so no scope_path.
+    if not by.can("manage_accounts") or by.org is None or not org_path.startswith(by.org.path):
+        raise PermissionDenied("forbidden", "只有系统管理员可以管理本组织及下级的账号")
+
+
+def _set_password(user: User, password: str, *, field: str) -> None:
+    """Set ``password`` if it passes ``AUTH_PASSWORD_VALIDATORS``, else ``DomainError``."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError("weak_password", "；".join(exc.messages), field=field) from exc
+    user.set_password(password)
 
 
 @transaction.atomic
-def create_staff(*, by: User | None, username: str, password: str, org: Org, role: str) -> User:
-    """A staff account in ``org``; ``by`` (None only for bootstrapping) must hold that subtree."""
+def create_staff(
+    *, by: User | None, username: str, password: str | None, org: Org, role: str
+) -> User:
+    """A staff account in ``org``; ``by`` (None only for bootstrapping) must hold that subtree.
+
+    The password must satisfy ``AUTH_PASSWORD_VALIDATORS``; None makes an account
+    nobody logs in to with a password (one a command acts as).
+    """
     if role not in Role.values:
         raise DomainError("bad_role", f"未知角色“{role}”")
     if by is not None:
-        require_role_in_scope(by, {Role.PROVINCE_ADMIN}, org.path, "无权在该组织下创建账号")
+        require_account_manager(by, org.path)
     user = User(username=username, org=org, role=role)
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        _set_password(user, password, field="password")
     user.full_clean()
     user.save()
     record_event(
@@ -27,6 +59,24 @@ def create_staff(*, by: User | None, username: str, password: str, org: Org, rol
         object_id=user.pk,
         org_path=org.path,
         after={"username": username, "role": role, "org": org.code},
+    )
+    return user
+
+
+@transaction.atomic
+def change_password(*, user: User, old_password: str, new_password: str) -> User:
+    """The account's own password change: the old one must be right, the new one must pass
+    the policy. The caller keeps the current session (``update_session_auth_hash``)."""
+    if not user.check_password(old_password):
+        raise DomainError("bad_password", "原密码不正确", field="old_password")
+    _set_password(user, new_password, field="new_password")
+    user.save(update_fields=["password"])
+    record_event(
+        actor=user,
+        action="change_password",
+        object_type="user",
+        object_id=user.pk,
+        org_path=user.org.path if user.org else "",
     )
     return user
 
@@ -45,3 +95,56 @@ def issue_api_token(*, user: User, name: str) -> str:
         after={"name": name},
     )
     return key
+
+
+@transaction.atomic
+def start_second_factor(*, user: User) -> TOTPDevice:
+    """The account's TOTP device waiting to be confirmed (its key is shown as a QR code);
+    the same one on every call until a code from it confirms it."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+
+
+@transaction.atomic
+def confirm_second_factor(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm ``device`` with a code it generated and issue 10 recovery codes.
+
+    Returns the clear codes, to be shown once. Any earlier device and codes of the
+    account are replaced. Raises ``DomainError`` for a wrong code.
+    """
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        raise DomainError("bad_token", "动态验证码不正确", field="token")
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    recovery = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    for code in codes:
+        recovery.token_set.create(token=code)
+    record_event(
+        actor=user,
+        action="enrol_second_factor",
+        object_type="user",
+        object_id=user.pk,
+        org_path=user.org.path if user.org else "",
+        after={"recovery_codes": RECOVERY_CODES},
+    )
+    return codes
+
+
+@transaction.atomic
+def reset_second_factor(*, by: User, user: User) -> None:
+    """Remove the account's devices and recovery codes (a lost phone) and end its
+    sessions; its next login enrols anew. Only a system admin over the account's org."""
+    require_account_manager(by, user.org.path if user.org else "")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(second_factor_epoch=F("second_factor_epoch") + 1)
+    record_event(
+        actor=by,
+        action="reset_second_factor",
+        object_type="user",
+        object_id=user.pk,
+        org_path=user.org.path if user.org else "",
+    )

@@ -6,4 +6,9 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("2fa/", views.second_factor, name="second_factor"),
+    path("2fa/enrol/", views.enrol_second_factor, name="enrol_second_factor"),
+    path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<int:pk>/reset-2fa/", views.reset_staff_second_factor, name="reset_second_factor"),
 ]

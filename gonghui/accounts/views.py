@@ -1,8 +1,34 @@
-"""Console login and logout: Django's auth views with the Chinese form."""
+"""Console login and logout (Django's auth views with the Chinese form), the second factor
+and the system admin's account pages."""
 
+from base64 import b32encode
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import verify_token
 
-from gonghui.accounts.forms import LoginForm
+from gonghui.accounts.forms import LoginForm, PasswordChangeForm, StaffForm, TokenForm
+from gonghui.accounts.selectors import accounts_managed_by, second_factor_devices
+from gonghui.accounts.services import (
+    change_password,
+    confirm_second_factor,
+    create_staff,
+    reset_second_factor,
+    start_second_factor,
+)
+from gonghui.core.errors import DomainError
+from gonghui.core.views import page
+from gonghui.orgs.models import Org
 
 
 class LoginView(auth_views.LoginView):
@@ -13,3 +39,122 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+def _next(request: HttpRequest) -> str:
+    """Where to go once verified: the page that asked, if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """After the password: a code from the authenticator, or a recovery code (used up)."""
+    user = request.user
+    if not user.needs_second_factor:
+        return redirect(_next(request))
+    devices = second_factor_devices(user)
+    if not devices:
+        query = urlencode({"next": _next(request)})
+        return redirect(f"{reverse('accounts:enrol_second_factor')}?{query}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for device in devices:
+            verified = verify_token(user, device.persistent_id, form.cleaned_data["token"])
+            if verified is not None:
+                otp_login(request, verified)
+                return redirect(_next(request))
+        form.add_error("token", "动态验证码或恢复码不正确")
+    return page(request, "accounts/second_factor.html", {"form": form, "next": _next(request)})
+
+
+@login_required
+def enrol_second_factor(request: HttpRequest) -> HttpResponse:
+    """Scan the QR code into an authenticator, type its code; the 10 recovery codes are
+    shown once, on the page that confirms."""
+    user = request.user
+    if not user.needs_second_factor:
+        raise Http404
+    if second_factor_devices(user):
+        return redirect("accounts:second_factor")
+    device = start_second_factor(user=user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = confirm_second_factor(
+                user=user, device=device, token=form.cleaned_data["token"]
+            )
+        except DomainError as exc:
+            form.add_error("token", exc.message)
+        else:
+            otp_login(request, device)
+            return page(
+                request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)}
+            )
+    context = {
+        "form": form,
+        "next": _next(request),
+        "qr": segno.make(device.config_url, error="m").svg_inline(scale=4),
+        "secret": b32encode(device.bin_key).decode(),
+    }
+    return page(request, "accounts/enrol_second_factor.html", context)
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The account's own password; this session stays signed in, others end."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_password(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field or None, exc.message)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect("home")
+    return page(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """The system admin's accounts of its subtree, and a form for a new one."""
+    if not request.user.can("manage_accounts"):
+        raise Http404
+    form = StaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        org = Org.objects.filter(code=form.cleaned_data["org"]).first()
+        if org is None:
+            form.add_error("org", "组织代码不存在")
+        else:
+            try:
+                create_staff(
+                    by=request.user,
+                    username=form.cleaned_data["username"],
+                    password=form.cleaned_data["password"],
+                    org=org,
+                    role=form.cleaned_data["role"],
+                )
+            except DomainError as exc:
+                form.add_error(exc.field or None, exc.message)
+            else:
+                return redirect("accounts:staff_list")
+    context = {"form": form, "accounts": accounts_managed_by(request.user), "nav": "staff"}
+    return page(request, "accounts/staff_list.html", context)
+
+
+@require_POST
+@login_required
+def reset_staff_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lost phone: the account enrols again at its next login."""
+    if not request.user.can("manage_accounts"):
+        raise Http404
+    account = get_object_or_404(accounts_managed_by(request.user), pk=pk)
+    reset_second_factor(by=request.user, user=account)
+    return redirect("accounts:staff_list")

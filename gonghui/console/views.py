@@ -10,9 +10,12 @@ from gonghui.members.selectors import worker_for
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a login lands: staff see what waits for them; a point's clerk the check-in page."""
+    """Where a login lands: staff see what waits for them; the system admin the accounts; a
+    point's clerk the check-in page."""
     user = request.user
     if not user.can("browse"):
+        if user.can("manage_accounts"):
+            return redirect("accounts:staff_list")
         return redirect("programs:checkin")
     context = {"nav": "home", "todos": todos(user), "figures": year_figures(user)}
     return page(request, "console/home.html", context)

@@ -106,7 +106,7 @@ def _province_admin() -> tuple[User, bool]:
     user = create_staff(
         by=None,
         username=f"bench-{secrets.token_hex(4)}",
-        password=secrets.token_urlsafe(24),
+        password=None,
         org=Org.objects.get(code="410000"),
         role=Role.PROVINCE_ADMIN,
     )

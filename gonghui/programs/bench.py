@@ -18,7 +18,6 @@ import argparse
 import datetime
 import json
 import os
-import secrets
 import tempfile
 import threading
 import time
@@ -182,18 +181,17 @@ def _setup(workers: int, out: Path) -> None:
     from gonghui.programs.services import create_program, create_service_point
 
     province = Org.objects.get(code="410000")
-    password = secrets.token_urlsafe(24)
     admin = create_staff(
         by=None,
         username="bench-admin",
-        password=password,
+        password=None,
         org=province,
         role=Role.PROVINCE_ADMIN,
     )
     clerk = create_staff(
-        by=admin,
+        by=None,
         username="bench-clerk",
-        password=password,
+        password=None,
         org=Org.objects.get(code="411702"),
         role=Role.POINT_STAFF,
     )

@@ -91,9 +91,11 @@ def build_world(text: Callable[[str], str] = str) -> SimpleNamespace:
     w.clerk = staff("scope_clerk", "411702", Role.POINT_STAFF)
     w.luoyang = staff("scope_luoyang", "410300")
     w.luoyang_auditor = staff("scope_luoyang_audit", "410300", Role.AUDITOR)
+    w.sysadmin = staff("scope_sysadmin", "411700", Role.SYSTEM_ADMIN)
+    w.luoyang_sysadmin = staff("scope_luoyang_sys", "410300", Role.SYSTEM_ADMIN)
     w.tokens = {
         u.pk: issue_api_token(user=u, name="scope walker")
-        for u in (w.admin, w.clerk, w.luoyang, w.luoyang_auditor)
+        for u in (w.admin, w.clerk, w.luoyang, w.luoyang_auditor, w.sysadmin, w.luoyang_sysadmin)
     }
 
     # members and orgs

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import log_in
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
 # fixtures here are ordinary blocking calls, not made from a coroutine.
@@ -46,9 +46,7 @@ def test_yicheng_officer_finds_a_worker_by_initials_sees_a_masked_id_and_not_luo
 
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
-    page.fill("#id_username", "yicheng")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, "yicheng")
     page.wait_for_selector("#todos")  # the home page: what waits for the officer
     page.click("nav.mainnav >> text=职工名册")
     page.wait_for_url("**/workers/")

@@ -123,6 +123,7 @@ ROUTES = discover()
 # matched exactly, so "training/<int:pk>/" and "training/<int:pk>/enrol/" share the class,
 # while a new "training/widgets/<int:pk>/" is unknown until added here.
 PARAMS = {
+    ("accounts/staff/", "pk"): "yicheng",
     ("api/orgs/", "code"): "grassroots_code",
     ("api/workers/", "worker_id"): "worker",
     ("api/programs/", "program_id"): "program",
@@ -274,6 +275,8 @@ OWNER_ANSWERS = {
 
 # Who proves that a route's object is reachable, when not the province admin.
 OWNERS = {
+    "accounts/staff/": "sysadmin",
+    "accounts/staff/<int:pk>/reset-2fa/": "sysadmin",
     "api/checkins": "clerk",
     "api/checkins/batch": "clerk",
     "programs/checkin/": "clerk",
@@ -281,6 +284,9 @@ OWNERS = {
 
 # Who stands for the sibling area, when an officer could not use the route at all.
 SIBLINGS = {
+    # Only a system admin has the account pages: 404 for an officer whatever the scope.
+    "accounts/staff/": "luoyang_sysadmin",
+    "accounts/staff/<int:pk>/reset-2fa/": "luoyang_sysadmin",
     "audit/": "luoyang_auditor",  # an officer has no view_audit: 404 whatever the scope
 }
 
@@ -428,6 +434,20 @@ def _now() -> str:
 FORMS = {
     "accounts/login/": lambda w: {"username": "scope_zhumadian", "password": "wrong"},
     "accounts/logout/": lambda w: {},
+    "accounts/password/": lambda w: {
+        "old_password": "Not-The-Password-1",
+        "new_password": "Scope-Changed-2026!",
+        "new_password_again": "Scope-Changed-2026!",
+    },
+    "accounts/2fa/": lambda w: {"token": "000000"},
+    "accounts/2fa/enrol/": lambda w: {"token": "000000"},
+    "accounts/staff/": lambda w: {
+        "username": "scope_new",
+        "password": "Scope-New-2026!",
+        "org": "411702",
+        "role": "officer",
+    },
+    "accounts/staff/<int:pk>/reset-2fa/": lambda w: {},
     "workers/new/": lambda w: {
         "name": "赵新人",
         "id_number": id_of(11),
@@ -767,6 +787,10 @@ OWNER_ONLY_AUDITED = {
 OWNER_WRITES_NOTHING = {
     "accounts/login/": "a signed-in user is sent on (redirect_authenticated_user)",
     "accounts/logout/": "signing out ends the session (django_session), no project table",
+    "accounts/password/": "the old password sent is wrong; an account changes only its own "
+    "password (accounts/tests/test_passwords.py changes it)",
+    "accounts/2fa/": "the client is verified already; a wrong code touches django-otp's table only",
+    "accounts/2fa/enrol/": "an enrolled account is sent to the code prompt",
 }
 
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import PASSWORD
+from conftest import log_in
 from gonghui.members.services import reveal_id_number
 from gonghui.mutualaid.models import Claim
 
@@ -31,9 +31,7 @@ def scene(transactional_db, enrolment, reviewer, yicheng_officer, settings, tmp_
 def logged_in(chromium, live_server, username: str):
     page = chromium.new_context(viewport={"width": 1100, "height": 800}, locale="zh-CN").new_page()
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, username)
     page.wait_for_load_state()
     return page
 

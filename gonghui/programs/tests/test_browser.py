@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD
+from conftest import CHROMIUM, CHROMIUM_ARGS, log_in
 from gonghui.accounts.models import Role
 from gonghui.members.cards import issue_card_token
 from gonghui.members.categories import BY_NAME
@@ -62,9 +62,7 @@ def phone_with_camera():
 def log_in_as_clerk(page, live_server) -> None:
     page.goto(f"{live_server.url}/programs/checkin/")
     assert "/accounts/login/" in page.url
-    page.fill("#id_username", "shop_clerk")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, "shop_clerk")
     page.wait_for_url("**/programs/checkin/")
 
 

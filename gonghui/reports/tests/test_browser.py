@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from conftest import PASSWORD
+from conftest import log_in
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,9 +58,7 @@ def test_province_admin_drills_down_and_downloads(live_server, world, province_a
         viewport={"width": 1200, "height": 900}, locale="zh-CN", accept_downloads=True
     ).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "province")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, "province")
     page.wait_for_load_state()
 
     page.goto(f"{live_server.url}/reports/?year=2026")

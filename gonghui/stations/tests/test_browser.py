@@ -9,7 +9,7 @@ import pytest
 import segno
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import log_in
 from gonghui.stations.models import Status
 from gonghui.stations.services import add_photo, close_on
 from gonghui.stations.vocabulary import facility_bit, kind_bit
@@ -50,9 +50,7 @@ def test_near_me_lists_nearest_in_order_filters_to_hot_food_and_opens_one(
     settings.STATION_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens there
     page = phone
     page.goto(f"{live_server.url}/stations/map/")
-    page.fill("#id_username", "zhumadian")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    log_in(page, "zhumadian")
     page.wait_for_url("**/stations/map/")
     assert page.locator("#station-list li").count() == 3
 

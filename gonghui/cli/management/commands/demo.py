@@ -3,14 +3,17 @@
 import datetime
 import random
 import tempfile
+from base64 import b32encode
 from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gonghui.accounts.models import Role, User
-from gonghui.accounts.services import create_staff
+from gonghui.accounts.services import confirm_second_factor, create_staff, start_second_factor
 from gonghui.core.coords import Crs
 from gonghui.core.hours import parse_hours
 from gonghui.core.ports import refuse_if_port_taken
@@ -26,12 +29,14 @@ from gonghui.programs.services import create_program, create_service_point, reco
 from gonghui.stations.services import StationFields, save_station
 from gonghui.stations.vocabulary import FACILITIES, KINDS
 
-DEMO_PASSWORD = "gonghui2026"
+DEMO_PASSWORD = "Gonghui@2026"
 ACCOUNTS = (
     ("admin", "410000", Role.PROVINCE_ADMIN, "省级管理员"),
     ("zhumadian", "411700", Role.OFFICER, "驻马店市总工会经办人"),
     ("yicheng", "411702", Role.OFFICER, "驿城区总工会经办人"),
     ("zaocan", "411702", Role.POINT_STAFF, "驿城区爱心早餐店核销员"),
+    ("sysadmin", "410000", Role.SYSTEM_ADMIN, "系统管理员"),
+    ("shenji", "410000", Role.AUDITOR, "审计员"),
 )
 UNIONS = (
     ("411702", "驿城区环卫服务中心工会"),
@@ -40,6 +45,19 @@ UNIONS = (
     ("410302", "老城区外卖配送站工会"),
     ("410311", "洛龙区货运物流企业工会"),
 )
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code an authenticator holding the device's key shows now."""
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):0{device.digits}d}"
+
+
+def demo_totp_secrets() -> dict[str, str]:
+    """Each demo account's TOTP key in base32, to type into an authenticator (or
+    ``oathtool --totp -b KEY``): printed by the demo only, never by ``serve``."""
+    usernames = [username for username, *_ in ACCOUNTS]
+    devices = TOTPDevice.objects.filter(user__username__in=usernames, confirmed=True)
+    return {d.user.username: b32encode(d.bin_key).decode() for d in devices.select_related("user")}
 
 
 class Command(BaseCommand):
@@ -57,9 +75,13 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not User.objects.filter(username="admin").exists():
             self._seed(workers)
-        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        self.stdout.write(
+            f"演示账号（密码均为 {DEMO_PASSWORD}；有密钥的账号登录时还须输入动态验证码）："
+        )
+        secrets = demo_totp_secrets()
         for username, _, _, label in ACCOUNTS:
-            self.stdout.write(f"  {username:<10} {label}")
+            secret = f"  TOTP密钥 {secrets[username]}" if username in secrets else ""
+            self.stdout.write(f"  {username:<10} {label}{secret}")
         if not no_serve:
             call_command("serve", host=host, port=port, no_migrate=True)
 
@@ -73,6 +95,10 @@ class Command(BaseCommand):
                 org=Org.objects.get(code=code),
                 role=role,
             )
+            if user.needs_second_factor:
+                device = start_second_factor(user=user)
+                # Enrolled as the enrolment page would, with a code the demo computes itself.
+                confirm_second_factor(user=user, device=device, token=current_code(device))
             admin = admin or user
         rng = random.Random(2026)
         employers, union_codes = [], []
