@@ -23,3 +23,6 @@ urlpatterns = [
     path("audit/", include("gonghui.audit.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler404 = "gonghui.core.views.page_not_found"
+handler500 = "gonghui.core.views.server_error"
