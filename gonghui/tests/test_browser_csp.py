@@ -88,7 +88,7 @@ def test_main_pages_report_no_csp_violation(live_server, demo, chromium):
         """() => { const s = document.createElement("script");
         s.textContent = "window.__ran = 1"; document.body.appendChild(s); }"""
     )
-    page.wait_for_function("window.__violations.length > 0")
+    page.wait_for_function("() => window.__violations.length > 0")
     assert page.evaluate("window.__ran") is None
     assert page.evaluate("window.__violations")[0].startswith("script-src")
     assert any("Content Security Policy" in line for line in console)
