@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from gonghui.core.benchkit import free_port
 from gonghui.core.keys import DEV_FIELD_KEY, DEV_SECRET_KEY
@@ -156,3 +157,15 @@ def test_other_commands_refuse_too_and_settings_keep_no_development_key(tmp_path
         timeout=60,
     )
     assert read.stdout.split() == ["''", "''", "False"], read.stderr
+
+
+def test_https_redirects_pages_but_not_the_health_probe(settings):
+    """What GONGHUI_HTTPS=1 turns on, seen in-process (the tests run in development mode)."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    client = Client()  # built after the change: SecurityMiddleware reads settings once
+    page = client.get("/accounts/login/")
+    assert page.status_code == 301 and page["Location"] == "https://testserver/accounts/login/"
+    assert client.get("/api/health").status_code == 200
+    secure = client.get("/api/health", secure=True)
+    assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
