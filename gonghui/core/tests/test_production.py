@@ -28,11 +28,11 @@ def readme_environment() -> dict[str, str]:
 
 
 def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
-    """The README's environment with fresh keys in place of its placeholders, the data in
-    ``tmp_path`` and the test run's own markers (``PYTEST_VERSION``) left in, as a server
-    started by an operator's shell could have them; ``None`` removes a variable."""
+    """The README's environment and nothing else (a test run's own variables, such as the
+    browser tests' DJANGO_ALLOW_ASYNC_UNSAFE, stay out), with fresh keys in place of its
+    placeholders and the data in ``tmp_path``; ``None`` removes a variable."""
     env = {
-        **os.environ,
+        "PATH": os.environ["PATH"],
         **readme_environment(),
         "GONGHUI_SECRET_KEY": secrets.token_urlsafe(50),
         "GONGHUI_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
@@ -49,7 +49,6 @@ def production_env(tmp_path: Path, **changes: str | None) -> dict[str, str]:
 
 def test_readme_environment_passes_the_deploy_checks_at_warning_level(tmp_path):
     env = production_env(tmp_path)
-    env.pop("PYTEST_VERSION", None)  # the operator's shell, not a test run
     done = subprocess.run(
         [str(BIN), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -63,7 +62,7 @@ def test_readme_environment_passes_the_deploy_checks_at_warning_level(tmp_path):
 
 def test_deploy_checks_fail_when_https_is_turned_off(tmp_path):
     """The check above could not fail if --deploy found nothing to say: it does, over HTTP."""
-    env = production_env(tmp_path, GONGHUI_HTTPS="0", PYTEST_VERSION=None)
+    env = production_env(tmp_path, GONGHUI_HTTPS="0")
     done = subprocess.run(
         [str(BIN), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -112,8 +111,8 @@ REFUSALS = {
 @pytest.mark.parametrize("case", REFUSALS, ids=list(REFUSALS))
 def test_serve_refuses_unfit_keys_in_one_line_without_a_traceback(tmp_path, case):
     changes, reason = REFUSALS[case]
-    # GONGHUI_DEMO and the test run's PYTEST_VERSION are in the environment: serve ignores both.
-    env = production_env(tmp_path, GONGHUI_DEMO="1", **changes)
+    # Asked for the demo, or started from a test run: serve ignores both.
+    env = production_env(tmp_path, GONGHUI_DEMO="1", PYTEST_VERSION="9", **changes)
     done = subprocess.run(
         [str(BIN), "serve", "--port", str(free_port()), "--workers", "1"],
         env=env,
@@ -131,15 +130,13 @@ def test_serve_refuses_unfit_keys_in_one_line_without_a_traceback(tmp_path, case
 
 
 def test_hex_field_key_is_accepted_like_base64(tmp_path):
-    env = production_env(tmp_path, GONGHUI_FIELD_KEY=secrets.token_hex(32), PYTEST_VERSION=None)
+    env = production_env(tmp_path, GONGHUI_FIELD_KEY=secrets.token_hex(32))
     done = subprocess.run([str(BIN), "check"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
 
 
 def test_other_commands_refuse_too_and_settings_keep_no_development_key(tmp_path):
-    env = production_env(
-        tmp_path, GONGHUI_SECRET_KEY=None, GONGHUI_FIELD_KEY=None, PYTEST_VERSION=None
-    )
+    env = production_env(tmp_path, GONGHUI_SECRET_KEY=None, GONGHUI_FIELD_KEY=None)
     done = subprocess.run(
         [str(BIN), "migrate"], env=env, capture_output=True, text=True, timeout=60
     )

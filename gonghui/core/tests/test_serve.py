@@ -92,7 +92,7 @@ def test_serve_runs_granian_with_static_files(tmp_path):
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # migrate + collectstatic on a busy 2-core machine
         while "已启动" not in log.read_text():
             assert server.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "server did not start"
