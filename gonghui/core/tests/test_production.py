@@ -2,6 +2,7 @@
 passes Django's deploy checks."""
 
 import base64
+import json
 import os
 import re
 import secrets
@@ -166,3 +167,32 @@ def test_https_redirects_pages_but_not_the_health_probe(settings):
     assert client.get("/api/health").status_code == 200
     secure = client.get("/api/health", secure=True)
     assert secure["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+@pytest.mark.parametrize(
+    ("tiles", "source"),
+    [
+        (
+            "https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}",
+            "https://*.is.autonavi.com",
+        ),
+        ("https://t0.tianditu.gov.cn/vec_w/wmts?tk=K&{z}/{x}/{y}", "https://t0.tianditu.gov.cn"),
+    ],
+)
+def test_the_map_tile_server_is_allowed_for_images_only(tmp_path, tiles, source):
+    env = production_env(tmp_path, GONGHUI_STATION_TILES_URL=tiles)
+    read = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, gonghui.settings as s;"
+            "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES'], default=str))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    directives = json.loads(read.stdout)
+    assert source in directives["img-src"]
+    assert all(source not in directives[name] for name in ("script-src", "connect-src"))
