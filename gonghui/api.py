@@ -1,11 +1,12 @@
 """The /api/ root: token auth, domain errors as 4xx, one router per app."""
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from gonghui.accounts.bearer import TokenAuth
 from gonghui.core.errors import DomainError
+from gonghui.core.views import NOT_FOUND
 from gonghui.culture.api import router as culture_router
 from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
@@ -24,6 +25,12 @@ def domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(
         request, {"code": exc.code, "message": exc.message, "field": exc.field}, status=exc.status
     )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    """Outside the user's subtree or absent: one answer, without the exception's text."""
+    return api.create_response(request, NOT_FOUND, status=404)
 
 
 @api.exception_handler(ValidationError)

@@ -1,7 +1,12 @@
-"""Settings, driven by environment variables with safe development defaults.
+"""Settings, driven by environment variables; production unless this is the demo or a test.
 
-``GONGHUI_PRODUCTION=1`` turns on production mode, which refuses to start
-without real keys (``GONGHUI_SECRET_KEY``, ``GONGHUI_FIELD_KEY``).
+Production is the default: ``GONGHUI_SECRET_KEY`` and ``GONGHUI_FIELD_KEY`` must be
+real keys (``gonghui.core.keys``; ``gonghui.manage`` refuses every command in one
+line otherwise), DEBUG is off, and the site is served over HTTPS with Secure
+cookies and HSTS. Development mode, with the development keys, is entered only by
+``gonghui demo`` (``gonghui.manage`` sets ``GONGHUI_DEMO`` for it and its server)
+and by the test suite (pytest sets ``PYTEST_VERSION``); ``gonghui serve`` clears
+both, so it is production whatever the environment says.
 """
 
 import importlib.util
@@ -9,25 +14,62 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONCE, NONE, SELF
+
+from gonghui.core.keys import DEV_FIELD_KEY, DEV_SECRET_KEY, KeyRefused, check_keys
 
 from gonghui.core.files import private_dir
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GONGHUI_DATA_DIR", BASE_DIR.parent / "data"))
-PRODUCTION = os.environ.get("GONGHUI_PRODUCTION") == "1"
+DEVELOPMENT = os.environ.get("GONGHUI_DEMO") == "1" or "PYTEST_VERSION" in os.environ
 
-_DEV_SECRET = "dev-only-secret-key-not-for-production"
-# 32 bytes, base64: development only; production refuses to run with it.
-_DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="
 
-SECRET_KEY = os.environ.get("GONGHUI_SECRET_KEY", _DEV_SECRET)
-FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", _DEV_FIELD_KEY)
-if PRODUCTION and (SECRET_KEY == _DEV_SECRET or FIELD_KEY == _DEV_FIELD_KEY):
-    raise ImproperlyConfigured("生产模式必须设置 GONGHUI_SECRET_KEY 和 GONGHUI_FIELD_KEY")
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0") == "1"
 
-DEBUG = os.environ.get("GONGHUI_DEBUG", "0" if PRODUCTION else "1") == "1"
-ALLOWED_HOSTS = os.environ.get("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+def _words(name: str, default: str = "") -> list[str]:
+    return [word.strip() for word in os.environ.get(name, default).split(",") if word.strip()]
+
+
+if DEVELOPMENT:
+    SECRET_KEY = os.environ.get("GONGHUI_SECRET_KEY") or DEV_SECRET_KEY
+    FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY") or DEV_FIELD_KEY
+    KEY_REFUSAL = ""
+else:
+    # No fallback: an empty key stays empty (Django refuses an empty SECRET_KEY when it is
+    # used), and the reason is kept for gonghui.manage and the WSGI entry to print.
+    SECRET_KEY = os.environ.get("GONGHUI_SECRET_KEY", "")
+    FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", "")
+    try:
+        check_keys(SECRET_KEY, FIELD_KEY)
+        KEY_REFUSAL = ""
+    except KeyRefused as refusal:
+        KEY_REFUSAL = str(refusal)
+
+DEBUG = DEVELOPMENT and _flag("GONGHUI_DEBUG", False)
+ALLOWED_HOSTS = _words("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost")
+if DEVELOPMENT:
+    ALLOWED_HOSTS.append("testserver")
+CSRF_TRUSTED_ORIGINS = _words("GONGHUI_CSRF_TRUSTED_ORIGINS")
+
+# Behind TLS (production's default): cookies only over HTTPS, HTTP redirected, and HSTS.
+# GONGHUI_HTTPS=0 is for a server reached over plain HTTP on a private address (the demo,
+# the benchmarks); GONGHUI_PROXY_SSL_HEADER names the header by which the TLS-terminating
+# proxy in front says the request came over HTTPS (it must overwrite it from clients).
+HTTPS = not DEVELOPMENT and _flag("GONGHUI_HTTPS", True)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+# The load balancer's liveness probe reaches the server itself, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("GONGHUI_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("GONGHUI_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("GONGHUI_HSTS_PRELOAD", True)
+_proxy_header = os.environ.get("GONGHUI_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "csp",
     "gonghui.core",
     "gonghui.orgs",
     "gonghui.accounts",
@@ -69,6 +112,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "gonghui.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "gonghui.urls"
@@ -180,6 +225,36 @@ PUBLIC_RATE = os.environ.get("GONGHUI_PUBLIC_RATE", "600/m")
 # markers and the list only. AMap and Tencent tiles are GCJ-02; Tianditu and OSM WGS-84.
 STATION_TILES_URL = os.environ.get("GONGHUI_STATION_TILES_URL", "")
 STATION_TILES_CRS = os.environ.get("GONGHUI_STATION_TILES_CRS", "gcj02")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source that lets the map load tiles from ``url``: its scheme and host, a
+    Leaflet ``{s}`` subdomain label widened to ``*``."""
+    if not url:
+        return []
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    first, dot, tail = host.partition(".")
+    return [f"{scheme}://{'*' + dot + tail if '{' in first else host}"]
+
+
+# Content Security Policy on every response (django-csp): scripts and styles from our own
+# static files, or inline only with the request's nonce ({{ request.csp_nonce }}); no inline
+# event handlers or style attributes; images also from the map's tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:", *_tile_source(STATION_TILES_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Seconds between checks whether another process changed the stations, which rebuilds this
 # process's in-memory search index (a change made in this process rebuilds it at once).
 STATION_INDEX_RECHECK = float(os.environ.get("GONGHUI_STATION_INDEX_RECHECK", "1"))

@@ -24,3 +24,6 @@ urlpatterns = [
     path("console/", include("gonghui.console.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler404 = "gonghui.core.views.page_not_found"
+handler500 = "gonghui.core.views.server_error"

@@ -25,14 +25,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 
 def server_env(database_url: str, work: Path, **extra: str) -> dict[str, str]:
-    """The environment of a production-mode server on ``database_url`` with fresh keys."""
+    """The environment of a production server on ``database_url`` with fresh keys, reached
+    over plain HTTP on 127.0.0.1."""
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "gonghui.settings"),
         "DATABASE_URL": database_url,
         "GONGHUI_DATA_DIR": str(work / "data"),
-        "GONGHUI_PRODUCTION": "1",
-        "GONGHUI_SECRET_KEY": secrets.token_urlsafe(40),
+        "GONGHUI_HTTPS": "0",
+        "GONGHUI_SECRET_KEY": secrets.token_urlsafe(50),
         "GONGHUI_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         **extra,
     }

@@ -6,7 +6,6 @@ Both keys derive from ``GONGHUI_FIELD_KEY`` with distinct labels, so leaking
 the index key does not reveal the encryption key.
 """
 
-import base64
 import hashlib
 import hmac
 import os
@@ -16,12 +15,14 @@ from functools import cache
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 
+from gonghui.core.keys import field_key_bytes
+
 _NONCE = 12
 
 
 @cache
 def _keys(master: str) -> tuple[AESGCM, bytes]:
-    raw = base64.b64decode(master)
+    raw = field_key_bytes(master)
     enc = hmac.new(raw, b"gonghui/encrypt", hashlib.sha256).digest()
     idx = hmac.new(raw, b"gonghui/blind-index", hashlib.sha256).digest()
     return AESGCM(enc), idx

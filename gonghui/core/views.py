@@ -4,8 +4,9 @@ import io
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
@@ -63,3 +64,35 @@ def recent_years() -> range:
     """Years a figures page offers: next year back to five years ago."""
     this_year = timezone.localdate().year
     return range(this_year + 1, this_year - 5, -1)
+
+
+# The API's error shape (as gonghui.api answers a DomainError) for what Django answers itself.
+NOT_FOUND = {"code": "not_found", "message": "不存在，或不在您的管辖范围内", "field": None}
+SERVER_ERROR = {
+    "code": "server_error",
+    "message": "服务器出错，请稍后再试；错误已记录，请联系管理员",
+    "field": None,
+}
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 handler: the Chinese page, or the API's JSON error under /api/.
+
+    Says nothing of what was asked for: the path, the exception's text and whether the
+    object exists outside the user's subtree are all left out.
+    """
+    if _is_api(request):
+        return JsonResponse(NOT_FOUND, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler: a fixed page (or JSON under /api/) with no traceback, path or
+    request content, rendered without the request's context so it cannot fail again."""
+    if _is_api(request):
+        return JsonResponse(SERVER_ERROR, status=500)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -54,7 +54,7 @@ def test_yicheng_officer_finds_a_worker_by_initials_sees_a_masked_id_and_not_luo
 
     # htmx replaces the results as the officer types; no submit needed.
     page.fill("#id_q", "zdq")
-    page.wait_for_function("document.querySelector('#total').innerText === '1'")
+    page.wait_for_function("() => document.querySelector('#total').innerText === '1'")
     assert "q=zdq" in page.url
     page.set_viewport_size({"width": 390, "height": 760})  # a phone
     page.screenshot(path="/tmp/console-phone.png", full_page=True)

@@ -20,6 +20,7 @@ def test_demo_data_without_the_server(capsys):
     call_command("demo", "--no-serve", "--workers", "80")
     out = capsys.readouterr().out
     assert "导入完成，共80行" in out and "Gonghui@2026" in out
+    assert "开发模式" in out and "development mode" in out
     assert set(User.objects.values_list("username", flat=True)) >= {
         "admin",
         "zhumadian",

@@ -6,7 +6,6 @@ memory, a file this test creates (the in-memory one is set aside meanwhile).
 ``transaction=True`` commits what the test writes so the server sees it.
 """
 
-import os
 import uuid
 from collections import Counter
 from urllib.parse import quote
@@ -16,7 +15,7 @@ from django.db import connection
 
 from gonghui.accounts.models import Role
 from gonghui.accounts.services import issue_api_token
-from gonghui.core.benchkit import serving
+from gonghui.core.benchkit import server_env, serving
 from gonghui.members.cards import issue_card_token
 from gonghui.members.generate import roster_rows, write_roster_csv
 from gonghui.members.importers import import_workers
@@ -46,9 +45,12 @@ def shared_database(file_database):
 
 
 @pytest.fixture
-def server(shared_database, tmp_path):
-    env = {**os.environ, "DATABASE_URL": shared_database, "GONGHUI_DATA_DIR": str(tmp_path)}
-    env.pop("GONGHUI_PRODUCTION", None)  # the test's own development keys sign the cards
+def server(shared_database, tmp_path, settings):
+    """``gonghui serve`` is always production, so the test signs cards and encrypts IDs with
+    the same fresh production keys it gives the server."""
+    env = server_env(shared_database, tmp_path)
+    settings.SECRET_KEY = env["GONGHUI_SECRET_KEY"]
+    settings.FIELD_KEY = env["GONGHUI_FIELD_KEY"]
     with serving(env, log=tmp_path / "server.log", workers=4) as base:
         yield base
 

@@ -55,7 +55,7 @@ def test_near_me_lists_nearest_in_order_filters_to_hot_food_and_opens_one(
     assert page.locator("#station-list li").count() == 3
 
     page.click("#near-me")
-    page.wait_for_function("document.querySelector('#station-list li[data-distance]')")
+    page.wait_for_function("() => document.querySelector('#station-list li[data-distance]')")
     names = page.locator("#station-list li a").all_inner_texts()
     assert names == ["三百米外饮水驿站", "一公里外热饭驿站", "两公里外热饭驿站"]
     distances = [
@@ -67,7 +67,7 @@ def test_near_me_lists_nearest_in_order_filters_to_hot_food_and_opens_one(
     assert distances == sorted(distances) and 250 < distances[0] < 350
 
     page.select_option("#facility", "热饭/微波炉")
-    page.wait_for_function("document.querySelectorAll('#station-list li').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#station-list li').length === 2")
     assert page.locator("#station-list li a").all_inner_texts() == [
         "一公里外热饭驿站",
         "两公里外热饭驿站",
@@ -104,7 +104,7 @@ def test_workers_public_page_lists_nearest_open_stations_without_login(
     settings.STATION_TILES_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # nothing listens there
     page = phone
     page.goto(f"{live_server.url}/stations/m/")  # no login: the page locates the phone at once
-    page.wait_for_function("document.querySelector('#station-list li[data-distance]')")
+    page.wait_for_function("() => document.querySelector('#station-list li[data-distance]')")
     names = page.locator("#station-list li a").all_inner_texts()
     assert names == ["三百米外饮水驿站", "一公里外热饭驿站", "两公里外热饭驿站"]
     # The tiles never load; the markers are drawn all the same, one per station listed.
@@ -112,14 +112,14 @@ def test_workers_public_page_lists_nearest_open_stations_without_login(
     assert page.locator("#map path.leaflet-interactive").count() == 3
 
     page.uncheck("#open-now")
-    page.wait_for_function("document.querySelectorAll('#station-list li').length === 4")
+    page.wait_for_function("() => document.querySelectorAll('#station-list li').length === 4")
     assert page.locator("#station-list li").nth(0).inner_text().startswith("今天闭站的驿站")
     assert "未开放" in page.locator("#station-list li").nth(0).inner_text()
     assert "骑手换电" in page.locator("#station-list li").nth(0).inner_text()
 
     page.check("#open-now")
     page.select_option("#facility", "热饭/微波炉")
-    page.wait_for_function("document.querySelectorAll('#station-list li').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#station-list li').length === 2")
     assert page.locator("#station-list li a").all_inner_texts() == [
         "一公里外热饭驿站",
         "两公里外热饭驿站",

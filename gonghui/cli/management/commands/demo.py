@@ -72,6 +72,10 @@ class Command(BaseCommand):
     def handle(self, workers, host, port, no_serve, **options):
         if not no_serve:
             refuse_if_port_taken(host, port)
+        self.stdout.write(
+            "开发模式：演示数据和开发密钥，不可用于生产（生产请用 gonghui serve）"
+            " / development mode: demo data and development keys, not for production"
+        )
         call_command("migrate", interactive=False, verbosity=0)
         if not User.objects.filter(username="admin").exists():
             self._seed(workers)

@@ -18,6 +18,10 @@
 
   function say(text) { note.textContent = text; }
 
+  // The phone page's filters only narrow the search; the form is never sent.
+  var nearForm = document.getElementById("near-form");
+  if (nearForm) { nearForm.addEventListener("submit", function (event) { event.preventDefault(); }); }
+
   // Markers must be in the tiles' own system (config.crs); the search is asked for it.
   function drawMap(points) {
     if (!window.L || !points.length) { if (!map) { mapBox.hidden = true; } return; }
