@@ -16,9 +16,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
-from gonghui.core.keys import DEV_FIELD_KEY, DEV_SECRET_KEY, KeyRefused, check_keys
-
 from gonghui.core.files import private_dir
+from gonghui.core.keys import DEV_FIELD_KEY, DEV_SECRET_KEY, KeyRefused, check_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GONGHUI_DATA_DIR", BASE_DIR.parent / "data"))
