@@ -21,6 +21,11 @@ _DEV_FIELD_KEY = "ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcHJvZCE="
 
 SECRET_KEY = os.environ.get("GONGHUI_SECRET_KEY", _DEV_SECRET)
 FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", _DEV_FIELD_KEY)
+# The keyring during a rotation: the new key first, then the old ones still readable.
+FIELD_KEYS = os.environ.get("GONGHUI_FIELD_KEYS", FIELD_KEY).split(",")
+FIELD_KEY = FIELD_KEYS[0]
+# aes: AES-256-GCM and HMAC-SHA256; sm: SM4-GCM and HMAC-SM3 (core.crypto).
+CRYPTO = os.environ.get("GONGHUI_CRYPTO", "aes")
 if PRODUCTION and (SECRET_KEY == _DEV_SECRET or FIELD_KEY == _DEV_FIELD_KEY):
     raise ImproperlyConfigured("生产模式必须设置 GONGHUI_SECRET_KEY 和 GONGHUI_FIELD_KEY")
 
