@@ -2,10 +2,15 @@
 
 from django.db import models
 
+from gonghui.core.keys import Sealed
 from gonghui.core.regions import region_name
 from gonghui.core.rollups import RollupRow
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.members.categories import category_names
+
+# Bound to each ciphertext as associated data: a worker's phone cannot pass for an ID.
+ID_PURPOSE = "worker-id"
+PHONE_PURPOSE = "worker-phone"
 
 
 class Sex(models.TextChoices):
@@ -50,6 +55,11 @@ class Worker(models.Model):
 
     # the scope cut filters the denormalised org_path, no join
     objects = ScopedQuerySet.as_manager()
+
+    SEALED = (
+        Sealed("id_cipher", ID_PURPOSE, index="id_index"),
+        Sealed("phone_cipher", PHONE_PURPOSE),
+    )
 
     class Meta:
         verbose_name = "职工"
