@@ -29,7 +29,7 @@ from gonghui.core.crypto import (
 )
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.idnumber import mask_phone, normalise_id
-from gonghui.core.scoping import in_scope, require_in_scope
+from gonghui.core.scoping import in_scope, require_in_scope, scope_of
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.rollups import OutdoorDeltas, add_outdoor
 from gonghui.members.validation import (
@@ -562,3 +562,22 @@ def reveal_id_number(*, by: User, worker: Worker, client_ip: str | None = None) 
         after={"field": "身份证号"},
     )
     return decrypt(worker.id_cipher, purpose=ID_PURPOSE)
+
+
+@transaction.atomic
+def record_bad_rows_download(
+    *, by: User, filename: str, rows: int, client_ip: str | None = None
+) -> None:
+    """Audit the download of an upload's bad rows: they hold the uploaded numbers in clear
+    (to be corrected and imported again), so handing them out is a reveal like any other."""
+    if not by.can("import"):
+        raise PermissionDenied("forbidden", "您的角色不能导入名册")
+    record_event(
+        actor=by,
+        action="unmask",
+        object_type="import_upload",
+        object_id=filename[:64],
+        org_path=scope_of(by) or "",
+        client_ip=client_ip,
+        after={"field": "出错的行（含完整身份证号、手机号）", "rows": rows},
+    )
