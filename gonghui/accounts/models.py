@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     POINT_STAFF = "point_staff", "服务点核销员"
 
 
+API_TOKEN_PURPOSE = "api-token"
+
 # The role decides the verbs; the org path decides the rows.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(
@@ -86,7 +88,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def hash_key(key: str) -> str:
-        return blind_index(key, purpose="api-token")
+        return blind_index(key, purpose=API_TOKEN_PURPOSE)
 
     @staticmethod
     def new_key() -> str:

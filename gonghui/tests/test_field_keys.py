@@ -154,3 +154,17 @@ def test_rotation_while_workers_are_read_and_written(settings, file_database, pr
     again = io.StringIO()
     call_command("keys", "rotate", stdout=again)
     assert "Worker: 已用新密钥重新加密 0 行" in again.getvalue()  # idempotent
+
+
+def test_api_tokens_issued_before_a_rotation_keep_working_during_it(settings, province_admin):
+    from gonghui.accounts.selectors import user_for_api_token
+    from gonghui.accounts.services import issue_api_token
+
+    settings.FIELD_KEYS, settings.CRYPTO = [OLD], "aes"
+    before = issue_api_token(user=province_admin, name="before")
+    settings.FIELD_KEYS, settings.CRYPTO = [NEW, OLD], "sm"
+    during = issue_api_token(user=province_admin, name="during")
+    assert user_for_api_token(before) == province_admin == user_for_api_token(during)
+    settings.FIELD_KEYS = [NEW]
+    assert user_for_api_token(before) is None  # reissued once the old key leaves the ring
+    assert user_for_api_token(during) == province_admin
