@@ -1,10 +1,21 @@
 """Fixtures every app's tests share: the Henan tree (from migrations), staff in it, workers."""
 
+import io
 import json
+import logging
 import random
+import re
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import pytest
+from django.core.handlers.base import BaseHandler
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +31,172 @@ from gonghui.orgs.selectors import org_refs_visible_to
 from gonghui.orgs.services import create_grassroots_union
 
 PASSWORD = "Gonghui-2026!"
+
+
+# --- the leak net (issue 17, acceptance) ------------------------------------------------
+# Every response body (test client and live server: both go through
+# BaseHandler.get_response), every log record and every file the code under test writes
+# is scanned for a clear resident ID number (with a valid check digit) or a full mobile
+# number. A test that finds one fails unless it is marked ``@pytest.mark.reveals`` (an
+# audited reveal). Files count when the code that opens them for writing is not a test's
+# own (a test's input roster is not a leak); they are scanned at the test's end.
+
+_ID_NUMBER = re.compile(
+    rb"(?<![0-9A-Za-z])[1-9]\d{5}(?:19|20)\d{2}[01]\d[0-3]\d\d{3}[\dXx](?![0-9A-Za-z])"
+)
+_PHONE = re.compile(rb"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_CHECK = b"10X98765432"
+_TESTS = (f"{Path(__file__).parent}/conftest.py", "/tests/", "/_pytest/", "/pytest_django/")
+_found: list[str] = []
+_cost = [0.0]  # seconds spent scanning, printed at the end of the run
+_written: set[str] = set()
+_lock = threading.Lock()
+
+
+def _clear_numbers(data: bytes) -> set[bytes]:
+    """The clear ID and phone numbers in ``data`` (or in the XML inside it, for an .xlsx)."""
+    started = time.perf_counter()
+    try:
+        return _numbers_in(data)
+    finally:
+        _cost[0] += time.perf_counter() - started
+
+
+def _numbers_in(data: bytes) -> set[bytes]:
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                data = b"".join(book.read(n) for n in book.namelist() if n.endswith(".xml"))
+        except zipfile.BadZipFile:
+            pass
+    found = set()
+    if b"1" in data:
+        for match in _ID_NUMBER.finditer(data):
+            n = match.group().upper()
+            if (
+                _CHECK[sum(int(chr(c)) * w for c, w in zip(n, _WEIGHTS, strict=False)) % 11]
+                == n[17]
+            ):
+                found.add(n)
+        found.update(m.group() for m in _PHONE.finditer(data))
+    return found
+
+
+def _note(where: str, data: bytes, *, echo: bytes = b"", since=None) -> None:
+    """Record the clear numbers of ``data``, except those the request itself sent (a form
+    shown again with the clerk's own input tells the clerk nothing new) and those of a
+    response whose request wrote an unmask audit event (an audited reveal)."""
+    leaks = _clear_numbers(data)
+    if leaks and echo:
+        leaks = {n for n in leaks if n not in echo}
+    if leaks and since is not None and _audited_reveal(since):
+        return
+    if leaks:
+        masked = ", ".join(sorted(n[:4].decode() + "…" for n in leaks))
+        with _lock:
+            _found.append(f"{where}: {masked}")
+
+
+def _audited_reveal(since) -> bool:
+    from gonghui.audit.models import AuditEvent
+
+    try:
+        return AuditEvent.objects.filter(action="unmask", at__gte=since).exists()
+    except RuntimeError:  # a test without database access wrote no audit row
+        return False
+
+
+def _scanned_stream(chunks, where: str):
+    seen = []
+    for chunk in chunks:
+        seen.append(chunk if isinstance(chunk, bytes) else str(chunk).encode())
+        yield chunk
+    _note(where, b"".join(seen))
+
+
+_get_response = BaseHandler.get_response
+
+
+def _scanning_get_response(self, request):
+    started = timezone.now()
+    response = _get_response(self, request)
+    where = f"{request.method} {request.path}"
+    if getattr(response, "streaming", False):
+        response.streaming_content = _scanned_stream(response.streaming_content, where)
+    else:
+        sent = unquote_to_bytes(request.META.get("QUERY_STRING", "").replace("+", " "))
+        if request.method == "POST":
+            if request.content_type == "application/json":
+                sent += request.body
+            else:
+                sent += " ".join(v for vs in request.POST.lists() for v in vs[1]).encode()
+        _note(where, response.content, echo=sent, since=started)
+    return response
+
+
+BaseHandler.get_response = _scanning_get_response
+
+
+class _LogNet(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+        except Exception:
+            text = str(record.msg)
+        _note(f"日志 {record.name}", text.encode())
+
+
+# Writers a test calls to make its input (a roster to import), not outputs of the system.
+_INPUT_WRITERS = ("/gonghui/core/tabular.py", "/gonghui/members/generate.py")
+
+
+def _file_writes(event: str, args: tuple) -> None:
+    if event != "open" or not isinstance(args[0], str | Path):
+        return
+    mode, flags = args[1], args[2]
+    if not ((mode and any(c in mode for c in "wax+")) or (mode is None and flags & 0o3)):
+        return
+    # The project's function the test itself called decides: a table writer makes input.
+    frame, called = sys._getframe(1), ""
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if any(t in name for t in _TESTS):
+            if called.endswith(_INPUT_WRITERS) or not called:
+                return
+            break
+        if "/gonghui/" in name:
+            called = name
+        frame = frame.f_back
+    if called:
+        _written.add(str(args[0]))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "reveals: the test shows clear numbers in an audited reveal")
+    net = _LogNet()
+    for name in ("", "django"):
+        logging.getLogger(name).addHandler(net)
+    sys.addaudithook(_file_writes)
+
+
+def pytest_terminal_summary(terminalreporter):
+    terminalreporter.write_line(f"明文号码检查用时 {_cost[0]:.2f} 秒")
+
+
+@pytest.fixture(autouse=True)
+def no_clear_numbers_leak(request):
+    """Fail the test if a response, log record or written file showed a clear number."""
+    _found.clear()
+    _written.clear()
+    yield
+    for name in sorted(_written):
+        path = Path(name)
+        if path.is_file() and not name.endswith((".sqlite3", "-wal", "-shm", "-journal")):
+            _note(f"文件 {path.name}", path.read_bytes())
+    if _found and request.node.get_closest_marker("reveals") is None:
+        found = list(dict.fromkeys(_found))
+        pytest.fail("明文身份证号或手机号外泄：\n" + "\n".join(found[:10]), pytrace=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

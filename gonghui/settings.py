@@ -32,20 +32,28 @@ def _words(name: str, default: str = "") -> list[str]:
     return [word.strip() for word in os.environ.get(name, default).split(",") if word.strip()]
 
 
+# The field keyring (``GONGHUI_FIELD_KEYS=new,old`` while ``gonghui keys rotate`` runs):
+# the first key seals, every key in it still opens; without it, the one field key.
 if DEVELOPMENT:
     SECRET_KEY = os.environ.get("GONGHUI_SECRET_KEY") or DEV_SECRET_KEY
-    FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY") or DEV_FIELD_KEY
+    FIELD_KEYS = _words("GONGHUI_FIELD_KEYS") or [
+        os.environ.get("GONGHUI_FIELD_KEY") or DEV_FIELD_KEY
+    ]
     KEY_REFUSAL = ""
 else:
     # No fallback: an empty key stays empty (Django refuses an empty SECRET_KEY when it is
     # used), and the reason is kept for gonghui.manage and the WSGI entry to print.
     SECRET_KEY = os.environ.get("GONGHUI_SECRET_KEY", "")
-    FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", "")
+    FIELD_KEYS = _words("GONGHUI_FIELD_KEYS") or [os.environ.get("GONGHUI_FIELD_KEY", "")]
     try:
-        check_keys(SECRET_KEY, FIELD_KEY)
+        for field_key in FIELD_KEYS:
+            check_keys(SECRET_KEY, field_key)
         KEY_REFUSAL = ""
     except KeyRefused as refusal:
         KEY_REFUSAL = str(refusal)
+FIELD_KEY = FIELD_KEYS[0]
+# aes: AES-256-GCM and HMAC-SHA256; sm: SM4-GCM and HMAC-SM3 (core.crypto).
+CRYPTO = os.environ.get("GONGHUI_CRYPTO", "aes")
 
 DEBUG = DEVELOPMENT and _flag("GONGHUI_DEBUG", False)
 ALLOWED_HOSTS = _words("GONGHUI_ALLOWED_HOSTS", "127.0.0.1,localhost")

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", "系统管理员"
 
 
+API_TOKEN_PURPOSE = "api-token"
+
 # The role decides the verbs; the org path decides the rows. 三员分立: the system admin
 # manages accounts and reads no registry (no "browse", no "unmask"); the auditor reads the
 # audit log and writes nothing; the province admin works on the data and makes no accounts.
@@ -104,7 +106,7 @@ class ApiToken(models.Model):
 
     @staticmethod
     def hash_key(key: str) -> str:
-        return blind_index(key, purpose="api-token")
+        return blind_index(key, purpose=API_TOKEN_PURPOSE)
 
     @staticmethod
     def new_key() -> str:

@@ -9,7 +9,8 @@ from django.http import Http404
 from django_otp import devices_for_user
 from django_otp.models import Device
 
-from gonghui.accounts.models import ApiToken, User
+from gonghui.accounts.models import API_TOKEN_PURPOSE, ApiToken, User
+from gonghui.core.crypto import blind_index_candidates
 from gonghui.core.drilldown import DrillDown, drill_down
 from gonghui.core.indicators import Indicator
 from gonghui.core.periods import Period
@@ -70,12 +71,16 @@ def token_tables() -> str:
     )
 
 
-TOKEN_CONDITION = "t.key_hash = %s AND u.is_active = %s"
+# A token's hash under each key of a two-key ring and both algorithms: tokens issued
+# before ``gonghui keys rotate`` keep working while the old key is still in the ring.
+_TOKEN_HASHES = 4
+TOKEN_CONDITION = f"t.key_hash IN ({', '.join(['%s'] * _TOKEN_HASHES)}) AND u.is_active = %s"
 
 
 def token_params(token: str) -> list[str | bool]:
     """The parameters of ``TOKEN_CONDITION``."""
-    return [ApiToken.hash_key(token), True]
+    hashes = blind_index_candidates(token, purpose=API_TOKEN_PURPOSE)[:_TOKEN_HASHES]
+    return [*hashes, *[hashes[0]] * (_TOKEN_HASHES - len(hashes)), True]
 
 
 def token_user_from_row(row: Sequence) -> tuple[User, int]:

@@ -39,10 +39,6 @@ class IdNumber:
     def masked(self) -> str:
         return mask_id(self.number)
 
-    @property
-    def last4(self) -> str:
-        return self.number[-4:]
-
 
 def normalise_id(raw: object) -> str:
     """NFKC (full-width digits), strip spaces, upper-case the final x."""
@@ -101,8 +97,14 @@ def parse_id(raw: object, *, today: datetime.date | None = None) -> IdNumber:
 
 
 def mask_id(number: str) -> str:
-    """``4101**********123X``: enough to recognise, not enough to use."""
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+    """``4101*************X``: the city and the check digit, nothing more.
+
+    Shown beside the holder's sex and birth year (the most anyone without the reveal
+    permission sees), this leaves at least 16,591 possible numbers even for a city
+    with a single county code (``core.disclosure``); the last 4 with the birth year
+    would leave about 400.
+    """
+    return number[:4] + "*" * (len(number) - 5) + number[-1:]
 
 
 def mask_phone(phone: str) -> str:

@@ -2,9 +2,15 @@
 
 from django.db import models
 
+from gonghui.core.regions import region_name
 from gonghui.core.rollups import RollupRow
+from gonghui.core.rotation import Sealed
 from gonghui.core.scoping import ScopedQuerySet
 from gonghui.members.categories import category_names
+
+# Bound to each ciphertext as associated data: a worker's phone cannot pass for an ID.
+ID_PURPOSE = "worker-id"
+PHONE_PURPOSE = "worker-phone"
 
 
 class Sex(models.TextChoices):
@@ -20,11 +26,10 @@ class Worker(models.Model):
     id_cipher = models.BinaryField("身份证号（密文）")
     id_index = models.CharField("身份证号索引", max_length=64, unique=True)
     id_masked = models.CharField("身份证号", max_length=18)
-    id_last4 = models.CharField("身份证号后四位", max_length=4, db_index=True)
-    birth_date = models.DateField("出生日期")
+    # Only what keeps 10,000 candidate numbers without the field key (core.disclosure):
+    # the birth date and county live only inside the ciphertext.
+    birth_year = models.PositiveSmallIntegerField("出生年份")
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
-    birth_region_code = models.CharField("出生地代码", max_length=6)
-    birth_region_name = models.CharField("出生地", max_length=50, blank=True)
     phone_cipher = models.BinaryField("手机号码（密文）", null=True, blank=True)
     phone_masked = models.CharField("手机号码", max_length=11, blank=True)
     org = models.ForeignKey(
@@ -51,6 +56,11 @@ class Worker(models.Model):
     # the scope cut filters the denormalised org_path, no join
     objects = ScopedQuerySet.as_manager()
 
+    SEALED = (
+        Sealed("id_cipher", ID_PURPOSE, index="id_index"),
+        Sealed("phone_cipher", PHONE_PURPOSE),
+    )
+
     class Meta:
         verbose_name = "职工"
         verbose_name_plural = "职工"
@@ -58,6 +68,11 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.id_masked}）"
+
+    @property
+    def birth_city(self) -> str:
+        """The city the masked number's first 4 digits already name (no extra disclosure)."""
+        return region_name(self.id_masked[:4] + "00", self.birth_year) or ""
 
     @property
     def category_names(self) -> list[str]:

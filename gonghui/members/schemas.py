@@ -12,9 +12,8 @@ class WorkerOut(Schema):
     id: int
     name: str
     sex: str
-    birth_date: datetime.date
-    birth_region_name: str
-    id_masked: str = Field(description="身份证号（脱敏）")
+    birth_year: int = Field(description="出生年份（完整出生日期与出生地只在密文中）")
+    id_masked: str = Field(description="身份证号（脱敏：前4位与校验位）")
     phone_masked: str = Field(description="手机号码（脱敏）")
     org_code: str
     org_name: str

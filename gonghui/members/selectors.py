@@ -1,5 +1,6 @@
 """Reads of the worker registry, always scoped to the acting user."""
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -10,8 +11,8 @@ from django.http import Http404
 
 from gonghui.accounts.models import User
 from gonghui.core.chinese import simplified
-from gonghui.core.crypto import blind_index, blind_indexes
-from gonghui.core.idnumber import normalise_id
+from gonghui.core.crypto import blind_index_candidates, blind_indexes_all_keys, decrypt
+from gonghui.core.idnumber import normalise_id, parse_id
 from gonghui.core.indicators import Under
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.core.scoping import scope_of
@@ -21,7 +22,7 @@ from gonghui.members.validation import ID_PURPOSE
 from gonghui.orgs.models import Employer
 
 _LETTERS = re.compile(r"^[a-z]+$")
-_LAST4 = re.compile(r"^\d{3}[\dX]$")
+_WHOLE_ID = re.compile(r"^\d{17}[\dX]$")
 
 
 def workers_visible_to(
@@ -33,7 +34,12 @@ def workers_visible_to(
     member: bool | None = None,
 ) -> QuerySet[Worker]:
     """Workers in the user's subtree, filtered; ``q`` is a name (either script), pinyin,
-    initials or the last 4 characters of the ID number."""
+    initials or a whole ID number.
+
+    A whole number is matched through the blind index, exactly: the search confirms
+    only a number the searcher already typed. Parts of a number (the last 4, a birth
+    date) are not searchable, because answering "whose number ends in 113X?" would
+    give away the characters the mask hides (``core.disclosure``)."""
     workers: QuerySet[Worker] = Worker.objects.visible_to(user).select_related("org", "employer")
     if org_path:
         workers = workers.filter(org_path__startswith=org_path)
@@ -53,9 +59,9 @@ def _search(q: str) -> Q:
     lowered = q.lower().replace(" ", "")
     if _LETTERS.match(lowered):
         return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
-    id_part = normalise_id(q)
-    if _LAST4.match(id_part):
-        return Q(id_last4=id_part)
+    number = normalise_id(q)
+    if _WHOLE_ID.match(number):
+        return Q(id_index__in=blind_index_candidates(number, purpose=ID_PURPOSE))
     return Q(name_simple__contains=simplified(q.strip()))
 
 
@@ -112,7 +118,16 @@ def outdoor_workers_by_workplace(under: Under) -> list[tuple[str, tuple | None, 
 
 
 # What a service decides on; every check-in reads these, and only these, of the worker.
-_SERVICE_FIELDS = ("id", "name", "org", "org_path", "birth_date", "categories", "is_member")
+_SERVICE_FIELDS = (
+    "id",
+    "name",
+    "org",
+    "org_path",
+    "birth_year",
+    "id_cipher",
+    "categories",
+    "is_member",
+)
 
 
 def worker_for_service(worker_id: int, *, within_path: str) -> Worker | None:
@@ -151,14 +166,20 @@ def service_worker_from_row(
 
 def worker_by_id_number(number: str, *, within_path: str) -> Worker | None:
     """Exact lookup through the blind index, inside a subtree."""
-    index = blind_index(number, purpose=ID_PURPOSE)
-    return Worker.objects.filter(id_index=index, org_path__startswith=within_path).first()
+    indexes = blind_index_candidates(number, purpose=ID_PURPOSE)
+    return Worker.objects.filter(id_index__in=indexes, org_path__startswith=within_path).first()
 
 
 def worker_visible_by_id_number(user: User, number: str) -> Worker | None:
     """``worker_by_id_number`` in the user's subtree (None for a user without one)."""
     scope = scope_of(user)
     return worker_by_id_number(number, within_path=scope) if scope else None
+
+
+def worker_birth_date(worker: Worker) -> datetime.date:
+    """The exact birth date, for an age rule: stored only inside the ID's ciphertext, so
+    it is read from there and never shown (the registry keeps the birth year)."""
+    return parse_id(decrypt(worker.id_cipher, purpose=ID_PURPOSE)).birth_date
 
 
 def mask_name(name: str) -> str:
@@ -171,9 +192,8 @@ def mask_name(name: str) -> str:
 def workers_by_id_numbers(numbers: list[str], *, within_path: str) -> dict[str, Worker]:
     """Exact lookups of many normalised ID numbers at once (an import), inside a subtree:
     number → worker, for those found."""
-    unique = list(dict.fromkeys(numbers))
-    indexes = blind_indexes(unique, purpose=ID_PURPOSE)
-    by_index = dict(zip(indexes, unique, strict=True))
+    by_index = blind_indexes_all_keys(dict.fromkeys(numbers), purpose=ID_PURPOSE)
+    indexes = list(by_index)
     found: dict[str, Worker] = {}
     for start in range(0, len(indexes), 900):  # SQLite's bound-parameter limit
         batch = Worker.objects.filter(

@@ -19,10 +19,17 @@ from gonghui.accounts.models import User
 from gonghui.audit.models import AuditEvent
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import name_keys
-from gonghui.core.crypto import blind_index, blind_indexes, decrypt, encrypt_many
+from gonghui.core.crypto import (
+    blind_index_candidates,
+    blind_indexes,
+    blind_indexes_all_keys,
+    decrypt,
+    encrypt_many,
+    keyring,
+)
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.idnumber import mask_phone, normalise_id
-from gonghui.core.scoping import in_scope, require_in_scope
+from gonghui.core.scoping import in_scope, require_in_scope, scope_of
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.rollups import OutdoorDeltas, add_outdoor
 from gonghui.members.validation import (
@@ -170,11 +177,8 @@ _INSERT_COLUMNS = (
     "id_cipher",
     "id_index",
     "id_masked",
-    "id_last4",
-    "birth_date",
+    "birth_year",
     "sex",
-    "birth_region_code",
-    "birth_region_name",
     "phone_cipher",
     "phone_masked",
     "org_id",
@@ -204,8 +208,22 @@ _UPDATE_COLUMNS = (
 )
 
 
-def _existing(indexes: list[str]) -> dict[str, dict]:
-    """The stored workers among ``indexes`` (blind indexes), by index.
+def _older_indexes(numbers: list[str], indexes: list[str]) -> dict[str, str]:
+    """Index under an older ring key → index under the current key, while a rotation
+    (``gonghui keys rotate``) has not yet re-indexed every row; empty with one key."""
+    if len(keyring()) == 1:
+        return {}
+    current = dict(zip(numbers, indexes, strict=True))
+    return {
+        old: current[number]
+        for old, number in blind_indexes_all_keys(numbers, purpose=ID_PURPOSE).items()
+        if old != current[number]
+    }
+
+
+def _existing(indexes: list[str], older: dict[str, str]) -> dict[str, dict]:
+    """The stored workers among ``indexes`` (blind indexes, or ``older`` ones), by the
+    current index.
 
     Plain SQL rather than ``filter(id_index__in=...)``: the ORM prepares each
     of the thousands of parameters in Python, which cost more than the lookup.
@@ -215,16 +233,17 @@ def _existing(indexes: list[str]) -> dict[str, dict]:
     fields: tuple[str, ...] = ("id", "id_index", "name", "phone_cipher", "org_id", "org_path")
     fields += ("employer_id", "categories", "is_member", "joined_on")
     select = f"SELECT {', '.join(fields)} FROM {Worker._meta.db_table} WHERE id_index IN "
+    wanted = [*indexes, *older]
     with connection.cursor() as cursor:
-        for start in range(0, len(indexes), 5000):
-            chunk = indexes[start : start + 5000]
+        for start in range(0, len(wanted), 5000):
+            chunk = wanted[start : start + 5000]
             cursor.execute(select + f"({', '.join(['%s'] * len(chunk))})", chunk)
             for values in cursor.fetchall():
                 row = dict(zip(fields, values, strict=True))
                 blob = row.pop("phone_cipher")
                 row["phone"] = decrypt(blob, purpose=PHONE_PURPOSE) if blob else ""
                 row["is_member"] = bool(row["is_member"])
-                found[row["id_index"]] = row
+                found[older.get(row["id_index"], row["id_index"])] = row
     return found
 
 
@@ -250,8 +269,9 @@ def save_workers(
     if not by.can("write_workers"):
         raise PermissionDenied("forbidden", "您的角色不能修改职工信息")
     result = SaveResult()
-    indexes = blind_indexes([p.id_number.number for p in prepared], purpose=ID_PURPOSE)
-    existing = _existing(indexes)
+    numbers = [p.id_number.number for p in prepared]
+    indexes = blind_indexes(numbers, purpose=ID_PURPOSE)
+    existing = _existing(indexes, _older_indexes(numbers, indexes))
     for position, index in enumerate(indexes):
         row = existing.get(index)
         if row and not in_scope(by, row["org_path"]):
@@ -437,11 +457,8 @@ def _insert_rows(new: list[tuple], ops, now, import_run_id: int | None) -> list[
                 id_cipher,
                 index,
                 number.masked,
-                number.last4,
-                date(number.birth_date),
+                number.birth_date.year,
                 number.sex,
-                number.region_code,
-                number.region_name or "",
                 next(phone_ciphers) if p.phone else None,
                 p.phone_masked,
                 ref.id,
@@ -478,7 +495,8 @@ def save_worker(
     result = save_workers(by=by, prepared=[prepared], refs=refs, client_ip=client_ip)
     if result.refused:
         raise DomainError("out_of_scope", OUT_OF_SCOPE, field="id_number")
-    worker = Worker.objects.get(id_index=prepared.id_index)
+    number = prepared.id_number.number
+    worker = Worker.objects.get(id_index__in=blind_index_candidates(number, purpose=ID_PURPOSE))
     if result.created:
         record_event(
             actor=by,
@@ -506,9 +524,8 @@ def prepare_worker_update(
     validation as a create; they never leave the services.
     """
     sent_id = changes.pop("id_number", None)
-    if (
-        sent_id is not None
-        and blind_index(normalise_id(sent_id), purpose=ID_PURPOSE) != worker.id_index
+    if sent_id is not None and worker.id_index not in blind_index_candidates(
+        normalise_id(sent_id), purpose=ID_PURPOSE
     ):
         return None, [
             DomainError("id_immutable", "身份证号是职工的唯一标识，不能修改", field="id_number")
@@ -545,3 +562,22 @@ def reveal_id_number(*, by: User, worker: Worker, client_ip: str | None = None) 
         after={"field": "身份证号"},
     )
     return decrypt(worker.id_cipher, purpose=ID_PURPOSE)
+
+
+@transaction.atomic
+def record_bad_rows_download(
+    *, by: User, filename: str, rows: int, client_ip: str | None = None
+) -> None:
+    """Audit the download of an upload's bad rows: they hold the uploaded numbers in clear
+    (to be corrected and imported again), so handing them out is a reveal like any other."""
+    if not by.can("import"):
+        raise PermissionDenied("forbidden", "您的角色不能导入名册")
+    record_event(
+        actor=by,
+        action="unmask",
+        object_type="import_upload",
+        object_id=filename[:64],
+        org_path=scope_of(by) or "",
+        client_ip=client_ip,
+        after={"field": "出错的行（含完整身份证号、手机号）", "rows": rows},
+    )

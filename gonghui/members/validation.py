@@ -16,11 +16,10 @@ from gonghui.core.dates import parse_date
 from gonghui.core.errors import DomainError
 from gonghui.core.idnumber import IdNumber, mask_phone, parse_id
 from gonghui.members.categories import BY_NAME
+from gonghui.members.models import ID_PURPOSE, PHONE_PURPOSE
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
-ID_PURPOSE = "worker-id"
-PHONE_PURPOSE = "worker-phone"
 
 
 def clean_name(value: str) -> str:

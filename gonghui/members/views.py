@@ -37,6 +37,7 @@ from gonghui.members.selectors import transfers_of, worker_for, workers_visible_
 from gonghui.members.services import (
     prepare_worker,
     prepare_worker_update,
+    record_bad_rows_download,
     reveal_id_number,
     save_worker,
 )
@@ -387,6 +388,9 @@ def worker_import_badrows(request):
                 [cell_text(c) for c in cells[: len(COLUMNS)]] + ["；".join(reasons[number])],
             )
             sheet.cell(row=sheet.max_row, column=id_column).number_format = "@"
+    record_bad_rows_download(
+        by=request.user, filename=filename, rows=len(reasons), client_ip=client_ip(request)
+    )
     buffer = io.BytesIO()  # clear ID numbers: built in memory, never on disk
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -12,7 +12,10 @@ from django.db.models import F, Q
 
 from gonghui.core.models import UploadRecord
 from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
+from gonghui.core.rotation import Sealed
 from gonghui.core.scoping import ScopedQuerySet
+
+DIAGNOSIS_PURPOSE = "mutualaid-diagnosis"
 
 
 class Plan(models.Model):
@@ -120,6 +123,7 @@ class Claim(models.Model):
     diagnosed_on = models.DateField("确诊日期")
     hospital = models.CharField("医院", max_length=100)
     diagnosis_cipher = models.BinaryField("诊断（密文）")
+    SEALED = (Sealed("diagnosis_cipher", DIAGNOSIS_PURPOSE),)
     claimed_fen = models.BigIntegerField("申请金额（分）")
     rule_fen = models.BigIntegerField("按规则可给付（分）", null=True, blank=True)
     rule_text = models.CharField("计算依据", max_length=300, blank=True)

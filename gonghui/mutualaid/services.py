@@ -28,6 +28,7 @@ from gonghui.core.uploads import read_upload, store_upload
 from gonghui.members.models import Worker
 from gonghui.mutualaid import rollups
 from gonghui.mutualaid.models import (
+    DIAGNOSIS_PURPOSE,
     Benefit,
     Claim,
     ClaimDocument,
@@ -42,7 +43,6 @@ from gonghui.mutualaid.models import (
 )
 from gonghui.orgs.models import Org
 
-DIAGNOSIS_PURPOSE = "mutualaid-diagnosis"
 # Union staff file, check and pay; reviewers decide. The province admin may do both.
 STAFF = frozenset({Role.OFFICER, Role.PROVINCE_ADMIN})
 REVIEWERS = frozenset({Role.REVIEWER, Role.PROVINCE_ADMIN})

@@ -21,7 +21,7 @@ from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.cards import read_card_token
 from gonghui.members.categories import category_names
 from gonghui.members.models import Worker
-from gonghui.members.selectors import mask_name, worker_for_service
+from gonghui.members.selectors import mask_name, worker_birth_date, worker_for_service
 from gonghui.orgs.models import Org
 from gonghui.programs import budget, rollups
 from gonghui.programs.models import (
@@ -150,11 +150,17 @@ def check_eligibility(program: Program, worker: Worker | None, day: datetime.dat
     if program.categories and not worker.categories & program.categories:
         allowed = "、".join(category_names(program.categories))
         raise ServiceRefused("not_eligible", f"本项目仅限{allowed}")
-    age = _age_on(worker.birth_date, day)
-    if program.min_age is not None and age < program.min_age:
-        raise ServiceRefused("not_eligible", f"本项目限{program.min_age}周岁以上，该职工{age}周岁")
-    if program.max_age is not None and age > program.max_age:
-        raise ServiceRefused("not_eligible", f"本项目限{program.max_age}周岁以下，该职工{age}周岁")
+    if program.min_age is not None or program.max_age is not None:
+        # The birth date is read from the ID's ciphertext only for programmes with an age rule.
+        age = _age_on(worker_birth_date(worker), day)
+        if program.min_age is not None and age < program.min_age:
+            raise ServiceRefused(
+                "not_eligible", f"本项目限{program.min_age}周岁以上，该职工{age}周岁"
+            )
+        if program.max_age is not None and age > program.max_age:
+            raise ServiceRefused(
+                "not_eligible", f"本项目限{program.max_age}周岁以下，该职工{age}周岁"
+            )
     if program.members_only and not worker.is_member:
         raise ServiceRefused("not_eligible", "本项目仅限工会会员")
 

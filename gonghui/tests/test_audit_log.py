@@ -36,7 +36,8 @@ def test_unmasking_is_audited_and_needs_permission_and_scope(
 ):
     worker = make_worker("张东青")
     number = reveal_id_number(by=yicheng_officer, worker=worker, client_ip="10.0.0.8")
-    assert number.endswith(worker.id_masked[-4:]) and "*" not in number
+    assert number.endswith(worker.id_masked[-1:]) and number[:4] == worker.id_masked[:4]
+    assert "*" not in number
     event = AuditEvent.objects.get(action="unmask")
     assert (event.actor, event.client_ip) == (yicheng_officer, "10.0.0.8")
     auditor = staff("auditor", "411700", "auditor")

@@ -4,13 +4,12 @@ Everything is drawn as numpy arrays first (ID numbers unique by construction, ch
 computed for all at once), so that millions of workers cost little more than their
 encryption. Services path: ``prepare_worker`` (every check) then ``save_workers``. Bulk
 path: the same stored values (``core.idnumber``, ``core.chinese.name_keys``,
-``core.crypto``: encrypted ID and phone, blind index, masks, birth date, sex and birth
-region derived from the number) written as rows; the equality test compares them, the
+``core.crypto``: encrypted ID and phone, blind index, masks, birth year and sex derived
+from the number) written as rows; the equality test compares them, the
 ciphertexts by their clear text (their nonces are random).
 """
 
 import datetime
-from functools import cache
 
 import numpy as np
 from django.db import transaction
@@ -21,7 +20,6 @@ from gonghui.cli.generate.context import Generation, Workforce
 from gonghui.core.chinese import name_keys
 from gonghui.core.crypto import blind_indexes, encrypt_many
 from gonghui.core.idnumber import mask_id, mask_phone
-from gonghui.core.regions import region_name, region_table
 from gonghui.members.categories import BY_NAME
 from gonghui.members.generate import GIVEN, SURNAMES
 from gonghui.members.models import Worker
@@ -207,11 +205,6 @@ def _services(g: Generation, spec: dict, phase) -> int:
     return span["first"]
 
 
-@cache
-def _region_name(code: str, year: int) -> str:
-    return (region_name(code, year) if code in region_table() else None) or ""
-
-
 def _bulk(g: Generation, spec: dict, phase) -> int:
     tree = g.tree
     rows = Rows(
@@ -224,11 +217,8 @@ def _bulk(g: Generation, spec: dict, phase) -> int:
             "id_cipher",
             "id_index",
             "id_masked",
-            "id_last4",
-            "birth_date",
+            "birth_year",
             "sex",
-            "birth_region_code",
-            "birth_region_name",
             "phone_cipher",
             "phone_masked",
             "org_id",
@@ -245,7 +235,6 @@ def _bulk(g: Generation, spec: dict, phase) -> int:
     first = rows.next_id
     now = stamp_text(g.now)
     ids = spec["ids"]
-    birth_texts = [day_text(d) for d in ids["days"]]
     union_ids = tree.union_ids.tolist()
     employer_ids = tree.employer_ids.tolist()
     with loading(Worker):
@@ -268,7 +257,6 @@ def _bulk(g: Generation, spec: dict, phase) -> int:
                 union = spec["union"][i]
                 employer = spec["employer"][i]
                 birth = ids["birth"][i]
-                code = ids["regions"][ids["region"][i]]
                 batch.append(
                     (
                         pk,
@@ -277,11 +265,8 @@ def _bulk(g: Generation, spec: dict, phase) -> int:
                         id_cipher,
                         index,
                         mask_id(number),
-                        number[-4:],
-                        birth_texts[birth],
+                        ids["days"][birth].year,
                         "M" if ids["seq"][i] % 2 else "F",
-                        code,
-                        _region_name(code, ids["days"][birth].year),
                         next(phone_ciphers) if phone else None,
                         mask_phone(phone) if phone else "",
                         union_ids[union],

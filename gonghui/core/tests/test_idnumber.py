@@ -67,8 +67,8 @@ def test_unknown_region_code_is_accepted_without_a_name():
     assert parsed.region_name is None
 
 
-def test_mask_keeps_first_and_last_four():
-    assert mask_id("41170219850612123X") == "4117**********123X"
+def test_mask_keeps_the_city_and_the_check_digit_only():
+    assert mask_id("41170219850612123X") == "4117*************X"
 
 
 @given(

@@ -2,6 +2,7 @@ import pytest
 from django.http import Http404
 
 from gonghui.members.selectors import worker_for, workers_visible_to
+from gonghui.members.services import reveal_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,11 @@ def test_name_in_either_script_pinyin_and_initials_find_the_worker(zhang, provin
     assert list(workers_visible_to(province_admin, q=query)) == [zhang]
 
 
-def test_last_four_of_the_id_number_finds_the_worker(zhang, province_admin):
-    assert list(workers_visible_to(province_admin, q=zhang.id_masked[-4:].lower())) == [zhang]
+def test_a_whole_id_number_finds_the_worker_and_a_part_of_one_finds_nobody(zhang, province_admin):
+    number = reveal_id_number(by=province_admin, worker=zhang)
+    assert list(workers_visible_to(province_admin, q=number.lower())) == [zhang]
+    for part in (number[-4:], number[6:14], number[:-1]):
+        assert list(workers_visible_to(province_admin, q=part)) == [], part
 
 
 def test_new_employment_form_is_derived_from_categories(zhang, make_worker, province_admin):

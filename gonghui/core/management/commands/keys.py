@@ -1,0 +1,32 @@
+"""``gonghui keys rotate``: every encrypted column under the first key of the ring.
+
+Deploy with ``GONGHUI_FIELD_KEYS=new,old`` (server and this command alike), run the
+rotation while the server serves, then drop the old key from the ring. Resumable and
+idempotent: run it again after an interruption (``core.rotation``).
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from gonghui.core.rotation import rotate_all, sealed_models, stale_count
+
+
+class Command(BaseCommand):
+    help = "字段密钥：gonghui keys rotate [--batch 500] | gonghui keys status"
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rotate", "status"])
+        parser.add_argument("--batch", type=int, default=500, help="每批处理的行数")
+
+    def handle(self, *args, action: str, batch: int, **options):
+        if action == "status":
+            for model, sealed in sealed_models():
+                left = stale_count(model, sealed)
+                self.stdout.write(f"{model._meta.label}: 待轮换 {left} 行")
+            return
+        try:
+            done = rotate_all(batch=batch)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from None
+        for label, rows in done.items():
+            self.stdout.write(f"{label}: 已用新密钥重新加密 {rows} 行")
+        self.stdout.write("轮换完成：可以从 GONGHUI_FIELD_KEYS 中去掉旧密钥")

@@ -1,0 +1,104 @@
+"""Re-encrypting every sealed column under the current field key, while the server runs.
+
+A model lists its encrypted columns in ``SEALED`` (each with its purpose and, for a
+number looked up exactly, its blind-index column). ``rotate`` walks each such table
+in primary-key batches and rewrites, in one short transaction per row, every
+ciphertext whose header is not the current key's, and the blind index beside it.
+
+Why this is safe with the server running: every reader opens a ciphertext with the
+ring key its header names and every lookup matches an index under any ring key
+(``core.crypto``), so old and new rows are read alike until the old key leaves the
+ring. Each UPDATE is conditional on the ciphertexts it read; a row the application
+rewrote in between (already under the new key) is left alone, and the pass repeats
+until nothing is left. Rows already current are skipped, so a run stopped half way is
+resumed by running it again, and a second run changes nothing.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import models, transaction
+
+from gonghui.core.crypto import blind_index, decrypt_bytes, encrypt_bytes, is_current
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """An encrypted column: its purpose (bound as associated data) and the blind-index
+    column kept beside it, if the clear value is looked up exactly."""
+
+    column: str
+    purpose: str
+    index: str | None = None
+
+
+def sealed_models() -> list[tuple[type[models.Model], tuple[Sealed, ...]]]:
+    """Every installed model that declares ``SEALED``, in app order."""
+    return [(m, m.SEALED) for m in apps.get_models() if getattr(m, "SEALED", None)]
+
+
+def stale_count(model: type[models.Model], sealed: tuple[Sealed, ...]) -> int:
+    """Rows of ``model`` with a ciphertext not under the current key (what is left)."""
+    left = 0
+    for row in model._default_manager.values_list(*(s.column for s in sealed)).iterator():
+        left += any(blob is not None and not is_current(blob) for blob in row)
+    return left
+
+
+def rotate_model(
+    model: type[models.Model],
+    sealed: tuple[Sealed, ...],
+    *,
+    batch: int = 500,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """One pass over ``model``; returns how many rows it re-encrypted."""
+    columns = [s.column for s in sealed]
+    manager = model._default_manager
+    rotated, last_pk = 0, None
+    while True:
+        rows = manager.order_by("pk").values_list("pk", *columns)
+        if last_pk is not None:
+            rows = rows.filter(pk__gt=last_pk)
+        chunk = list(rows[:batch])
+        if not chunk:
+            return rotated
+        last_pk = chunk[-1][0]
+        for pk, *blobs in chunk:
+            changes = _resealed(sealed, blobs)
+            if not changes:
+                continue
+            read = {s.column: bytes(b) for s, b in zip(sealed, blobs, strict=True) if b is not None}
+            with transaction.atomic():
+                rotated += manager.filter(pk=pk, **read).update(**changes)
+        if progress:
+            progress(rotated)
+
+
+def _resealed(sealed: tuple[Sealed, ...], blobs: list) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    for spec, blob in zip(sealed, blobs, strict=True):
+        if blob is None or is_current(blob):
+            continue
+        clear = decrypt_bytes(blob, purpose=spec.purpose)
+        changes[spec.column] = encrypt_bytes(clear, purpose=spec.purpose)
+        if spec.index:
+            changes[spec.index] = blind_index(clear.decode(), purpose=spec.purpose)
+    return changes
+
+
+def rotate_all(*, batch: int = 500, passes: int = 10) -> dict[str, int]:
+    """Passes over every sealed model until none is left (or ``passes`` ran): label → rows
+    re-encrypted. Raises ``RuntimeError`` naming the tables still not current."""
+    done: dict[str, int] = {}
+    for model, sealed in sealed_models():
+        label = model._meta.label
+        done[label] = 0
+        for _ in range(passes):
+            done[label] += rotate_model(model, sealed, batch=batch)
+            if not stale_count(model, sealed):
+                break
+        else:
+            raise RuntimeError(f"{label} 仍有未轮换的密文，请再次运行")
+    return done
