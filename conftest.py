@@ -23,6 +23,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from gonghui.accounts.models import Role, User
 from gonghui.accounts.services import create_staff, issue_api_token
+from gonghui.core.redaction import RedactPersonalNumbers
 from gonghui.members.generate import make_id, make_name
 from gonghui.members.services import prepare_worker, save_worker
 from gonghui.orgs.generate import make_uscc
@@ -175,6 +176,7 @@ def _file_writes(event: str, args: tuple) -> None:
 def pytest_configure(config):
     config.addinivalue_line("markers", "reveals: the test shows clear numbers in an audited reveal")
     net = _LogNet()
+    net.addFilter(RedactPersonalNumbers())  # what the project's own log handlers apply
     for name in ("", "django"):
         logging.getLogger(name).addHandler(net)
     sys.addaudithook(_file_writes)

@@ -282,7 +282,9 @@ OTP_TOTP_ISSUER = "工会服务平台"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every record is redacted of ID and mobile numbers on its way out (core.redaction).
+    "filters": {"redact": {"()": "gonghui.core.redaction.RedactPersonalNumbers"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Django's own default also gives "django" a console handler (in DEBUG); without
     # this, each 404 or error would be printed by both it and the root logger.

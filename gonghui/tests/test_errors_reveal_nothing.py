@@ -6,10 +6,10 @@ import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from conftest import VerifiedClient
 from gonghui.core.views import NOT_FOUND, SERVER_ERROR
 from gonghui.members.generate import make_id
 from gonghui.members.importers import COLUMNS
@@ -23,7 +23,7 @@ LEAKS = ("Traceback", 'File "', ".py", "site-packages", "Error:", "django.", str
 @pytest.fixture
 def production(settings):
     settings.DEBUG = False
-    return Client(raise_request_exception=False)
+    return VerifiedClient(raise_request_exception=False)
 
 
 def assert_reveals_nothing(body: str, *secrets: str) -> None:
