@@ -83,6 +83,19 @@ def reset(program: Program, spent_by_slot: dict[int, int]) -> None:
     BudgetSlot.objects.bulk_update(slots, ["spent_fen", "allotted_fen"])
 
 
+def change(program: Program, budget_fen: int | None) -> int | None:
+    """Set ``program``'s budget (in memory; the caller saves it) and share what it leaves out
+    to the slots again, with every slot locked; returns None, or what is already spent when
+    the new budget is below it (then nothing changes)."""
+    slots = list(BudgetSlot.objects.select_for_update().filter(program=program).order_by("slot"))
+    spent = sum(row.spent_fen for row in slots)
+    if budget_fen is not None and budget_fen < spent:
+        return spent
+    program.budget_fen = budget_fen
+    reset(program, {row.slot: row.spent_fen for row in slots})
+    return None
+
+
 @transaction.atomic
 def top_up(program: Program, *, worker_id: int, amount: int) -> bool:
     """Share out what the whole budget has left so that the worker's slot can pay

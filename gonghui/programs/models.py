@@ -60,6 +60,16 @@ class Program(models.Model):
     frequency = models.CharField("频次限制", max_length=10, choices=Frequency.choices)
     unit_cost_fen = models.BigIntegerField("单价（分）", default=0)
     budget_fen = models.BigIntegerField("预算（分）", null=True, blank=True)
+    # Who set the budget now in force (the organiser, then each change): four eyes keep them
+    # from changing it again themselves.
+    budget_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="预算设定人",
+    )
     when_exhausted = models.CharField(
         "预算用完后", max_length=10, choices=WhenExhausted.choices, default=WhenExhausted.REFUSE
     )

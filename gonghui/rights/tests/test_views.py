@@ -40,7 +40,7 @@ def upload(client, case, kind, path):
 
 
 def test_a_case_worked_from_the_console(
-    client, opened_by_page, make_worker, yicheng_officer, tmp_path
+    client, opened_by_page, make_worker, yicheng_officer, recorder, tmp_path
 ):
     case = opened_by_page
     zhang = make_worker("张东青")
@@ -55,16 +55,18 @@ def test_a_case_worked_from_the_console(
     assert upload(client, case, "workers", good).status_code == 302
     line = CaseWorker.objects.get()
     client.post(f"/rights/{case.pk}/action/", {"action": "investigate"})
-    client.post(
-        f"/rights/{case.pk}/recovery/",
-        {
-            "case_worker": line.pk,
-            "wages": "3000.50",
-            "compensation": "",
-            "recovered_on": "2026-02-10",
-        },
-    )
+    instalment = {
+        "case_worker": line.pk,
+        "wages": "3000.50",
+        "compensation": "",
+        "recovered_on": "2026-02-10",
+    }
+    client.post(f"/rights/{case.pk}/recovery/", instalment)
+    assert not Recovery.objects.exists()  # four eyes: not by the officer who took it in
+    client.force_login(recorder)
+    client.post(f"/rights/{case.pk}/recovery/", instalment)
     assert Recovery.objects.get().wages_fen == 300_050
+    client.force_login(yicheng_officer)
     client.post(f"/rights/{case.pk}/action/", {"action": "close", "reason": "余款无法追回"})
     page = client.get(f"/rights/{case.pk}/").content.decode()
     assert "部分追回" in page and "张*青" in page and "张东青" not in page and number not in page
