@@ -27,6 +27,17 @@ def _keys(master: str) -> tuple[AESGCM, bytes]:
     return AESGCM(enc), idx
 
 
+def derived_key(label: str) -> bytes:
+    """A 32-byte key for ``label`` derived from ``GONGHUI_FIELD_KEY`` (HMAC-SHA256 of the
+    label), independent of the encryption and index keys; e.g. the audit chain's."""
+    return _derived(settings.FIELD_KEY, label)
+
+
+@cache
+def _derived(master: str, label: str) -> bytes:
+    return hmac.new(base64.b64decode(master), label.encode(), hashlib.sha256).digest()
+
+
 def encrypt(value: str, *, purpose: str) -> bytes:
     """Nonce + AES-GCM ciphertext; ``purpose`` is bound as associated data."""
     return encrypt_bytes(value.encode(), purpose=purpose)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow
+from gonghui.core.audited import service
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
@@ -364,6 +365,7 @@ def file_claim(
     return claim
 
 
+@service
 @transaction.atomic
 def amend_claim(
     *,

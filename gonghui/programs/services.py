@@ -17,6 +17,7 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.audit.services import new_event, record_event
 from gonghui.audit.workflow import four_eyes_refusal
+from gonghui.core.audited import service
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.scoping import in_scope, require_in_scope
@@ -102,6 +103,7 @@ def create_program(
 
 
 @transaction.atomic
+@service
 @transaction.atomic
 def change_budget(
     *,
@@ -361,6 +363,7 @@ def _may_record(
         raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
 
 
+@service
 @transaction.atomic
 def void_record(
     *, by: User, record: ServiceRecord, reason: str, client_ip: str | None = None

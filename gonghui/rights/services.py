@@ -19,6 +19,7 @@ from stdnum.cn import uscc
 from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow, four_eyes_refusal
+from gonghui.core.audited import service
 from gonghui.core.errors import DomainError
 from gonghui.core.rollups import insert_rows
 from gonghui.core.scoping import require_role_in_scope
@@ -153,6 +154,7 @@ def open_case(
     return case
 
 
+@service
 def _touch(case: WageCase) -> None:
     now = timezone.now()
     WageCase.objects.filter(pk=case.pk).update(last_progress_at=now)
@@ -338,6 +340,7 @@ def record_recoveries(
     return len(rows)
 
 
+@service
 @transaction.atomic
 def transfer_case(
     *, by: User, case: WageCase, to_org: Org, reason: str, client_ip: str | None = None

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from gonghui.core.audited import service_writes
 from gonghui.core.tabular import write_csv
 from gonghui.members.services import reveal_id_number
 from gonghui.rights.importers import WORKER_COLUMNS
@@ -81,7 +82,8 @@ def test_a_case_worked_from_the_console(
 
 def test_overdue_cases_are_flagged_on_the_officers_list(client, opened_by_page, settings):
     settings.RIGHTS_OVERDUE_DAYS = 7
-    WageCase.objects.update(last_progress_at=timezone.now() - datetime.timedelta(days=8))
+    with service_writes():  # eight days on
+        WageCase.objects.update(last_progress_at=timezone.now() - datetime.timedelta(days=8))
     page = client.get("/rights/").content.decode()
     assert 'id="overdue-flag"' in page and "1 件案件" in page and "逾期" in page
     assert (
