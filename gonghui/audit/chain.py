@@ -27,6 +27,7 @@ import ipaddress
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import transaction
@@ -60,11 +61,17 @@ def _canonical(values: Iterable) -> bytes:
     # The moment in UTC to the microsecond and the address in its one written form, as both
     # databases give them back; JSON with sorted keys, as PostgreSQL's jsonb reorders them.
     at_text = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    ip_text = ipaddress.ip_address(ip).compressed if ip else ""
+    ip_text = _address(ip) if ip else ""
     row = [at_text, actor_id, actor_name, action, object_type, object_id, org_path, before, after]
     return json.dumps(
         [*row, ip_text], sort_keys=True, ensure_ascii=False, separators=(",", ":")
     ).encode()
+
+
+@lru_cache(maxsize=65536)
+def _address(ip: str) -> str:
+    # Cached: a log holds few distinct addresses, and parsing one costs more than its hash.
+    return ipaddress.ip_address(ip).compressed
 
 
 def chain_hash(key: bytes, prev: str, values: Iterable) -> str:
