@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from gonghui.core.files import private_dir
 from gonghui.core.keys import DEV_FIELD_KEY, DEV_SECRET_KEY, KeyRefused, check_keys
@@ -268,6 +269,18 @@ STATION_INDEX_RECHECK = float(os.environ.get("GONGHUI_STATION_INDEX_RECHECK", "1
 # Metres from a workplace within which an open station covers the employer's outdoor workers
 # (the coverage figures); workers of an employer without a location count by their county.
 STATION_COVERAGE_M = float(os.environ.get("GONGHUI_STATION_COVERAGE_M", "1000"))
+
+# Four eyes on money: approving a mutual-aid claim, paying it, recording a wage recovery and
+# changing a programme's budget are refused to whoever filed, checked or approved it.
+FOUR_EYES = os.environ.get("GONGHUI_FOUR_EYES", "1").lower() not in ("0", "false", "no", "off")
+# Days the audit log is kept at least (PIPL and 等保 level 3 ask for six months);
+# ``gonghui audit purge`` never removes younger events.
+AUDIT_RETENTION_MIN_DAYS = 183
+AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "183"))
+if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
+    raise ImproperlyConfigured(
+        f"GONGHUI_AUDIT_RETENTION_DAYS 不得少于{AUDIT_RETENTION_MIN_DAYS}天（审计日志至少保存六个月）"
+    )
 
 # Password checks per username and client address, then a cool-off of that many minutes.
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))

@@ -1,10 +1,13 @@
 """Writing audit events; services call this inside their own transaction."""
 
+import datetime
 from typing import Any
 
-from gonghui.audit.models import AuditEvent
+from django.db import transaction
+
+from gonghui.audit import chain
+from gonghui.audit.models import AuditCheckpoint, AuditEvent
 from gonghui.core.actors import Actor
-from gonghui.core.plain_insert import insert_one
 from gonghui.core.portal import WorkerActor
 
 
@@ -21,7 +24,9 @@ def record_event(
 ) -> AuditEvent:
     """Append one event. Values must already be masked: the log never holds an ID number.
 
-    Every write calls this inside its transaction, hence the plain INSERT.
+    Every write calls this inside its transaction, hence the plain INSERT; the event is
+    sealed into the hash chain (``audit.chain``), whose head stays locked until that
+    transaction ends.
     """
     event = new_event(
         actor=actor,
@@ -33,7 +38,7 @@ def record_event(
         after=after,
         client_ip=client_ip,
     )
-    insert_one(event)
+    chain.append([event])
     return event
 
 
@@ -62,3 +67,26 @@ def new_event(
         after=after,
         client_ip=client_ip,
     )
+
+
+@transaction.atomic
+def purge_audit_log(*, by: Actor | None, before: datetime.date) -> AuditCheckpoint | None:
+    """Remove the events dated before ``before`` if the retention allows it (``DomainError``
+    when it does not, or when that part of the chain is broken); the purge itself is the
+    first event after the checkpoint it leaves."""
+    actor_name = getattr(by, "username", "") or "system"
+    checkpoint = chain.purge(before=before, actor_name=actor_name)
+    if checkpoint is not None:
+        record_event(
+            actor=by,
+            action="audit_purge",
+            object_type="audit_checkpoint",
+            object_id=checkpoint.pk,
+            org_path="410000/",  # the province's: the log is the province's to keep
+            after={
+                "before": before.isoformat(),
+                "rows": checkpoint.rows,
+                "last_id": checkpoint.last_id,
+            },
+        )
+    return checkpoint

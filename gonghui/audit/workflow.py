@@ -14,7 +14,11 @@ case changes state:
   other gets ``StaleState`` (409), on SQLite and PostgreSQL alike, without
   relying on ``select_for_update`` (a no-op on SQLite);
 - a ``WorkflowStep`` (timeline row with a snapshot of the case) and an audit
-  event are written in the same transaction.
+  event are written in the same transaction;
+- four eyes: a transition that names earlier steps in ``apart_from`` is refused
+  (``FourEyes``) to anyone the timeline shows making one of those steps on the case,
+  while ``settings.FOUR_EYES`` is on (the default). The rule lives here, in the one
+  door every page, API call, import and command goes through, not in a page.
 
 The case model needs ``state`` (CharField), ``state_changed_at`` (DateTimeField)
 and ``org_path``; ``move`` must be called inside the caller's transaction when
@@ -26,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -42,6 +47,20 @@ class StaleState(DomainError):
     status = 409
 
 
+class FourEyes(PermissionDenied):
+    """The actor made an earlier step of the case that this one must be done apart from."""
+
+
+def four_eyes_refusal(*, by: Actor, earlier: Iterable, what: str, because: str) -> FourEyes | None:
+    """The refusal when ``by`` is among the ``earlier`` actors (user ids) of a case, while
+    ``settings.FOUR_EYES`` is on; ``what`` is the act, ``because`` what ``by`` did before.
+    Shared by the workflow and the money writes that are not transitions (a recovery, a
+    budget change)."""
+    if not settings.FOUR_EYES or getattr(by, "pk", None) not in set(earlier):
+        return None
+    return FourEyes("four_eyes", f"{what}须由另一人办理：您已{because}（双人复核）")
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -50,6 +69,8 @@ class Transition:
     target: str
     roles: frozenset[str]
     reason_required: bool = False
+    # Earlier actions ("create" is the filing) whose actors may not make this one.
+    apart_from: tuple[str, ...] = ()
 
 
 # The case model: a ``state``, a ``state_changed_at`` and an ``org_path`` (see above).
@@ -98,6 +119,20 @@ class Workflow(Generic[Case]):
             return StaleState(
                 "bad_state", f"当前状态为“{self.state_label(case.state)}”，不能{t.label}"
             )
+        if t.apart_from and settings.FOUR_EYES:
+            earlier = dict(
+                WorkflowStep.objects.filter(
+                    object_type=self.object_type,
+                    object_id=case.pk,
+                    action__in=t.apart_from,
+                    by_id=getattr(by, "pk", None),
+                ).values_list("by_id", "action_label")[:1]
+            )
+            if earlier:
+                done = next(iter(earlier.values()))
+                return four_eyes_refusal(
+                    by=by, earlier=earlier, what=t.label, because=f"{done}此{self._noun(case)}"
+                )
         return None
 
     def available(self, user: Actor, case: Case) -> list[Transition]:

@@ -114,6 +114,17 @@ def is_current(blob: bytes | memoryview) -> bool:
     return bytes(blob[:5]) == current_key().header
 
 
+def derived_key(label: str) -> bytes:
+    """A 32-byte key for ``label`` derived from ``GONGHUI_FIELD_KEY`` (HMAC-SHA256 of the
+    label), independent of the encryption and index keys; e.g. the audit chain's."""
+    return _derived(settings.FIELD_KEY, label)
+
+
+@cache
+def _derived(master: str, label: str) -> bytes:
+    return hmac.new(field_key_bytes(master), label.encode(), hashlib.sha256).digest()
+
+
 def encrypt(value: str, *, purpose: str) -> bytes:
     """Header + nonce + ciphertext; ``purpose`` is bound as associated data."""
     return encrypt_bytes(value.encode(), purpose=purpose)

@@ -52,30 +52,46 @@ def _insert_sql(model: type[Model], vendor: str) -> str:
 
 
 def insert_select(
-    instance: Model, *, source: str | None = None, computed: dict[str, str] | None = None
+    instance: Model,
+    *,
+    source: str | None = None,
+    computed: dict[str, str] | None = None,
+    with_pk: bool = False,
 ) -> tuple[str, list]:
     """``INSERT INTO … SELECT …`` of a new ``instance`` and its parameters, for a row written
     as one part of a larger statement: one row per row of ``source`` (a name the statement
     defines; None = exactly one row), with the columns named in ``computed`` (attname → SQL
     expression, e.g. a key another part of the statement returns) taken from the statement
-    rather than from the instance."""
+    rather than from the instance. ``with_pk``: the instance's pk (drawn beforehand from the
+    table's sequence) is written too."""
     computed = computed or {}
     params = [
         value
         for field, value in zip(_fields(type(instance)), _prepared(instance), strict=True)
         if field.attname not in computed
     ]
-    return _insert_select_sql(
-        type(instance), source, tuple(computed.items()), connection.vendor
-    ), params
+    if with_pk:
+        params.insert(0, instance.pk)
+    sql = _insert_select_sql(
+        type(instance), source, tuple(computed.items()), connection.vendor, with_pk
+    )
+    return sql, params
 
 
 @cache
 def _insert_select_sql(
-    model: type[Model], source: str | None, computed: tuple[tuple[str, str], ...], vendor: str
+    model: type[Model],
+    source: str | None,
+    computed: tuple[tuple[str, str], ...],
+    vendor: str,
+    with_pk: bool = False,
 ) -> str:
     given = dict(computed)
     values = ", ".join(given.get(field.attname, "%s") for field in _fields(model))
     table = connection.ops.quote_name(model._meta.db_table)
-    sql = f"INSERT INTO {table} ({_columns(model, vendor)}) SELECT {values}"
+    columns = _columns(model, vendor)
+    if with_pk:
+        columns = f"{connection.ops.quote_name(model._meta.pk.column)}, {columns}"
+        values = f"%s, {values}"
+    sql = f"INSERT INTO {table} ({columns}) SELECT {values}"
     return f"{sql} FROM {source}" if source else sql

@@ -16,6 +16,7 @@ from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 from gonghui.accounts.models import User
+from gonghui.audit.chain import append as append_events
 from gonghui.audit.models import AuditEvent
 from gonghui.audit.services import record_event
 from gonghui.core.chinese import name_keys
@@ -407,7 +408,7 @@ def save_workers(
     if dry_run:
         return result
     Transfer.objects.bulk_create(transfers, batch_size=1000)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    append_events(events)
     return result
 
 

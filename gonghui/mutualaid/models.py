@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from gonghui.core.audited import AuditedQuerySet
 from gonghui.core.models import UploadRecord
 from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.rotation import Sealed
@@ -134,7 +135,7 @@ class Claim(models.Model):
     state_changed_at = models.DateTimeField("状态变更时间")
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "互助金申请"
@@ -189,7 +190,7 @@ class Payout(models.Model):
     paid_on = models.DateField("发放日期")
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "互助金发放"

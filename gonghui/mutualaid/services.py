@@ -3,7 +3,8 @@
 A claim moves draft → submitted → checked (grassroots) → approved / returned /
 rejected → paid through ``CLAIM_FLOW`` (``gonghui.audit.workflow``), whose
 conditional update makes two reviewers (or two payers) acting at once end with
-one winner. Approval computes the payable amount from the plan's rules with
+one winner, and whose four-eyes rule keeps approving and paying apart from filing
+and checking. Approval computes the payable amount from the plan's rules with
 the enrolment row locked, so two claims of one person cannot both use the
 same part of the annual cap; paying creates the one ``Payout`` a claim may
 have, and the rollups, in the same transaction.
@@ -20,6 +21,7 @@ from django.utils import timezone
 from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow
+from gonghui.core.audited import service
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.money import fen_to_yuan
@@ -47,6 +49,9 @@ from gonghui.orgs.models import Org
 STAFF = frozenset({Role.OFFICER, Role.PROVINCE_ADMIN})
 REVIEWERS = frozenset({Role.REVIEWER, Role.PROVINCE_ADMIN})
 S = ClaimState
+# Four eyes (``settings.FOUR_EYES``): whoever filed, submitted or checked a claim does not
+# approve it, and whoever did any of that or approved it does not pay it.
+PREPARED = ("create", "submit", "check", "resubmit")
 
 
 class ClaimRefused(DomainError):
@@ -73,11 +78,11 @@ CLAIM_FLOW = Workflow(
     transitions=[
         Transition("submit", "提交", (S.DRAFT,), S.SUBMITTED, STAFF),
         Transition("check", "基层核实", (S.SUBMITTED,), S.CHECKED, STAFF),
-        Transition("approve", "批准", (S.CHECKED,), S.APPROVED, REVIEWERS),
+        Transition("approve", "批准", (S.CHECKED,), S.APPROVED, REVIEWERS, apart_from=PREPARED),
         Transition("return", "退回补充材料", (S.CHECKED,), S.RETURNED, REVIEWERS, True),
         Transition("resubmit", "重新提交", (S.RETURNED,), S.SUBMITTED, STAFF),
         Transition("reject", "不予给付", (S.SUBMITTED, S.CHECKED), S.REJECTED, REVIEWERS, True),
-        Transition("pay", "发放", (S.APPROVED,), S.PAID, STAFF),
+        Transition("pay", "发放", (S.APPROVED,), S.PAID, STAFF, apart_from=(*PREPARED, "approve")),
     ],
 )
 
@@ -360,6 +365,7 @@ def file_claim(
     return claim
 
 
+@service
 @transaction.atomic
 def amend_claim(
     *,

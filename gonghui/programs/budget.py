@@ -13,6 +13,7 @@ top-ups); then the check-in is stored again.
 from django.db import connection, transaction
 from django.db.models import F, Sum
 
+from gonghui.core.audited import service
 from gonghui.programs.models import SLOTS, BudgetSlot, Program, WhenExhausted, slot_of
 
 _TABLE = BudgetSlot._meta.db_table
@@ -58,6 +59,7 @@ def spend_statement(program: Program, *, worker_id: int, amount: int) -> tuple[s
     return sql, params
 
 
+@service
 def give_back(program_id: int, *, worker_id: int, amount: int) -> None:
     """Return a voided service's amount to its slot (where it was spent)."""
     BudgetSlot.objects.filter(program_id=program_id, slot=slot_of(worker_id)).update(
@@ -70,6 +72,7 @@ def spent_fen(program: Program) -> int:
     return BudgetSlot.objects.filter(program=program).aggregate(s=Sum("spent_fen"))["s"] or 0
 
 
+@service
 def reset(program: Program, spent_by_slot: dict[int, int]) -> None:
     """Set each slot's spending (the rollup rebuild) and share the rest of a cap out again."""
     slots = list(BudgetSlot.objects.select_for_update().filter(program=program).order_by("slot"))
@@ -83,6 +86,20 @@ def reset(program: Program, spent_by_slot: dict[int, int]) -> None:
     BudgetSlot.objects.bulk_update(slots, ["spent_fen", "allotted_fen"])
 
 
+def change(program: Program, budget_fen: int | None) -> int | None:
+    """Set ``program``'s budget (in memory; the caller saves it) and share what it leaves out
+    to the slots again, with every slot locked; returns None, or what is already spent when
+    the new budget is below it (then nothing changes)."""
+    slots = list(BudgetSlot.objects.select_for_update().filter(program=program).order_by("slot"))
+    spent = sum(row.spent_fen for row in slots)
+    if budget_fen is not None and budget_fen < spent:
+        return spent
+    program.budget_fen = budget_fen
+    reset(program, {row.slot: row.spent_fen for row in slots})
+    return None
+
+
+@service
 @transaction.atomic
 def top_up(program: Program, *, worker_id: int, amount: int) -> bool:
     """Share out what the whole budget has left so that the worker's slot can pay

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.audited import AuditedQuerySet
 from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet, subtree_index
 
@@ -60,6 +61,16 @@ class Program(models.Model):
     frequency = models.CharField("频次限制", max_length=10, choices=Frequency.choices)
     unit_cost_fen = models.BigIntegerField("单价（分）", default=0)
     budget_fen = models.BigIntegerField("预算（分）", null=True, blank=True)
+    # Who set the budget now in force (the organiser, then each change): four eyes keep them
+    # from changing it again themselves.
+    budget_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="预算设定人",
+    )
     when_exhausted = models.CharField(
         "预算用完后", max_length=10, choices=WhenExhausted.choices, default=WhenExhausted.REFUSE
     )
@@ -69,7 +80,7 @@ class Program(models.Model):
     cover_ends = models.DateField("保障结束", null=True, blank=True)
     sum_insured_fen = models.BigIntegerField("保额（分）", null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "服务项目"
@@ -108,6 +119,8 @@ class BudgetSlot(models.Model):
     slot = models.PositiveSmallIntegerField()
     allotted_fen = models.BigIntegerField(null=True)
     spent_fen = models.BigIntegerField(default=0)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -187,7 +200,7 @@ class ServiceRecord(models.Model):
     )
     void_reason = models.CharField("作废原因", max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "服务记录"

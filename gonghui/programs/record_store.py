@@ -1,9 +1,10 @@
 """Writing a service record with everything it moves, all or nothing: the record, its
 audit event, the budget it spends and both rollups.
 
-On PostgreSQL this is one statement of data-modifying CTEs, run in autocommit: a
-check-in's writes are one round trip instead of seven (BEGIN, five statements,
-COMMIT), and the budget slot's row is locked only while that statement runs. The
+On PostgreSQL this is one statement of data-modifying CTEs: a check-in's writes are
+one round trip instead of five, after the one that locks the audit chain's head and
+draws the record's id (the audit event's hash covers the id, so it is known before the
+statement), then COMMIT. The budget slot's row is locked only until then. The
 record is inserted from the row the budget UPDATE returns, so a slot that cannot pay
 writes nothing, and a collision with the frequency or request-id constraint aborts
 the whole statement. Elsewhere (SQLite, in-process, where a round trip costs
@@ -13,10 +14,10 @@ Both take the budget slot's row before the day's rollup row, as every writer of 
 rows does (voids, top-ups), so concurrent writers never wait in a circle.
 """
 
-import contextlib
-
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from gonghui.audit.chain import Reservation
+from gonghui.audit.chain import append as append_events
 from gonghui.audit.models import AuditEvent
 from gonghui.core.plain_insert import insert_one, insert_select
 from gonghui.programs import budget, rollups
@@ -43,29 +44,44 @@ def _in_one_statement(record: ServiceRecord, event: AuditEvent, program: Program
         params += spend[1]
         source = "spend"
     pk = db.ops.quote_name(record._meta.pk.column)
-    sql, values = insert_select(record, source=source)
-    parts.append(f"rec AS ({sql} RETURNING {pk})")
-    params += values
-    sql, values = insert_select(
-        event, source="rec", computed={"object_id": f"CAST(rec.{pk} AS varchar)"}
-    )
-    parts.append(f"audit AS ({sql})")
-    params += values
-    for number, (sql, values) in enumerate(rollups.bump_statements(record, source="rec")):
-        parts.append(f"bump{number} AS ({sql})")
-        params += values
-    # Inside a caller's transaction (an import), a collision must not abort the caller's
-    # work: the statement gets a savepoint of its own there.
-    nested = transaction.atomic() if db.in_atomic_block else contextlib.nullcontext()
-    with nested, db.cursor() as cursor:
-        cursor.execute(f"WITH {', '.join(parts)} SELECT {pk} FROM rec", params)
-        row = cursor.fetchone()
+    try:
+        row = _run(db, record, event, parts, params, source=source, pk=pk)
+    except BaseException:
+        record.pk = None
+        raise
     if row is None:
+        record.pk = None
         return False
     record.pk = row[0]
     record._state.adding = False
     record._state.db = db.alias
     return True
+
+
+def _run(db, record: ServiceRecord, event: AuditEvent, parts, params, *, source, pk):
+    """Lock the audit chain's head and draw the record's id, then the one statement; the
+    row it returns (None: the budget slot could not pay). Inside a caller's transaction (an
+    import) the atomic block is a savepoint, so a collision does not abort the caller's work."""
+    with transaction.atomic(), db.cursor() as cursor:
+        table, column = record._meta.db_table, record._meta.pk.column
+        head = Reservation(cursor, also=f"nextval(pg_get_serial_sequence('{table}', '{column}'))")
+        record.pk = head.also
+        event.object_id = str(record.pk)
+        sealed = head.seal(event)
+        sql, values = insert_select(record, source=source, with_pk=True)
+        parts.append(f"rec AS ({sql} RETURNING {pk})")
+        params += values
+        sql, values = insert_select(event, source="rec")
+        parts.append(f"audit AS ({sql})")
+        params += values
+        sql, values = head.head_statement(sealed, written="rec")
+        parts.append(f"head AS ({sql})")
+        params += values
+        for number, (sql, values) in enumerate(rollups.bump_statements(record, source="rec")):
+            parts.append(f"bump{number} AS ({sql})")
+            params += values
+        cursor.execute(f"WITH {', '.join(parts)} SELECT {pk} FROM rec", params)
+        return cursor.fetchone()
 
 
 class _SlotRunDry(Exception):
@@ -77,7 +93,7 @@ def _in_a_transaction(record: ServiceRecord, event: AuditEvent, program: Program
         with transaction.atomic():
             insert_one(record)
             event.object_id = str(record.pk)
-            insert_one(event)
+            append_events([event])
             if not budget.spend(program, worker_id=record.worker_id, amount=record.amount_fen):
                 raise _SlotRunDry
             rollups.bump(record, sign=1)

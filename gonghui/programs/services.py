@@ -16,7 +16,10 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.audit.services import new_event, record_event
+from gonghui.audit.workflow import four_eyes_refusal
+from gonghui.core.audited import service
 from gonghui.core.errors import DomainError, PermissionDenied
+from gonghui.core.money import fen_to_yuan
 from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.cards import read_card_token
 from gonghui.members.categories import category_names
@@ -80,6 +83,7 @@ def create_program(
         members_only=members_only,
         unit_cost_fen=unit_cost_fen,
         budget_fen=budget_fen,
+        budget_set_by=by,
         when_exhausted=when_exhausted,
         report_line=report_line,
         **policy,
@@ -99,6 +103,58 @@ def create_program(
 
 
 @transaction.atomic
+@service
+@transaction.atomic
+def change_budget(
+    *,
+    by: User,
+    program: Program,
+    budget_fen: int | None,
+    reason: str,
+    client_ip: str | None = None,
+) -> Program:
+    """Set a programme's budget (None: no budget), never below what it has spent; the slots'
+    allotments are shared out again in the same transaction.
+
+    Four eyes (``settings.FOUR_EYES``): whoever set the budget now in force (the organiser
+    at creation, or the last change) cannot change it again; another manager must.
+    """
+    require_in_scope(by, "manage_programs", program.org_path)
+    refusal = four_eyes_refusal(
+        by=by, earlier=(program.budget_set_by_id,), what="修改预算", because="设定现行预算"
+    )
+    if refusal is not None:
+        raise refusal
+    if not reason.strip():
+        raise DomainError("reason_required", "修改预算须填写理由", field="reason")
+    if budget_fen is not None and budget_fen < 0:
+        raise DomainError("bad_amount", "预算不能为负数", field="budget_fen")
+    before = program.budget_fen
+    spent = budget.change(program, budget_fen)
+    if spent is not None:
+        raise DomainError(
+            "below_spent", f"预算不能低于已支出的{fen_to_yuan(spent):,.2f}元", field="budget_fen"
+        )
+    # Conditional on the budget read: of two changes made at once, the second is refused.
+    updated = Program.objects.filter(pk=program.pk, budget_fen=before).update(
+        budget_fen=budget_fen, budget_set_by=by
+    )
+    if not updated:
+        raise DomainError("stale_budget", "预算已被他人修改，请刷新后再试")
+    program.budget_set_by = by
+    record_event(
+        actor=by,
+        action="change_budget",
+        object_type="program",
+        object_id=program.pk,
+        org_path=program.org_path,
+        client_ip=client_ip,
+        before={"budget_fen": before},
+        after={"budget_fen": budget_fen, "reason": reason.strip()},
+    )
+    return program
+
+
 def create_service_point(
     *,
     by: User,
@@ -313,6 +369,7 @@ def _may_record(
         raise ServiceRefused("point_not_in_program", f"{point.name}不提供“{program.name}”")
 
 
+@service
 @transaction.atomic
 def void_record(
     *, by: User, record: ServiceRecord, reason: str, client_ip: str | None = None

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gonghui.core.audited import AuditedQuerySet
 from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
 from gonghui.core.scoping import ScopedQuerySet
 
@@ -40,7 +41,7 @@ class Outcome(models.TextChoices):
     NONE = "none", "未追回"
 
 
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         """Cases handled in the user's subtree, and cases their subtree handed on (read only)."""
         handed_on = CaseAccess.objects.visible_to(user).values("case_id")
@@ -138,6 +139,8 @@ class Recovery(models.Model):
     recovered_on = models.DateField("追回日期")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "追回记录"

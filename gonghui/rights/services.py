@@ -18,7 +18,8 @@ from stdnum.cn import uscc
 
 from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
-from gonghui.audit.workflow import Transition, Workflow
+from gonghui.audit.workflow import Transition, Workflow, four_eyes_refusal
+from gonghui.core.audited import service
 from gonghui.core.errors import DomainError
 from gonghui.core.rollups import insert_rows
 from gonghui.core.scoping import require_role_in_scope
@@ -153,6 +154,7 @@ def open_case(
     return case
 
 
+@service
 def _touch(case: WageCase) -> None:
     now = timezone.now()
     WageCase.objects.filter(pk=case.pk).update(last_progress_at=now)
@@ -274,8 +276,14 @@ def record_recoveries(
     *, by: User, case: WageCase, items: list[Instalment], client_ip: str | None = None
 ) -> int:
     """Record instalments recovered for workers on the case, all or none, with the rollups;
-    returns how many. The recovering org is the one handling the case now."""
+    returns how many. The recovering org is the one handling the case now. Four eyes
+    (``settings.FOUR_EYES``): the officer who took the case in does not record its money."""
     require_role_in_scope(by, CASE_WORKERS, case.org_path, "无权为该案件登记追回金额")
+    refusal = four_eyes_refusal(
+        by=by, earlier=(case.opened_by_id,), what="登记追回金额", because="受理此案件"
+    )
+    if refusal is not None:
+        raise refusal
     if case.state == S.CLOSED:
         raise DomainError("case_closed", "案件已结案，不能再登记追回")
     workers = dict(
@@ -332,6 +340,7 @@ def record_recoveries(
     return len(rows)
 
 
+@service
 @transaction.atomic
 def transfer_case(
     *, by: User, case: WageCase, to_org: Org, reason: str, client_ip: str | None = None

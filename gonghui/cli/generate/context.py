@@ -83,6 +83,10 @@ class Generation:
     year: int
     bulk: bool
     by: User
+    # Four eyes: who approves claims and records wage recoveries, and who pays claims
+    # (``by`` files and checks them and takes cases in).
+    reviewer: User
+    payer: User
     today: datetime.date
     now: datetime.datetime
     out: object  # the command's stdout

@@ -8,7 +8,8 @@ annual cap may cut their second claim, as ``payable`` computes it.
 Plans go through the services on both paths. Services path: ``enrol_worker``,
 ``file_claim``, ``move_claim``, ``approve_claim``, ``pay_claim``. Bulk path: the same
 enrolments, claims (final state), timeline rows (``CLAIM_FLOW``'s labels and snapshots)
-and payouts; the rule text is ``payable``'s wording.
+and payouts; the rule text is ``payable``'s wording. Four eyes, on both paths: the
+acting account files and checks, ``g.reviewer`` decides and ``g.payer`` pays.
 """
 
 import datetime
@@ -47,6 +48,8 @@ BENEFITS = {
 ANNUAL_CAP = 6_000_00
 WAITING_DAYS = 90
 CONTRIBUTION = 30_00
+# The reviewer's steps (whoever filed and checked a claim does not decide it).
+REVIEWER_STEPS = ("approve", "return", "reject")
 ENROL_UNTIL = (3, 31)
 S = ClaimState
 # Claims not paid: the steps after filing (ending rejected, returned, checked, submitted)
@@ -172,13 +175,17 @@ def _services(g, plans, enrolled, city, paid_on, claims, phase) -> None:
         )
         for step in spec.steps:
             if step == "approve":
-                approve_claim(by=g.by, claim=claim)
+                approve_claim(by=g.reviewer, claim=claim)
             elif step == "pay":
-                pay_claim(by=g.by, claim=claim, paid_on=spec.paid_on)
+                pay_claim(by=g.payer, claim=claim, paid_on=spec.paid_on)
             else:
                 required = CLAIM_FLOW.transition(step).reason_required
+                decides = step in REVIEWER_STEPS
                 move_claim(
-                    by=g.by, claim=claim, action=step, reason=spec.reason if required else ""
+                    by=g.reviewer if decides else g.by,
+                    claim=claim,
+                    action=step,
+                    reason=spec.reason if required else "",
                 )
         phase.wrote("互助金申请", 1)
 
@@ -246,7 +253,12 @@ def _bulk(g, plans, enrolled, city, paid_on, claims, phase) -> None:
             "filed_by_id",
         ],
     )
-    timeline = Timeline(CLAIM_FLOW, by_id=g.by.pk, at=now)
+    timeline = Timeline(
+        CLAIM_FLOW,
+        by_id=g.by.pk,
+        at=now,
+        by_action={step: g.reviewer.pk for step in REVIEWER_STEPS} | {"pay": g.payer.pk},
+    )
     payouts = Rows(
         Payout,
         [
@@ -348,7 +360,7 @@ def _bulk(g, plans, enrolled, city, paid_on, claims, phase) -> None:
                     g.year,
                     claim.approved_fen,
                     day_text(spec.paid_on),
-                    g.by.pk,
+                    g.payer.pk,
                 )
             phase.wrote("互助金申请", 1)
         for rows in (claim_rows, timeline, payouts):

@@ -195,7 +195,7 @@ def _services(g: Generation, cases: list[CaseSpec], phase) -> None:
             for items in spec.rounds:
                 if items:
                     record_recoveries(
-                        by=g.by,
+                        by=g.reviewer,
                         case=case,
                         items=[Instalment(on_case[k].pk, w, c, day) for k, w, c, day in items],
                     )
@@ -265,7 +265,7 @@ def _bulk(g: Generation, cases: list[CaseSpec], phase) -> None:
             "recorded_at",
         ],
     )
-    timeline = Timeline(CASE_FLOW, by_id=g.by.pk, at=now)
+    timeline = Timeline(CASE_FLOW, by_id=g.by.pk, at=now, by_action={"recover": g.reviewer.pk})
     with loading(WageCase, CaseWorker, Recovery, WorkflowStep):
         for spec in cases:
             org_id = int(tree.county_ids[spec.county])
@@ -301,7 +301,7 @@ def _bulk(g: Generation, cases: list[CaseSpec], phase) -> None:
                             wages,
                             compensation,
                             day_text(day),
-                            g.by.pk,
+                            g.reviewer.pk,
                             now,
                         )
                     timeline.note(case, "recover", f"登记追回{len(items)}笔")

@@ -39,6 +39,8 @@ from gonghui.cli.generate.plan import Plan
 from gonghui.cli.management.commands.rollup import APPS
 from gonghui.orgs.models import Org
 
+# The second and third pair of eyes the money steps need (``settings.FOUR_EYES``).
+REVIEWER, PAYER = "generate-reviewer", "generate-payer"
 PHASES = (orgs, members, stations, programs, mutualaid, rights, culture, training, training_funds)
 GENERATOR = "generate"
 
@@ -52,16 +54,21 @@ def acting_account() -> User:
         .order_by("id")
         .first()
     )
-    if admin is not None:
-        return admin
-    create_staff(
-        by=None,
-        username=GENERATOR,
-        password=None,
-        org=Org.objects.get(code="410000"),
-        role=Role.PROVINCE_ADMIN,
-    )
-    return User.objects.select_related("org").get(username=GENERATOR)
+    return admin if admin is not None else province_account(GENERATOR)
+
+
+def province_account(username: str) -> User:
+    """The province admin ``username``, made with an unusable password (nobody logs in with
+    it) when it does not exist yet."""
+    if not User.objects.filter(username=username).exists():
+        create_staff(
+            by=None,
+            username=username,
+            password=None,
+            org=Org.objects.get(code="410000"),
+            role=Role.PROVINCE_ADMIN,
+        )
+    return User.objects.select_related("org").get(username=username)
 
 
 def generate(*, plan: Plan, seed: int, year: int, bulk: bool, out) -> Generation:
@@ -71,6 +78,8 @@ def generate(*, plan: Plan, seed: int, year: int, bulk: bool, out) -> Generation
         year=year,
         bulk=bulk,
         by=acting_account(),
+        reviewer=province_account(REVIEWER),
+        payer=province_account(PAYER),
         today=timezone.localdate(),
         now=timezone.now(),
         out=out,

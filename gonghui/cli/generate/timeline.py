@@ -22,9 +22,12 @@ COLUMNS = (
 
 
 class Timeline:
-    def __init__(self, flow: Workflow, *, by_id: int, at):
+    def __init__(self, flow: Workflow, *, by_id: int, at, by_action: dict[str, int] | None = None):
+        """``by_id`` makes every step but those ``by_action`` gives to another account (the
+        four-eyes steps, as the services path makes them)."""
         self.flow = flow
         self.by_id = by_id
+        self.by_action = by_action or {}
         self.at = at
         self.rows = Rows(WorkflowStep, COLUMNS)
 
@@ -38,7 +41,7 @@ class Timeline:
             label,
             case.state if before is None else before,
             case.state,
-            self.by_id,
+            self.by_action.get(action, self.by_id),
             self.at,
             reason,
             prepared(WorkflowStep, "snapshot", self.flow.snapshot(case)),

@@ -50,7 +50,7 @@ def filed(call, enrolment, yicheng_officer):
 
 
 def test_a_claim_goes_from_filing_to_payment_through_the_api(
-    call, client, filed, yicheng_officer, reviewer
+    call, client, filed, yicheng_officer, reviewer, zhumadian_officer
 ):
     claim_id = filed["id"]
     assert filed["state"] == "draft" and filed["actions"] == ["submit"]
@@ -65,9 +65,11 @@ def test_a_claim_goes_from_filing_to_payment_through_the_api(
     approved = act(call, reviewer, claim_id, "approve").json()
     assert approved["approved_fen"] == CANCER_FEN and "给付标准50,000.00元" in approved["rule_text"]
     assert act(call, reviewer, claim_id, "pay").status_code == 403
-    paid = act(call, yicheng_officer, claim_id, "pay").json()
+    # Four eyes: the officer who filed and checked it does not pay it; another officer does.
+    assert act(call, yicheng_officer, claim_id, "pay").json()["code"] == "four_eyes"
+    paid = act(call, zhumadian_officer, claim_id, "pay").json()
     assert paid["state"] == "paid" and paid["payout_reference"].startswith("HZ2026")
-    again = act(call, yicheng_officer, claim_id, "pay")
+    again = act(call, zhumadian_officer, claim_id, "pay")
     assert again.status_code == 409
     assert [s["action"] for s in paid["timeline"]] == [
         "create",

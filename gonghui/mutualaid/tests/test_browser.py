@@ -1,5 +1,5 @@
 """In a real browser (Debian's chromium): an officer files a claim with a PDF, a city
-reviewer approves it, the officer pays it, and the paid amount is in the city's figures."""
+reviewer approves it, a city officer (not the one who filed it) pays it, and the paid amount is in the city's figures."""
 
 import os
 from types import SimpleNamespace
@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def scene(transactional_db, enrolment, reviewer, yicheng_officer, settings, tmp_path):
+def scene(
+    transactional_db, enrolment, reviewer, yicheng_officer, zhumadian_officer, settings, tmp_path
+):
     """Built before the browser starts: 张东青 enrolled in 驻马店's 2026 plan."""
     settings.UPLOAD_DIR = tmp_path
     pdf = tmp_path / "诊断证明.pdf"
@@ -69,10 +71,13 @@ def test_claim_filed_with_a_pdf_approved_paid_and_counted_for_the_city(
     assert "50,000.00" in reviewer.locator("#approved").inner_text()
     assert "给付标准50,000.00元" in reviewer.locator("#rule").inner_text()
 
-    officer.reload()
-    click_step(officer, "发放")
-    assert officer.locator("#state").inner_text() == "已发放"
-    assert officer.locator("#payout").inner_text().startswith("HZ2026")
+    officer.reload()  # four eyes: who filed and checked it is offered no payment
+    assert officer.locator("#actions button", has_text="发放").count() == 0
+    payer = logged_in(chromium, live_server, "zhumadian")
+    payer.goto(f"{live_server.url}/mutualaid/claims/{claim.pk}/")
+    click_step(payer, "发放")
+    assert payer.locator("#state").inner_text() == "已发放"
+    assert payer.locator("#payout").inner_text().startswith("HZ2026")
 
     reviewer.goto(f"{live_server.url}/mutualaid/figures/?year=2026")
     paid = reviewer.locator('[data-indicator="mutualaid.paid"] .units')

@@ -17,13 +17,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def paid(claim, plan, make_worker, province_admin, zhumadian_officer):
+def paid(claim, plan, make_worker, province_admin, zhumadian_officer, yicheng_officer):
     """张东青 of 驿城区 paid 50,000 元 for cancer; 王芳 enrolled at 驻马店 itself."""
     made = claim()
     for action in ("submit", "check"):
-        move_claim(by=province_admin, claim=made, action=action)
+        move_claim(by=yicheng_officer, claim=made, action=action)
     approve_claim(by=province_admin, claim=made, amount_fen=CANCER_FEN)
-    pay_claim(by=province_admin, claim=made)
+    pay_claim(by=zhumadian_officer, claim=made)
     wang = make_worker("王芳", org="411700")
     enrol_worker(by=zhumadian_officer, plan=plan, worker=wang, paid_on=datetime.date(2026, 1, 2))
 

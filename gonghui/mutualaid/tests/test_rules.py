@@ -105,7 +105,7 @@ def test_the_annual_cap_limits_the_second_illness(claim, yicheng_officer, review
     assert caught.value.code == "cap_reached"
 
 
-def test_one_payout_per_episode(claim, yicheng_officer, reviewer):
+def test_one_payout_per_episode(claim, yicheng_officer, reviewer, zhumadian_officer):
     made = ready(claim(), yicheng_officer)
     with pytest.raises(ClaimRefused) as caught:
         claim()
@@ -113,9 +113,9 @@ def test_one_payout_per_episode(claim, yicheng_officer, reviewer):
     move_claim(by=reviewer, claim=made, action="reject", reason="非首次确诊")
     again = ready(claim(), yicheng_officer)  # a rejected claim frees the episode
     approve_claim(by=reviewer, claim=again)
-    payout = pay_claim(by=yicheng_officer, claim=again)
+    payout = pay_claim(by=zhumadian_officer, claim=again)
     with pytest.raises(DomainError):
-        pay_claim(by=yicheng_officer, claim=Claim.objects.get(pk=again.pk))
+        pay_claim(by=zhumadian_officer, claim=Claim.objects.get(pk=again.pk))
     assert Payout.objects.get() == payout and payout.reference.startswith("HZ2026")
     out = StringIO()
     call_command("mutualaid", "figures", "--year", "2026", "--user", "zhumadian", stdout=out)
@@ -157,7 +157,7 @@ episodes = st.lists(
 )
 @given(episodes=episodes)
 def test_generated_claims_never_pay_more_than_the_rules_allow(
-    enrolment, yicheng_officer, reviewer, episodes
+    enrolment, yicheng_officer, reviewer, zhumadian_officer, episodes
 ):
     schedule = {"恶性肿瘤": CANCER_FEN, "急性心肌梗死": HEART_FEN}
     waiting_ends = datetime.date(2026, 4, 1)
@@ -171,7 +171,7 @@ def test_generated_claims_never_pay_more_than_the_rules_allow(
                     rule = min(claimed, schedule[category])
                     amount = max(rule - lower, 1)
                     approve_claim(by=reviewer, claim=made, amount_fen=amount, reason="酌减")
-                    pay_claim(by=yicheng_officer, claim=made)
+                    pay_claim(by=zhumadian_officer, claim=made)
                 except ClaimRefused:
                     continue
             payouts = list(

@@ -80,7 +80,7 @@ def step(client, claim, action, **fields):
 
 
 def test_officer_files_reviewer_approves_officer_pays_and_the_city_sees_it(
-    client, filed_by_page, yicheng_officer, reviewer
+    client, filed_by_page, yicheng_officer, reviewer, zhumadian_officer
 ):
     claim = filed_by_page
     assert claim.documents.get().name == "诊断证明.pdf"
@@ -97,7 +97,10 @@ def test_officer_files_reviewer_approves_officer_pays_and_the_city_sees_it(
     assert refused.status_code == 302
     assert Claim.objects.get(pk=claim.pk).state == "checked"
     step(client, claim, "approve")
-    client.force_login(yicheng_officer)
+    client.force_login(yicheng_officer)  # filed and checked it: four eyes refuse
+    step(client, claim, "pay")
+    assert Claim.objects.get(pk=claim.pk).state == "approved"
+    client.force_login(zhumadian_officer)
     step(client, claim, "pay")
     claim.refresh_from_db()
     assert claim.state == "paid" and claim.payout.amount_fen == CANCER_FEN

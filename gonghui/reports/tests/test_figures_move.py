@@ -65,13 +65,13 @@ def test_voiding_one_of_several_breakfasts_moves_person_times_only_where_it_was(
 
 
 def test_a_recovery_and_an_enrolment_move_exactly_their_amounts(
-    world, province_admin, yicheng_officer, make_worker
+    world, province_admin, yicheng_officer, zhumadian_officer, make_worker
 ):
     case = WageCase.objects.get()
     helped = case.workers.first()
     before = snapshot(province_admin)
     record_recoveries(
-        by=yicheng_officer,
+        by=zhumadian_officer,
         case=case,
         items=[Instalment(helped.pk, 12_345, 55, datetime.date(2026, 9, 1))],
     )

@@ -21,6 +21,12 @@ def rollups_agree_after_every_scenario(request):
 
 
 @pytest.fixture
+def recorder(staff):
+    """A second 驿城区 officer: four eyes keep whoever took a case in from recording its money."""
+    return staff("yicheng_recorder", "411702")
+
+
+@pytest.fixture
 def case(yicheng_officer):
     """A hotline case at 驿城区 against a construction firm."""
 

@@ -28,7 +28,9 @@ def opened(call, yicheng_officer):
     return answer.json()
 
 
-def test_a_case_from_intake_to_closing_through_the_api(call, opened, make_worker, yicheng_officer):
+def test_a_case_from_intake_to_closing_through_the_api(
+    call, opened, make_worker, yicheng_officer, recorder
+):
     case_id = opened["id"]
     zhang, li = make_worker("张东青"), make_worker("李四")
     added = call(
@@ -47,10 +49,25 @@ def test_a_case_from_intake_to_closing_through_the_api(call, opened, make_worker
     assert zhang.id_masked in str(added) and "张东青" not in str(added)
     call(yicheng_officer, "post", f"/api/rights/cases/{case_id}/actions", {"action": "investigate"})
     call(yicheng_officer, "post", f"/api/rights/cases/{case_id}/actions", {"action": "mediate"})
+    instalments = {
+        "items": [
+            {
+                "case_worker": lines["张*青"],
+                "wages_fen": 1_200_000,
+                "compensation_fen": 30_000,
+                "recovered_on": "2026-03-01",
+            },
+            {"case_worker": lines["李*"], "wages_fen": 400_000, "recovered_on": "2026-03-02"},
+        ]
+    }
+    path = f"/api/rights/cases/{case_id}/recoveries"
+    # Four eyes: the officer who took the case in does not record its money.
+    refused = call(yicheng_officer, "post", path, instalments)
+    assert refused.status_code == 403 and refused.json()["code"] == "four_eyes"
     recovered = call(
-        yicheng_officer,
+        recorder,
         "post",
-        f"/api/rights/cases/{case_id}/recoveries",
+        path,
         {
             "items": [
                 {

@@ -19,7 +19,7 @@ MAY = datetime.date(2026, 5, 20)
 
 
 @pytest.fixture
-def helped(case, make_worker, zhumadian_officer):
+def helped(case, make_worker, zhumadian_officer, province_admin):
     """张东青 recovers wages at 驻马店 itself (本级) and at 驿城区; 李四 at 驿城区 in May."""
     zhang, li = make_worker("张东青"), make_worker("李四")
     for code, rows in (("411700", [(zhang, 10_000, 500)]), ("411702", [(zhang, 20_000, 0)])):
@@ -31,11 +31,11 @@ def helped(case, make_worker, zhumadian_officer):
             Instalment(line.pk, wages, comp, MARCH)
             for line, (_, wages, comp) in zip(lines, rows, strict=True)
         ]
-        record_recoveries(by=zhumadian_officer, case=made, items=items)
+        record_recoveries(by=province_admin, case=made, items=items)
     county_case = case(by=zhumadian_officer, org=Org.objects.get(code="411702"))
     (line,) = add_workers(by=zhumadian_officer, case=county_case, rows=[WorkerOwed(li.pk, 9999)])
     record_recoveries(
-        by=zhumadian_officer, case=county_case, items=[Instalment(line.pk, 3000, 0, MAY)]
+        by=province_admin, case=county_case, items=[Instalment(line.pk, 3000, 0, MAY)]
     )
 
 

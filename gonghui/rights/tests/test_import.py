@@ -103,21 +103,21 @@ def test_each_bad_cell_of_a_recovery_list_is_named_by_its_column(
 
 
 def test_the_import_command_takes_a_case_number(
-    case_with_workers, yicheng_officer, tmp_path, capsys
+    case_with_workers, yicheng_officer, recorder, tmp_path, capsys
 ):
     made, (zhang_line, _) = case_with_workers
     number = reveal_id_number(by=yicheng_officer, worker=zhang_line.worker)
     path = write_csv(
         tmp_path / "追回.csv", RECOVERY_COLUMNS, [[number, "1000", "50.5", "2026-03-01"]]
     )
-    call_command("import", "recoveries", str(made.pk), str(path), "--user", "yicheng")
+    call_command("import", "recoveries", str(made.pk), str(path), "--user", recorder.username)
     assert Recovery.objects.get().compensation_fen == 5050
     call_command("rollup", "check", "--app", "rights")
     assert "一致" in capsys.readouterr().out
 
 
 def test_100000_generated_recoveries_sum_to_the_fen(
-    case, province_admin, yicheng_officer, tmp_path
+    case, province_admin, yicheng_officer, recorder, tmp_path
 ):
     roster = list(roster_rows(200, org_codes=["411702"], regions=("411702",), seed=9))
     assert (
@@ -142,7 +142,7 @@ def test_100000_generated_recoveries_sum_to_the_fen(
         wages.append(Decimal(w))
         compensation.append(Decimal(c))
     path = write_csv(tmp_path / "recoveries.csv", RECOVERY_COLUMNS, rows)
-    report = import_recoveries(path, by=yicheng_officer, case=made)
+    report = import_recoveries(path, by=recorder, case=made)
     assert report.ok, report.errors[:3]
     assert report.created == 100_000
     figures = rights_figures(yicheng_officer, year=2026)

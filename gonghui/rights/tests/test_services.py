@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from gonghui.accounts.models import Role
-from gonghui.audit.workflow import StaleState
+from gonghui.audit.workflow import FourEyes, StaleState
+from gonghui.core.audited import service_writes
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.models import WorkflowStep
 from gonghui.core.money import yuan_in_units
 from gonghui.orgs.models import Org
-from gonghui.rights.models import CaseState, RightsOrgYear, WageCase
+from gonghui.rights.models import CaseState, Recovery, RightsOrgYear, WageCase
 from gonghui.rights.selectors import (
     case_for,
     case_queue,
@@ -75,7 +76,8 @@ def test_every_case_transition_per_role_is_allowed_or_refused(case, actors):
     moved = 0
     for state, action, who in itertools.product(S.values, ACTIONS, actors):
         made = case()
-        WageCase.objects.filter(pk=made.pk).update(state=state)
+        with service_writes():  # a state no service leads to directly
+            WageCase.objects.filter(pk=made.pk).update(state=state)
         made.refresh_from_db()
         if who in CASE_STAFF and (state, action) in ALLOWED:
             step(actors[who], made, action)
@@ -107,10 +109,10 @@ def test_referral_names_the_body_and_closing_needs_a_reason(case, yicheng_office
     assert no_reason.value.code == "reason_required"
 
 
-def test_outcome_follows_the_wages_recovered(case_with_workers, yicheng_officer):
+def test_outcome_follows_the_wages_recovered(case_with_workers, yicheng_officer, recorder):
     made, (zhang, li) = case_with_workers
     record_recoveries(
-        by=yicheng_officer,
+        by=recorder,
         case=made,
         items=[
             Instalment(zhang.pk, 600_000, 0, D),
@@ -121,16 +123,16 @@ def test_outcome_follows_the_wages_recovered(case_with_workers, yicheng_officer)
     move_case(by=yicheng_officer, case=partial, action="close", reason="李四部分未追回")
     assert partial.outcome == "part"
     with pytest.raises(DomainError) as closed:
-        record_recoveries(by=yicheng_officer, case=partial, items=[Instalment(li.pk, 1, 0, D)])
+        record_recoveries(by=recorder, case=partial, items=[Instalment(li.pk, 1, 0, D)])
     assert closed.value.code == "case_closed"
 
 
 def test_full_recovery_closes_as_full_and_figures_count_each_worker_once(
-    case_with_workers, yicheng_officer, zhumadian_officer
+    case_with_workers, yicheng_officer, zhumadian_officer, recorder
 ):
     made, (zhang, li) = case_with_workers
     record_recoveries(
-        by=yicheng_officer,
+        by=recorder,
         case=made,
         items=[
             Instalment(zhang.pk, 1_200_000, 100_000, D),
@@ -147,7 +149,7 @@ def test_full_recovery_closes_as_full_and_figures_count_each_worker_once(
 
 
 def test_an_instalment_must_carry_money_and_not_be_in_the_future(
-    case_with_workers, yicheng_officer
+    case_with_workers, yicheng_officer, recorder
 ):
     made, (zhang, _) = case_with_workers
     for item, code in (
@@ -159,18 +161,16 @@ def test_an_instalment_must_carry_money_and_not_be_in_the_future(
         ),
     ):
         with pytest.raises(DomainError) as caught:
-            record_recoveries(
-                by=yicheng_officer, case=made, items=[Instalment(zhang.pk, 5, 0, D), item]
-            )
+            record_recoveries(by=recorder, case=made, items=[Instalment(zhang.pk, 5, 0, D), item])
         assert caught.value.code == code
     assert RightsOrgYear.objects.count() == 0
 
 
 def test_transfer_gives_the_case_to_the_receiver_and_leaves_the_sender_reading(
-    case_with_workers, yicheng_officer, staff, luoyang_officer
+    case_with_workers, yicheng_officer, staff, luoyang_officer, recorder
 ):
     made, (zhang, _) = case_with_workers
-    record_recoveries(by=yicheng_officer, case=made, items=[Instalment(zhang.pk, 100_000, 0, D)])
+    record_recoveries(by=recorder, case=made, items=[Instalment(zhang.pk, 100_000, 0, D)])
     receiver = staff("xiping", "411721")
     with pytest.raises(DomainError):
         transfer_case(
@@ -205,8 +205,9 @@ def test_a_case_without_progress_for_n_days_is_overdue(case, yicheng_officer, se
     settings.RIGHTS_OVERDUE_DAYS = 10
     stale, fresh, closed = case(), case(), case()
     long_ago = timezone.now() - datetime.timedelta(days=11)
-    WageCase.objects.filter(pk__in=[stale.pk, closed.pk]).update(last_progress_at=long_ago)
-    WageCase.objects.filter(pk=closed.pk).update(state=S.CLOSED)
+    with service_writes():  # eleven days on, one of them closed
+        WageCase.objects.filter(pk__in=[stale.pk, closed.pk]).update(last_progress_at=long_ago)
+        WageCase.objects.filter(pk=closed.pk).update(state=S.CLOSED)
     assert list(overdue_cases(under="410000/")) == [stale]
     out = StringIO()
     call_command("rights", "overdue", stdout=out)
@@ -226,13 +227,13 @@ def test_an_employer_code_must_be_a_valid_uscc(case):
 
 
 def test_a_worker_helped_in_two_counties_counts_once_above_them(
-    case, make_worker, zhumadian_officer
+    case, make_worker, zhumadian_officer, province_admin
 ):
     zhang = make_worker("张东青")
     for code in ("411702", "411721"):
         made = case(by=zhumadian_officer, org=Org.objects.get(code=code))
         (line,) = add_workers(by=zhumadian_officer, case=made, rows=[WorkerOwed(zhang.pk, 1000)])
-        record_recoveries(by=zhumadian_officer, case=made, items=[Instalment(line.pk, 1000, 0, D)])
+        record_recoveries(by=province_admin, case=made, items=[Instalment(line.pk, 1000, 0, D)])
     city = rights_figures(zhumadian_officer, year=2026)
     by_county = {c.org.code: c.workers for c in city.children}
     assert (by_county["411702"], by_county["411721"], city.workers) == (1, 1, 1)
@@ -240,11 +241,11 @@ def test_a_worker_helped_in_two_counties_counts_once_above_them(
 
 
 def test_the_report_sentence_prints_wan_and_yi_rounded_half_up_once(
-    case_with_workers, yicheng_officer, province_admin
+    case_with_workers, yicheng_officer, province_admin, recorder
 ):
     made, (zhang, li) = case_with_workers
     record_recoveries(
-        by=yicheng_officer,
+        by=recorder,
         case=made,
         items=[
             Instalment(zhang.pk, 1_200_000, 12_345, D),
@@ -259,3 +260,19 @@ def test_the_report_sentence_prints_wan_and_yi_rounded_half_up_once(
     assert yuan_in_units(171_249_999_999) == "17.12亿元"
     call_command("rollup", "rebuild", "--app", "rights", stdout=StringIO())
     assert rights_figures(province_admin, year=2026).total_fen == 2_012_345
+
+
+def test_the_officer_who_took_a_case_in_cannot_record_its_recoveries(
+    case_with_workers, yicheng_officer, recorder, settings
+):
+    made, (zhang, _) = case_with_workers
+    item = [Instalment(zhang.pk, 100_000, 0, D)]
+    with pytest.raises(FourEyes) as caught:
+        record_recoveries(by=yicheng_officer, case=made, items=item)
+    assert caught.value.code == "four_eyes"
+    assert caught.value.message == "登记追回金额须由另一人办理：您已受理此案件（双人复核）"
+    assert not Recovery.objects.exists()
+    assert record_recoveries(by=recorder, case=made, items=item) == 1
+    settings.FOUR_EYES = False
+    assert record_recoveries(by=yicheng_officer, case=made, items=item) == 1
+    assert Recovery.objects.count() == 2

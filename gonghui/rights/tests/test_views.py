@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from gonghui.core.audited import service_writes
 from gonghui.core.tabular import write_csv
 from gonghui.members.services import reveal_id_number
 from gonghui.rights.importers import WORKER_COLUMNS
@@ -40,7 +41,7 @@ def upload(client, case, kind, path):
 
 
 def test_a_case_worked_from_the_console(
-    client, opened_by_page, make_worker, yicheng_officer, tmp_path
+    client, opened_by_page, make_worker, yicheng_officer, recorder, tmp_path
 ):
     case = opened_by_page
     zhang = make_worker("张东青")
@@ -55,16 +56,18 @@ def test_a_case_worked_from_the_console(
     assert upload(client, case, "workers", good).status_code == 302
     line = CaseWorker.objects.get()
     client.post(f"/rights/{case.pk}/action/", {"action": "investigate"})
-    client.post(
-        f"/rights/{case.pk}/recovery/",
-        {
-            "case_worker": line.pk,
-            "wages": "3000.50",
-            "compensation": "",
-            "recovered_on": "2026-02-10",
-        },
-    )
+    instalment = {
+        "case_worker": line.pk,
+        "wages": "3000.50",
+        "compensation": "",
+        "recovered_on": "2026-02-10",
+    }
+    client.post(f"/rights/{case.pk}/recovery/", instalment)
+    assert not Recovery.objects.exists()  # four eyes: not by the officer who took it in
+    client.force_login(recorder)
+    client.post(f"/rights/{case.pk}/recovery/", instalment)
     assert Recovery.objects.get().wages_fen == 300_050
+    client.force_login(yicheng_officer)
     client.post(f"/rights/{case.pk}/action/", {"action": "close", "reason": "余款无法追回"})
     page = client.get(f"/rights/{case.pk}/").content.decode()
     assert "部分追回" in page and "张*青" in page and "张东青" not in page and number not in page
@@ -79,7 +82,8 @@ def test_a_case_worked_from_the_console(
 
 def test_overdue_cases_are_flagged_on_the_officers_list(client, opened_by_page, settings):
     settings.RIGHTS_OVERDUE_DAYS = 7
-    WageCase.objects.update(last_progress_at=timezone.now() - datetime.timedelta(days=8))
+    with service_writes():  # eight days on
+        WageCase.objects.update(last_progress_at=timezone.now() - datetime.timedelta(days=8))
     page = client.get("/rights/").content.decode()
     assert 'id="overdue-flag"' in page and "1 件案件" in page and "逾期" in page
     assert (
