@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from gonghui.accounts.models import Role, User
-from gonghui.programs.models import Program
 from gonghui.programs.selectors import programs_visible_to
+from gonghui.programs.services import change_budget
 from gonghui.stations.models import Station
 from gonghui.training.models import TrainingClass
 
@@ -27,7 +27,7 @@ ROW = {  # the list a to-do links to → the attribute of its table's rows
 
 
 @pytest.fixture
-def generated(province_admin):
+def generated(province_admin, staff):
     """A tiny generated province, with a class waiting for its draw and a programme whose
     budget is nearly spent, so that every to-do has something in it somewhere."""
     call_command("generate", "--scale", "tiny", "--seed", "5", "--year", "2025", stdout=StringIO())
@@ -35,7 +35,8 @@ def generated(province_admin):
     klass.lottery, klass.lottery_drawn = True, False
     klass.save(update_fields=["lottery", "lottery_drawn"])
     program = programs_visible_to(province_admin).filter(spent_fen__gt=0).first()
-    Program.objects.filter(pk=program.pk).update(budget_fen=program.spent_fen)
+    second = staff("province2", "410000", Role.PROVINCE_ADMIN)  # four eyes: not the setter
+    change_budget(by=second, program=program, budget_fen=program.spent_fen, reason="用尽")
 
 
 def home_counts(client) -> dict[str, tuple[int, str]]:
