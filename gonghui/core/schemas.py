@@ -1,6 +1,95 @@
-"""The API's answer shapes every app shares: one name each in the OpenAPI document."""
+"""The API's shared shapes and the ranges of its parameters, declared once.
 
-from ninja import Schema
+Every id, amount, year, month, page and coordinate an API caller can send is typed
+with one of the annotated types below, so the OpenAPI document states its range and
+a value outside it is a 4xx naming the parameter before any query runs (a 2^64 id
+overflowed SQLite's integer and an offset past 2^63 failed inside the database).
+"""
+
+import re
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
+from ninja import Field, Schema
+from ninja.errors import ValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
+from pydantic import AfterValidator, ValidationInfo, field_validator
+
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
+
+MAX_ID = 2**63 - 1  # BigAutoField's largest value on every database we run
+MAX_FEN = 10**13  # one hundred billion yuan: more than any sum the federation handles
+MAX_COUNT = 2**31 - 1  # PositiveIntegerField's largest value
+MAX_OFFSET = 2**31 - 1
+MAX_LIMIT = 500
+MONTH_PATTERN = r"^(19(49|[5-9]\d)|20\d\d|2100)-(0[1-9]|1[0-2])$"
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID, description="编号")]
+Fen = Annotated[int, Field(ge=0, le=MAX_FEN, description="金额（分）")]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年份")]
+Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="月份 YYYY-MM")]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="跳过的条数")]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="每页条数")]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description="纬度")]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="经度")]
+
+NUL_MESSAGE = "不能包含空字符（\\x00）"
+
+
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL refuses NUL in text; refusing it here names the field instead of failing
+    inside the database (SQLite would have stored it)."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(NUL_MESSAGE)
+    if isinstance(value, list | tuple | set):
+        for item in value:
+            _no_nul(item)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _no_nul(key)
+            _no_nul(item)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+class InSchema(Schema):
+    """The base of every request body and query shape: no string field may hold NUL."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _refuse_nul(cls, value: Any, info: ValidationInfo) -> Any:
+        return _no_nul(value)
+
+
+class Pagination(LimitOffsetPagination):
+    """Limit/offset pages whose offset and limit are bounded, so the database never sees a
+    number it cannot hold."""
+
+    class Input(Schema):
+        limit: Limit = 100
+        offset: Offset = 0
+
+
+class NulRefusingParser(Parser):
+    """Query strings and form fields holding NUL are refused naming the parameter, as
+    request bodies are by ``InSchema``."""
+
+    def parse_querydict(
+        self, data: MultiValueDict, list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        for key, values in data.lists():
+            if re.search("\x00", key) or any(
+                isinstance(value, str) and "\x00" in value for value in values
+            ):
+                raise ValidationError(
+                    [{"loc": ("query", key), "msg": NUL_MESSAGE, "type": "value_error"}]
+                )
+        return super().parse_querydict(data, list_fields, request)
 
 
 class ErrorOut(Schema):
