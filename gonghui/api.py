@@ -1,11 +1,13 @@
 """The /api/ root: token auth, domain errors as 4xx, one router per app."""
 
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from gonghui.accounts.bearer import TokenAuth
 from gonghui.core.errors import DomainError
+from gonghui.core.schemas import NulRefusingParser
 from gonghui.culture.api import router as culture_router
 from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
@@ -16,7 +18,13 @@ from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
 from gonghui.training.api import router as training_router
 
-api = NinjaAPI(title="gonghui API", version="1", auth=TokenAuth(), urls_namespace="api")
+api = NinjaAPI(
+    title="gonghui API",
+    version="1",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    parser=NulRefusingParser(),
+)
 
 
 @api.exception_handler(DomainError)
@@ -30,13 +38,30 @@ def domain_error(request: HttpRequest, exc: DomainError):
 def request_invalid(request: HttpRequest, exc: ValidationError):
     """Malformed requests (wrong JSON types, bad query values) answered like domain errors."""
     first = exc.errors[0] if exc.errors else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
+    loc = list(first.get("loc", ()))
+    if loc[:1] == ["body"] and len(loc) > 2:
+        del loc[1]  # the handler's argument name: the caller knows the body's fields only
+    location = [str(part) for part in loc if part not in ("body", "query", "path")]
     field = ".".join(location) or None
     message = f"请求参数{field or ''}格式不正确：{first.get('msg', '')}".strip("：")
     return api.create_response(
         request,
         {"code": "invalid_request", "message": message, "field": field, "errors": exc.errors},
         status=422,
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def upload_unreadable(request: HttpRequest, exc: MultiPartParserError):
+    """An upload whose multipart body cannot be read (no boundary, cut short) is the
+    caller's mistake, said in the project's error shape."""
+    return api.create_response(
+        request,
+        {
+            "code": "bad_upload",
+            "message": "上传内容无法解析：须为带 boundary 的 multipart/form-data",
+        },
+        status=400,
     )
 
 
