@@ -170,3 +170,24 @@ def test_nul_in_a_body_string_is_refused_naming_the_field(call, province_admin, 
 
 def test_nul_in_a_query_string_is_refused_naming_the_parameter(call, province_admin):
     _refused(call(province_admin, "get", "/api/rights/figures", {"org": "41\x00"}), "org")
+
+
+@pytest.mark.parametrize("year", ["10000", "1948", str(HUGE)])
+def test_the_wage_figures_page_and_export_answer_an_impossible_year_in_words(
+    client, province_admin, year
+):
+    client.force_login(province_admin)
+    page = client.get("/rights/figures/", {"year": year})
+    assert page.status_code == 200
+    assert "年份须在 1949–2100 之间" in page.content.decode()
+    export = client.get("/rights/figures/export.xlsx", {"year": year})
+    assert export.status_code == 400
+    assert "1949–2100" in export.content.decode()
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "0000-01", "1948-12", "2101-01"])
+def test_the_culture_calendar_answers_a_month_outside_the_years(client, province_admin, month):
+    client.force_login(province_admin)
+    page = client.get("/culture/", {"month": month})
+    assert page.status_code == 200
+    assert "月份须在 1949年1月至2100年12月之间（YYYY-MM）：" + month in page.content.decode()
