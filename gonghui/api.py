@@ -1,13 +1,15 @@
 """The /api/ root: token auth, domain errors as 4xx, one router per app."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from gonghui.accounts.bearer import TokenAuth
 from gonghui.core.errors import DomainError
-from gonghui.core.schemas import NulRefusingParser
+from gonghui.core.schemas import NulRefusingParser, document_standard_answers
 from gonghui.culture.api import router as culture_router
 from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
@@ -18,7 +20,18 @@ from gonghui.rights.api import router as rights_router
 from gonghui.stations.api import router as stations_router
 from gonghui.training.api import router as training_router
 
-api = NinjaAPI(
+
+class GonghuiAPI(NinjaAPI):
+    """The API whose document also states the answers given before a handler runs (422,
+    400, 401, 404), so a client following it meets no undocumented status."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        document = super().get_openapi_schema(*args, **kwargs)
+        document_standard_answers(document)
+        return document
+
+
+api = GonghuiAPI(
     title="gonghui API",
     version="1",
     auth=TokenAuth(),
@@ -44,11 +57,29 @@ def request_invalid(request: HttpRequest, exc: ValidationError):
     location = [str(part) for part in loc if part not in ("body", "query", "path")]
     field = ".".join(location) or None
     message = f"请求参数{field or ''}格式不正确：{first.get('msg', '')}".strip("：")
+    errors = [
+        {
+            "code": error.get("type", "invalid"),
+            "message": error.get("msg", ""),
+            "field": ".".join(str(part) for part in error.get("loc", ())),
+        }
+        for error in exc.errors
+    ]
     return api.create_response(
         request,
-        {"code": "invalid_request", "message": message, "field": field, "errors": exc.errors},
+        {"code": "invalid_request", "message": message, "field": field, "errors": errors},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    """ninja's own refusals: an unreadable body (400) in the project's error shape, the
+    rest (401 without a valid token, 429) as ninja words them, as documented."""
+    if exc.status_code == 400:
+        body = {"code": "bad_request", "message": "请求内容无法解析（须为 JSON）", "field": None}
+        return api.create_response(request, body, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(MultiPartParserError)

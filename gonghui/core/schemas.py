@@ -106,3 +106,56 @@ class NotFoundOut(Schema):
     exist."""
 
     detail: str
+
+
+class RequestInvalidOut(ErrorOut):
+    """A request the schema refuses (a value out of range, a wrong type): the first problem
+    at the top level, every problem in ``errors``."""
+
+    errors: list[ErrorOut]
+
+
+class UnauthorizedOut(Schema):
+    """No token, or a token that is no active account's."""
+
+    detail: str
+
+
+STANDARD_ANSWERS: dict[int, tuple[type[Schema], str]] = {
+    400: (ErrorOut, "请求内容无法解析"),
+    401: (UnauthorizedOut, "未登录或令牌无效"),
+    404: (NotFoundOut, "不存在或不在您的管辖范围内"),
+    422: (RequestInvalidOut, "请求参数超出范围或格式不正确"),
+}
+
+
+def document_standard_answers(document: dict[str, Any]) -> None:
+    """Add to every operation of an OpenAPI ``document`` the answers the API gives before
+    a handler runs, where the operation does not document them itself: 422 for a refused
+    parameter, 400 for an unreadable body, 401 when a token is required, 404 for an
+    object (or org code) the caller may not see, named in the path, query or body."""
+    components = document.setdefault("components", {}).setdefault("schemas", {})
+    for model, _ in STANDARD_ANSWERS.values():
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(definition.pop("$defs", {}))
+        components[model.__name__] = definition
+    for methods in document.get("paths", {}).values():
+        for operation in methods.values():
+            parameters = operation.get("parameters", [])
+            asked = {
+                400: "requestBody" in operation,
+                401: bool(operation.get("security")),
+                404: bool(parameters) or "requestBody" in operation,
+                422: bool(parameters) or "requestBody" in operation,
+            }
+            answers = operation.setdefault("responses", {})
+            for status, (model, description) in STANDARD_ANSWERS.items():
+                if asked[status] and status not in answers:
+                    answers[status] = {
+                        "description": description,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": f"#/components/schemas/{model.__name__}"}
+                            }
+                        },
+                    }

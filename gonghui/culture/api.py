@@ -72,7 +72,7 @@ def list_events(request: HttpRequest, query: Query[EventQuery]):
 
 
 @router.get(
-    "/events/{int:event_id}",
+    "/events/{event_id}",
     response={200: EventDetailOut, 404: NotFoundOut},
     url_name="culture_event_detail",
     summary="文化活动详情",
@@ -84,7 +84,7 @@ def get_event(request: HttpRequest, event_id: Id):
 
 
 @router.post(
-    "/events/{int:event_id}/held",
+    "/events/{event_id}/held",
     response={200: EventDetailOut, **WRITE_ERRORS},
     url_name="culture_event_held",
     summary="登记活动已举办及观众人次",
@@ -117,7 +117,7 @@ def _workers(user, ids: list[int]) -> list:
 
 
 @router.post(
-    "/events/{int:event_id}/attendees",
+    "/events/{event_id}/attendees",
     response={200: SignInOut, **WRITE_ERRORS},
     url_name="culture_event_attendees",
     summary="登记签到职工",
@@ -155,7 +155,7 @@ def list_bookhouses(request: HttpRequest, year: Year | None = None):
 
 
 @router.get(
-    "/bookhouses/{int:bookhouse_id}",
+    "/bookhouses/{bookhouse_id}",
     response={200: BookhouseDetailOut, 404: NotFoundOut},
     url_name="culture_bookhouse_detail",
     summary="职工书屋详情",
@@ -182,7 +182,7 @@ def list_campaigns(request: HttpRequest):
 
 
 @router.get(
-    "/campaigns/{int:campaign_id}",
+    "/campaigns/{campaign_id}",
     response={200: CampaignDetailOut, 404: NotFoundOut},
     url_name="culture_campaign_detail",
     summary="阅读活动详情",

@@ -35,7 +35,7 @@ def list_workers(
     )
 
 
-@router.get("/{int:worker_id}", response=WorkerOut, url_name="worker_detail", summary="职工详情")
+@router.get("/{worker_id}", response=WorkerOut, url_name="worker_detail", summary="职工详情")
 def get_worker(request: HttpRequest, worker_id: Id):
     """One worker; 404 outside the caller's subtree."""
     return worker_for(request.auth, worker_id)
@@ -50,7 +50,7 @@ def create_worker(request: HttpRequest, payload: WorkerCreateIn):
     return _save(request, payload.dict(), status=201)
 
 
-@router.patch("/{int:worker_id}", response={200: WorkerOut, **WRITE_ERRORS}, summary="修改职工")
+@router.patch("/{worker_id}", response={200: WorkerOut, **WRITE_ERRORS}, summary="修改职工")
 def update_worker(request: HttpRequest, worker_id: Id, payload: WorkerPatchIn):
     """Change the fields sent; a new ``org`` is a transfer. The ID number cannot change."""
     _require_write(request)

@@ -172,7 +172,7 @@ def post_claim(request: HttpRequest, payload: ClaimIn):
 
 
 @router.get(
-    "/claims/{int:claim_id}",
+    "/claims/{claim_id}",
     response={200: ClaimOut, 404: NotFoundOut},
     url_name="aid_claim_detail",
     summary="申请详情与流程记录",
@@ -184,7 +184,7 @@ def get_claim(request: HttpRequest, claim_id: Id):
 
 
 @router.post(
-    "/claims/{int:claim_id}/actions",
+    "/claims/{claim_id}/actions",
     response={200: ClaimOut, **ERRORS},
     url_name="aid_claim_action",
     summary="办理申请（提交、核实、批准、退回、不予给付、发放）",
@@ -204,7 +204,7 @@ def post_claim_action(request: HttpRequest, claim_id: Id, payload: ActionIn):
 
 
 @router.get(
-    "/claims/{int:claim_id}/diagnosis",
+    "/claims/{claim_id}/diagnosis",
     response={200: DiagnosisOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="aid_claim_diagnosis",
     summary="诊断（仅限审核人，留痕）",
@@ -216,7 +216,7 @@ def get_diagnosis(request: HttpRequest, claim_id: Id):
 
 
 @router.post(
-    "/claims/{int:claim_id}/documents",
+    "/claims/{claim_id}/documents",
     response={200: DocumentOut, **ERRORS},
     url_name="aid_document_upload",
     summary="上传申请材料（PDF/JPEG/PNG）",
@@ -234,7 +234,7 @@ def post_document(request: HttpRequest, claim_id: Id, file: File[UploadedFile]):
 
 
 @router.get(
-    "/documents/{int:document_id}",
+    "/documents/{document_id}",
     response={403: ErrorOut, 404: NotFoundOut},
     url_name="aid_document",
     summary="下载申请材料（留痕）",
@@ -264,7 +264,7 @@ def list_rosters(request: HttpRequest):
 
 
 @router.post(
-    "/rosters/{int:roster_id}/review",
+    "/rosters/{roster_id}/review",
     response={200: RosterOut, **ERRORS},
     url_name="aid_roster_review",
     summary="审核批量参保名册（上级工会）",

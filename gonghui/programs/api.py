@@ -164,7 +164,7 @@ def list_programs(request: HttpRequest):
 
 
 @programs_router.get(
-    "/{int:program_id}",
+    "/{program_id}",
     response={200: ProgramDetailOut, 404: NotFoundOut},
     url_name="program_detail",
     summary="服务项目详情与统计",
@@ -214,7 +214,7 @@ def list_points(request: HttpRequest):
 
 
 @points_router.get(
-    "/{int:point_id}",
+    "/{point_id}",
     response={200: PointOut, 404: NotFoundOut},
     url_name="point_detail",
     summary="服务点详情",

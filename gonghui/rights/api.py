@@ -82,7 +82,7 @@ def post_case(request: HttpRequest, payload: CaseIn):
 
 
 @router.get(
-    "/cases/{int:case_id}",
+    "/cases/{case_id}",
     response={200: CaseOut, 404: NotFoundOut},
     url_name="rights_case_detail",
     summary="案件详情与流程记录",
@@ -92,7 +92,7 @@ def get_case(request: HttpRequest, case_id: Id):
 
 
 @router.post(
-    "/cases/{int:case_id}/actions",
+    "/cases/{case_id}/actions",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_action",
     summary="办理（调查、调解、移送、结案）",
@@ -104,7 +104,7 @@ def post_action(request: HttpRequest, case_id: Id, payload: CaseActionIn):
 
 
 @router.post(
-    "/cases/{int:case_id}/workers",
+    "/cases/{case_id}/workers",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_workers",
     summary="登记涉案职工及欠薪金额（全部或全不）",
@@ -125,7 +125,7 @@ def post_workers(request: HttpRequest, case_id: Id, payload: WorkersIn):
 
 
 @router.post(
-    "/cases/{int:case_id}/recoveries",
+    "/cases/{case_id}/recoveries",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_recoveries",
     summary="登记追回（工资、赔偿金分列，可分多笔）",
@@ -143,7 +143,7 @@ def post_recoveries(request: HttpRequest, case_id: Id, payload: RecoveriesIn):
 
 
 @router.post(
-    "/cases/{int:case_id}/transfer",
+    "/cases/{case_id}/transfer",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_transfer",
     summary="移交其他组织承办",

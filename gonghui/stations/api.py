@@ -6,7 +6,7 @@ and sees the caller's subtree only (404 outside it).
 """
 
 from django.http import HttpRequest
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Status
 from ninja.pagination import paginate
 
 from gonghui.core.coords import parse_crs
@@ -37,8 +37,8 @@ class NearestQuery(InSchema):
     lat: Latitude
     lng: Longitude
     coord: str = "wgs84"
-    k: int = 5
-    within_m: float | None = None
+    k: int = Field(5, ge=1, le=MAX_K)
+    within_m: float | None = Field(None, gt=0, le=MAX_WITHIN_M, allow_inf_nan=False)
     open_now: bool = False
     facility: str = ""
     kind: str = ""
@@ -113,7 +113,7 @@ def list_stations(request: HttpRequest, q: str = "", status: str = ""):
 
 
 @router.get(
-    "/{int:station_id}",
+    "/{station_id}",
     response={200: StationOut, 404: NotFoundOut},
     url_name="station_detail",
     summary="驿站详情",
@@ -123,7 +123,7 @@ def get_station(request: HttpRequest, station_id: Id):
 
 
 @router.post(
-    "/{int:station_id}/visits",
+    "/{station_id}/visits",
     response={200: VisitOut, 403: ErrorOut, 404: NotFoundOut, 409: ErrorOut},
     url_name="station_visit",
     summary="登记到访人次",

@@ -94,7 +94,7 @@ def list_classes(request: HttpRequest):
 
 
 @router.get(
-    "/classes/{int:class_id}",
+    "/classes/{class_id}",
     response={200: ClassOut, 404: NotFoundOut},
     url_name="class_detail",
     summary="班级详情",
@@ -104,7 +104,7 @@ def get_class(request: HttpRequest, class_id: Id):
 
 
 @router.post(
-    "/classes/{int:class_id}/enrolments",
+    "/classes/{class_id}/enrolments",
     response={200: TrainingEnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="class_enrol",
     summary="为职工报名",
@@ -122,7 +122,7 @@ def post_enrolment(request: HttpRequest, class_id: Id, payload: TrainingEnrolIn)
 
 
 @router.post(
-    "/enrolments/{int:enrolment_id}/cancel",
+    "/enrolments/{enrolment_id}/cancel",
     response={200: TrainingEnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="enrolment_cancel",
     summary="取消报名",
@@ -166,7 +166,7 @@ def list_competitions(request: HttpRequest):
 
 
 @router.get(
-    "/competitions/{int:competition_id}/ranking",
+    "/competitions/{competition_id}/ranking",
     response={200: list[RankedOut], 404: NotFoundOut},
     url_name="competition_ranking",
     summary="竞赛排名",
@@ -211,7 +211,7 @@ class ScoreOut(Schema):
 
 
 @router.post(
-    "/competitions/{int:competition_id}/scores",
+    "/competitions/{competition_id}/scores",
     response={200: ScoreOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="competition_score",
     summary="登记评分",
@@ -309,7 +309,7 @@ def list_funds(request: HttpRequest):
 
 
 @router.get(
-    "/funds/{int:project_id}",
+    "/funds/{project_id}",
     response={200: FundProjectDetailOut, 404: NotFoundOut},
     url_name="fund_detail",
     summary="培训资助项目详情",
