@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as ModelInvalid
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
@@ -9,7 +10,7 @@ from ninja.errors import HttpError, ValidationError
 
 from gonghui.accounts.bearer import TokenAuth
 from gonghui.core.errors import DomainError
-from gonghui.core.schemas import NulRefusingParser, document_standard_answers
+from gonghui.core.schemas import NUL_ERROR, NulRefusingParser, document_standard_answers
 from gonghui.culture.api import router as culture_router
 from gonghui.members.api import router as workers_router
 from gonghui.mutualaid.api import router as mutualaid_router
@@ -49,7 +50,8 @@ def domain_error(request: HttpRequest, exc: DomainError):
 
 @api.exception_handler(ValidationError)
 def request_invalid(request: HttpRequest, exc: ValidationError):
-    """Malformed requests (wrong JSON types, bad query values) answered like domain errors."""
+    """Malformed requests (wrong JSON types, values out of range) answered like domain
+    errors, 422; a string holding NUL, which no database column can store, 400."""
     first = exc.errors[0] if exc.errors else {}
     loc = list(first.get("loc", ()))
     if loc[:1] == ["body"] and len(loc) > 2:
@@ -68,7 +70,23 @@ def request_invalid(request: HttpRequest, exc: ValidationError):
     return api.create_response(
         request,
         {"code": "invalid_request", "message": message, "field": field, "errors": errors},
-        status=422,
+        status=400 if first.get("type") == NUL_ERROR else 422,
+    )
+
+
+@api.exception_handler(ModelInvalid)
+def model_invalid(request: HttpRequest, exc: ModelInvalid):
+    """A model's own validation (``full_clean`` in a service) refusing what the request
+    schema let through, such as an empty name: the caller's mistake, not a 500."""
+    field: str | None = None
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.message_dict.items()))
+        message = f"{'' if field == '__all__' else field}：{'；'.join(errors)}".lstrip("：")
+        field = None if field == "__all__" else field
+    else:
+        message = "；".join(exc.messages)
+    return api.create_response(
+        request, {"code": "invalid", "message": message, "field": field}, status=400
     )
 
 

@@ -16,6 +16,7 @@ from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from pydantic import AfterValidator, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
 
@@ -37,13 +38,14 @@ Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, descriptio
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description="经度")]
 
 NUL_MESSAGE = "不能包含空字符（\\x00）"
+NUL_ERROR = "nul_character"  # answered 400 by gonghui.api, as a body it cannot store
 
 
 def _no_nul(value: Any) -> Any:
     """PostgreSQL refuses NUL in text; refusing it here names the field instead of failing
     inside the database (SQLite would have stored it)."""
     if isinstance(value, str) and "\x00" in value:
-        raise ValueError(NUL_MESSAGE)
+        raise PydanticCustomError(NUL_ERROR, NUL_MESSAGE)
     if isinstance(value, list | tuple | set):
         for item in value:
             _no_nul(item)
@@ -87,7 +89,7 @@ class NulRefusingParser(Parser):
                 isinstance(value, str) and "\x00" in value for value in values
             ):
                 raise ValidationError(
-                    [{"loc": ("query", key), "msg": NUL_MESSAGE, "type": "value_error"}]
+                    [{"loc": ("query", key), "msg": NUL_MESSAGE, "type": NUL_ERROR}]
                 )
         return super().parse_querydict(data, list_fields, request)
 
@@ -122,7 +124,7 @@ class UnauthorizedOut(Schema):
 
 
 STANDARD_ANSWERS: dict[int, tuple[type[Schema], str]] = {
-    400: (ErrorOut, "请求内容无法解析"),
+    400: (ErrorOut, "请求内容无法解析，或含空字符"),
     401: (UnauthorizedOut, "未登录或令牌无效"),
     404: (NotFoundOut, "不存在或不在您的管辖范围内"),
     422: (RequestInvalidOut, "请求参数超出范围或格式不正确"),
@@ -143,7 +145,7 @@ def document_standard_answers(document: dict[str, Any]) -> None:
         for operation in methods.values():
             parameters = operation.get("parameters", [])
             asked = {
-                400: "requestBody" in operation,
+                400: bool(parameters) or "requestBody" in operation,
                 401: bool(operation.get("security")),
                 404: bool(parameters) or "requestBody" in operation,
                 422: bool(parameters) or "requestBody" in operation,

@@ -36,7 +36,7 @@ class PlanOut(Schema):
 class PlanIn(InSchema):
     org: str = Field(description="主办组织代码（在您的管辖范围内）")
     year: Year
-    name: str = Field(max_length=100)
+    name: str = Field(min_length=1, max_length=100)
     contribution_fen: Fen = Field(gt=0, description="每人缴费（分）")
     enrol_opens: datetime.date
     enrol_closes: datetime.date
