@@ -29,7 +29,9 @@ MONTH_PATTERN = r"^(19(49|[5-9]\d)|20\d\d|2100)-(0[1-9]|1[0-2])$"
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="编号")]
 Fen = Annotated[int, Field(ge=0, le=MAX_FEN, description="金额（分）")]
+PositiveFen = Annotated[int, Field(gt=0, le=MAX_FEN, description="金额（分）")]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+PositiveCount = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="年份")]
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="月份 YYYY-MM")]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="跳过的条数")]

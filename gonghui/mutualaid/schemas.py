@@ -9,7 +9,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from gonghui.core.schemas import Count, Fen, Id, InSchema, Year
+from gonghui.core.schemas import Count, Fen, Id, InSchema, PositiveFen, Year
 
 
 class BenefitOut(Schema):
@@ -37,12 +37,12 @@ class PlanIn(InSchema):
     org: str = Field(description="主办组织代码（在您的管辖范围内）")
     year: Year
     name: str = Field(min_length=1, max_length=100)
-    contribution_fen: Fen = Field(gt=0, description="每人缴费（分）")
+    contribution_fen: PositiveFen = Field(description="每人缴费（分）")
     enrol_opens: datetime.date
     enrol_closes: datetime.date
     cover_starts: datetime.date
     cover_ends: datetime.date
-    annual_cap_fen: Fen = Field(gt=0, description="每人年度最高互助金（分）")
+    annual_cap_fen: PositiveFen = Field(description="每人年度最高互助金（分）")
     waiting_days: int = Field(ge=0, le=365, description="参保（缴费）后的等待期")
     benefits: dict[str, Fen] = Field(description="疾病类别 → 给付标准（分）")
 
@@ -70,7 +70,7 @@ class ClaimIn(InSchema):
     diagnosed_on: datetime.date
     hospital: str = Field(max_length=100)
     diagnosis: str = Field(max_length=500, description="诊断（健康信息，加密保存）")
-    claimed_fen: Fen = Field(gt=0, description="申请金额（分）")
+    claimed_fen: PositiveFen = Field(description="申请金额（分）")
 
 
 class ActionIn(InSchema):

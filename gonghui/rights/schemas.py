@@ -5,7 +5,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from gonghui.core.schemas import Fen, Id, InSchema
+from gonghui.core.schemas import Fen, Id, InSchema, PositiveFen
 
 
 class CaseIn(InSchema):
@@ -29,7 +29,7 @@ class CaseActionIn(InSchema):
 
 class OwedIn(InSchema):
     worker: Id = Field(description="职工编号（在您的管辖范围内）")
-    owed_fen: Fen = Field(gt=0)
+    owed_fen: PositiveFen
 
 
 class WorkersIn(InSchema):
