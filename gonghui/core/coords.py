@@ -51,8 +51,21 @@ def to_wgs84(lat: float, lng: float, crs: Crs) -> tuple[float, float]:
     if crs == Crs.GCJ02:
         point = gc.gcj02_to_wgs84_refined(gc.Gcj02(lat=lat, lon=lng))
     else:
-        point = gc.bd09_to_wgs84_refined(gc.Bd09(lat=lat, lon=lng))
+        try:
+            point = gc.bd09_to_wgs84_refined(gc.Bd09(lat=lat, lon=lng))
+        except gc.GeoError.OutOfRange:
+            return _bd09_past_the_edge(lat, lng)
     return point.lat, point.lon
+
+
+def _bd09_past_the_edge(lat: float, lng: float) -> tuple[float, float]:
+    """BD-09's offset (under 0.01°) carries a point near a pole or the antimeridian past it,
+    where the package's inverse gives up; undo the offset by the closed form, then bring
+    the point back onto the Earth (clamped at the pole, wrapped across the antimeridian).
+    That far from China GCJ-02 is WGS-84."""
+    gcj = gc.bd09_to_gcj02_fast(gc.Bd09(lat=lat, lon=lng))
+    wrapped = (gcj.lon + 180.0) % 360.0 - 180.0
+    return min(90.0, max(-90.0, gcj.lat)), wrapped
 
 
 def from_wgs84(lat: float, lng: float, crs: Crs) -> tuple[float, float]:

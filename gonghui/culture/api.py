@@ -11,10 +11,10 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core.errors import DomainError
-from gonghui.core.schemas import ErrorOut, NotFoundOut
+from gonghui.core.schemas import ErrorOut, Id, NotFoundOut, Pagination, Year
 from gonghui.core.views import client_ip
 from gonghui.culture.models import AttendeeChannel, Bookhouse, Campaign, Event
 from gonghui.culture.schemas import (
@@ -61,7 +61,7 @@ def _event_detail(user, event: Event) -> Event:
 @router.get(
     "/events", response=list[EventOut], url_name="culture_event_list", summary="文化活动列表"
 )
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_events(request: HttpRequest, query: Query[EventQuery]):
     """Events of the caller's subtree by start time; ``month`` (YYYY-MM), ``state`` and
     ``kind`` narrow them."""
@@ -72,24 +72,24 @@ def list_events(request: HttpRequest, query: Query[EventQuery]):
 
 
 @router.get(
-    "/events/{int:event_id}",
+    "/events/{event_id}",
     response={200: EventDetailOut, 404: NotFoundOut},
     url_name="culture_event_detail",
     summary="文化活动详情",
 )
-def get_event(request: HttpRequest, event_id: int):
+def get_event(request: HttpRequest, event_id: Id):
     """An event with its audience, its signed-in workers (names masked) and photo ids."""
     user = request.auth
     return _event_detail(user, event_for(user, event_id))
 
 
 @router.post(
-    "/events/{int:event_id}/held",
+    "/events/{event_id}/held",
     response={200: EventDetailOut, **WRITE_ERRORS},
     url_name="culture_event_held",
     summary="登记活动已举办及观众人次",
 )
-def post_held(request: HttpRequest, event_id: int, payload: HeldIn):
+def post_held(request: HttpRequest, event_id: Id, payload: HeldIn):
     """A planned event took place with ``audience`` person-times (``estimated`` for an
     open-air show's estimate); it enters the figures now. Only once per event."""
     user = request.auth
@@ -117,12 +117,12 @@ def _workers(user, ids: list[int]) -> list:
 
 
 @router.post(
-    "/events/{int:event_id}/attendees",
+    "/events/{event_id}/attendees",
     response={200: SignInOut, **WRITE_ERRORS},
     url_name="culture_event_attendees",
     summary="登记签到职工",
 )
-def post_attendees(request: HttpRequest, event_id: int, payload: SignInIn):
+def post_attendees(request: HttpRequest, event_id: Id, payload: SignInIn):
     """Sign workers (registry ids) in at a held event, all or none; a worker already signed
     in is left as they are, so sending the list again counts nobody twice."""
     user = request.auth
@@ -147,20 +147,20 @@ def post_attendees(request: HttpRequest, event_id: int, payload: SignInIn):
     url_name="culture_bookhouse_list",
     summary="职工书屋列表",
 )
-@paginate(LimitOffsetPagination, max_limit=500)
-def list_bookhouses(request: HttpRequest, year: int | None = None):
+@paginate(Pagination, max_limit=500)
+def list_bookhouses(request: HttpRequest, year: Year | None = None):
     """Bookhouses of the caller's subtree by name, each with its readers' visits in ``year``
     (every recorded month when not given)."""
     return bookhouses_visible_to(request.auth, year=year)
 
 
 @router.get(
-    "/bookhouses/{int:bookhouse_id}",
+    "/bookhouses/{bookhouse_id}",
     response={200: BookhouseDetailOut, 404: NotFoundOut},
     url_name="culture_bookhouse_detail",
     summary="职工书屋详情",
 )
-def get_bookhouse(request: HttpRequest, bookhouse_id: int) -> Bookhouse:
+def get_bookhouse(request: HttpRequest, bookhouse_id: Id) -> Bookhouse:
     """A bookhouse with its readers' visits per month, latest first."""
     user = request.auth
     bookhouse = bookhouse_for(user, bookhouse_id)
@@ -174,7 +174,7 @@ def get_bookhouse(request: HttpRequest, bookhouse_id: int) -> Bookhouse:
     url_name="culture_campaign_list",
     summary="阅读活动列表",
 )
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_campaigns(request: HttpRequest):
     """Reading campaigns run in the caller's subtree, newest first, with reads and shares
     counted in the subtree."""
@@ -182,12 +182,12 @@ def list_campaigns(request: HttpRequest):
 
 
 @router.get(
-    "/campaigns/{int:campaign_id}",
+    "/campaigns/{campaign_id}",
     response={200: CampaignDetailOut, 404: NotFoundOut},
     url_name="culture_campaign_detail",
     summary="阅读活动详情",
 )
-def get_campaign(request: HttpRequest, campaign_id: int) -> Campaign:
+def get_campaign(request: HttpRequest, campaign_id: Id) -> Campaign:
     """A campaign's totals, its items with the reads and shares of their tracking links, and
     what the platforms' imported reports added."""
     user = request.auth

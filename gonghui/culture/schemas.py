@@ -8,12 +8,13 @@ import datetime
 
 from ninja import Field, Schema
 
+from gonghui.core.schemas import Count, Id, InSchema, Month, Year
 from gonghui.culture.models import EventKind, EventState
 from gonghui.members.selectors import mask_name
 
 
-class EventQuery(Schema):
-    month: str | None = Field(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+class EventQuery(InSchema):
+    month: Month | None = None
     state: EventState | None = Field(
         None, description="planned 计划中 / held 已举办 / cancelled 已取消"
     )
@@ -80,13 +81,13 @@ class EventDetailOut(EventOut):
         return len({a.worker_id for a in event.signed})
 
 
-class HeldIn(Schema):
-    audience: int = Field(description="观众人次")
+class HeldIn(InSchema):
+    audience: Count = Field(description="观众人次")
     estimated: bool = Field(False, description="人次为估计数")
 
 
-class SignInIn(Schema):
-    worker_ids: list[int] = Field(
+class SignInIn(InSchema):
+    worker_ids: list[Id] = Field(
         min_length=1, max_length=5000, description="职工编号（须在调用者管辖范围内）"
     )
 
@@ -185,9 +186,9 @@ class CampaignDetailOut(CampaignOut):
         return campaign.by_item.get(None, (0, 0))[1]
 
 
-class FiguresQuery(Schema):
+class FiguresQuery(InSchema):
     org: str | None = Field(None, description="组织代码（须在调用者管辖范围内）；默认本级")
-    year: int | None = Field(None, ge=1949, le=9999, description="年份；不填为全部年份")
+    year: Year | None = Field(None, description="年份；不填为全部年份")
     month: int | None = Field(None, ge=1, le=12, description="月份（须同时给 year）")
 
 

@@ -23,6 +23,7 @@ from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.idnumber import parse_id
 from gonghui.core.importing import clear_copy
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
 from gonghui.core.ratelimit import anonymous_client, over_limit, too_many
 from gonghui.core.views import client_ip, page, xlsx_response
 from gonghui.culture.exporters import bookhouse_workbook
@@ -75,11 +76,20 @@ def _console(user, *, manage: bool = False) -> None:
         raise Http404
 
 
-def _month(text: str) -> datetime.date:
+def _month(text: str) -> tuple[datetime.date, str | None]:
+    """The month of ``?month=YYYY-MM`` (this month when absent or refused), and the
+    notice to show when it lies outside the years the platform keeps: the calendar steps
+    to the months either side, which do not exist beyond year 1 or 9999."""
+    this_month = timezone.localdate().replace(day=1)
+    if not text:
+        return this_month, None
     try:
-        return datetime.datetime.strptime(text, "%Y-%m").date()
+        month = datetime.datetime.strptime(text, "%Y-%m").date()
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        month = None
+    if month is None or not FIRST_YEAR <= month.year <= LAST_YEAR:
+        return this_month, f"月份须在 {FIRST_YEAR}年1月至{LAST_YEAR}年12月之间（YYYY-MM）：{text}"
+    return month, None
 
 
 @login_required
@@ -87,7 +97,9 @@ def event_list(request):
     """The planning calendar: one month's events, day by day."""
     user = request.user
     _console(user)
-    month = _month((request.GET.get("month") or "").strip())
+    month, notice = _month((request.GET.get("month") or "").strip())
+    if notice:
+        messages.warning(request, notice)
     events = list(events_visible_to(user, month=month))
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     following = (month + datetime.timedelta(days=32)).replace(day=1)

@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core.errors import PermissionDenied
-from gonghui.core.schemas import ErrorOut
+from gonghui.core.schemas import ErrorOut, Id, Pagination
 from gonghui.core.views import client_ip
 from gonghui.members.schemas import ValidationErrorOut, WorkerCreateIn, WorkerOut, WorkerPatchIn
 from gonghui.members.selectors import worker_for, workers_visible_to
@@ -18,7 +18,7 @@ WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 422: ValidationErrorOut}
 
 
 @router.get("", response=list[WorkerOut], url_name="worker_list", summary="职工列表")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_workers(
     request: HttpRequest,
     q: str = "",
@@ -35,8 +35,8 @@ def list_workers(
     )
 
 
-@router.get("/{int:worker_id}", response=WorkerOut, url_name="worker_detail", summary="职工详情")
-def get_worker(request: HttpRequest, worker_id: int):
+@router.get("/{worker_id}", response=WorkerOut, url_name="worker_detail", summary="职工详情")
+def get_worker(request: HttpRequest, worker_id: Id):
     """One worker; 404 outside the caller's subtree."""
     return worker_for(request.auth, worker_id)
 
@@ -50,8 +50,8 @@ def create_worker(request: HttpRequest, payload: WorkerCreateIn):
     return _save(request, payload.dict(), status=201)
 
 
-@router.patch("/{int:worker_id}", response={200: WorkerOut, **WRITE_ERRORS}, summary="修改职工")
-def update_worker(request: HttpRequest, worker_id: int, payload: WorkerPatchIn):
+@router.patch("/{worker_id}", response={200: WorkerOut, **WRITE_ERRORS}, summary="修改职工")
+def update_worker(request: HttpRequest, worker_id: Id, payload: WorkerPatchIn):
     """Change the fields sent; a new ``org`` is a transfer. The ID number cannot change."""
     _require_write(request)
     worker = worker_for(request.auth, worker_id)

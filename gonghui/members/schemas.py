@@ -4,7 +4,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from gonghui.core.schemas import ErrorOut
+from gonghui.core.schemas import ErrorOut, InSchema
 from gonghui.members.models import Worker
 
 
@@ -46,7 +46,7 @@ class WorkerOut(Schema):
 
 # Inputs are plain strings with empty defaults so that every mistake is reported by
 # the same validation the console and the importer use, in Chinese, with its field.
-class WorkerCreateIn(Schema):
+class WorkerCreateIn(InSchema):
     name: str = ""
     id_number: str = Field("", description="身份证号（18位）")
     phone: str = ""
@@ -57,7 +57,7 @@ class WorkerCreateIn(Schema):
     joined_on: str | None = Field(None, description="入会日期 YYYY-MM-DD；为空表示非会员")
 
 
-class WorkerPatchIn(Schema):
+class WorkerPatchIn(InSchema):
     """Only the fields sent are changed; the ID number identifies the worker and is fixed."""
 
     name: str | None = None

@@ -11,10 +11,10 @@ import datetime
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import File, Router, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core.money import fen_to_yuan, yuan_in_units
-from gonghui.core.schemas import ErrorOut, NotFoundOut
+from gonghui.core.schemas import ErrorOut, Id, NotFoundOut, Pagination, Year
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.mutualaid.schemas import (
@@ -25,8 +25,8 @@ from gonghui.mutualaid.schemas import (
     ClaimRowOut,
     DiagnosisOut,
     DocumentOut,
-    EnrolIn,
-    EnrolmentOut,
+    MutualaidEnrolIn,
+    MutualaidEnrolmentOut,
     PlanIn,
     PlanOut,
     ReviewIn,
@@ -112,9 +112,12 @@ def post_plan(request: HttpRequest, payload: PlanIn):
 
 
 @router.post(
-    "/enrolments", response={200: EnrolmentOut, **ERRORS}, url_name="aid_enrol", summary="参保"
+    "/enrolments",
+    response={200: MutualaidEnrolmentOut, **ERRORS},
+    url_name="aid_enrol",
+    summary="参保",
 )
-def post_enrolment(request: HttpRequest, payload: EnrolIn):
+def post_enrolment(request: HttpRequest, payload: MutualaidEnrolIn):
     """Enrol one worker of the caller's subtree; the contribution is recorded on ``paid_on``."""
     user = request.auth
     enrolment = enrol_worker(
@@ -135,7 +138,7 @@ def post_enrolment(request: HttpRequest, payload: EnrolIn):
 
 
 @router.get("/claims", response=list[ClaimRowOut], url_name="aid_claim_list", summary="互助金申请")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_claims(request: HttpRequest, state: str | None = None, waiting: bool = False):
     """Claims in the caller's subtree (``state`` filters); ``waiting=true`` is the caller's
     queue: the claims waiting for their role, oldest first."""
@@ -169,24 +172,24 @@ def post_claim(request: HttpRequest, payload: ClaimIn):
 
 
 @router.get(
-    "/claims/{int:claim_id}",
+    "/claims/{claim_id}",
     response={200: ClaimOut, 404: NotFoundOut},
     url_name="aid_claim_detail",
     summary="申请详情与流程记录",
 )
-def get_claim(request: HttpRequest, claim_id: int):
+def get_claim(request: HttpRequest, claim_id: Id):
     """The claim, the rule behind its amount, the caller's possible actions and its timeline;
     every opening is audited."""
     return _detail(request, claim_for(request.auth, claim_id))
 
 
 @router.post(
-    "/claims/{int:claim_id}/actions",
+    "/claims/{claim_id}/actions",
     response={200: ClaimOut, **ERRORS},
     url_name="aid_claim_action",
     summary="办理申请（提交、核实、批准、退回、不予给付、发放）",
 )
-def post_claim_action(request: HttpRequest, claim_id: int, payload: ActionIn):
+def post_claim_action(request: HttpRequest, claim_id: Id, payload: ActionIn):
     user = request.auth
     claim = claim_for(user, claim_id)
     act_on_claim(
@@ -201,24 +204,24 @@ def post_claim_action(request: HttpRequest, claim_id: int, payload: ActionIn):
 
 
 @router.get(
-    "/claims/{int:claim_id}/diagnosis",
+    "/claims/{claim_id}/diagnosis",
     response={200: DiagnosisOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="aid_claim_diagnosis",
     summary="诊断（仅限审核人，留痕）",
 )
-def get_diagnosis(request: HttpRequest, claim_id: int):
+def get_diagnosis(request: HttpRequest, claim_id: Id):
     user = request.auth
     claim = claim_for(user, claim_id)
     return {"diagnosis": reveal_diagnosis(by=user, claim=claim, client_ip=client_ip(request))}
 
 
 @router.post(
-    "/claims/{int:claim_id}/documents",
+    "/claims/{claim_id}/documents",
     response={200: DocumentOut, **ERRORS},
     url_name="aid_document_upload",
     summary="上传申请材料（PDF/JPEG/PNG）",
 )
-def post_document(request: HttpRequest, claim_id: int, file: File[UploadedFile]):
+def post_document(request: HttpRequest, claim_id: Id, file: File[UploadedFile]):
     user = request.auth
     claim = claim_for(user, claim_id)
     return attach_document(
@@ -231,12 +234,12 @@ def post_document(request: HttpRequest, claim_id: int, file: File[UploadedFile])
 
 
 @router.get(
-    "/documents/{int:document_id}",
+    "/documents/{document_id}",
     response={403: ErrorOut, 404: NotFoundOut},
     url_name="aid_document",
     summary="下载申请材料（留痕）",
 )
-def get_document(request: HttpRequest, document_id: int):
+def get_document(request: HttpRequest, document_id: Id):
     user = request.auth
     document = document_for(user, document_id)
     data = open_document(by=user, document=document, client_ip=client_ip(request))
@@ -261,12 +264,12 @@ def list_rosters(request: HttpRequest):
 
 
 @router.post(
-    "/rosters/{int:roster_id}/review",
+    "/rosters/{roster_id}/review",
     response={200: RosterOut, **ERRORS},
     url_name="aid_roster_review",
     summary="审核批量参保名册（上级工会）",
 )
-def post_review(request: HttpRequest, roster_id: int, payload: ReviewIn):
+def post_review(request: HttpRequest, roster_id: Id, payload: ReviewIn):
     """Accept every row but those returned (row number → reason); accepted rows are enrolled."""
     user = request.auth
     roster = roster_for(user, roster_id)
@@ -294,7 +297,7 @@ def figures_out(figures: AidFigures) -> dict:
     url_name="aid_figures",
     summary="互助保障统计",
 )
-def get_figures(request: HttpRequest, year: int | None = None, org: str | None = None):
+def get_figures(request: HttpRequest, year: Year | None = None, org: str | None = None):
     """Enrolments (person-years), distinct payees, payouts and amount paid for a plan year in
     the caller's subtree (``org`` drills down), with one line per child org."""
     figures = aid_figures(request.auth, year=year or datetime.date.today().year, org_code=org)

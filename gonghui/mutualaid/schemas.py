@@ -9,6 +9,8 @@ import datetime
 
 from ninja import Field, Schema
 
+from gonghui.core.schemas import Count, Fen, Id, InSchema, PositiveFen, Year
+
 
 class BenefitOut(Schema):
     category: str
@@ -31,27 +33,27 @@ class PlanOut(Schema):
     benefits: list[BenefitOut]
 
 
-class PlanIn(Schema):
+class PlanIn(InSchema):
     org: str = Field(description="主办组织代码（在您的管辖范围内）")
-    year: int
-    name: str = Field(max_length=100)
-    contribution_fen: int = Field(gt=0, description="每人缴费（分）")
+    year: Year
+    name: str = Field(min_length=1, max_length=100)
+    contribution_fen: PositiveFen = Field(description="每人缴费（分）")
     enrol_opens: datetime.date
     enrol_closes: datetime.date
     cover_starts: datetime.date
     cover_ends: datetime.date
-    annual_cap_fen: int = Field(gt=0, description="每人年度最高互助金（分）")
+    annual_cap_fen: PositiveFen = Field(description="每人年度最高互助金（分）")
     waiting_days: int = Field(ge=0, le=365, description="参保（缴费）后的等待期")
-    benefits: dict[str, int] = Field(description="疾病类别 → 给付标准（分）")
+    benefits: dict[str, Fen] = Field(description="疾病类别 → 给付标准（分）")
 
 
-class EnrolIn(Schema):
-    plan: int = Field(description="互助保障计划编号")
-    worker: int = Field(description="职工编号")
+class MutualaidEnrolIn(InSchema):
+    plan: Id = Field(description="互助保障计划编号")
+    worker: Id = Field(description="职工编号")
     paid_on: datetime.date = Field(description="缴费日期（保障自此开始）")
 
 
-class EnrolmentOut(Schema):
+class MutualaidEnrolmentOut(Schema):
     id: int
     plan: int
     masked_name: str
@@ -62,19 +64,19 @@ class EnrolmentOut(Schema):
     cover_ends: datetime.date
 
 
-class ClaimIn(Schema):
-    enrolment: int = Field(description="参保记录编号")
+class ClaimIn(InSchema):
+    enrolment: Id = Field(description="参保记录编号")
     category: str = Field(max_length=50, description="疾病类别（须为计划给付标准中的类别）")
     diagnosed_on: datetime.date
     hospital: str = Field(max_length=100)
     diagnosis: str = Field(max_length=500, description="诊断（健康信息，加密保存）")
-    claimed_fen: int = Field(gt=0, description="申请金额（分）")
+    claimed_fen: PositiveFen = Field(description="申请金额（分）")
 
 
-class ActionIn(Schema):
+class ActionIn(InSchema):
     action: str = Field(description="submit, check, approve, return, resubmit, reject, pay")
     reason: str = Field("", max_length=500, description="退回、不予给付和酌减批准时必填")
-    amount_fen: int | None = Field(None, description="批准金额（分），不填为规则金额；只能调低")
+    amount_fen: Fen | None = Field(None, description="批准金额（分），不填为规则金额；只能调低")
 
 
 class ClaimRowOut(Schema):
@@ -89,7 +91,7 @@ class ClaimRowOut(Schema):
     state_changed_at: datetime.datetime
 
 
-class StepOut(Schema):
+class MutualaidStepOut(Schema):
     action: str
     action_label: str
     from_state: str
@@ -119,7 +121,7 @@ class ClaimOut(ClaimRowOut):
     payout_reference: str | None
     actions: list[str] = Field(description="当前用户此刻可做的操作")
     documents: list[DocumentOut]
-    timeline: list[StepOut]
+    timeline: list[MutualaidStepOut]
 
 
 class DiagnosisOut(Schema):
@@ -160,7 +162,7 @@ class RosterOut(Schema):
     rows: list[RosterRowOut]
 
 
-class ReviewIn(Schema):
-    returned: dict[int, str] = Field(
+class ReviewIn(InSchema):
+    returned: dict[Count, str] = Field(
         default_factory=dict, description="退回的行：行号 → 理由；其余行全部通过"
     )

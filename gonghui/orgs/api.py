@@ -2,8 +2,9 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from gonghui.core.schemas import Pagination
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import children_with_counts, org_for, orgs_visible_to
 
@@ -37,7 +38,7 @@ class OrgOut(Schema):
 
 
 @router.get("", response=list[OrgOut], url_name="org_list", summary="组织列表")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_orgs(request: HttpRequest, parent: str | None = None):
     """The caller's subtree in path order, or with ``parent`` that org's direct children
     (404 when ``parent`` is outside the subtree)."""

@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.accounts.bearer import TokenReadByView
 from gonghui.core.rendered import json_answer
-from gonghui.core.schemas import ErrorOut, NotFoundOut
+from gonghui.core.schemas import ErrorOut, Id, NotFoundOut, Pagination
 from gonghui.core.views import client_ip
 from gonghui.programs.models import ServicePoint
 from gonghui.programs.offline import OfflineItem, upload_offline_batch
@@ -157,19 +157,19 @@ def post_checkin_batch(request: HttpRequest, payload: OfflineBatchIn):
 
 
 @programs_router.get("", response=list[ProgramOut], url_name="program_list", summary="服务项目列表")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_programs(request: HttpRequest):
     """Programs run in the caller's subtree and by the orgs above it."""
     return programs_visible_to(request.auth)
 
 
 @programs_router.get(
-    "/{int:program_id}",
+    "/{program_id}",
     response={200: ProgramDetailOut, 404: NotFoundOut},
     url_name="program_detail",
     summary="服务项目详情与统计",
 )
-def get_program(request: HttpRequest, program_id: int, org: str | None = None):
+def get_program(request: HttpRequest, program_id: Id, org: str | None = None):
     """The program with its figures for the caller's part of the tree: distinct persons,
     person-times, amount, per child org and per day, and the budget left for callers who
     hold the whole program (null for the rest, as the budget is spent by the whole tree).
@@ -206,7 +206,7 @@ def get_program(request: HttpRequest, program_id: int, org: str | None = None):
 
 
 @points_router.get("", response=list[PointOut], url_name="point_list", summary="服务点列表")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_points(request: HttpRequest):
     """Points the caller may check in at, with the programs each offers: a clerk's own
     points, or the points in an officer's subtree."""
@@ -214,10 +214,10 @@ def list_points(request: HttpRequest):
 
 
 @points_router.get(
-    "/{int:point_id}",
+    "/{point_id}",
     response={200: PointOut, 404: NotFoundOut},
     url_name="point_detail",
     summary="服务点详情",
 )
-def get_point(request: HttpRequest, point_id: int):
+def get_point(request: HttpRequest, point_id: Id):
     return _point_for(request.auth, point_id)

@@ -9,13 +9,14 @@ import datetime
 from ninja import Field, Schema
 
 from gonghui.core.money import fen_to_yuan
+from gonghui.core.schemas import Id, InSchema
 
 MAX_BATCH = 1000
 
 
-class CheckInIn(Schema):
-    point: int = Field(description="服务点编号")
-    program: int = Field(description="服务项目编号")
+class CheckInIn(InSchema):
+    point: Id = Field(description="服务点编号")
+    program: Id = Field(description="服务项目编号")
     token: str = Field(max_length=200, description="职工工会卡二维码内容")
     request_id: str | None = Field(
         None, max_length=64, description="客户端生成的请求编号；同一编号重复提交返回同一条记录"
@@ -44,18 +45,16 @@ class RefusalOut(Schema):
     masked_name: str = ""
 
 
-class OfflineItemIn(Schema):
+class OfflineItemIn(InSchema):
     token: str | None = Field(None, max_length=200, description="扫到的工会卡二维码内容")
-    worker_id: int | None = Field(
-        None, description="无二维码时的职工编号（手工登记，仅经办人可用）"
-    )
+    worker_id: Id | None = Field(None, description="无二维码时的职工编号（手工登记，仅经办人可用）")
     served_at: datetime.datetime = Field(description="实际服务时间（含时区）")
     request_id: str = Field(min_length=1, max_length=64, description="该条的客户端请求编号")
 
 
-class OfflineBatchIn(Schema):
-    point: int
-    program: int
+class OfflineBatchIn(InSchema):
+    point: Id
+    program: Id
     items: list[OfflineItemIn] = Field(max_length=MAX_BATCH)
 
 

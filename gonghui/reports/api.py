@@ -5,10 +5,10 @@ import datetime
 
 from django.http import HttpRequest
 from ninja import Field as QueryField
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from gonghui.core.periods import period_asked
-from gonghui.core.schemas import ErrorOut, NotFoundOut
+from gonghui.core.schemas import ErrorOut, InSchema, NotFoundOut, Year
 from gonghui.reports.card import report_card
 from gonghui.reports.formats import as_dict
 from gonghui.reports.schemas import ReportCardOut
@@ -16,9 +16,9 @@ from gonghui.reports.schemas import ReportCardOut
 router = Router(tags=["成绩单"])
 
 
-class CardQuery(Schema):
+class CardQuery(InSchema):
     org: str | None = QueryField(None, description="组织代码（默认为账号所在组织）")
-    year: int | None = QueryField(None, ge=1949, le=2100, description="年度；与 from/to 二选一")
+    year: Year | None = QueryField(None, description="年度；与 from/to 二选一")
     from_: datetime.date | None = QueryField(None, alias="from", description="开始日期（含）")
     to: datetime.date | None = QueryField(None, description="结束日期（含）")
     by: str | None = QueryField(None, pattern="^child$", description="child：按下级组织分列")

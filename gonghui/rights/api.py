@@ -10,10 +10,10 @@ import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from gonghui.core.money import fen_to_yuan, yuan_in_units
-from gonghui.core.schemas import ErrorOut, NotFoundOut
+from gonghui.core.schemas import ErrorOut, Id, NotFoundOut, Pagination, Year
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import workers_visible_to
 from gonghui.orgs.selectors import org_for, org_to_hand_over_to
@@ -52,7 +52,7 @@ ERRORS = {400: ErrorOut, 403: ErrorOut, 404: NotFoundOut, 409: ErrorOut}
 
 
 @router.get("/cases", response=list[CaseRowOut], url_name="rights_case_list", summary="欠薪案件")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_cases(
     request: HttpRequest, state: str | None = None, waiting: bool = False, overdue: bool = False
 ):
@@ -82,34 +82,34 @@ def post_case(request: HttpRequest, payload: CaseIn):
 
 
 @router.get(
-    "/cases/{int:case_id}",
+    "/cases/{case_id}",
     response={200: CaseOut, 404: NotFoundOut},
     url_name="rights_case_detail",
     summary="案件详情与流程记录",
 )
-def get_case(request: HttpRequest, case_id: int):
+def get_case(request: HttpRequest, case_id: Id):
     return _detail(request.auth, case_id)
 
 
 @router.post(
-    "/cases/{int:case_id}/actions",
+    "/cases/{case_id}/actions",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_action",
     summary="办理（调查、调解、移送、结案）",
 )
-def post_action(request: HttpRequest, case_id: int, payload: CaseActionIn):
+def post_action(request: HttpRequest, case_id: Id, payload: CaseActionIn):
     user = request.auth
     move_case(by=user, case=case_for(user, case_id), client_ip=client_ip(request), **payload.dict())
     return _detail(user, case_id)
 
 
 @router.post(
-    "/cases/{int:case_id}/workers",
+    "/cases/{case_id}/workers",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_workers",
     summary="登记涉案职工及欠薪金额（全部或全不）",
 )
-def post_workers(request: HttpRequest, case_id: int, payload: WorkersIn):
+def post_workers(request: HttpRequest, case_id: Id, payload: WorkersIn):
     user = request.auth
     case = case_for(user, case_id)
     ids = {item.worker for item in payload.items}
@@ -125,12 +125,12 @@ def post_workers(request: HttpRequest, case_id: int, payload: WorkersIn):
 
 
 @router.post(
-    "/cases/{int:case_id}/recoveries",
+    "/cases/{case_id}/recoveries",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_recoveries",
     summary="登记追回（工资、赔偿金分列，可分多笔）",
 )
-def post_recoveries(request: HttpRequest, case_id: int, payload: RecoveriesIn):
+def post_recoveries(request: HttpRequest, case_id: Id, payload: RecoveriesIn):
     user = request.auth
     items = [
         Instalment(i.case_worker, i.wages_fen, i.compensation_fen, i.recovered_on)
@@ -143,12 +143,12 @@ def post_recoveries(request: HttpRequest, case_id: int, payload: RecoveriesIn):
 
 
 @router.post(
-    "/cases/{int:case_id}/transfer",
+    "/cases/{case_id}/transfer",
     response={200: CaseOut, **ERRORS},
     url_name="rights_case_transfer",
     summary="移交其他组织承办",
 )
-def post_transfer(request: HttpRequest, case_id: int, payload: TransferIn):
+def post_transfer(request: HttpRequest, case_id: Id, payload: TransferIn):
     user = request.auth
     transfer_case(
         by=user,
@@ -181,7 +181,7 @@ def figures_out(f: RightsFigures) -> dict:
     url_name="rights_figures",
     summary="维权统计",
 )
-def get_figures(request: HttpRequest, year: int | None = None, org: str | None = None):
+def get_figures(request: HttpRequest, year: Year | None = None, org: str | None = None):
     """Distinct workers helped and amounts recovered (wages, compensation, total) for a year
     in the caller's subtree (``org`` drills down), with one line per child org."""
     figures = rights_figures(request.auth, year=year or datetime.date.today().year, org_code=org)

@@ -5,8 +5,10 @@ import datetime
 
 from ninja import Field, Schema
 
+from gonghui.core.schemas import Fen, Id, InSchema, PositiveFen
 
-class CaseIn(Schema):
+
+class CaseIn(InSchema):
     org: str = Field(description="承办组织代码（在您的管辖范围内）")
     channel: str = Field(description="hotline（12351热线）, walk_in, online, referred")
     employer_name: str = Field(max_length=200)
@@ -18,34 +20,34 @@ class CaseIn(Schema):
     summary: str = Field("", max_length=2000)
 
 
-class CaseActionIn(Schema):
+class CaseActionIn(InSchema):
     action: str = Field(description="investigate, mediate, refer, close")
     reason: str = Field("", max_length=500, description="结案时必填")
     referral: str = Field("", description="移送时：arbitration 或 litigation")
     external_body: str = Field("", max_length=200, description="移送时：受理的仲裁委或法院")
 
 
-class OwedIn(Schema):
-    worker: int = Field(description="职工编号（在您的管辖范围内）")
-    owed_fen: int = Field(gt=0)
+class OwedIn(InSchema):
+    worker: Id = Field(description="职工编号（在您的管辖范围内）")
+    owed_fen: PositiveFen
 
 
-class WorkersIn(Schema):
+class WorkersIn(InSchema):
     items: list[OwedIn] = Field(min_length=1, max_length=5000)
 
 
-class InstalmentIn(Schema):
-    case_worker: int = Field(description="涉案职工编号（案件详情 workers[].case_worker_id）")
-    wages_fen: int = Field(ge=0)
-    compensation_fen: int = Field(0, ge=0)
+class InstalmentIn(InSchema):
+    case_worker: Id = Field(description="涉案职工编号（案件详情 workers[].case_worker_id）")
+    wages_fen: Fen
+    compensation_fen: Fen = 0
     recovered_on: datetime.date
 
 
-class RecoveriesIn(Schema):
+class RecoveriesIn(InSchema):
     items: list[InstalmentIn] = Field(min_length=1, max_length=5000)
 
 
-class TransferIn(Schema):
+class TransferIn(InSchema):
     to_org: str = Field(description="接收组织代码")
     reason: str = Field(max_length=500)
 
@@ -75,7 +77,7 @@ class WorkerLineOut(Schema):
     instalments: int
 
 
-class StepOut(Schema):
+class RightsStepOut(Schema):
     action: str
     action_label: str
     to_state: str
@@ -94,7 +96,7 @@ class CaseOut(CaseRowOut):
     may_act: bool = Field(description="当前用户所在组织承办本案（移交方只读）")
     actions: list[str]
     workers: list[WorkerLineOut]
-    timeline: list[StepOut]
+    timeline: list[RightsStepOut]
 
 
 class RightsFiguresOut(Schema):

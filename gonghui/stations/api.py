@@ -6,14 +6,22 @@ and sees the caller's subtree only (404 outside it).
 """
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Status
+from ninja.pagination import paginate
 
 from gonghui.core.coords import parse_crs
 from gonghui.core.errors import DomainError
 from gonghui.core.ratelimit import over_limit
 from gonghui.core.rendered import json_answer
-from gonghui.core.schemas import ErrorOut
+from gonghui.core.schemas import (
+    ErrorOut,
+    Id,
+    InSchema,
+    Latitude,
+    Longitude,
+    NotFoundOut,
+    Pagination,
+)
 from gonghui.core.views import client_ip
 from gonghui.stations.schemas import NearbyOut, StationOut, VisitIn, VisitOut
 from gonghui.stations.selectors import nearest_stations, station_for, stations_visible_to
@@ -25,12 +33,12 @@ MAX_K = 50
 MAX_WITHIN_M = 20_037_000.0  # half the earth's circumference: farther is everywhere
 
 
-class NearestQuery(Schema):
-    lat: float
-    lng: float
+class NearestQuery(InSchema):
+    lat: Latitude
+    lng: Longitude
     coord: str = "wgs84"
-    k: int = 5
-    within_m: float | None = None
+    k: int = Field(5, ge=1, le=MAX_K)
+    within_m: float | None = Field(None, gt=0, le=MAX_WITHIN_M, allow_inf_nan=False)
     open_now: bool = False
     facility: str = ""
     kind: str = ""
@@ -98,29 +106,29 @@ def nearest(request: HttpRequest, query: Query[NearestQuery]):
 
 
 @router.get("", response=list[StationOut], url_name="station_list", summary="驿站列表")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_stations(request: HttpRequest, q: str = "", status: str = ""):
     """Stations in the caller's subtree; ``q`` searches name and address."""
     return stations_visible_to(request.auth, q=q, status=status).order_by("id")
 
 
 @router.get(
-    "/{int:station_id}",
-    response={200: StationOut, 404: ErrorOut},
+    "/{station_id}",
+    response={200: StationOut, 404: NotFoundOut},
     url_name="station_detail",
     summary="驿站详情",
 )
-def get_station(request: HttpRequest, station_id: int):
+def get_station(request: HttpRequest, station_id: Id):
     return station_for(request.auth, station_id)
 
 
 @router.post(
-    "/{int:station_id}/visits",
-    response={200: VisitOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    "/{station_id}/visits",
+    response={200: VisitOut, 403: ErrorOut, 404: NotFoundOut, 409: ErrorOut},
     url_name="station_visit",
     summary="登记到访人次",
 )
-def post_visit(request: HttpRequest, station_id: int, payload: VisitIn):
+def post_visit(request: HttpRequest, station_id: Id, payload: VisitIn):
     """Staff scan a worker's union card (``token``: one visit per worker per station per
     hour, 409 ``already_visited`` beyond it) or enter a head count of workers without
     phones (``count``)."""

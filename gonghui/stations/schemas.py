@@ -5,6 +5,7 @@ import datetime
 from ninja import Field, Schema
 
 from gonghui.core.hours import format_hours
+from gonghui.core.schemas import InSchema, PositiveCount
 from gonghui.stations.vocabulary import facility_names, kind_names
 
 
@@ -53,12 +54,12 @@ class StationOut(Schema):
         return format_hours(station.hours)
 
 
-class VisitIn(Schema):
+class VisitIn(InSchema):
     """A worker's union-card QR code (``token``), or a head count (``count``) of workers
     without phones."""
 
     token: str | None = Field(None, max_length=200, description="职工工会卡二维码内容")
-    count: int = Field(1, ge=1, description="登记的人次（无手机职工的人数）")
+    count: PositiveCount = Field(1, description="登记的人次（无手机职工的人数）")
 
 
 class VisitOut(Schema):

@@ -183,7 +183,7 @@ ROUTE_PARAMS = {
     "training/<int:pk>/lottery/": {"pk": "lottery_class"},
     "culture/<int:pk>/held/": {"pk": "planned_event"},
     "culture/<int:pk>/cancel/": {"pk": "planned_event"},
-    "api/culture/events/<int:event_id>/held": {"event_id": "planned_event"},
+    "api/culture/events/<event_id>/held": {"event_id": "planned_event"},
 }
 
 
@@ -710,8 +710,8 @@ BODIES = {
         "categories": ["环卫工人"],
         "joined_on": "2024-01-01",
     },
-    ("PATCH", "api/workers/<int:worker_id>"): lambda w: {"phone": "13900139001"},
-    ("POST", "api/stations/<int:station_id>/visits"): lambda w: {"count": 2},
+    ("PATCH", "api/workers/<worker_id>"): lambda w: {"phone": "13900139001"},
+    ("POST", "api/stations/<station_id>/visits"): lambda w: {"count": 2},
     ("POST", "api/mutualaid/plans"): lambda w: {
         "org": "411702",
         "year": 2027,
@@ -738,11 +738,11 @@ BODIES = {
         "diagnosis": "急性前壁心肌梗死",
         "claimed_fen": 3_000_000,
     },
-    ("POST", "api/mutualaid/claims/<int:claim_id>/actions"): lambda w: {"action": "submit"},
-    ("POST", "api/mutualaid/claims/<int:claim_id>/documents"): lambda w: Multipart(
+    ("POST", "api/mutualaid/claims/<claim_id>/actions"): lambda w: {"action": "submit"},
+    ("POST", "api/mutualaid/claims/<claim_id>/documents"): lambda w: Multipart(
         {"file": SimpleUploadedFile("病历.pdf", PDF)}
     ),
-    ("POST", "api/mutualaid/rosters/<int:roster_id>/review"): lambda w: {"returned": {}},
+    ("POST", "api/mutualaid/rosters/<roster_id>/review"): lambda w: {"returned": {}},
     ("POST", "api/rights/cases"): lambda w: {
         "org": "411702",
         "channel": "hotline",
@@ -750,31 +750,31 @@ BODIES = {
         "employer_uscc": w.employer_terms[1],
         "opened_on": _today(w),
     },
-    ("POST", "api/rights/cases/<int:case_id>/actions"): lambda w: {"action": "investigate"},
-    ("POST", "api/rights/cases/<int:case_id>/workers"): lambda w: {
+    ("POST", "api/rights/cases/<case_id>/actions"): lambda w: {"action": "investigate"},
+    ("POST", "api/rights/cases/<case_id>/workers"): lambda w: {
         "items": [{"worker": w.other_worker.pk, "owed_fen": 800_000}]
     },
-    ("POST", "api/rights/cases/<int:case_id>/recoveries"): lambda w: {
+    ("POST", "api/rights/cases/<case_id>/recoveries"): lambda w: {
         "items": [
             {"case_worker": w.case_worker.pk, "wages_fen": 100_000, "recovered_on": _today(w)}
         ]
     },
-    ("POST", "api/rights/cases/<int:case_id>/transfer"): lambda w: {
+    ("POST", "api/rights/cases/<case_id>/transfer"): lambda w: {
         "to_org": "411721",
         "reason": "用人单位在西平县",
     },
-    ("POST", "api/training/classes/<int:class_id>/enrolments"): lambda w: {
+    ("POST", "api/training/classes/<class_id>/enrolments"): lambda w: {
         "worker_id": w.other_worker.pk
     },
-    ("POST", "api/training/enrolments/<int:enrolment_id>/cancel"): lambda w: {},
-    ("POST", "api/training/competitions/<int:competition_id>/scores"): lambda w: {
+    ("POST", "api/training/enrolments/<enrolment_id>/cancel"): lambda w: {},
+    ("POST", "api/training/competitions/<competition_id>/scores"): lambda w: {
         "entry_id": w.entry.pk,
         "judge": "王评委",
         "part": "theory",
         "points": "86.5",
     },
-    ("POST", "api/culture/events/<int:event_id>/held"): lambda w: {"audience": 80},
-    ("POST", "api/culture/events/<int:event_id>/attendees"): lambda w: {
+    ("POST", "api/culture/events/<event_id>/held"): lambda w: {"audience": 80},
+    ("POST", "api/culture/events/<event_id>/attendees"): lambda w: {
         "worker_ids": [w.other_worker.pk]
     },
 }

@@ -10,9 +10,9 @@ import datetime
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from gonghui.core.schemas import ErrorOut
+from gonghui.core.schemas import ErrorOut, Id, InSchema, NotFoundOut, Pagination
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.training.competitions import (
@@ -60,11 +60,11 @@ class ClassOut(Schema):
     lottery_drawn: bool
 
 
-class EnrolIn(Schema):
-    worker_id: int = Field(description="职工编号（须在调用者管辖范围内）")
+class TrainingEnrolIn(InSchema):
+    worker_id: Id = Field(description="职工编号（须在调用者管辖范围内）")
 
 
-class EnrolmentOut(Schema):
+class TrainingEnrolmentOut(Schema):
     id: int
     class_id: int
     masked_name: str
@@ -87,29 +87,29 @@ def _out(enrolment: Enrolment, *, created: bool = True) -> dict:
 
 
 @router.get("/classes", response=list[ClassOut], url_name="class_list", summary="班级列表")
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_classes(request: HttpRequest):
     """Classes run in the caller's subtree and by the orgs above it."""
     return classes_visible_to(request.auth)
 
 
 @router.get(
-    "/classes/{int:class_id}",
-    response={200: ClassOut, 404: ErrorOut},
+    "/classes/{class_id}",
+    response={200: ClassOut, 404: NotFoundOut},
     url_name="class_detail",
     summary="班级详情",
 )
-def get_class(request: HttpRequest, class_id: int):
+def get_class(request: HttpRequest, class_id: Id):
     return class_for(request.auth, class_id)
 
 
 @router.post(
-    "/classes/{int:class_id}/enrolments",
-    response={200: EnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    "/classes/{class_id}/enrolments",
+    response={200: TrainingEnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="class_enrol",
     summary="为职工报名",
 )
-def post_enrolment(request: HttpRequest, class_id: int, payload: EnrolIn):
+def post_enrolment(request: HttpRequest, class_id: Id, payload: TrainingEnrolIn):
     """Apply for a worker: a seat if one is free, else the waiting list (same rule as every
     other path). Applying again for the same worker returns the live application."""
     user = request.auth
@@ -122,12 +122,12 @@ def post_enrolment(request: HttpRequest, class_id: int, payload: EnrolIn):
 
 
 @router.post(
-    "/enrolments/{int:enrolment_id}/cancel",
-    response={200: EnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    "/enrolments/{enrolment_id}/cancel",
+    response={200: TrainingEnrolmentOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="enrolment_cancel",
     summary="取消报名",
 )
-def post_cancel(request: HttpRequest, enrolment_id: int):
+def post_cancel(request: HttpRequest, enrolment_id: Id):
     """Cancel; a freed seat goes at once to the first on the waiting list."""
     user = request.auth
     enrolment = enrolment_for(user, enrolment_id)
@@ -160,18 +160,18 @@ class RankedOut(Schema):
     url_name="competition_list",
     summary="技能竞赛列表",
 )
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_competitions(request: HttpRequest):
     return competitions_visible_to(request.auth)
 
 
 @router.get(
-    "/competitions/{int:competition_id}/ranking",
-    response={200: list[RankedOut], 404: ErrorOut},
+    "/competitions/{competition_id}/ranking",
+    response={200: list[RankedOut], 404: NotFoundOut},
     url_name="competition_ranking",
     summary="竞赛排名",
 )
-def get_ranking(request: HttpRequest, competition_id: int):
+def get_ranking(request: HttpRequest, competition_id: Id):
     """The ranking over every entry, listing the caller's subtree's workers (names masked)."""
     user = request.auth
     competition = competition_for(user, competition_id)
@@ -192,8 +192,8 @@ def get_ranking(request: HttpRequest, competition_id: int):
     ]
 
 
-class ScoreIn(Schema):
-    entry_id: int = Field(description="参赛报名编号（须属于该竞赛）")
+class ScoreIn(InSchema):
+    entry_id: Id = Field(description="参赛报名编号（须属于该竞赛）")
     judge: str = Field(description="评委姓名（最多50字）")
     part: str = Field(description="theory 理论 / practical 实操")
     points: str | float = Field(description='0至100，最多两位小数（建议以字符串传递，如 "86.5"）')
@@ -211,12 +211,12 @@ class ScoreOut(Schema):
 
 
 @router.post(
-    "/competitions/{int:competition_id}/scores",
-    response={200: ScoreOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    "/competitions/{competition_id}/scores",
+    response={200: ScoreOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
     url_name="competition_score",
     summary="登记评分",
 )
-def post_score(request: HttpRequest, competition_id: int, payload: ScoreIn):
+def post_score(request: HttpRequest, competition_id: Id, payload: ScoreIn):
     """One judge's mark for one part of one entry (same service as the page and the import):
     marking again replaces the judge's mark; the same mark again changes nothing."""
     user = request.auth
@@ -302,18 +302,18 @@ class FundProjectDetailOut(FundProjectOut):
 @router.get(
     "/funds", response=list[FundProjectOut], url_name="fund_list", summary="培训资助项目列表"
 )
-@paginate(LimitOffsetPagination, max_limit=500)
+@paginate(Pagination, max_limit=500)
 def list_funds(request: HttpRequest):
     """Projects funded by orgs in the caller's subtree."""
     return fund_projects_visible_to(request.auth)
 
 
 @router.get(
-    "/funds/{int:project_id}",
-    response={200: FundProjectDetailOut, 404: ErrorOut},
+    "/funds/{project_id}",
+    response={200: FundProjectDetailOut, 404: NotFoundOut},
     url_name="fund_detail",
     summary="培训资助项目详情",
 )
-def get_fund(request: HttpRequest, project_id: int):
+def get_fund(request: HttpRequest, project_id: Id):
     """A project with its trainees (names masked) and their outcomes, and its spending."""
     return fund_project_for(request.auth, project_id)

@@ -51,6 +51,7 @@ def server(shared_database, tmp_path, settings):
     env = server_env(shared_database, tmp_path)
     settings.SECRET_KEY = env["GONGHUI_SECRET_KEY"]
     settings.FIELD_KEY = env["GONGHUI_FIELD_KEY"]
+    settings.FIELD_KEYS = [settings.FIELD_KEY]  # the keyring core.crypto reads
     with serving(env, log=tmp_path / "server.log", workers=4) as base:
         yield base
 
