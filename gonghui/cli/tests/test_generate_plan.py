@@ -70,7 +70,6 @@ def test_the_provinces_claims_pay_its_total_to_the_fen(seed):
     """The province's own draws (4,450,000 enrolments, 51,000 claims): the paid claims
     approve 130,000,000.00 yuan exactly, the drawn 128.6M yuan being moved within the
     benefits, and the payees are the plan's."""
-    now = timezone.now()
     g = Generation(
         plan=PROVINCE,
         seed=seed,
@@ -78,7 +77,7 @@ def test_the_provinces_claims_pay_its_total_to_the_fen(seed):
         bulk=True,
         by=None,
         today=datetime.date(2026, 12, 5),
-        now=now,
+        now=timezone.now(),
         out=None,
     )
     enrolled, paid_on, claims = plan_claims(g, PROVINCE.workers)
@@ -89,4 +88,5 @@ def test_the_provinces_claims_pay_its_total_to_the_fen(seed):
     assert len({c.enrolment for c in paid}) == PROVINCE.aid_payees
     assert len(claims) - len(paid) == PROVINCE.aid_unpaid_claims
     assert all(LEAST_CLAIM <= c.claimed_fen for c in claims)
-    assert all(0 < fen <= BENEFITS[c.category] for c, fen in zip(claims, approved) if c.paid_on)
+    paid_amounts = [(c, fen) for c, fen in zip(claims, approved, strict=True) if c.paid_on]
+    assert all(0 < fen <= BENEFITS[c.category] for c, fen in paid_amounts)
