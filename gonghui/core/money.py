@@ -19,10 +19,6 @@ The province prints a figure in one of two styles:
 at -1) and never below 万 (9,999 stays 9999).
 
 万 from 1e4, 亿 from 1e8; below 1e4 the plain number.
-
-``places`` below zero cuts or rounds whole digits of the figure in 万 or 亿: -1 to tens of
-万 (8,450,000 → 840余万 at least, 850万 exact), never past its leading digit (99,999 → 9万余
-at -1) and never below 万 (9,999 stays 9999).
 """
 
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
@@ -69,8 +65,7 @@ def _in_unit(number: Decimal, size: Decimal, name: str, places: int, rounding: s
     leading one (9.9万 at -1 is 9万余, not 0万余); a plain number keeps its units."""
     figure = number / size
     if places < 0:
-        digits = len(str(int(abs(figure)))) if name else 0
-        places = max(places, 1 - digits) if name else 0
+        places = max(places, 1 - len(str(int(abs(figure))))) if name else 0
     shown = figure.quantize(Decimal(1).scaleb(-places), rounding=rounding)
     return shown.quantize(Decimal(1)) if places < 0 else shown
 
