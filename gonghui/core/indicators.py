@@ -35,7 +35,8 @@ class Indicator:
     ``distinct`` marks distinct persons: exact at every level, and a child list of
     them need not add up to the total (a worker served in two counties counts once
     above them). ``at_least`` prints the figure cut, with 余 (870余万人次), and ``words``
-    a single digit in characters (两万余人次). ``places`` is the decimals of 万/亿.
+    a single digit in characters (两万余人次). ``places`` is the decimals of 万/亿, or below
+    zero whole digits of them (-1: tens of 万, 840余万人).
     ``by_month`` is False for a figure a month cannot narrow (a plan year, a registry, a
     snapshot), which the monthly chart leaves out."""
 

@@ -14,6 +14,10 @@ The province prints a figure in one of two styles:
   (870余万, as the province writes). ``words`` writes a single digit in characters
   (两万余), as the province does for a figure this small.
 
+``places`` below zero cuts or rounds whole digits of the figure in 万 or 亿: -1 to tens of
+万 (8,450,000 → 840余万 at least, 850万 exact), never past its leading digit (99,999 → 9万余
+at -1) and never below 万 (9,999 stays 9999).
+
 万 from 1e4, 亿 from 1e8; below 1e4 the plain number.
 """
 
@@ -55,17 +59,27 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _in_unit(number: Decimal, size: Decimal, name: str, places: int, rounding: str) -> Decimal:
+    """``number`` in the unit ``size``, cut or rounded to ``places`` decimals. Negative
+    ``places`` work on whole digits in 万 or 亿 (-1: tens of 万, 840余万), never past the
+    leading one (9.9万 at -1 is 9万余, not 0万余); a plain number keeps its units."""
+    figure = number / size
+    if places < 0:
+        places = max(places, 1 - len(str(int(abs(figure))))) if name else 0
+    shown = figure.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    return shown.quantize(Decimal(1)) if places < 0 else shown
+
+
 def _scaled(number: Decimal, places: int, rounding: str) -> tuple[Decimal, str, Decimal]:
     """(the figure in its unit cut or rounded to ``places``, the unit, the exact figure in
     that unit). The unit goes by magnitude, and a figure in 万 that rounds to 10000 goes
     on in 亿 (9999.999万 → 1亿)."""
-    step = Decimal(1).scaleb(-places)
     sizes = [(size, name) for size, name in UNITS if abs(number) >= size] or [(Decimal(1), "")]
     size, name = sizes[0]
-    shown = (number / size).quantize(step, rounding=rounding)
+    shown = _in_unit(number, size, name, places, rounding)
     if name == "万" and abs(shown) >= 10_000:
         size, name = UNITS[0]
-        shown = (number / size).quantize(step, rounding=rounding)
+        shown = _in_unit(number, size, name, places, rounding)
     return shown, name, number / size
 
 

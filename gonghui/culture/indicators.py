@@ -19,7 +19,12 @@ from gonghui.culture.selectors import (
 
 EVENTS = Indicator("culture.events", "文化活动", "场", events_held, at_least=True)
 AUDIENCE = Indicator(
-    "culture.audience", "覆盖职工", "人次", audience_reached, places=0, at_least=True
+    "culture.audience",
+    "覆盖职工",
+    "人次",
+    audience_reached,
+    places=-1,  # cut at 十万: 870余万人次
+    at_least=True,
 )
 BOOKHOUSES = Indicator(
     "culture.bookhouses",

@@ -22,7 +22,7 @@ COVERED = Indicator(
     "覆盖户外劳动者",
     "人",
     covered_outdoor_workers,
-    places=0,
+    places=-1,  # cut at 十万: 840余万人
     at_least=True,
     by_month=False,
 )

@@ -3,7 +3,9 @@
 Each enrolled worker joins their city's plan in the enrolment window. Claims follow the
 workflow draft → submitted → checked → approved → paid (or rejected, returned, or still
 waiting), each step with its timeline row. A few payees claim twice in the year, and the
-annual cap may cut their second claim, as ``payable`` computes it.
+annual cap may cut their second claim, as ``payable`` computes it. The amounts claimed
+once are then moved within their benefit so that the year pays the plan's total to the
+fen (1.3亿元 is printed from 129.5M–130.5M yuan only).
 
 Plans go through the services on both paths. Services path: ``enrol_worker``,
 ``file_claim``, ``move_claim``, ``approve_claim``, ``pay_claim``. Bulk path: the same
@@ -13,7 +15,8 @@ acting account files and checks, ``g.reviewer`` decides and ``g.payer`` pays.
 """
 
 import datetime
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,6 +49,7 @@ BENEFITS = {
     "严重烧伤": 2_000_00,
 }
 ANNUAL_CAP = 6_000_00
+LEAST_CLAIM = 100_00  # what a moved claim keeps at least
 WAITING_DAYS = 90
 CONTRIBUTION = 30_00
 # The reviewer's steps (whoever filed and checked a claim does not decide it).
@@ -128,16 +132,67 @@ def _claims(g: Generation, rng, paid_on: np.ndarray) -> list[ClaimSpec]:
                 specs.append(
                     ClaimSpec(enrolment, category, diagnosed, claimed, steps, reason, None)
                 )
-    return specs
+    return _paying_exactly(specs, plan.aid_paid_fen)
+
+
+def approved_amounts(specs: list[ClaimSpec]) -> list[int]:
+    """What ``payable`` approves for each paid claim, in filing order (0 for the unpaid):
+    the benefit, the amount claimed and what the year's cap leaves, the least of them."""
+    used: dict[int, int] = {}
+    amounts = []
+    for spec in specs:
+        fen = 0
+        if spec.paid_on is not None:
+            left = max(ANNUAL_CAP - used.get(spec.enrolment, 0), 0)
+            fen = min(BENEFITS[spec.category], spec.claimed_fen, left)
+            used[spec.enrolment] = used.get(spec.enrolment, 0) + fen
+        amounts.append(fen)
+    return amounts
+
+
+def _paying_exactly(specs: list[ClaimSpec], total_fen: int) -> list[ClaimSpec]:
+    """``specs`` with the amounts of the payees' only claims moved (within their benefit,
+    never below ``LEAST_CLAIM``) so that the paid claims approve ``total_fen`` exactly:
+    first the gap shared evenly, then what clamping left, claim by claim. Such a claim is
+    approved as claimed (one claim stays under the cap), so moving it moves the total by
+    as much. Amounts stay whole yuan, as drawn."""
+    claims_of = Counter(s.enrolment for s in specs if s.paid_on is not None)
+    once = [i for i, s in enumerate(specs) if s.paid_on is not None and claims_of[s.enrolment] == 1]
+    gap = total_fen - sum(approved_amounts(specs))
+    if gap % 100:
+        raise ValueError("互助金总额须为整元")
+    out = list(specs)
+    even = int(gap / max(len(once), 1) / 100) * 100  # toward zero: never past the total
+    for step in (even, None):
+        for i in once:
+            if not gap:
+                break
+            spec = out[i]
+            now = min(BENEFITS[spec.category], spec.claimed_fen)
+            wanted = now + (gap if step is None else step)
+            moved = min(max(wanted, LEAST_CLAIM), BENEFITS[spec.category])
+            if moved != now:
+                out[i] = replace(spec, claimed_fen=moved)
+                gap -= moved - now
+    if gap:
+        raise ValueError(f"互助金申请的给付标准容不下计划的总额（相差{fen_to_yuan(gap)}元）")
+    return out
+
+
+def plan_claims(g: Generation, workers: int) -> tuple[np.ndarray, np.ndarray, list[ClaimSpec]]:
+    """The enrolled workers' positions among ``workers``, their days of payment (day index
+    of the year) and the year's claims: every draw of this phase, before anything is
+    written (a test draws the province's this way, without its workers)."""
+    rng = g.rng("mutualaid")
+    enrolled = np.sort(rng.choice(workers, g.plan.aid_enrolments, replace=False))
+    closes = min(g.first_day.replace(month=ENROL_UNTIL[0], day=ENROL_UNTIL[1]), g.last_day)
+    paid_on = rng.integers((closes - g.first_day).days + 1, size=len(enrolled))
+    return enrolled, paid_on, _claims(g, rng, paid_on)
 
 
 def generate(g: Generation) -> None:
-    plan, work = g.plan, g.workforce
-    rng = g.rng("mutualaid")
-    enrolled = np.sort(rng.choice(work.count, plan.aid_enrolments, replace=False))
-    closes = min(g.first_day.replace(month=ENROL_UNTIL[0], day=ENROL_UNTIL[1]), g.last_day)
-    paid_on = rng.integers((closes - g.first_day).days + 1, size=len(enrolled))
-    claims = _claims(g, rng, paid_on)
+    work = g.workforce
+    enrolled, paid_on, claims = plan_claims(g, work.count)
     total = len(enrolled) + len(claims)
     with g.phase("互助保障", total) as phase:
         plans = _set_up(g)

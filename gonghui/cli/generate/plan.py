@@ -1,8 +1,12 @@
 """Target sizes of each scale: how many of everything ``gonghui generate`` writes.
 
 ``province`` is sized so that the report card of the generated year prints the figures
-the province published (domain.md): the counts below are the raw records' counts, chosen
-inside the ranges those printed figures allow (5888.7万人次 is 58,886,500–58,887,499).
+the province published (``PUBLISHED``, the table in domain.md): the counts below are the
+raw records' counts, chosen inside the ranges those printed figures allow (5888.7万人次 is
+58,886,500–58,887,499). ``Plan.targets`` says which card figure each count becomes, and
+the generator makes every one of them exactly, at every scale; so two cheap tests prove
+the province's card without generating it: the province's targets print the published
+sentences, and a tiny generated card equals the tiny targets.
 ``city`` is one city (驻马店) at its own scale, ``tiny`` a few hundred workers in two of its
 counties that touches every app in seconds (the tests' scale).
 """
@@ -10,6 +14,31 @@ counties that touches every app in seconds (the tests' scale).
 from dataclasses import dataclass
 
 NIGHT_SCHOOL_CITY = "411700"  # 驻马店: 每年服务职工两万余人次
+
+# The province's published figures (domain.md), by the card figure that prints them.
+# The competitions' entries (training.entries) have no published figure.
+PUBLISHED = {
+    "programs.exam_persons": "2.79万名",
+    "programs.truck_persons": "3.77万名",
+    "programs.breakfast_persons": "14.43万名",
+    "programs.breakfast_times": "5888.7万人次",
+    "rights.workers": "19.96万名",
+    "rights.recovered": "17.13亿元",
+    "mutualaid.enrolments": "445万人次",
+    "mutualaid.payees": "4.7万人",
+    "mutualaid.paid": "1.3亿元",
+    "stations.count": "1.15万个",
+    "stations.covered": "840余万人",
+    "culture.events": "5.12万余场",
+    "culture.audience": "870余万人次",
+    "culture.bookhouses": "2109家",
+    "culture.shares": "2104.8万次",
+    "training.attendances": "两万余人次",
+    "training.craftsmen": "1.4万名",
+    # One county union's school–enterprise project, the only one the province reports:
+    # it is the province's whole figure, so every plan funds one project.
+    "training.fund": "15万元",
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,7 @@ class Plan:
     aid_payees: int
     aid_repeat_payees: int  # payees paid on a second claim of the same year
     aid_unpaid_claims: int  # rejected, returned or still under review
+    aid_paid_fen: int  # paid to the payees, exactly
     # Wage arrears.
     rights_persons: int  # distinct migrant workers with a recovery
     recovered_fen: int  # wages and compensation recovered, exactly
@@ -57,7 +87,8 @@ class Plan:
     night_school_attendances: int  # in NIGHT_SCHOOL_CITY, exactly
     competitions: int
     craftsmen: int  # distinct workers with a title, contest winners among them
-    fund_projects: int
+    fund_projects: int  # in as many counties
+    fund_budget_fen: int  # each project's
 
     @property
     def workers(self) -> int:
@@ -69,6 +100,37 @@ class Plan:
             + self.migrants
             + self.others
         )
+
+    @property
+    def outdoor_workers(self) -> int:
+        """Workers of the outdoor categories (members.categories.OUTDOOR_CATEGORIES)."""
+        return self.sanitation + self.nef + self.truck_drivers + self.outdoor
+
+    @property
+    def targets(self) -> dict[str, int]:
+        """What the generated year's card prints for the province, by figure id (fen for
+        money): each an exact count of the records the plan makes. Every outdoor worker
+        works within reach of an open station (``places``), so all of them are covered."""
+        return {
+            "programs.exam_persons": self.exam_persons,
+            "programs.truck_persons": self.truck_persons,
+            "programs.breakfast_persons": self.breakfast_persons,
+            "programs.breakfast_times": self.breakfast_times,
+            "rights.workers": self.rights_persons,
+            "rights.recovered": self.recovered_fen,
+            "mutualaid.enrolments": self.aid_enrolments,
+            "mutualaid.payees": self.aid_payees,
+            "mutualaid.paid": self.aid_paid_fen,
+            "stations.count": self.stations_open,
+            "stations.covered": self.outdoor_workers,
+            "culture.events": self.events_held,
+            "culture.audience": self.audience,
+            "culture.bookhouses": self.bookhouses_demo,
+            "culture.shares": self.reading_shares,
+            "training.attendances": self.night_school_attendances,
+            "training.craftsmen": self.craftsmen,
+            "training.fund": self.fund_projects * self.fund_budget_fen,
+        }
 
 
 PROVINCE = Plan(
@@ -94,6 +156,7 @@ PROVINCE = Plan(
     aid_payees=47_000,
     aid_repeat_payees=2_000,
     aid_unpaid_claims=4_000,
+    aid_paid_fen=130_000_000_00,  # 1.3亿元 needs 129.5M–130.5M yuan
     rights_persons=199_600,
     recovered_fen=171_300_000_000,
     rights_workers_per_case=10,
@@ -110,7 +173,8 @@ PROVINCE = Plan(
     night_school_attendances=25_000,
     competitions=6,
     craftsmen=14_000,
-    fund_projects=30,
+    fund_projects=1,
+    fund_budget_fen=150_000_00,
 )
 
 CITY = Plan(
@@ -134,6 +198,7 @@ CITY = Plan(
     aid_payees=550,
     aid_repeat_payees=25,
     aid_unpaid_claims=50,
+    aid_paid_fen=1_510_000_00,
     rights_persons=3_000,
     recovered_fen=2_580_000_000,
     rights_workers_per_case=10,
@@ -150,7 +215,8 @@ CITY = Plan(
     night_school_attendances=25_000,
     competitions=2,
     craftsmen=170,
-    fund_projects=3,
+    fund_projects=1,
+    fund_budget_fen=150_000_00,
 )
 
 TINY = Plan(
@@ -174,6 +240,7 @@ TINY = Plan(
     aid_payees=6,
     aid_repeat_payees=1,
     aid_unpaid_claims=3,
+    aid_paid_fen=15_000_00,
     rights_persons=24,
     recovered_fen=20_000_000,
     rights_workers_per_case=8,
@@ -191,6 +258,7 @@ TINY = Plan(
     competitions=1,
     craftsmen=6,
     fund_projects=1,
+    fund_budget_fen=150_000_00,
 )
 
 PLANS = {plan.name: plan for plan in (TINY, CITY, PROVINCE)}

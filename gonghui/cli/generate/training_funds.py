@@ -1,5 +1,6 @@
-"""Training-fund projects (校企合作): a county union funds 150,000 yuan of an employer's
-workers' courses at the city's vocational college, with trainees, spending and outcomes.
+"""Training-fund projects (校企合作): a county union funds an employer's workers' courses at
+the city's vocational college (the plan's budget, 150,000 yuan, the 15万元 the province
+reports of one county), with trainees, spending and outcomes.
 
 Projects are set up through the services on both paths. Services path: ``add_trainee``,
 ``record_spending``, ``record_outcome``. Bulk path: the same rows and each project's
@@ -25,7 +26,6 @@ from gonghui.training.models import (
     OutcomeKind,
 )
 
-BUDGET_FEN = 150_000_00
 SPENDING = ((30, "学费", 0.4), (120, "教材资料费", 0.1), (200, "职业技能等级认定考试费", 0.15))
 TRAINEES = (20, 41)
 
@@ -64,7 +64,7 @@ def _set_up(g: Generation) -> list[tuple[FundProject, int]]:
             provider=f"{city}职业技术学院",
             starts_on=starts,
             ends_on=g.first_day.replace(month=12, day=31),
-            budget_fen=BUDGET_FEN,
+            budget_fen=g.plan.fund_budget_fen,
         )
         out.append((project, county))
     return out
@@ -93,7 +93,11 @@ def _plan(g: Generation, rng, project: FundProject, county: int) -> dict:
                 outcomes.append((OutcomeKind.CERTIFIED, done + datetime.timedelta(days=10), number))
         trainees.append((position, joined, outcomes))
     spending = [
-        (project.starts_on + datetime.timedelta(days=days), int(BUDGET_FEN * share), purpose)
+        (
+            project.starts_on + datetime.timedelta(days=days),
+            int(project.budget_fen * share),
+            purpose,
+        )
         for days, purpose, share in SPENDING
         if days <= latest
     ]

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from gonghui.cli.generate.plan import TINY
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.orgs.models import Org
@@ -46,3 +47,15 @@ def test_every_figure_equals_plain_sql_at_every_level(province_admin):
         own = Under("410000/411700/", own=True)
         assert {i.id: i.measure(own, period) for i in indicators()} == plain_sql(own, period)
     assert nonzero == {i.id for i in indicators()}  # the generator touched every figure
+
+
+def test_the_generated_card_is_the_plans_targets_to_the_unit(province_admin):
+    """Every figure the plan aims at comes out exactly (money to the fen), as the province's
+    plan needs for its card to print the published figures (test_generate_plan.py)."""
+    # Through the services (the bulk path leaves the same rows: test_generate.py).
+    call_command(
+        "generate", "--scale", "tiny", "--seed", "3", "--year", str(YEAR), stdout=StringIO()
+    )
+    card = report_card(province_admin, period=Period.year(YEAR), org_code="410000")
+    got = {key: card.figures[key].value for key in TINY.targets}
+    assert got == TINY.targets

@@ -19,6 +19,11 @@ from gonghui.core.money import chinese_units, chinese_units_at_least, yuan_in_un
         (2_109, 2, "家", "2109家"),
         (9_999, 2, "", "9999"),
         (10_000, 2, "", "1万"),
+        (8_450_000, -1, "人", "850万人"),  # tens of 万, half-up
+        (8_449_999, -1, "人", "840万人"),
+        (99_999, -1, "", "10万"),  # 9.9999万: never past the leading digit, so whole 万
+        (99_950_000, -1, "", "1亿"),  # 9995万 rounds to 10000万, printed in 亿
+        (9_999, -1, "", "9999"),  # below 万 the plain number keeps its units
     ],
 )
 def test_exact_style_rounds_half_up_at_the_printed_precision(value, places, unit, printed):
@@ -44,6 +49,15 @@ def test_money_in_yi_from_an_exact_fen_total():
         (49_999.5, 2, "", False, "4.99万余"),  # cut, never rounded up
         (129_950_000, 1, "元", False, "1.2亿余元"),
         (2_109.5, 0, "", False, "2109余"),
+        (8_450_000, -1, "人", False, "840余万人"),  # cut at 十万, as the province writes it
+        (8_750_000, -1, "人次", False, "870余万人次"),
+        (8_499_999, -1, "人", False, "840余万人"),  # cut, never rounded up
+        (8_400_000, -1, "人", False, "840万人"),  # nothing cut: no 余
+        (8_400_001, -1, "人", False, "840余万人"),  # a single worker cut still shows 余
+        (99_999, -1, "", False, "9万余"),  # one digit in 万: cut at the unit, not to 0万
+        (105_000_000, -1, "", False, "1亿余"),
+        (12_345_678_901, -1, "", False, "120余亿"),
+        (9_999, -1, "", False, "9999"),  # below 万 nothing is cut
     ],
 )
 def test_at_least_style_cuts_and_marks_what_was_cut_with_yu(value, places, unit, words, printed):
