@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.accounts.models import User
+from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.mutualaid.selectors import claim_queue
@@ -68,5 +69,5 @@ def year_figures(user: User) -> list[Figure]:
     """This year's additive report-card figures of the user's own org: cheap (rollups
     only) and never a distinct count, which the card itself explains."""
     period = Period.year(timezone.localdate().year)
-    under = Under(user.scope_path or "\0")
+    under = Under(org_asked_for(user, None).path)
     return [Figure(i, i.measure(under, period)) for i in indicators() if not i.distinct]

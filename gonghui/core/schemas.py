@@ -105,11 +105,9 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-class NotFoundOut(Schema):
+class NotFoundOut(ErrorOut):
     """Something the caller may not see, answered exactly like something that does not
-    exist."""
-
-    detail: str
+    exist: ``core.views.NOT_FOUND`` (code ``not_found``), whatever raised the 404."""
 
 
 class RequestInvalidOut(ErrorOut):

@@ -71,8 +71,8 @@ def test_enrolment_bodies_are_documented_as_each_app_reads_them():
     assert set(body("/api/training/classes/{class_id}/enrolments")["properties"]) == {"worker_id"}
 
 
-def test_every_404_that_answers_detail_documents_detail():
-    """get_object_or_404 answers {"detail"}: an operation documenting 404 must say so."""
+def test_every_404_documents_the_not_found_shape():
+    """Every 404 answers core.views.NOT_FOUND: an operation documenting 404 must say so."""
     document = api.get_openapi_schema()
     wrong = []
     for path, methods in document["paths"].items():

@@ -67,6 +67,7 @@ def test_province_admin_drills_down_and_downloads(live_server, world, province_a
     page.wait_for_selector(".chart-map[data-drawn='1']", state="attached")
     page.screenshot(path=SHOTS / "1-province.png", full_page=True)
 
+    page.wait_for_load_state("networkidle")  # every chart drawn: the layout holds still
     click_area(page, ".chart-map[data-module='普惠服务']", "驻马店市")
     page.wait_for_url("**/reports/?org=411700&year=2026")
     page.go_back()

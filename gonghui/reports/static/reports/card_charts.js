@@ -77,6 +77,7 @@
         const chart = echarts.getInstanceByDom(element) || echarts.init(element);
         chart.setOption(
           {
+            animation: false, // an area is where it is drawn at once: a click never misses it
             textStyle: font,
             tooltip: { trigger: "item" },
             visualMap: {
