@@ -141,6 +141,20 @@ def _opened(path: Path) -> Iterator[tuple[dict, tarfile.TarFile]]:
         ) from error
 
 
+def _plain_members(tar: tarfile.TarFile, path: Path) -> list[tarfile.TarInfo]:
+    """The archive's members if every one is a plain file or folder inside it; a link, a
+    device or a name reaching out of the folder refuses the archive (what Python 3.12's
+    ``filter="data"`` does, which Debian's 3.11 lacks)."""
+    members = tar.getmembers()
+    for member in members:
+        name = Path(member.name)
+        if name.is_absolute() or ".." in name.parts or not (member.isfile() or member.isdir()):
+            raise DomainError(
+                "backup_unreadable", f"{path}：备份文件中有不安全的条目 {member.name}"
+            )
+    return members
+
+
 def restore(path: Path) -> Totals:
     """Restore the archive at ``path`` into this (empty) database and ``UPLOAD_DIR``, then
     check every table's row count and every money total against the archive's manifest."""
@@ -167,7 +181,7 @@ def restore(path: Path) -> Totals:
         if uploads.is_dir() and any(uploads.iterdir()):
             raise DomainError("restore_uploads", f"{uploads} 不是空的：请恢复到新的数据目录")
         with tempfile.TemporaryDirectory() as work:
-            tar.extractall(work, filter="data")
+            tar.extractall(work, members=_plain_members(tar, path))
             _load_database(vendor, Path(work) / DATABASE[vendor])
             if (Path(work) / UPLOADS).is_dir():
                 shutil.copytree(Path(work) / UPLOADS, uploads, dirs_exist_ok=True)

@@ -76,6 +76,8 @@ def test_the_provinces_claims_pay_its_total_to_the_fen(seed):
         year=2025,
         bulk=True,
         by=None,
+        reviewer=None,
+        payer=None,
         today=datetime.date(2026, 12, 5),
         now=timezone.now(),
         out=None,
