@@ -89,8 +89,12 @@ def _lock_head() -> str:
     head = AuditChain.objects.select_for_update().filter(pk=HEAD).values_list("last_hash")
     found = head.first()
     if found is None:
-        AuditChain.objects.create(pk=HEAD, last_hash=GENESIS)
-        return GENESIS
+        # Writers that all find no head race to start it: one row wins, the others wait on
+        # its key and then lock the row it made (on PostgreSQL; SQLite has one writer).
+        AuditChain.objects.bulk_create(
+            [AuditChain(pk=HEAD, last_hash=GENESIS)], ignore_conflicts=True
+        )
+        found = head.first()
     return found[0]
 
 
