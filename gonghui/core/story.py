@@ -18,8 +18,3 @@ class StoryLine:
 def yuan(fen: int) -> str:
     """Money as the pages show it: 元 with two places and thousands separators."""
     return f"{fen_to_yuan(fen):,.2f}元"
-
-
-def scoped(user_scope: str | None) -> str:
-    """The path prefix a user's story reads: nothing at all without a scope."""
-    return user_scope or "\0"

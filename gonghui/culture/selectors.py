@@ -19,7 +19,7 @@ from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
-from gonghui.core.story import StoryLine, scoped
+from gonghui.core.story import StoryLine
 from gonghui.culture.models import (
     Bookhouse,
     BookhouseLevel,
@@ -335,9 +335,8 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"参加活动“{a.event.title}”",
             reverse("culture:event_detail", args=[a.event_id]),
         )
-        for a in EventAttendee.objects.filter(
-            worker=worker, org_path__startswith=scoped(user.scope_path)
-        )
+        for a in EventAttendee.objects.visible_to(user)
+        .filter(worker=worker)
         .select_related("event")
         .order_by("day", "pk")
     ]

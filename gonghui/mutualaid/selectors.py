@@ -20,7 +20,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
-from gonghui.core.story import StoryLine, scoped, yuan
+from gonghui.core.story import StoryLine, yuan
 from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_visible_by_id_number
 from gonghui.mutualaid.models import (
@@ -273,18 +273,18 @@ def roster_out(roster: EnrolmentRoster) -> dict:
 
 def story_of(user: User, worker: Worker) -> list[StoryLine]:
     """The worker's enrolments and claims (with their state) in the user's subtree."""
-    scope = scoped(user.scope_path)
     lines = [
         StoryLine(
             e.paid_on,
             "互助保障",
             f"参加{e.plan.name}（{e.year}年度，缴费{yuan(e.contribution_fen)}）",
         )
-        for e in Enrolment.objects.filter(worker=worker, org_path__startswith=scope)
+        for e in Enrolment.objects.visible_to(user)
+        .filter(worker=worker)
         .select_related("plan")
         .order_by("paid_on", "pk")
     ]
-    for c in Claim.objects.filter(worker=worker, org_path__startswith=scope).order_by("pk"):
+    for c in Claim.objects.visible_to(user).filter(worker=worker).order_by("pk"):
         amount = c.approved_fen if c.approved_fen is not None else c.claimed_fen
         lines.append(
             StoryLine(

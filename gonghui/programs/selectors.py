@@ -31,7 +31,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.core.rollups import COUNTY_DEPTH, distinct_workers
-from gonghui.core.story import StoryLine, scoped, yuan
+from gonghui.core.story import StoryLine, yuan
 from gonghui.members.models import Worker
 from gonghui.members.selectors import (
     service_worker_columns,
@@ -402,9 +402,11 @@ def points_of_program(user: User, program: Program) -> QuerySet[ServicePoint]:
 
 def story_of(user: User, worker: Worker) -> list[StoryLine]:
     """The services the worker received in the user's subtree (voided ones say so)."""
-    records = ServiceRecord.objects.filter(
-        worker=worker, org_path__startswith=scoped(user.scope_path)
-    ).select_related("program", "point")
+    records = (
+        ServiceRecord.objects.visible_to(user)
+        .filter(worker=worker)
+        .select_related("program", "point")
+    )
     return [
         StoryLine(
             r.served_on,

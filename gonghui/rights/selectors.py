@@ -21,7 +21,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
-from gonghui.core.story import StoryLine, scoped, yuan
+from gonghui.core.story import StoryLine, yuan
 from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org
@@ -263,7 +263,6 @@ def case_detail(user: User, case: WageCase) -> dict:
 
 def story_of(user: User, worker: Worker) -> list[StoryLine]:
     """The wage cases the worker is owed on in the user's subtree, and what was recovered."""
-    scope = scoped(user.scope_path)
     lines = [
         StoryLine(
             w.case.opened_on,
@@ -271,7 +270,7 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"欠薪案件（{w.case.employer_name}）欠薪{yuan(w.owed_fen)}，{w.case.get_state_display()}",
             reverse("rights:case_detail", args=[w.case_id]),
         )
-        for w in CaseWorker.objects.filter(worker=worker, case__org_path__startswith=scope)
+        for w in CaseWorker.objects.filter(worker=worker, case__in=cases_visible_to(user))
         .select_related("case")
         .order_by("case__opened_on", "pk")
     ]
@@ -282,8 +281,8 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"追回工资{yuan(r.wages_fen)}、赔偿金{yuan(r.compensation_fen)}",
             reverse("rights:case_detail", args=[r.case_id]),
         )
-        for r in Recovery.objects.filter(worker=worker, org_path__startswith=scope).order_by(
-            "recovered_on", "pk"
-        )
+        for r in Recovery.objects.visible_to(user)
+        .filter(worker=worker)
+        .order_by("recovered_on", "pk")
     ]
     return lines

@@ -24,7 +24,7 @@ from gonghui.core.drilldown import shared
 from gonghui.core.hours import is_open_at
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
-from gonghui.core.story import StoryLine, scoped
+from gonghui.core.story import StoryLine
 from gonghui.members.models import Worker
 from gonghui.members.selectors import outdoor_workers_by_workplace
 from gonghui.orgs.selectors import county_path_of
@@ -357,7 +357,8 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"到访{v.station.name}",
             reverse("stations:detail", args=[v.station_id]),
         )
-        for v in Visit.objects.filter(worker=worker, org_path__startswith=scoped(user.scope_path))
+        for v in Visit.objects.visible_to(user)
+        .filter(worker=worker)
         .select_related("station")
         .order_by("day", "pk")
     ]

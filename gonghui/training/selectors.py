@@ -23,7 +23,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import ancestor_paths
-from gonghui.core.story import StoryLine, scoped
+from gonghui.core.story import StoryLine
 from gonghui.members.models import Worker
 from gonghui.members.selectors import worker_for_service
 from gonghui.orgs.models import Org
@@ -294,7 +294,6 @@ def session_open_to(worker: Worker, session_id: int) -> Session | None:
 def story_of(user: User, worker: Worker) -> list[StoryLine]:
     """The worker's class seats and certificates, competitions, titles and funded training in
     the user's subtree."""
-    scope = scoped(user.scope_path)
     lines = [
         StoryLine(
             e.applied_at.date(),
@@ -303,7 +302,8 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             + (f"，结业证书{e.certificate_no}" if e.certificate_no else ""),
             reverse("training:detail", args=[e.klass_id]),
         )
-        for e in Enrolment.objects.filter(worker=worker, org_path__startswith=scope)
+        for e in Enrolment.objects.visible_to(user)
+        .filter(worker=worker)
         .select_related("klass")
         .order_by("applied_at", "pk")
     ]
@@ -314,7 +314,8 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"参加技能竞赛“{e.competition.name}”",
             reverse("training:competition", args=[e.competition_id]),
         )
-        for e in Entry.objects.filter(worker=worker, org_path__startswith=scope)
+        for e in Entry.objects.visible_to(user)
+        .filter(worker=worker)
         .select_related("competition")
         .order_by("pk")
     ]
@@ -324,9 +325,9 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             "技能素质",
             f"{t.year}年获评{t.title}（{t.get_level_display()}）",
         )
-        for t in CraftsmanTitle.objects.filter(worker=worker, org_path__startswith=scope).order_by(
-            "year", "pk"
-        )
+        for t in CraftsmanTitle.objects.visible_to(user)
+        .filter(worker=worker)
+        .order_by("year", "pk")
     ]
     lines += [
         StoryLine(
@@ -335,7 +336,8 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"参加资助培训“{f.project.name}”",
             reverse("training:fund", args=[f.project_id]),
         )
-        for f in FundTrainee.objects.filter(worker=worker, org_path__startswith=scope)
+        for f in FundTrainee.objects.visible_to(user)
+        .filter(worker=worker)
         .select_related("project")
         .order_by("joined_on", "pk")
     ]
