@@ -3,6 +3,7 @@
 import io
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -438,3 +439,27 @@ def chromium():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+SHOTS = Path(os.environ.get("GONGHUI_SHOTS", "/tmp/gonghui-shots"))
+
+
+@pytest.fixture
+def console_page(chromium, request):
+    """A staff member's screen (1366×800, zh-CN) whose ``page.step(name)`` saves a numbered
+    screenshot under $GONGHUI_SHOTS/<test>/ (default /tmp/gonghui-shots), one per step of
+    the job, so a run leaves the pictures a reviewer looks at."""
+    page = chromium.new_page(viewport={"width": 1366, "height": 800}, locale="zh-CN")
+    folder = SHOTS / request.node.name
+    folder.mkdir(parents=True, exist_ok=True)
+    taken = []
+
+    def step(name: str) -> Path:
+        taken.append(name)
+        path = folder / f"{len(taken):02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    page.step = step
+    yield page
+    page.close()

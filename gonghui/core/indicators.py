@@ -12,7 +12,7 @@ children when it counts distinct persons.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gonghui.core.money import chinese_units, chinese_units_at_least, fen_to_yuan
+from gonghui.core.money import chinese_units, chinese_units_at_least, fen_to_yuan, yuan_text
 from gonghui.core.periods import Period
 
 
@@ -62,7 +62,7 @@ class Indicator:
 
     def plain(self, value: int) -> str:
         """In full, for a table a reader adds up: 1,234 or 1,234.56 (yuan)."""
-        return f"{fen_to_yuan(value):,.2f}" if self.money else f"{value:,}"
+        return yuan_text(value) if self.money else f"{value:,}"
 
     @property
     def table_unit(self) -> str:

@@ -50,6 +50,12 @@ def fen_to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / FEN_PER_YUAN).quantize(Decimal("0.01"))
 
 
+def yuan_text(fen: int) -> str:
+    """1,234.56: an amount of fen as every page and message prints it (staff read 元 with
+    thousands separators, never fen)."""
+    return f"{fen_to_yuan(fen):,.2f}"
+
+
 UNITS = ((Decimal(10**8), "亿"), (Decimal(10**4), "万"))
 DIGIT_WORDS = dict(zip("123456789", "一两三四五六七八九", strict=True))
 

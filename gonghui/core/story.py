@@ -4,7 +4,7 @@ tells its own lines through its selectors, and the console puts them in date ord
 import datetime
 from dataclasses import dataclass
 
-from gonghui.core.money import fen_to_yuan
+from gonghui.core.money import yuan_text
 
 
 @dataclass(frozen=True)
@@ -17,4 +17,4 @@ class StoryLine:
 
 def yuan(fen: int) -> str:
     """Money as the pages show it: 元 with two places and thousands separators."""
-    return f"{fen_to_yuan(fen):,.2f}元"
+    return f"{yuan_text(fen)}元"

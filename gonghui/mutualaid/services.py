@@ -24,7 +24,7 @@ from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.audited import service
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.money import fen_to_yuan
+from gonghui.core.money import yuan_text
 from gonghui.core.scoping import in_scope, require_role_in_scope, scope_of
 from gonghui.core.uploads import read_upload, store_upload
 from gonghui.members.models import Worker
@@ -416,7 +416,7 @@ class Payable:
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen_to_yuan(fen):,.2f}元"
+    return f"{yuan_text(fen)}元"
 
 
 def payable(claim: Claim) -> Payable:

@@ -17,7 +17,7 @@ from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in, workbook_name
 from gonghui.core.forms import show_error
-from gonghui.core.money import fen_to_yuan, yuan_to_fen
+from gonghui.core.money import yuan_text, yuan_to_fen
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.mutualaid.api import document_response
 from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
@@ -52,7 +52,7 @@ CLAIM_FIELDS = {"claimed_fen": "claimed", "file": "document"}
 
 
 def _yuan(fen: int | None) -> str:
-    return "" if fen is None else f"{fen_to_yuan(fen):,.2f}"
+    return "" if fen is None else yuan_text(fen)
 
 
 def _listed(request):

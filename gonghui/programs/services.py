@@ -19,7 +19,7 @@ from gonghui.audit.services import new_event, record_event
 from gonghui.audit.workflow import four_eyes_refusal
 from gonghui.core.audited import service
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.money import fen_to_yuan
+from gonghui.core.money import yuan_text
 from gonghui.core.scoping import in_scope, require_in_scope
 from gonghui.members.cards import read_card_token
 from gonghui.members.categories import category_names
@@ -133,7 +133,7 @@ def change_budget(
     spent = budget.change(program, budget_fen)
     if spent is not None:
         raise DomainError(
-            "below_spent", f"预算不能低于已支出的{fen_to_yuan(spent):,.2f}元", field="budget_fen"
+            "below_spent", f"预算不能低于已支出的{yuan_text(spent)}元", field="budget_fen"
         )
     # Conditional on the budget read: of two changes made at once, the second is refused.
     updated = Program.objects.filter(pk=program.pk, budget_fen=before).update(

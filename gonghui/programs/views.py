@@ -29,7 +29,7 @@ from gonghui.accounts.selectors import staff_visible_to
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.importing import clear_copy
-from gonghui.core.money import chinese_units, fen_to_yuan, yuan_in_units, yuan_to_fen
+from gonghui.core.money import chinese_units, yuan_in_units, yuan_text, yuan_to_fen
 from gonghui.core.views import client_ip, page
 from gonghui.members.cards import issue_card_token
 from gonghui.members.selectors import mask_name, worker_for
@@ -83,7 +83,7 @@ class Money:
 
     @property
     def yuan(self) -> str:
-        return f"{fen_to_yuan(self.fen):,.2f}"
+        return yuan_text(self.fen)
 
     @property
     def units(self) -> str:

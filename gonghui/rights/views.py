@@ -19,7 +19,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in, workbook_name
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
-from gonghui.core.money import fen_to_yuan, yuan_to_fen
+from gonghui.core.money import yuan_text, yuan_to_fen
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.orgs.selectors import org_for, org_to_hand_over_to
 from gonghui.rights.exporters import case_workbook, figures_workbook
@@ -54,7 +54,7 @@ PAGE_SIZE = 50
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen_to_yuan(fen):,.2f}"
+    return yuan_text(fen)
 
 
 @console_view

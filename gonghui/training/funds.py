@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
-from gonghui.core.money import fen_to_yuan
+from gonghui.core.money import yuan_text
 from gonghui.core.rollups import add_to_rollup
 from gonghui.core.scoping import require_in_scope
 from gonghui.orgs.selectors import county_path_of, org_by_path, org_for
@@ -46,11 +46,6 @@ def _bump(project: FundProject, year: int, **deltas: int) -> None:
         deltas=deltas,
         extra={"org_path": project.org_path},
     )
-
-
-def yuan_text(fen: int) -> str:
-    """1,234.56: an amount of fen as pages and messages print it."""
-    return f"{fen_to_yuan(fen):,.2f}"
 
 
 def _employer(by, project_org, employer_name: str, uscc: str):

@@ -28,7 +28,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.importing import clear_copy
-from gonghui.core.money import fen_to_yuan, yuan_to_fen
+from gonghui.core.money import fen_to_yuan, yuan_text, yuan_to_fen
 from gonghui.core.portal import (
     enter_portal,
     issue_portal_token,
@@ -80,7 +80,6 @@ from gonghui.training.funds import (
     trainee_for,
     trainees_of,
     update_fund_project,
-    yuan_text,
 )
 from gonghui.training.importers import (
     FUND_COLUMNS,

@@ -25,7 +25,7 @@ from gonghui.cli.generate.context import Generation
 from gonghui.cli.generate.timeline import Timeline
 from gonghui.core.crypto import encrypt
 from gonghui.core.models import WorkflowStep
-from gonghui.core.money import fen_to_yuan
+from gonghui.core.money import fen_to_yuan, yuan_text
 from gonghui.members.models import Worker
 from gonghui.mutualaid.models import Benefit, Claim, ClaimState, Enrolment, Payout, Plan
 from gonghui.mutualaid.services import (
@@ -254,7 +254,7 @@ def _diagnosis(spec: ClaimSpec) -> str:
 
 
 def _yuan(fen: int) -> str:
-    return f"{fen_to_yuan(fen):,.2f}元"
+    return f"{yuan_text(fen)}元"
 
 
 def _rule(benefit: Benefit, claimed: int, used: int) -> tuple[int, str]:

@@ -63,3 +63,10 @@ def test_money_in_yi_from_an_exact_fen_total():
 def test_at_least_style_cuts_and_marks_what_was_cut_with_yu(value, places, unit, words, printed):
     shown = chinese_units_at_least(Decimal(str(value)), places=places, unit=unit, words=words)
     assert shown == printed
+
+
+def test_pages_print_fen_as_yuan_with_separators_and_nothing_for_none():
+    from django.template import Context, Template
+
+    page = Template("{% load money %}{{ a|yuan }}|{{ b|yuan }}|{{ c|yuan|default:'—' }}")
+    assert page.render(Context({"a": 200000000, "b": 5, "c": None})) == "2,000,000.00|0.05|—"

@@ -106,6 +106,7 @@ def test_officer_files_reviewer_approves_officer_pays_and_the_city_sees_it(
     assert claim.state == "paid" and claim.payout.amount_fen == CANCER_FEN
     page = client.get(f"/mutualaid/claims/{claim.pk}/").content.decode()
     assert "给付标准50,000.00元" in page and claim.payout.reference in page
+    assert "80,000.00" in page and "8000000" not in page and "5000000" not in page
     client.force_login(reviewer)
     figures = client.get("/mutualaid/figures/?year=2026").content.decode()
     (table,) = page_tables(figures)
