@@ -3,12 +3,13 @@
 from django import forms
 
 from gonghui.culture.models import BookhouseLevel, EventKind, HostKind
+from gonghui.orgs.picker import OrgPickerField
 
 HOURS_HELP = "例：周一至周五 08:30-12:00,14:00-18:00；周六 09:00-17:00；周日 休息"
 
 
 class EventForm(forms.Form):
-    org_code = forms.CharField(label="主办组织代码", max_length=20)
+    org_code = OrgPickerField(label="主办组织")
     kind = forms.ChoiceField(label="类别", choices=EventKind.choices)
     title = forms.CharField(label="活动名称", max_length=100)
     venue = forms.CharField(label="地点（村、社区、企业）", max_length=200)
@@ -24,7 +25,7 @@ class HeldForm(forms.Form):
 
 
 class BookhouseForm(forms.Form):
-    org_code = forms.CharField(label="所属组织代码", max_length=20)
+    org_code = OrgPickerField(label="所属组织")
     name = forms.CharField(label="书屋名称", max_length=100)
     host_kind = forms.ChoiceField(label="依托单位类型", choices=HostKind.choices)
     level = forms.ChoiceField(label="示范级别", choices=BookhouseLevel.choices)

@@ -68,7 +68,7 @@ from gonghui.culture.services import (
     update_bookhouse,
 )
 from gonghui.members.selectors import mask_name, workers_visible_by_id_numbers
-from gonghui.orgs.selectors import org_for
+from gonghui.orgs.picker import picked_org
 
 
 def _console(user, *, manage: bool = False) -> None:
@@ -116,10 +116,8 @@ def event_list(request):
 
 def _save(form, request, create):
     """Run ``create(org)`` for the form's org, putting refusals next to the fields."""
-    try:
-        org = org_for(request.user, form.cleaned_data["org_code"].strip())
-    except Http404:
-        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+    org = picked_org(form, request.user)
+    if org is None:
         return None
     try:
         return create(org)

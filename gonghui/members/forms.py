@@ -9,6 +9,7 @@ via ``prepare_worker``, and its errors come back naming its keywords, which are 
 from django import forms
 
 from gonghui.members.categories import CATEGORIES, NEW_EMPLOYMENT_FORM
+from gonghui.orgs.picker import OrgPicker, OrgPickerField
 
 MEMBER_CHOICES = [("", "全部"), ("yes", "是"), ("no", "否")]
 
@@ -25,10 +26,8 @@ class WorkerFilterForm(forms.Form):
             }
         ),
     )
-    org = forms.CharField(
-        label="组织代码",
-        required=False,
-        widget=forms.TextInput(attrs={"size": 10, "placeholder": "全部"}),
+    org = OrgPickerField(
+        label="组织", required=False, help_text="", widget=OrgPicker(attrs={"placeholder": "全部"})
     )
     category = forms.ChoiceField(
         label="职工类别",
@@ -54,9 +53,7 @@ class WorkerForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     phone = forms.CharField(label="手机号码", required=False, max_length=20)
-    org_code = forms.CharField(
-        label="工会组织代码", required=False, max_length=20, help_text="可在“组织架构”中查看代码"
-    )
+    org_code = OrgPickerField(label="所属工会", required=False)
     employer_name = forms.CharField(label="工作单位", required=False, max_length=200)
     uscc = forms.CharField(label="统一社会信用代码", required=False, max_length=30)
     categories = forms.MultipleChoiceField(

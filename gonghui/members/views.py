@@ -41,7 +41,8 @@ from gonghui.members.services import (
     reveal_id_number,
     save_worker,
 )
-from gonghui.orgs.selectors import org_for, org_refs_visible_to
+from gonghui.orgs.picker import picked_org
+from gonghui.orgs.selectors import org_refs_visible_to
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,13 +63,11 @@ def _filters(request) -> tuple[WorkerFilterForm, dict | None]:
         "category": form.cleaned_data["category"],
         "member": form.member_value(),
     }
-    code = form.cleaned_data["org"].strip()
-    if code:
-        try:
-            filters["org_path"] = org_for(request.user, code).path
-        except Http404:
-            form.add_error("org", "组织代码不存在或不在您的管辖范围内")
+    if form.cleaned_data["org"].strip():
+        org = picked_org(form, request.user, "org")
+        if org is None:
             return form, None
+        filters["org_path"] = org.path
     return form, filters
 
 
@@ -154,19 +153,29 @@ def worker_reveal_id(request, pk: int):
 def _save(request, form: WorkerForm, *, id_number: str, phone: str):
     """Run the form's text through the one validation and save path; the worker or None."""
     data = form.cleaned_data
+    code = _picked_code(request, form)
     refs = org_refs_visible_to(request.user)
     prepared, errors = prepare_worker(
         name=data["name"],
         id_number=id_number,
         phone=phone,
-        org_code=data["org_code"],
+        org_code=code or "",
         employer_name=data["employer_name"],
         uscc=data["uscc"],
         categories="、".join(data["categories"]),
         joined_on=data["joined_on"],
         refs=refs,
     )
-    return _save_prepared(request, form, prepared, errors, refs)
+    return _save_prepared(request, form, None if code is None else prepared, errors, refs)
+
+
+def _picked_code(request, form: WorkerForm) -> str | None:
+    """The code of the union the form's picker names ("" when left blank); None when the
+    text names none of the user's orgs (the refusal is on the field)."""
+    if not form.cleaned_data["org_code"].strip():
+        return ""
+    org = picked_org(form, request.user)
+    return None if org is None else org.code
 
 
 def _save_prepared(request, form: WorkerForm, prepared, errors, refs):
@@ -218,7 +227,7 @@ def worker_edit(request, pk: int):
             data = form.cleaned_data
             changes = {
                 "name": data["name"],
-                "org_code": data["org_code"],
+                "org_code": _picked_code(request, form) or "",
                 "employer_name": data["employer_name"],
                 "uscc": data["uscc"],
                 "categories": "、".join(data["categories"]),
@@ -228,6 +237,8 @@ def worker_edit(request, pk: int):
                 changes["phone"] = data["phone"]
             refs = org_refs_visible_to(request.user)
             prepared, errors = prepare_worker_update(worker=worker, changes=changes, refs=refs)
+            if form.errors:
+                prepared = None
             saved = _save_prepared(request, form, prepared, errors, refs)
             if saved is not None:
                 return redirect("members:worker_detail", pk=saved.pk)

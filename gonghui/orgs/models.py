@@ -30,6 +30,10 @@ class Org(models.Model):
 
     code = models.CharField("组织代码", max_length=20, unique=True)
     name = models.CharField("名称", max_length=100)
+    # Search keys of the name (core.chinese.name_keys), so an org is picked by typing 驻马店,
+    # zhumadian or zmd.
+    name_pinyin = models.CharField("拼音", max_length=300, default="")
+    name_initials = models.CharField("拼音首字母", max_length=100, default="", db_index=True)
     kind = models.CharField("层级", max_length=12, choices=OrgKind.choices)
     parent = models.ForeignKey(
         "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"

@@ -6,6 +6,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from gonghui.core.actors import Actor
+from gonghui.core.chinese import simplified
+from gonghui.core.errors import DomainError
 from gonghui.orgs.models import Employer, Org
 
 
@@ -111,3 +113,50 @@ def org_to_hand_over_to(code: str) -> Org:
 def org_by_code(code: str) -> Org | None:
     """An org by its code, unscoped: for public links that name an org (no user to scope by)."""
     return Org.objects.filter(code=code).first()
+
+
+PICK_LIMIT = 10
+
+
+def orgs_matching(user: Actor, text: str, *, limit: int = PICK_LIMIT) -> list[Org]:
+    """The user's orgs an org field's text may mean: a code or its start (4117), part of
+    the name in either script (驻马店, 駐馬店), or the start of its pinyin or initials
+    (zhumadian, zmd); the exact code first, then from the top of the tree down."""
+    text = text.strip()
+    if not text:
+        return []
+    if text.isdigit():
+        wanted = Q(code__startswith=text)
+    elif text.isascii():
+        lowered = text.lower()
+        wanted = Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+    else:
+        wanted = Q(name__contains=simplified(text))
+    found = list(orgs_visible_to(user).filter(wanted).order_by("depth", "path")[:limit])
+    found.sort(key=lambda org: org.code != text)
+    return found
+
+
+def pick_org(user: Actor, text: str) -> Org:
+    """The one org of the user's subtree that an org field's text means; a refusal lists the
+    candidates (with their codes) when it could mean several, so a form used without
+    JavaScript still leads to a choice."""
+    found = orgs_matching(user, text, limit=PICK_LIMIT + 1)
+    exact = [org for org in found if text.strip() in (org.code, org.name)]
+    if len(exact) == 1:
+        return exact[0]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise DomainError(
+            "org_not_found",
+            f"“{text.strip()}”不存在或不在您的管辖范围内：请输入组织代码、名称或拼音首字母",
+            field="org",
+        )
+    listed = "、".join(str(org) for org in found[:PICK_LIMIT])
+    more = "等" if len(found) > PICK_LIMIT else ""
+    raise DomainError(
+        "org_ambiguous",
+        f"“{text.strip()}”对应多个组织，请选择或输入代码：{listed}{more}",
+        field="org",
+    )

@@ -7,6 +7,7 @@ from stdnum.cn import uscc as uscc_module
 
 from gonghui.audit.services import record_event
 from gonghui.core.actors import Actor
+from gonghui.core.chinese import name_keys
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.scoping import in_scope, require_in_scope
@@ -61,9 +62,12 @@ def create_grassroots_union(
     )
     seq = int(last[-4:]) + 1 if last else 1
     code = f"{county.code}{seq:04d}"
+    _, pinyin, initials = name_keys(name)
     org = Org.objects.create(
         code=code,
         name=name,
+        name_pinyin=pinyin,
+        name_initials=initials,
         kind=OrgKind.GRASSROOTS,
         parent=county,
         path=f"{county.path}{code}/",

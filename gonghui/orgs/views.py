@@ -16,8 +16,10 @@ from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.selectors import (
+    PICK_LIMIT,
     employer_for,
     employers_visible_to,
+    orgs_matching,
 )
 from gonghui.orgs.services import WRITE_EMPLOYERS, set_employer_location
 
@@ -86,3 +88,16 @@ def employer_location(request, pk: int):
                 return redirect("orgs:employer_list")
     context = {"nav": "orgs", "form": form, "employer": employer}
     return page(request, "orgs/employer_location.html", context)
+
+
+@console_view
+def org_choices(request):
+    """The org picker's list as the user types (htmx): radio buttons of the user's orgs that
+    the text may mean, named after the form field asking."""
+    field = request.GET.get("field", "")
+    if not field.isidentifier():
+        raise Http404
+    q = request.GET.get(field, "").strip()
+    orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1)
+    context = {"orgs": orgs[:PICK_LIMIT], "more": len(orgs) > PICK_LIMIT, "field": field, "q": q}
+    return page(request, "orgs/org_choices.html", context)

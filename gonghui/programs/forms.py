@@ -9,6 +9,7 @@ import uuid
 from django import forms
 
 from gonghui.members.categories import CATEGORIES
+from gonghui.orgs.picker import OrgPickerField
 from gonghui.programs.models import Frequency, ProgramKind, ReportLine, WhenExhausted
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,8 +27,8 @@ def _yuan_field(label: str, *, required: bool = False, help_text: str = YUAN_HEL
 
 
 class ProgramForm(forms.Form):
-    org_code = forms.CharField(
-        label="主办组织代码", max_length=20, help_text="项目在该组织及其下级范围内开展"
+    org_code = OrgPickerField(
+        label="主办组织", help_text="项目在该组织及其下级范围内开展；输入代码、名称或拼音首字母"
     )
     name = forms.CharField(label="项目名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=ProgramKind.choices)
@@ -77,7 +78,7 @@ PROGRAM_FIELDS = {
 
 
 class ServicePointForm(forms.Form):
-    org_code = forms.CharField(label="所属组织代码", max_length=20)
+    org_code = OrgPickerField(label="所属组织")
     name = forms.CharField(label="服务点名称", max_length=100)
     address = forms.CharField(label="地址", required=False, max_length=200)
     programs = forms.MultipleChoiceField(

@@ -33,7 +33,7 @@ from gonghui.core.money import chinese_units, yuan_in_units, yuan_text, yuan_to_
 from gonghui.core.views import client_ip, page
 from gonghui.members.cards import issue_card_token
 from gonghui.members.selectors import mask_name, worker_for
-from gonghui.orgs.selectors import org_for
+from gonghui.orgs.picker import picked_org
 from gonghui.programs.exporters import program_workbook
 from gonghui.programs.forms import PROGRAM_FIELDS, CheckinForm, ProgramForm, ServicePointForm
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
@@ -265,14 +265,6 @@ def _fen(form, field: str, *, required: bool) -> int | None:
         return None
 
 
-def _org(form, user, field: str = "org_code"):
-    try:
-        return org_for(user, form.cleaned_data[field].strip())
-    except Http404:
-        form.add_error(field, "组织代码不存在或不在您的管辖范围内")
-        return None
-
-
 @login_required
 def program_create(request):
     user = request.user
@@ -298,7 +290,7 @@ def program_create(request):
 
 def _save_program(form: ProgramForm, user):
     data = form.cleaned_data
-    org = _org(form, user)
+    org = picked_org(form, user)
     unit_cost = _fen(form, "unit_cost", required=True)
     budget = _fen(form, "budget", required=False)
     sum_insured = _fen(form, "sum_insured", required=False)
@@ -352,7 +344,7 @@ def point_create(request):
 
 
 def _save_point(form: ServicePointForm, user, programs):
-    org = _org(form, user)
+    org = picked_org(form, user)
     names = form.usernames()
     staff = list(staff_visible_to(user, usernames=names))
     missing = sorted(set(names) - {s.username for s in staff})

@@ -2,13 +2,14 @@
 
 from django import forms
 
+from gonghui.orgs.picker import OrgPickerField
 from gonghui.rights.models import Channel, Referral
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CaseForm(forms.Form):
-    org_code = forms.CharField(label="承办组织代码", max_length=20)
+    org_code = OrgPickerField(label="承办组织")
     channel = forms.ChoiceField(label="来源渠道", choices=Channel.choices)
     opened_on = forms.DateField(label="受理日期", widget=DATE)
     employer_name = forms.CharField(label="用人单位", max_length=200)

@@ -21,7 +21,8 @@ from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import yuan_text, yuan_to_fen
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
-from gonghui.orgs.selectors import org_for, org_to_hand_over_to
+from gonghui.orgs.picker import picked_org
+from gonghui.orgs.selectors import org_to_hand_over_to
 from gonghui.rights.exporters import case_workbook, figures_workbook
 from gonghui.rights.forms import REFERRALS, CaseForm, ImportForm, TransferForm
 from gonghui.rights.importers import (
@@ -94,13 +95,13 @@ def case_create(request):
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
+        del data["org_code"]
+        org = picked_org(form, user)
         try:
-            org = org_for(user, data.pop("org_code").strip())
-            case = open_case(by=user, org=org, client_ip=client_ip(request), **data)
-            messages.success(request, f"已受理，案件编号{case.pk}")
-            return redirect("rights:case_detail", pk=case.pk)
-        except Http404:
-            form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+            if org is not None:
+                case = open_case(by=user, org=org, client_ip=client_ip(request), **data)
+                messages.success(request, f"已受理，案件编号{case.pk}")
+                return redirect("rights:case_detail", pk=case.pk)
         except DomainError as exc:
             show_error(form, exc)
     return page(request, "rights/case_form.html", {"nav": "rights", "form": form})

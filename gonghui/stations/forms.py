@@ -4,6 +4,7 @@ from django import forms
 
 from gonghui.core.coords import Crs
 from gonghui.core.hours import format_hours
+from gonghui.orgs.picker import OrgPickerField
 from gonghui.stations.models import CrsChoice, HostKind, Station, Status
 from gonghui.stations.vocabulary import FACILITIES, KINDS
 
@@ -16,7 +17,7 @@ def _bits(values: list[str]) -> int:
 
 
 class StationForm(forms.Form):
-    org_code = forms.CharField(label="所属组织代码", max_length=20)
+    org_code = OrgPickerField(label="所属组织")
     name = forms.CharField(label="驿站名称", max_length=100)
     host_kind = forms.ChoiceField(label="依托单位类型", choices=HostKind.choices)
     host_name = forms.CharField(label="依托单位", max_length=100, required=False)

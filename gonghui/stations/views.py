@@ -32,7 +32,7 @@ from gonghui.core.forms import show_error
 from gonghui.core.hours import format_hours, parse_hours
 from gonghui.core.portal import portal_worker_id
 from gonghui.core.views import client_ip, console_view, page
-from gonghui.orgs.selectors import org_for
+from gonghui.orgs.picker import picked_org
 from gonghui.stations.exporters import write_stations
 from gonghui.stations.forms import StationForm
 from gonghui.stations.indicators import FIGURES
@@ -252,10 +252,8 @@ def _station_form(request, station):
 
 def _save(form: StationForm, request, station):
     data = form.cleaned_data
-    try:
-        org = org_for(request.user, data["org_code"].strip())
-    except Http404:
-        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+    org = picked_org(form, request.user)
+    if org is None:
         return None
     try:
         fields = StationFields(

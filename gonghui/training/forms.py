@@ -2,6 +2,7 @@
 
 from django import forms
 
+from gonghui.orgs.picker import OrgPickerField
 from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY, FundKind, OutcomeKind, Part
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -10,7 +11,7 @@ WEEKDAYS = [(str(i), f"周{'一二三四五六日'[i - 1]}") for i in range(1, 8
 
 
 class ClassForm(forms.Form):
-    org_code = forms.CharField(label="开班组织代码", max_length=20)
+    org_code = OrgPickerField(label="开班组织")
     subject = forms.CharField(label="科目", max_length=50, help_text="如 书法、戏曲、太极、相声")
     course_name = forms.CharField(
         label="课程名称", max_length=100, help_text="同一组织下同名课程会沿用已有课程"
@@ -61,7 +62,7 @@ class LotteryForm(forms.Form):
 class FundProjectForm(forms.Form):
     """A training-fund project; money is typed in yuan and converted by ``yuan_to_fen``."""
 
-    org_code = forms.CharField(label="资助组织代码", max_length=20)
+    org_code = OrgPickerField(label="资助组织")
     name = forms.CharField(label="项目名称", max_length=100)
     kind = forms.ChoiceField(label="类型", choices=FundKind.choices)
     employer_name = forms.CharField(label="合作企业", max_length=200)

@@ -44,7 +44,7 @@ from gonghui.members.selectors import (
     worker_visible_by_id_number,
 )
 from gonghui.members.validation import clean_id
-from gonghui.orgs.selectors import org_for
+from gonghui.orgs.picker import picked_org
 from gonghui.training.competitions import (
     competition_for,
     competitions_visible_to,
@@ -170,10 +170,8 @@ def class_create(request):
 
 def _save_class(form: ClassForm, request):
     user, data = request.user, form.cleaned_data
-    try:
-        org = org_for(user, data["org_code"].strip())
-    except Http404:
-        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+    org = picked_org(form, user)
+    if org is None:
         return None
     try:
         course = course_named(org, data["course_name"]) or create_course(
@@ -750,10 +748,8 @@ def fund_create(request):
     )
     if request.method == "POST" and form.is_valid():
         terms = _fund_terms(form)
-        try:
-            org = org_for(user, form.cleaned_data["org_code"].strip())
-        except Http404:
-            form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+        org = picked_org(form, user)
+        if org is None:
             terms = None
         if terms is not None:
             try:

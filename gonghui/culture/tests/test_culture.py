@@ -154,7 +154,7 @@ def test_plan_form_puts_refusals_by_the_field(client, yicheng_officer):
             "starts_at": "2026-12-01T19:30",
         },
     ).content.decode()
-    assert "组织代码不存在或不在您的管辖范围内" in page and not Event.objects.exists()
+    assert "“410300”不存在或不在您的管辖范围内" in page and not Event.objects.exists()
     answer = client.post(
         reverse("culture:event_create"),
         {

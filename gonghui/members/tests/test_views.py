@@ -130,7 +130,7 @@ def test_list_filter_on_an_org_outside_the_scope_shows_nothing(client, people, l
     response = client.get(reverse("members:worker_list"), {"org": "411700"})
     assert response.status_code == 200
     assert names_on(response) == set()
-    assert "组织代码不存在或不在您的管辖范围内" in response.content.decode()
+    assert "“411700”不存在或不在您的管辖范围内" in response.content.decode()
     assert client.get(reverse("members:worker_export"), {"org": "411700"}).status_code == 404
 
 
