@@ -5,4 +5,5 @@ from gonghui.console import views
 app_name = "console"
 urlpatterns = [
     path("workers/<int:pk>/story/", views.worker_story, name="worker_story"),
+    path("fill-in.xlsx", views.fill_in, name="fill_in"),
 ]

@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from gonghui.console.fill_in import FILL_INS
 from gonghui.console.story import worker_story as story_lines
 from gonghui.console.todo import todos, year_figures
-from gonghui.core.views import console_view, page
+from gonghui.core.views import console_view, page, xlsx_response
+from gonghui.core.workbook import template_workbook
 from gonghui.members.selectors import worker_for
 
 
@@ -28,3 +30,14 @@ def worker_story(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"nav": "workers", "worker": worker, "lines": story_lines(request.user, worker)}
     template = "console/_story.html" if request.htmx else "console/worker_story.html"
     return page(request, template, context)
+
+
+@console_view
+def fill_in(request: HttpRequest) -> HttpResponse:
+    """The .xlsx to fill in for one import (``?kind=`` as ``gonghui import`` names it): the
+    header, and an example row on its own sheet. The same blank list for every user."""
+    kind = request.GET.get("kind", "")
+    if kind not in FILL_INS:
+        raise Http404
+    title, columns, example = FILL_INS[kind]
+    return xlsx_response(template_workbook(title, columns, example), f"{title}模板.xlsx")

@@ -94,3 +94,24 @@ def new_workbook() -> Workbook:
     book = Workbook()
     book.remove(book.active)
     return book
+
+
+TEXT_COLUMNS = ("身份证号", "统一社会信用代码", "手机号码", "联系电话")
+TEMPLATE_ROWS = 1000
+
+
+def template_workbook(title: str, header: Sequence[str], example: Sequence[object]) -> Workbook:
+    """A list to fill in: the first sheet (the one importers read) holds only the header, its
+    ID and code columns stored as text so Excel keeps every digit; the example row sits on a
+    second sheet, where it can show how to fill a row but never be imported by mistake."""
+    book = new_workbook()
+    sheet = add_sheet(book, title, header, [])
+    for index, name in enumerate(header, start=1):
+        if name in TEXT_COLUMNS:
+            letter = sheet.cell(row=1, column=index).column_letter
+            sheet.column_dimensions[letter].width = 22
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, TEMPLATE_ROWS + 2):
+                sheet[f"{letter}{row}"].number_format = "@"
+    add_sheet(book, "填写示例", header, [example])
+    return book

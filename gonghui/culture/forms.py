@@ -28,7 +28,9 @@ class BookhouseForm(forms.Form):
     org_code = OrgPickerField(label="所属组织")
     name = forms.CharField(label="书屋名称", max_length=100)
     host_kind = forms.ChoiceField(label="依托单位类型", choices=HostKind.choices)
-    level = forms.ChoiceField(label="示范级别", choices=BookhouseLevel.choices)
+    level = forms.ChoiceField(
+        label="示范级别", choices=BookhouseLevel.choices, initial=BookhouseLevel.NONE
+    )
     level_year = forms.IntegerField(
         label="命名年份", required=False, min_value=1990, max_value=2100
     )
@@ -45,7 +47,9 @@ class BookhouseEditForm(forms.Form):
 
     name = forms.CharField(label="书屋名称", max_length=100)
     host_kind = forms.ChoiceField(label="依托单位类型", choices=HostKind.choices)
-    level = forms.ChoiceField(label="示范级别", choices=BookhouseLevel.choices)
+    level = forms.ChoiceField(
+        label="示范级别", choices=BookhouseLevel.choices, initial=BookhouseLevel.NONE
+    )
     level_year = forms.IntegerField(
         label="命名年份", required=False, min_value=1990, max_value=2100
     )

@@ -28,11 +28,11 @@ from gonghui.core.files import private_dir, write_private
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.tabular import cell_text, iter_padded, read_table
-from gonghui.core.views import client_ip, console_view, page
-from gonghui.core.workbook import append_row
+from gonghui.core.views import client_ip, console_view, page, xlsx_response
+from gonghui.core.workbook import append_row, template_workbook
 from gonghui.members.exporters import export_workers
 from gonghui.members.forms import ImportForm, WorkerFilterForm, WorkerForm
-from gonghui.members.importers import COLUMNS, import_workers
+from gonghui.members.importers import COLUMNS, EXAMPLE, import_workers
 from gonghui.members.selectors import transfers_of, worker_for, workers_visible_to
 from gonghui.members.services import (
     prepare_worker,
@@ -413,18 +413,6 @@ def worker_import_badrows(request):
 
 @console_view
 def worker_template(request):
-    """An empty roster with the template header; 身份证号 is text so Excel keeps all 18 digits."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "职工名册"
-    append_row(sheet, COLUMNS)
-    id_letter = "ABCDEFGHIJ"[COLUMNS.index("身份证号")]
-    sheet.column_dimensions[id_letter].number_format = "@"
-    sheet.column_dimensions[id_letter].width = 22
-    for row in range(2, 1002):
-        sheet[f"{id_letter}{row}"].number_format = "@"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, "职工名册模板.xlsx")
-    return response
+    """The roster to fill in, with an example row on its own sheet."""
+    book = template_workbook("职工名册", COLUMNS, EXAMPLE)
+    return xlsx_response(book, "职工名册模板.xlsx")

@@ -16,6 +16,7 @@ from gonghui.mutualaid.selectors import plan_for
 from gonghui.mutualaid.services import check_enrolment, submit_roster
 
 ROSTER_COLUMNS = ("姓名", "身份证号", "缴费日期")
+ROSTER_EXAMPLE = ("张三", "18位身份证号（文本格式）", "2026-03-01")
 # Attribute a refusal names → its column in the sheet.
 ROSTER_COLUMN_OF = {"worker": "身份证号", "paid_on": "缴费日期"}
 

@@ -36,6 +36,14 @@ from gonghui.orgs.services import WRITE_EMPLOYERS, clean_uscc, set_employer_loca
 
 COLUMNS = ("统一社会信用代码", "单位名称", "地址", "经度", "纬度", "坐标系")
 USCC, NAME, ADDRESS, LNG, LAT, CRS = COLUMNS
+EXAMPLE = (
+    "18位统一社会信用代码",
+    "驻马店市环卫服务有限公司",
+    "驻马店市驿城区解放路1号",
+    "114.0221",
+    "32.9802",
+    "GCJ02",
+)
 # Attribute a refusal names → its column in the sheet.
 COLUMN_OF = {"uscc": USCC, "address": ADDRESS, "lng": LNG, "lat": LAT, "crs": CRS}
 

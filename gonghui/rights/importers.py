@@ -29,6 +29,8 @@ from gonghui.rights.services import (
 
 WORKER_COLUMNS = ("姓名", "身份证号", "欠薪金额（元）")
 RECOVERY_COLUMNS = ("身份证号", "追回工资（元）", "追回赔偿金（元）", "追回日期")
+WORKER_EXAMPLE = ("张三", "18位身份证号（文本格式）", "12000.00")
+RECOVERY_EXAMPLE = ("18位身份证号（文本格式）", "12000.00", "0", "2026-03-01")
 # Attribute a refusal names → its column in each sheet.
 WORKER_COLUMN_OF = {"worker": "身份证号", "owed_fen": "欠薪金额（元）"}
 RECOVERY_COLUMN_OF = {

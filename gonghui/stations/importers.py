@@ -58,6 +58,19 @@ COLUMNS = (
     "状态",
     "启用日期",
 )
+EXAMPLE = (
+    "驿城区人民公园爱心驿站",
+    "4117020001",
+    "驻马店市驿城区人民公园东门",
+    "114.0221",
+    "32.9802",
+    "GCJ02",
+    "饮水、热饭/微波炉",
+    "08:00-20:00",
+    "0396-1234567",
+    "开放",
+    "2026-03-01",
+)
 NAME, ORG, ADDRESS, LNG, LAT, CRS, FACILITIES, HOURS, PHONE, STATUS, OPENED = COLUMNS
 OPTIONAL = ("类型", "评定")
 KINDS, RATINGS = OPTIONAL

@@ -48,6 +48,7 @@ from gonghui.training.services import enrol
 
 COLUMNS = ("身份证号", "姓名")
 ID, NAME = COLUMNS
+EXAMPLE = ("18位身份证号（文本格式）", "张三")
 
 
 @dataclass
@@ -190,6 +191,7 @@ def _worker(number: int, cells, klass: TrainingClass, report: EnrolmentImportRep
 # --- training-fund trainees -----------------------------------------------------------------
 
 FUND_COLUMNS = ("身份证号", "姓名", "入学日期")
+FUND_EXAMPLE = ("18位身份证号（文本格式）", "张三", "2026-03-01")
 # Attribute a refusal names (``add_trainee``'s keywords) → its column in the sheet.
 FUND_COLUMN_OF = {"worker": "身份证号", "joined_on": "入学日期"}
 
@@ -286,6 +288,7 @@ def _project(by, project, report: ImportReport) -> FundProject | None:
 # --- judges' score sheets -------------------------------------------------------------------
 
 SCORE_COLUMNS = ("身份证号", "姓名", "评委", "部分", "分数")
+SCORE_EXAMPLE = ("18位身份证号（文本格式）", "张三", "评委1", "实操", "86.5")
 _PART_OF_LABEL = {label: value for value, label in Part.choices}
 # Attribute a refusal names (``record_score``'s keywords) → its column in the sheet.
 SCORE_COLUMN_OF = {"worker": "身份证号", "judge": "评委", "part": "部分", "points": "分数"}

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from gonghui.console.fill_in import FILL_INS
 from gonghui.culture.importers import ATTENDEE_COLUMNS, COUNT_COLUMNS, VISIT_COLUMNS
 from gonghui.culture.models import Campaign, Event
 from gonghui.members.importers import COLUMNS as WORKER_COLUMNS
@@ -175,3 +176,8 @@ def test_every_file_is_imported_or_refused_by_name_leaving_the_database_as_it_wa
     for kind, (_, target, _) in KINDS.items():
         operands = [str(target.objects.order_by("pk").first().pk)] if target else []
         assert fuzz(kind, operands, tmp_path), kind  # the files reached the refusals
+
+
+def test_every_import_the_command_knows_has_a_list_to_fill_in():
+    command = importlib.import_module("gonghui.cli.management.commands.import")
+    assert set(FILL_INS) == set(command.IMPORTERS)

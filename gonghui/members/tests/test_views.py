@@ -15,7 +15,7 @@ from gonghui.accounts.models import Role
 from gonghui.audit.models import AuditEvent
 from gonghui.core.idnumber import check_digit
 from gonghui.members.generate import make_id
-from gonghui.members.importers import COLUMNS
+from gonghui.members.importers import COLUMNS, EXAMPLE
 from gonghui.members.models import Transfer, Worker
 
 pytestmark = pytest.mark.django_db
@@ -535,13 +535,18 @@ def test_auditor_cannot_import(client, staff):
     assert not Worker.objects.exists()
 
 
-def test_template_has_the_header_and_a_text_id_column(client, yicheng_officer):
+def test_template_has_the_header_a_text_id_column_and_an_example_on_its_own_sheet(
+    client, yicheng_officer
+):
     login(client, yicheng_officer)
     response = client.get(reverse("members:worker_template"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    book = load_workbook(io.BytesIO(response.content))
+    sheet, example = book.worksheets
     assert tuple(c.value for c in sheet[1]) == COLUMNS
+    assert not any(c.value for row in sheet.iter_rows(min_row=2) for c in row)
     assert sheet["B2"].number_format == "@"
     assert sheet.column_dimensions["B"].number_format == "@"
+    assert example.title == "填写示例" and [c.value for c in example[2]] == list(EXAMPLE)
 
 
 # --- union tree --------------------------------------------------------------------------
