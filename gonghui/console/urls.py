@@ -5,4 +5,6 @@ from gonghui.console import views
 app_name = "console"
 urlpatterns = [
     path("workers/<int:pk>/story/", views.worker_story, name="worker_story"),
+    path("orgs/<str:code>/cards/", views.union_cards, name="union_cards"),
+    path("orgs/<str:code>/cards.pdf", views.union_cards_pdf, name="union_cards_pdf"),
 ]

@@ -1,11 +1,17 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
+from gonghui.console.cards import cards_of, cards_pdf, union_for_cards, union_workers
 from gonghui.console.story import worker_story as story_lines
 from gonghui.console.todo import todos, year_figures
 from gonghui.core.views import console_view, page
 from gonghui.members.selectors import worker_for
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -28,3 +34,31 @@ def worker_story(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"nav": "workers", "worker": worker, "lines": story_lines(request.user, worker)}
     template = "console/_story.html" if request.htmx else "console/worker_story.html"
     return page(request, template, context)
+
+
+@console_view
+def union_cards(request: HttpRequest, code: str) -> HttpResponse:
+    """A grassroots union's workers with their phone sign-in links, and the PDF of cards."""
+    union = union_for_cards(request.user, code)
+    page_obj = Paginator(union_workers(request.user, union), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "nav": "orgs",
+        "union": union,
+        "page_obj": page_obj,
+        "cards": cards_of(request, page_obj),
+    }
+    return page(request, "console/union_cards.html", context)
+
+
+@console_view
+def union_cards_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Every worker's card of the union, several to an A4 page, to print for a meeting."""
+    union = union_for_cards(request.user, code)
+    cards = cards_of(request, union_workers(request.user, union))
+    response = HttpResponse(cards_pdf(union, cards), content_type="application/pdf")
+    name = f"工会卡-{union.code}-{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
