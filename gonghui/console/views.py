@@ -1,13 +1,19 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
+from gonghui.console.cards import cards_of, cards_pdf, union_for_cards, union_workers
 from gonghui.console.fill_in import FILL_INS
 from gonghui.console.story import worker_story as story_lines
 from gonghui.console.todo import todos, year_figures
 from gonghui.core.views import console_view, page, xlsx_response
 from gonghui.core.workbook import template_workbook
 from gonghui.members.selectors import worker_for
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -41,3 +47,30 @@ def fill_in(request: HttpRequest) -> HttpResponse:
         raise Http404
     title, columns, example = FILL_INS[kind]
     return xlsx_response(template_workbook(title, columns, example), f"{title}模板.xlsx")
+
+
+def union_cards(request: HttpRequest, code: str) -> HttpResponse:
+    """A grassroots union's workers with their phone sign-in links, and the PDF of cards."""
+    union = union_for_cards(request.user, code)
+    page_obj = Paginator(union_workers(request.user, union), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "nav": "orgs",
+        "union": union,
+        "page_obj": page_obj,
+        "cards": cards_of(request, page_obj),
+    }
+    return page(request, "console/union_cards.html", context)
+
+
+@console_view
+def union_cards_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """Every worker's card of the union, several to an A4 page, to print for a meeting."""
+    union = union_for_cards(request.user, code)
+    cards = cards_of(request, union_workers(request.user, union))
+    response = HttpResponse(cards_pdf(union, cards), content_type="application/pdf")
+    name = f"工会卡-{union.code}-{timezone.localdate():%Y%m%d}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response

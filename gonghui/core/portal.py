@@ -14,6 +14,7 @@ and sessions already handed out keep working.
 from dataclasses import dataclass
 
 from django.core import signing
+from django.urls import reverse
 
 from gonghui.core.errors import DomainError
 
@@ -35,6 +36,14 @@ class WorkerActor:
 
 def issue_portal_token(worker_id: int) -> str:
     return signing.TimestampSigner(salt=_SALT).sign(str(worker_id))
+
+
+def portal_url(request, worker_id: int) -> str:
+    """The worker's sign-in link, absolute (it is sent to a phone or printed as a QR code),
+    valid for ``PORTAL_LINK_TTL`` seconds from now."""
+    return request.build_absolute_uri(
+        reverse("training:m_enter", args=[issue_portal_token(worker_id)])
+    )
 
 
 def read_portal_token(token: str) -> int:

@@ -1,7 +1,8 @@
 """Reads of wage-arrears cases, scoped to the acting user; figures from the rollups.
 
 A user sees the cases their subtree handles and, read only, the cases it
-handed on to another org. Workers appear only by masked name.
+handed on to another org. Workers appear by masked name and phone; only the case's own
+officer and reviewer see them in clear, after an audited reveal.
 """
 
 import datetime
@@ -16,13 +17,14 @@ from django.utils import timezone
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.audit.workflow import timeline
+from gonghui.core.crypto import decrypt
 from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
 from gonghui.core.story import StoryLine, yuan
-from gonghui.members.models import Worker
+from gonghui.members.models import PHONE_PURPOSE, Worker
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs
@@ -34,7 +36,7 @@ from gonghui.rights.models import (
     RightsWorkerYear,
     WageCase,
 )
-from gonghui.rights.services import CASE_FLOW
+from gonghui.rights.services import CASE_FLOW, handles, require_handler
 
 
 def cases_visible_to(user: User, *, state: str | None = None) -> QuerySet[WageCase]:
@@ -95,12 +97,20 @@ class WorkerLine:
     wages_fen: int
     compensation_fen: int
     instalments: int
+    phone_masked: str
+    # the name and phone in clear: empty unless revealed to the case's officer or reviewer
+    clear_name: str = ""
+    clear_phone: str = ""
 
 
-def case_workers(user: User, case: WageCase) -> list[WorkerLine]:
+def case_workers(user: User, case: WageCase, *, in_clear: bool = False) -> list[WorkerLine]:
     """Each worker on the case with what is owed and recovered so far (``case`` from
-    ``case_for``)."""
+    ``case_for``), by masked name and phone; ``in_clear`` gives the case's officer or
+    reviewer the name and phone in clear, and only after ``services.reveal_case_workers``
+    audited it (anyone else is refused)."""
     case_for(user, case.pk)
+    if in_clear:
+        require_handler(user, case)
     totals = {
         row["case_worker_id"]: row
         for row in Recovery.objects.filter(case=case)
@@ -110,18 +120,26 @@ def case_workers(user: User, case: WageCase) -> list[WorkerLine]:
     lines = []
     for cw in CaseWorker.objects.filter(case=case).select_related("worker"):
         got = totals.get(cw.pk, {"w": 0, "c": 0, "n": 0})
+        worker = cw.worker
         lines.append(
             WorkerLine(
                 cw.pk,
-                mask_name(cw.worker.name),
-                cw.worker.id_masked,
+                mask_name(worker.name),
+                worker.id_masked,
                 cw.owed_fen,
                 got["w"],
                 got["c"],
                 got["n"],
+                worker.phone_masked,
+                worker.name if in_clear else "",
+                _clear_phone(worker) if in_clear else "",
             )
         )
     return lines
+
+
+def _clear_phone(worker: Worker) -> str:
+    return decrypt(worker.phone_cipher, purpose=PHONE_PURPOSE) if worker.phone_cipher else ""
 
 
 def case_timeline(user: User, case: WageCase) -> list:
@@ -232,9 +250,10 @@ def case_row(case: WageCase, *, overdue_since: datetime.datetime | None = None) 
     }
 
 
-def case_detail(user: User, case: WageCase) -> dict:
-    """A case's page: the row, parties, the workers with owed and recovered amounts, whether
-    the user may act, the steps they may take and the timeline."""
+def case_detail(user: User, case: WageCase, *, in_clear: bool = False) -> dict:
+    """A case's page: the row, parties, the workers with owed and recovered amounts (by name
+    and phone ``in_clear``, see ``case_workers``), whether the user may act or reveal the
+    workers, the steps they may take and the timeline."""
     return {
         **case_row(case),
         "intake_org_code": case.intake_org.code,
@@ -244,8 +263,9 @@ def case_detail(user: User, case: WageCase) -> dict:
         "referral": case.referral,
         "external_body": case.external_body,
         "may_act": may_act(user, case),
+        "may_reveal": handles(user, case),
         "actions": [t.name for t in CASE_FLOW.available(user, case)],
-        "workers": case_workers(user, case),
+        "workers": case_workers(user, case, in_clear=in_clear),
         "timeline": [
             {
                 "action": s.action,

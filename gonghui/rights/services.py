@@ -20,7 +20,7 @@ from gonghui.accounts.models import Role, User
 from gonghui.audit.services import record_event
 from gonghui.audit.workflow import Transition, Workflow, four_eyes_refusal
 from gonghui.core.audited import service
-from gonghui.core.errors import DomainError
+from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.rollups import insert_rows
 from gonghui.core.scoping import require_role_in_scope
 from gonghui.orgs.models import Org
@@ -49,6 +49,10 @@ RECOVERY_COLUMNS = [
     "recorded_at",
 ]
 CASE_WORKERS = frozenset({Role.OFFICER, Role.PROVINCE_ADMIN})
+# Who may see the case's workers by name and phone: the officer and the reviewer of the org
+# handling the case, who call the workers. An auditor, other staff in scope and the
+# federations above keep the masked form.
+CASE_HANDLERS = frozenset({Role.OFFICER, Role.REVIEWER})
 S = CaseState
 
 
@@ -152,6 +156,32 @@ def open_case(
         after={"channel": channel, "employer_uscc": code, "project": case.project},
     )
     return case
+
+
+def handles(user: User, case: WageCase) -> bool:
+    """``user`` is the case's officer or reviewer: in the org handling it now."""
+    return getattr(user, "role", None) in CASE_HANDLERS and user.org_id == case.org_id
+
+
+def require_handler(user: User, case: WageCase) -> None:
+    if not handles(user, case):
+        raise PermissionDenied("forbidden", "仅本案承办单位的经办人、审核人可查看职工姓名和电话")
+
+
+@transaction.atomic
+def reveal_case_workers(*, by: User, case: WageCase, client_ip: str | None = None) -> None:
+    """Let the case's officer or reviewer see its workers' names and phones (read through
+    ``selectors.case_workers(in_clear=True)``); refused to anyone else, always audited."""
+    require_handler(by, case)
+    record_event(
+        actor=by,
+        action="unmask",
+        object_type="wage_case",
+        object_id=case.pk,
+        org_path=case.org_path,
+        client_ip=client_ip,
+        after={"field": "涉案职工姓名、手机号码", "workers": case.workers.count()},
+    )
 
 
 @service

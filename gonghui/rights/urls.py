@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
     path("<int:pk>/", views.case_detail_page, name="case_detail"),
+    path("<int:pk>/reveal/", views.case_reveal, name="case_reveal"),
     path("<int:pk>/action/", views.case_action, name="case_action"),
     path("<int:pk>/import/<str:kind>/", views.case_import, name="case_import"),
     path("<int:pk>/recovery/", views.case_recovery, name="case_recovery"),

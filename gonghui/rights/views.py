@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.selectors import figures_asked_for
@@ -19,7 +20,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in, workbook_name
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
-from gonghui.core.money import yuan_text, yuan_to_fen
+from gonghui.core.money import yuan_to_fen
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.orgs.picker import picked_org
 from gonghui.orgs.selectors import org_to_hand_over_to
@@ -48,14 +49,11 @@ from gonghui.rights.services import (
     move_case,
     open_case,
     record_recoveries,
+    reveal_case_workers,
     transfer_case,
 )
 
 PAGE_SIZE = 50
-
-
-def _yuan(fen: int) -> str:
-    return yuan_text(fen)
 
 
 @console_view
@@ -112,24 +110,17 @@ def case_detail_page(request, pk: int):
     return _detail_page(request, case_for(request.user, pk))
 
 
-def _detail_page(request, case, *, problems=(), status: int = 200):
-    detail = case_detail(request.user, case)
-    workers = [
-        {
-            **vars(w),
-            "owed": _yuan(w.owed_fen),
-            "wages": _yuan(w.wages_fen),
-            "compensation": _yuan(w.compensation_fen),
-        }
-        for w in detail["workers"]
-    ]
+def _detail_page(request, case, *, problems=(), status: int = 200, in_clear: bool = False):
+    detail = case_detail(request.user, case, in_clear=in_clear)
+    workers = detail["workers"]
     context = {
         "nav": "rights",
         "case": case,
         "d": detail,
         "workers": workers,
-        "owed_total": _yuan(sum(w.owed_fen for w in detail["workers"])),
-        "recovered_total": _yuan(sum(w.wages_fen + w.compensation_fen for w in detail["workers"])),
+        "in_clear": in_clear,
+        "owed_total_fen": sum(w.owed_fen for w in workers),
+        "recovered_total_fen": sum(w.wages_fen + w.compensation_fen for w in workers),
         "referrals": REFERRALS,
         "import_form": ImportForm(),
         "transfer_form": TransferForm(),
@@ -139,6 +130,21 @@ def _detail_page(request, case, *, problems=(), status: int = 200):
         "open": case.state != CaseState.CLOSED,
     }
     return page(request, "rights/case_detail.html", context, status=status)
+
+
+@never_cache
+@console_view
+@require_POST
+def case_reveal(request, pk: int):
+    """The case page with its workers' names and phones in clear, for the case's officer or
+    reviewer (audited by the service); anyone else gets the masked page and a refusal."""
+    user = request.user
+    case = case_for(user, pk)
+    try:
+        reveal_case_workers(by=user, case=case, client_ip=client_ip(request))
+    except DomainError as exc:
+        return _detail_page(request, case, problems=[exc.message], status=exc.status)
+    return _detail_page(request, case, in_clear=True)
 
 
 @console_view

@@ -145,6 +145,7 @@ PARAMS = {
     ("orgs/", "code"): "grassroots_code",
     ("reports/map/", "code"): "province_code",
     ("console/workers/", "pk"): "worker",
+    ("console/orgs/", "code"): "grassroots_code",
     ("orgs/employers/", "pk"): "employer",
     ("workers/", "pk"): "worker",
     ("programs/", "pk"): "program",
@@ -282,6 +283,8 @@ OWNERS = {
     "api/checkins": "clerk",
     "api/checkins/batch": "clerk",
     "programs/checkin/": "clerk",
+    # only the officer or reviewer of the org handling the case reveals its workers
+    "rights/<int:pk>/reveal/": "yicheng",
 }
 
 # Who stands for the sibling area, when an officer could not use the route at all.
@@ -576,6 +579,7 @@ FORMS = {
         "recovered_on": _today(w),
     },
     "rights/<int:pk>/transfer/": lambda w: {"to_org": "411721", "reason": "用人单位在西平县"},
+    "rights/<int:pk>/reveal/": lambda w: {},
     "training/new/": lambda w: {
         "org_code": "411702",
         "subject": "戏曲",
@@ -783,6 +787,7 @@ BODIES = {
 OWNER_ONLY_AUDITED = {
     "workers/<int:pk>/reveal-id/": "the ID number in clear",
     "mutualaid/claims/<int:pk>/diagnosis/": "the diagnosis in clear",
+    "rights/<int:pk>/reveal/": "the case's workers' names and phones in clear",
 }
 
 # Writes after which the admin's own request changes no row, and why.

@@ -31,7 +31,7 @@ from gonghui.core.importing import clear_copy
 from gonghui.core.money import fen_to_yuan, yuan_text, yuan_to_fen
 from gonghui.core.portal import (
     enter_portal,
-    issue_portal_token,
+    portal_url,
     portal_worker_id,
     read_portal_token,
 )
@@ -385,9 +385,7 @@ def portal_link(request, pk: int):
     user = request.user
     _console(user)
     worker = worker_for(user, pk)
-    url = request.build_absolute_uri(
-        reverse("training:m_enter", args=[issue_portal_token(worker.pk)])
-    )
+    url = portal_url(request, worker.pk)
     context = {"nav": "training", "worker": worker, "url": url, "qr": _qr(url, "夜校报名链接")}
     return page(request, "training/portal_link.html", context)
 

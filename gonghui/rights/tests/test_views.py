@@ -105,7 +105,7 @@ def test_a_sibling_officer_gets_404_from_every_case_page(client, opened_by_page,
     client.force_login(luoyang_officer)
     for url in (f"/rights/{case.pk}/", f"/rights/{case.pk}/export.xlsx"):
         assert client.get(url).status_code == 404, url
-    for tail in ("action/", "import/workers/", "recovery/", "transfer/"):
+    for tail in ("action/", "import/workers/", "recovery/", "transfer/", "reveal/"):
         assert (
             client.post(f"/rights/{case.pk}/{tail}", {"action": "investigate"}).status_code == 404
         )
