@@ -4,10 +4,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gonghui.accounts.models import ApiToken, Role, User
+from gonghui.accounts.models import ApiToken, RecoveryCode, RecoveryCodes, Role, User
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Org
@@ -109,19 +108,21 @@ def start_second_factor(*, user: User) -> TOTPDevice:
 def confirm_second_factor(*, user: User, device: TOTPDevice, token: str) -> list[str]:
     """Confirm ``device`` with a code it generated and issue 10 recovery codes.
 
-    Returns the clear codes, to be shown once. Any earlier device and codes of the
-    account are replaced. Raises ``DomainError`` for a wrong code.
+    Returns the clear codes, to be shown once; only their keyed hashes are stored. Any
+    earlier device and codes of the account are replaced. Raises ``DomainError`` for a
+    wrong code.
     """
     if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
         raise DomainError("bad_token", "动态验证码不正确", field="token")
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    recovery = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
-    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    for code in codes:
-        recovery.token_set.create(token=code)
+    recovery = RecoveryCodes.objects.create(user=user, name="恢复码", confirmed=True)
+    codes = [RecoveryCode.new_code() for _ in range(RECOVERY_CODES)]
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(device=recovery, code_hash=RecoveryCode.hash_code(code)) for code in codes
+    )
     record_event(
         actor=user,
         action="enrol_second_factor",
@@ -139,7 +140,7 @@ def reset_second_factor(*, by: User, user: User) -> None:
     sessions; its next login enrols anew. Only a system admin over the account's org."""
     require_account_manager(by, user.org.path if user.org else "")
     TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
+    RecoveryCodes.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(second_factor_epoch=F("second_factor_epoch") + 1)
     record_event(
         actor=by,
