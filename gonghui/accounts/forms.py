@@ -51,6 +51,14 @@ class StaffForm(forms.Form):
     role = forms.ChoiceField(label="角色", choices=Role.choices)
 
 
+class StaffChangeForm(forms.Form):
+    """Another account's role and org, changed by the system admin (the service checks
+    that both are within its subtree and the role one it may give)."""
+
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    org_code = forms.CharField(label="所属组织代码", max_length=12)
+
+
 class PasswordChangeForm(forms.Form):
     """The account's own new password, typed twice (the service checks the policy)."""
 

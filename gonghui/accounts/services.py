@@ -22,6 +22,28 @@ def require_account_manager(by: User, org_path: str) -> None:
         raise PermissionDenied("forbidden", "只有系统管理员可以管理本组织及下级的账号")
 
 
+def _require_role(role: str) -> None:
+    if role not in Role.values:
+        raise DomainError("bad_role", f"未知角色“{role}”", field="role")
+
+
+def _require_grantable(by: User, *, role: str, org: Org) -> None:
+    """The role a system admin may give in ``org``: any but its own at its own level or
+    above, so no two admins manage each other and each other's accounts."""
+    _require_role(role)
+    if role == Role.SYSTEM_ADMIN and by.org is not None and org.path == by.org.path:
+        raise PermissionDenied("peer_admin", "系统管理员只能为下级组织设立系统管理员", field="role")
+
+
+def _require_other_account(by: User, user: User) -> User:
+    """A system admin over ``user``'s org that is not ``user``: nobody widens, moves,
+    reactivates or deactivates their own account."""
+    require_account_manager(by, user.org.path if user.org else "")
+    if user.pk == by.pk:
+        raise PermissionDenied("own_account", "不能修改自己的账号，请由其他系统管理员办理")
+    return user
+
+
 def _set_password(user: User, password: str, *, field: str) -> None:
     """Set ``password`` if it passes ``AUTH_PASSWORD_VALIDATORS``, else ``DomainError``."""
     try:
@@ -40,10 +62,10 @@ def create_staff(
     The password must satisfy ``AUTH_PASSWORD_VALIDATORS``; None makes an account
     nobody logs in to with a password (one a command acts as).
     """
-    if role not in Role.values:
-        raise DomainError("bad_role", f"未知角色“{role}”")
+    _require_role(role)
     if by is not None:
         require_account_manager(by, org.path)
+        _require_grantable(by, role=role, org=org)
     user = User(username=username, org=org, role=role)
     if password is None:
         user.set_unusable_password()
@@ -59,6 +81,51 @@ def create_staff(
         org_path=org.path,
         after={"username": username, "role": role, "org": org.code},
     )
+    return user
+
+
+@transaction.atomic
+def change_staff(*, by: User, user: User, role: str, org: Org) -> User:
+    """Give another account of the system admin's subtree a new role and org (both inside
+    that subtree, the role one ``by`` may give). Its sessions go on: the role is read on
+    every request."""
+    _require_other_account(by, user)
+    require_account_manager(by, org.path)
+    _require_grantable(by, role=role, org=org)
+    before = {"role": user.role, "org": user.org.code if user.org else None}
+    user.role = role
+    user.org = org
+    user.save(update_fields=["role", "org"])
+    record_event(
+        actor=by,
+        action="change_staff",
+        object_type="user",
+        object_id=user.pk,
+        org_path=org.path,
+        before=before,
+        after={"role": role, "org": org.code},
+    )
+    return user
+
+
+@transaction.atomic
+def set_staff_active(*, by: User, user: User, active: bool) -> User:
+    """Deactivate or reactivate another account of the system admin's subtree. A
+    deactivated account can neither log in nor use its API tokens, and its open sessions
+    end (Django's backend no longer loads an inactive user)."""
+    _require_other_account(by, user)
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record_event(
+            actor=by,
+            action="reactivate_staff" if active else "deactivate_staff",
+            object_type="user",
+            object_id=user.pk,
+            org_path=user.org.path if user.org else "",
+            before={"is_active": not active},
+            after={"is_active": active},
+        )
     return user
 
 

@@ -10,5 +10,7 @@ urlpatterns = [
     path("2fa/", views.second_factor, name="second_factor"),
     path("2fa/enrol/", views.enrol_second_factor, name="enrol_second_factor"),
     path("staff/", views.staff_list, name="staff_list"),
+    path("staff/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("staff/<int:pk>/active/", views.staff_active, name="staff_active"),
     path("staff/<int:pk>/reset-2fa/", views.reset_staff_second_factor, name="reset_second_factor"),
 ]

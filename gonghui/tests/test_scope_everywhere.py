@@ -278,6 +278,8 @@ OWNER_ANSWERS = {
 # Who proves that a route's object is reachable, when not the province admin.
 OWNERS = {
     "accounts/staff/": "sysadmin",
+    "accounts/staff/<int:pk>/": "sysadmin",
+    "accounts/staff/<int:pk>/active/": "sysadmin",
     "accounts/staff/<int:pk>/reset-2fa/": "sysadmin",
     "api/checkins": "clerk",
     "api/checkins/batch": "clerk",
@@ -288,6 +290,8 @@ OWNERS = {
 SIBLINGS = {
     # Only a system admin has the account pages: 404 for an officer whatever the scope.
     "accounts/staff/": "luoyang_sysadmin",
+    "accounts/staff/<int:pk>/": "luoyang_sysadmin",
+    "accounts/staff/<int:pk>/active/": "luoyang_sysadmin",
     "accounts/staff/<int:pk>/reset-2fa/": "luoyang_sysadmin",
     "audit/": "luoyang_auditor",  # an officer has no view_audit: 404 whatever the scope
 }
@@ -449,6 +453,8 @@ FORMS = {
         "org": "411702",
         "role": "officer",
     },
+    "accounts/staff/<int:pk>/": lambda w: {"role": "reviewer", "org_code": "411702"},
+    "accounts/staff/<int:pk>/active/": lambda w: {"active": "0"},
     "accounts/staff/<int:pk>/reset-2fa/": lambda w: {},
     "workers/new/": lambda w: {
         "name": "赵新人",
