@@ -282,6 +282,9 @@ if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
         f"GONGHUI_AUDIT_RETENTION_DAYS 不得少于{AUDIT_RETENTION_MIN_DAYS}天（审计日志至少保存六个月）"
     )
 
+# The reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client (core.views.client_ip);
+# empty: the client is REMOTE_ADDR, whatever a forwarded-for header says.
+TRUSTED_PROXIES = _words("GONGHUI_TRUSTED_PROXIES")
 # Password checks per username and client address, then a cool-off of that many minutes.
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))
