@@ -60,6 +60,12 @@ class StaffChangeForm(forms.Form):
     org_code = forms.CharField(label="所属组织代码", max_length=12)
 
 
+class ApiTokenForm(forms.Form):
+    """A new API token of one's own account, named by what it is for."""
+
+    name = forms.CharField(label="用途", max_length=100)
+
+
 class PasswordChangeForm(forms.Form):
     """The account's own new password, typed twice (the service checks the policy)."""
 

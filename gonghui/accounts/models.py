@@ -21,6 +21,7 @@ class Role(models.TextChoices):
 
 
 API_TOKEN_PURPOSE = "api-token"
+TOKEN_NAME_MAX = 100
 RECOVERY_CODE_PURPOSE = "recovery-code"
 
 # The role decides the verbs; the org path decides the rows. 三员分立: the system admin
@@ -96,7 +97,7 @@ class ApiToken(models.Model):
     """A bearer token for /api/; only its keyed hash is stored."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=100)
+    name = models.CharField("用途", max_length=TOKEN_NAME_MAX)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,7 +6,14 @@ from django.db import transaction
 from django.db.models import F
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gonghui.accounts.models import ApiToken, RecoveryCode, RecoveryCodes, Role, User
+from gonghui.accounts.models import (
+    TOKEN_NAME_MAX,
+    ApiToken,
+    RecoveryCode,
+    RecoveryCodes,
+    Role,
+    User,
+)
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.orgs.models import Org
@@ -20,6 +27,26 @@ def require_account_manager(by: User, org_path: str) -> None:
     # The system admin's subtree is its org's path: it has no "browse", so no scope_path.
     if not by.can("manage_accounts") or by.org is None or not org_path.startswith(by.org.path):
         raise PermissionDenied("forbidden", "只有系统管理员可以管理本组织及下级的账号")
+
+
+def _audit(
+    *,
+    by: User | None,
+    account: User,
+    action: str,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> None:
+    """One audit row about ``account``, filed under its org (as it is after the change)."""
+    record_event(
+        actor=by,
+        action=action,
+        object_type="user",
+        object_id=account.pk,
+        org_path=account.org.path if account.org else "",
+        before=before,
+        after=after,
+    )
 
 
 def _require_role(role: str) -> None:
@@ -73,12 +100,10 @@ def create_staff(
         _set_password(user, password, field="password")
     user.full_clean()
     user.save()
-    record_event(
-        actor=by,
+    _audit(
+        by=by,
+        account=user,
         action="create",
-        object_type="user",
-        object_id=user.pk,
-        org_path=org.path,
         after={"username": username, "role": role, "org": org.code},
     )
     return user
@@ -96,12 +121,10 @@ def change_staff(*, by: User, user: User, role: str, org: Org) -> User:
     user.role = role
     user.org = org
     user.save(update_fields=["role", "org"])
-    record_event(
-        actor=by,
+    _audit(
+        by=by,
+        account=user,
         action="change_staff",
-        object_type="user",
-        object_id=user.pk,
-        org_path=org.path,
         before=before,
         after={"role": role, "org": org.code},
     )
@@ -117,12 +140,10 @@ def set_staff_active(*, by: User, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        record_event(
-            actor=by,
+        _audit(
+            by=by,
+            account=user,
             action="reactivate_staff" if active else "deactivate_staff",
-            object_type="user",
-            object_id=user.pk,
-            org_path=user.org.path if user.org else "",
             before={"is_active": not active},
             after={"is_active": active},
         )
@@ -137,30 +158,48 @@ def change_password(*, user: User, old_password: str, new_password: str) -> User
         raise DomainError("bad_password", "原密码不正确", field="old_password")
     _set_password(user, new_password, field="new_password")
     user.save(update_fields=["password"])
-    record_event(
-        actor=user,
+    _audit(
+        by=user,
+        account=user,
         action="change_password",
-        object_type="user",
-        object_id=user.pk,
-        org_path=user.org.path if user.org else "",
     )
     return user
 
 
 @transaction.atomic
 def issue_api_token(*, user: User, name: str) -> str:
-    """A new bearer token; the clear key is returned once and never stored."""
+    """A new bearer token of the account itself, ``name`` saying what it is for; the clear
+    key is returned once and only its keyed hash is stored."""
+    name = name.strip()
+    if not name or len(name) > TOKEN_NAME_MAX:
+        raise DomainError("bad_name", "请填写令牌用途（100字以内）", field="name")
+    if not user.is_active:
+        raise PermissionDenied("inactive", f"账号 {user.username} 已停用")
     key = ApiToken.new_key()
-    ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
-    record_event(
-        actor=user,
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key))
+    _audit(
+        by=user,
+        account=user,
         action="issue_token",
-        object_type="user",
-        object_id=user.pk,
-        org_path=user.scope_path or "",
-        after={"name": name},
+        after={"token": token.pk, "name": name},
     )
     return key
+
+
+@transaction.atomic
+def revoke_api_token(*, by: User, token: ApiToken) -> None:
+    """Delete ``token``: the API refuses it from the next call. Its own account revokes
+    it, or a system admin over that account's org."""
+    owner = token.user
+    if owner.pk != by.pk:
+        require_account_manager(by, owner.org.path if owner.org else "")
+    _audit(
+        by=by,
+        account=owner,
+        action="revoke_token",
+        before={"token": token.pk, "name": token.name},
+    )
+    token.delete()
 
 
 @transaction.atomic
@@ -190,12 +229,10 @@ def confirm_second_factor(*, user: User, device: TOTPDevice, token: str) -> list
     RecoveryCode.objects.bulk_create(
         RecoveryCode(device=recovery, code_hash=RecoveryCode.hash_code(code)) for code in codes
     )
-    record_event(
-        actor=user,
+    _audit(
+        by=user,
+        account=user,
         action="enrol_second_factor",
-        object_type="user",
-        object_id=user.pk,
-        org_path=user.org.path if user.org else "",
         after={"recovery_codes": RECOVERY_CODES},
     )
     return codes
@@ -209,10 +246,8 @@ def reset_second_factor(*, by: User, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     RecoveryCodes.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(second_factor_epoch=F("second_factor_epoch") + 1)
-    record_event(
-        actor=by,
+    _audit(
+        by=by,
+        account=user,
         action="reset_second_factor",
-        object_type="user",
-        object_id=user.pk,
-        org_path=user.org.path if user.org else "",
     )

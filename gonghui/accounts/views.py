@@ -18,6 +18,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 
 from gonghui.accounts.forms import (
+    ApiTokenForm,
     LoginForm,
     PasswordChangeForm,
     StaffChangeForm,
@@ -25,13 +26,21 @@ from gonghui.accounts.forms import (
     TokenForm,
 )
 from gonghui.accounts.models import User
-from gonghui.accounts.selectors import accounts_managed_by, second_factor_devices
+from gonghui.accounts.selectors import (
+    accounts_managed_by,
+    second_factor_devices,
+    token_for,
+    tokens_managed_by,
+    tokens_of,
+)
 from gonghui.accounts.services import (
     change_password,
     change_staff,
     confirm_second_factor,
     create_staff,
+    issue_api_token,
     reset_second_factor,
+    revoke_api_token,
     set_staff_active,
     start_second_factor,
 )
@@ -216,3 +225,40 @@ def reset_staff_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     account = _managed_account(request, pk)
     reset_second_factor(by=request.user, user=account)
     return redirect("accounts:staff_list")
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens and a form for a new one, shown once on the page that issues
+    it (no-store, as every page); a system admin also sees its subtree's tokens."""
+    user = request.user
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key = issue_api_token(user=user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            context = {"key": key, "name": form.cleaned_data["name"].strip(), "nav": "tokens"}
+            return page(request, "accounts/token_issued.html", context)
+    context = {
+        "form": form,
+        "tokens": tokens_of(user),
+        "managed": tokens_managed_by(user),
+        "nav": "tokens",
+    }
+    return page(request, "accounts/token_list.html", context)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one's own token, or (a system admin) one of its subtree's."""
+    token = token_for(request.user, pk)
+    try:
+        revoke_api_token(by=request.user, token=token)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已吊销令牌“{token.name}”")
+    return redirect("accounts:token_list")
