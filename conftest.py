@@ -18,11 +18,10 @@ from django.core.handlers.base import BaseHandler
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django.plugin import blocking_manager_key
 
-from gonghui.accounts.models import Role, User
+from gonghui.accounts.models import RecoveryCode, RecoveryCodes, Role, User
 from gonghui.accounts.services import create_staff, issue_api_token
 from gonghui.core.redaction import RedactPersonalNumbers
 from gonghui.members.generate import make_id, make_name
@@ -288,9 +287,11 @@ def recovery_code(user: User) -> str:
     """A fresh recovery code of an enrolled account, for a browser to type after the
     password (a TOTP code would be refused when one login follows another within 30 s)."""
     enrolled_device(user)
-    device = StaticDevice.objects.filter(user=user).first()
-    device = device or StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
-    return device.token_set.create(token=StaticToken.random_token()).token
+    device = RecoveryCodes.objects.filter(user=user).first()
+    device = device or RecoveryCodes.objects.create(user=user, name="恢复码", confirmed=True)
+    code = RecoveryCode.new_code()
+    device.codes.create(code_hash=RecoveryCode.hash_code(code))
+    return code
 
 
 class VerifiedClient(Client):

@@ -15,10 +15,15 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 from gonghui.core.files import private_dir
-from gonghui.core.keys import DEV_FIELD_KEY, DEV_SECRET_KEY, KeyRefused, check_keys
+from gonghui.core.keys import (
+    DEV_FIELD_KEY,
+    DEV_SECRET_KEY,
+    KeyRefused,
+    check_keys,
+    check_retention,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("GONGHUI_DATA_DIR", BASE_DIR.parent / "data"))
@@ -275,13 +280,21 @@ STATION_COVERAGE_M = float(os.environ.get("GONGHUI_STATION_COVERAGE_M", "1000"))
 FOUR_EYES = os.environ.get("GONGHUI_FOUR_EYES", "1").lower() not in ("0", "false", "no", "off")
 # Days the audit log is kept at least (PIPL and 等保 level 3 ask for six months);
 # ``gonghui audit purge`` never removes younger events.
+# Too few days is refused like an unfit key, in every mode: gonghui.manage and the WSGI entry
+# print KEY_REFUSAL in one line instead of a traceback from here.
 AUDIT_RETENTION_MIN_DAYS = 183
-AUDIT_RETENTION_DAYS = int(os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", "183"))
-if AUDIT_RETENTION_DAYS < AUDIT_RETENTION_MIN_DAYS:
-    raise ImproperlyConfigured(
-        f"GONGHUI_AUDIT_RETENTION_DAYS 不得少于{AUDIT_RETENTION_MIN_DAYS}天（审计日志至少保存六个月）"
+try:
+    AUDIT_RETENTION_DAYS = check_retention(
+        os.environ.get("GONGHUI_AUDIT_RETENTION_DAYS", str(AUDIT_RETENTION_MIN_DAYS)),
+        AUDIT_RETENTION_MIN_DAYS,
     )
+except KeyRefused as refusal:
+    AUDIT_RETENTION_DAYS = AUDIT_RETENTION_MIN_DAYS
+    KEY_REFUSAL = KEY_REFUSAL or str(refusal)
 
+# The reverse proxies (IPs or CIDRs) whose X-Forwarded-For names the client (core.views.client_ip);
+# empty: the client is REMOTE_ADDR, whatever a forwarded-for header says.
+TRUSTED_PROXIES = _words("GONGHUI_TRUSTED_PROXIES")
 # Password checks per username and client address, then a cool-off of that many minutes.
 LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("GONGHUI_LOCKOUT_ATTEMPTS", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("GONGHUI_LOCKOUT_MINUTES", "15"))

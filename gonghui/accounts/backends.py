@@ -2,7 +2,8 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from gonghui.accounts.lockout import clear_attempts, client_address, take_attempt
+from gonghui.accounts.lockout import clear_attempts, take_attempt
+from gonghui.core.views import client_ip
 
 
 class LockoutModelBackend(ModelBackend):
@@ -17,7 +18,7 @@ class LockoutModelBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        address = client_address(request)
+        address = client_ip(request) or ""
         if not take_attempt(username=username, address=address):
             return None
         user = super().authenticate(request, username=username, password=password, **kwargs)

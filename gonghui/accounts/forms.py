@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 
-from gonghui.accounts.lockout import client_address, is_locked
+from gonghui.accounts.lockout import is_locked
 from gonghui.accounts.models import Role
+from gonghui.core.views import client_ip
 
 LOCKED_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试"
 
@@ -29,7 +30,7 @@ class LoginForm(AuthenticationForm):
                 # The backend refuses a locked name even with the right password; say
                 # so, or the user keeps retrying a password that is not wrong. Unknown
                 # names lock the same way, so this says nothing about who exists.
-                if is_locked(username=username, address=client_address(self.request)):
+                if is_locked(username=username, address=client_ip(self.request) or ""):
                     raise forms.ValidationError(self.error_messages["locked"], code="locked")
                 raise self.get_invalid_login_error()
             self.confirm_login_allowed(self.user_cache)
@@ -49,6 +50,20 @@ class StaffForm(forms.Form):
     password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput)
     org = forms.CharField(label="所属组织代码", max_length=12)
     role = forms.ChoiceField(label="角色", choices=Role.choices)
+
+
+class StaffChangeForm(forms.Form):
+    """Another account's role and org, changed by the system admin (the service checks
+    that both are within its subtree and the role one it may give)."""
+
+    role = forms.ChoiceField(label="角色", choices=Role.choices)
+    org_code = forms.CharField(label="所属组织代码", max_length=12)
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token of one's own account, named by what it is for."""
+
+    name = forms.CharField(label="用途", max_length=100)
 
 
 class PasswordChangeForm(forms.Form):

@@ -13,17 +13,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, When
-from django.http import HttpRequest
 from django.utils import timezone
 
 from gonghui.accounts.models import LoginThrottle
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """``REMOTE_ADDR`` (a forwarded-for header is the client's to forge); "" for the CLI."""
-    if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR") or ""
 
 
 def _cutoff(now: datetime) -> datetime:

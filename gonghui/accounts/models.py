@@ -1,12 +1,14 @@
 """Staff accounts: each belongs to one org and sees exactly its subtree."""
 
+import base64
 import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
-from gonghui.core.crypto import blind_index
+from gonghui.core.crypto import blind_index, blind_index_candidates
 
 
 class Role(models.TextChoices):
@@ -19,6 +21,8 @@ class Role(models.TextChoices):
 
 
 API_TOKEN_PURPOSE = "api-token"
+TOKEN_NAME_MAX = 100
+RECOVERY_CODE_PURPOSE = "recovery-code"
 
 # The role decides the verbs; the org path decides the rows. 三员分立: the system admin
 # manages accounts and reads no registry (no "browse", no "unmask"); the auditor reads the
@@ -93,7 +97,7 @@ class ApiToken(models.Model):
     """A bearer token for /api/; only its keyed hash is stored."""
 
     user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=100)
+    name = models.CharField("用途", max_length=TOKEN_NAME_MAX)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -111,6 +115,68 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return secrets.token_urlsafe(32)
+
+
+class RecoveryCodes(TimestampMixin, ThrottlingMixin, Device):
+    """An account's recovery codes as a django-otp device: each code is stored only as its
+    keyed hash (``blind_index``), so a copy of the database lets nobody past the second
+    factor, and is deleted by the login it lets in."""
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+
+    def get_throttle_factor(self) -> int:
+        """Seconds of the first wait after a wrong code, doubling with each (django-otp's)."""
+        return 1
+
+    def verify_token(self, token: str) -> bool:
+        """Use up ``token`` if it is one of the codes (its hash under any key of the ring,
+        so codes issued before ``gonghui keys rotate`` still work); throttled as
+        django-otp's static codes are."""
+        allowed, _ = self.verify_is_allowed()
+        if not allowed:
+            return False
+        hashes = blind_index_candidates(
+            RecoveryCode.normalise(token), purpose=RECOVERY_CODE_PURPOSE
+        )
+        match = self.codes.filter(code_hash__in=hashes).first()
+        if match is None:
+            self.throttle_increment()
+            return False
+        match.delete()
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code of a ``RecoveryCodes`` device: its keyed hash only."""
+
+    device = models.ForeignKey(RecoveryCodes, models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+        verbose_name_plural = "恢复码"
+
+    def __str__(self) -> str:
+        return f"{self.device.user} · 恢复码"
+
+    @staticmethod
+    def normalise(code: str) -> str:
+        """A code as typed (spaces, capitals) in the form it was hashed in."""
+        return "".join(code.split()).lower()
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        return blind_index(RecoveryCode.normalise(code), purpose=RECOVERY_CODE_PURPOSE)
+
+    @staticmethod
+    def new_code() -> str:
+        """Eight characters of base32 (40 random bits), as django-otp's static codes."""
+        return base64.b32encode(secrets.token_bytes(5)).decode().lower()
 
 
 class LoginThrottle(models.Model):

@@ -40,6 +40,30 @@ def accounts_managed_by(user: User) -> QuerySet[User]:
     )
 
 
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The account's own API tokens, newest first."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def tokens_managed_by(user: User) -> QuerySet[ApiToken]:
+    """The API tokens of the other accounts of a system admin's subtree; none for any
+    other role."""
+    return (
+        ApiToken.objects.filter(user__in=accounts_managed_by(user))
+        .exclude(user=user)
+        .select_related("user__org")
+        .order_by("user__username", "-created_at")
+    )
+
+
+def token_for(user: User, pk: int) -> ApiToken:
+    """One of the user's own tokens or one it manages; 404 for any other."""
+    found = tokens_of(user).filter(pk=pk).first() or tokens_managed_by(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def second_factor_devices(user: User) -> list[Device]:
     """The account's confirmed devices: its TOTP device first, then its recovery codes."""
     return list(devices_for_user(user))

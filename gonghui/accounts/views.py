@@ -17,16 +17,35 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import verify_token
 
-from gonghui.accounts.forms import LoginForm, PasswordChangeForm, StaffForm, TokenForm
-from gonghui.accounts.selectors import accounts_managed_by, second_factor_devices
+from gonghui.accounts.forms import (
+    ApiTokenForm,
+    LoginForm,
+    PasswordChangeForm,
+    StaffChangeForm,
+    StaffForm,
+    TokenForm,
+)
+from gonghui.accounts.models import User
+from gonghui.accounts.selectors import (
+    accounts_managed_by,
+    second_factor_devices,
+    token_for,
+    tokens_managed_by,
+    tokens_of,
+)
 from gonghui.accounts.services import (
     change_password,
+    change_staff,
     confirm_second_factor,
     create_staff,
+    issue_api_token,
     reset_second_factor,
+    revoke_api_token,
+    set_staff_active,
     start_second_factor,
 )
 from gonghui.core.errors import DomainError
+from gonghui.core.forms import show_error
 from gonghui.core.views import page
 from gonghui.orgs.models import Org
 
@@ -122,6 +141,23 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return page(request, "accounts/password_change.html", {"form": form})
 
 
+def _org_named(form: StaffForm | StaffChangeForm, field: str) -> Org | None:
+    """The org whose code the form's ``field`` holds, or None with the error on the form.
+    The system admin reads no registry (no scope), so the service, not a selector, checks
+    that the org lies in its subtree."""
+    org = Org.objects.filter(code=form.cleaned_data[field]).first()
+    if org is None:
+        form.add_error(field, "组织代码不存在")
+    return org
+
+
+def _managed_account(request: HttpRequest, pk: int) -> User:
+    """An account of the system admin's subtree; 404 for any other role or account."""
+    if not request.user.can("manage_accounts"):
+        raise Http404
+    return get_object_or_404(accounts_managed_by(request.user), pk=pk)
+
+
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     """The system admin's accounts of its subtree, and a form for a new one."""
@@ -129,10 +165,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = Org.objects.filter(code=form.cleaned_data["org"]).first()
-        if org is None:
-            form.add_error("org", "组织代码不存在")
-        else:
+        org = _org_named(form, "org")
+        if org is not None:
             try:
                 create_staff(
                     by=request.user,
@@ -149,12 +183,82 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return page(request, "accounts/staff_list.html", context)
 
 
+@login_required
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One account of the system admin's subtree: its role and org, its state."""
+    account = _managed_account(request, pk)
+    initial = {"role": account.role, "org_code": account.org.code if account.org else ""}
+    form = StaffChangeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        org = _org_named(form, "org_code")
+        if org is not None:
+            try:
+                change_staff(by=request.user, user=account, role=form.cleaned_data["role"], org=org)
+            except DomainError as exc:
+                show_error(form, exc)
+            else:
+                messages.success(request, f"已修改账号 {account.username}")
+                return redirect("accounts:staff_detail", pk=account.pk)
+    context = {"account": account, "form": form, "nav": "staff"}
+    return page(request, "accounts/staff_detail.html", context)
+
+
+@require_POST
+@login_required
+def staff_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate (``active=0``) or reactivate (``active=1``) an account."""
+    account = _managed_account(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        set_staff_active(by=request.user, user=account, active=active)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{'启用' if active else '停用'}账号 {account.username}")
+    return redirect("accounts:staff_detail", pk=account.pk)
+
+
 @require_POST
 @login_required
 def reset_staff_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
     """A lost phone: the account enrols again at its next login."""
-    if not request.user.can("manage_accounts"):
-        raise Http404
-    account = get_object_or_404(accounts_managed_by(request.user), pk=pk)
+    account = _managed_account(request, pk)
     reset_second_factor(by=request.user, user=account)
     return redirect("accounts:staff_list")
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """One's own API tokens and a form for a new one, shown once on the page that issues
+    it (no-store, as every page); a system admin also sees its subtree's tokens."""
+    user = request.user
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key = issue_api_token(user=user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            context = {"key": key, "name": form.cleaned_data["name"].strip(), "nav": "tokens"}
+            return page(request, "accounts/token_issued.html", context)
+    context = {
+        "form": form,
+        "tokens": tokens_of(user),
+        "managed": tokens_managed_by(user),
+        "nav": "tokens",
+    }
+    return page(request, "accounts/token_list.html", context)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one's own token, or (a system admin) one of its subtree's."""
+    token = token_for(request.user, pk)
+    try:
+        revoke_api_token(by=request.user, token=token)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已吊销令牌“{token.name}”")
+    return redirect("accounts:token_list")

@@ -1,4 +1,4 @@
-"""The two keys a deployment must bring, and why a key is refused.
+"""The two keys a deployment must bring, and why a key (or the audit retention) is refused.
 
 ``GONGHUI_SECRET_KEY`` signs sessions, CSRF tokens, union-card and portal links;
 ``GONGHUI_FIELD_KEY`` encrypts ID numbers and phones and keys their blind index.
@@ -22,7 +22,8 @@ _PRINTABLE = set(string.printable.encode())
 
 
 class KeyRefused(Exception):
-    """A key is missing, a development default or too weak; ``str()`` is the one-line reason."""
+    """A key is missing, a development default or too weak, or a setting the law bounds is
+    out of its bounds; ``str()`` is the one-line reason."""
 
 
 def field_key_bytes(text: str) -> bytes:
@@ -78,3 +79,16 @@ def check_keys(secret_key: str, field_key: str) -> None:
             "GONGHUI_FIELD_KEY 必须是 32 个随机字节（base64 或 hex）",
             "GONGHUI_FIELD_KEY must be 32 random bytes, base64 or hex",
         )
+
+
+def check_retention(text: str, minimum: int) -> int:
+    """The days ``GONGHUI_AUDIT_RETENTION_DAYS`` says the audit log is kept; ``KeyRefused``
+    unless it is a whole number of at least ``minimum`` (PIPL and 等保 level 3 ask for six
+    months), so a deployment cannot start keeping less."""
+    text = text.strip()
+    if not text.isdigit() or int(text) < minimum:
+        raise _refuse(
+            f"GONGHUI_AUDIT_RETENTION_DAYS 须是不少于 {minimum} 的天数（审计日志至少保存六个月）",
+            f"GONGHUI_AUDIT_RETENTION_DAYS must be a number of days, at least {minimum}",
+        )
+    return int(text)

@@ -4,9 +4,9 @@
 The budget is a fixed window counted in Django's cache: ``600/m`` lets an address make 600
 requests per clock minute. The default cache is per process, so each server process counts
 on its own; a shared cache (Redis, memcached) makes the limit global. The address is
-``REMOTE_ADDR`` only, since a forwarded-for header is whatever the client wrote unless a
-trusted proxy rewrites it. The nearest-station search and the reading campaigns' tracking
-links use it, each under its own scope.
+``core.views.client_ip``'s (a forwarded-for header counts only from a trusted proxy). The
+nearest-station search and the reading campaigns' tracking links use it, each under its
+own scope.
 """
 
 import datetime
@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
+
+from gonghui.core.views import client_ip
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RETRY_AFTER_ATTRIBUTE = "gonghui_retry_after"
@@ -37,7 +39,7 @@ def over_limit(request: HttpRequest, scope: str) -> int:
     limit, period = parse_rate(settings.PUBLIC_RATE)
     now = time.time()
     window = int(now // period)
-    key = f"rate:{scope}:{request.META.get('REMOTE_ADDR', '')}:{window}"
+    key = f"rate:{scope}:{client_ip(request) or ''}:{window}"
     if cache.add(key, 1, timeout=period + 1):
         used = 1
     else:
@@ -84,9 +86,7 @@ def anonymous_client(request: HttpRequest, *, day: datetime.date) -> str:
     stored, and the same client hashes differently on another day, so days cannot be joined.
     Clients behind one address with the same browser count as one (undercounting, never
     overcounting, is the side published figures may err on)."""
-    fingerprint = (
-        f"{request.META.get('REMOTE_ADDR', '')}\n{request.META.get('HTTP_USER_AGENT', '')}"
-    )
+    fingerprint = f"{client_ip(request) or ''}\n{request.META.get('HTTP_USER_AGENT', '')}"
     return salted_hmac(
         f"gonghui.anonymous-client.{day.isoformat()}", fingerprint, algorithm="sha256"
     ).hexdigest()[:32]

@@ -1,23 +1,67 @@
 """Small helpers every console view shares: the client address and the page context."""
 
 import io
-from functools import wraps
+import ipaddress
+from functools import cache, wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The address recorded in the audit log.
 
-    ``REMOTE_ADDR`` only: a forwarded-for header is whatever the client wrote
-    unless a trusted proxy sets it, and the audit log must not be forgeable.
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: what the audit log records, the login lockout and the public
+    rate limits count by. None for a command (no request).
+
+    ``REMOTE_ADDR``, unless it is one of ``GONGHUI_TRUSTED_PROXIES``: then the right-most
+    ``X-Forwarded-For`` entry that is not a trusted proxy, since each proxy appends the
+    address it was reached from and everything left of that is whatever the client wrote.
+    An entry that is not an address ends the walk at the last proxy, which then counts
+    as the client.
     """
-    return request.META.get("REMOTE_ADDR") or None
+    if request is None:
+        return None
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    client = remote
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    while _is_trusted(client, networks) and hops:
+        hop = _address(hops.pop())
+        if hop is None:
+            break
+        client = hop
+    return str(client)
+
+
+def _address(text: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted(address: IPAddress, networks: tuple[IPNetwork, ...]) -> bool:
+    return any(address.version == net.version and address in net for net in networks)
+
+
+@cache
+def _trusted_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"GONGHUI_TRUSTED_PROXIES 应是逗号分隔的 IP 地址或网段：{error}"
+        ) from error
 
 
 class Can:

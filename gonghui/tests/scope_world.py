@@ -105,6 +105,7 @@ def build_world(text: Callable[[str], str] = str) -> SimpleNamespace:
             w.luoyang_sysadmin,
         )
     }
+    w.yicheng_token = w.yicheng.api_tokens.get()
 
     # members and orgs
     refs = org_refs_visible_to(w.admin)

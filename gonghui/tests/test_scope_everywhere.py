@@ -126,6 +126,7 @@ ROUTES = discover()
 # while a new "training/widgets/<int:pk>/" is unknown until added here.
 PARAMS = {
     ("accounts/staff/", "pk"): "yicheng",
+    ("accounts/tokens/", "pk"): "yicheng_token",
     ("api/orgs/", "code"): "grassroots_code",
     ("api/workers/", "worker_id"): "worker",
     ("api/programs/", "program_id"): "program",
@@ -230,6 +231,10 @@ class Public:
 PUBLIC = {
     "accounts/login/": Public("signing in is not scoped"),
     "accounts/logout/": Public("signing out ends one's own session"),
+    "accounts/tokens/": Public(
+        "an account issues API tokens to itself: the sibling's token is its own",
+        writes=("accounts.ApiToken",),
+    ),
     "api/health": Public("liveness, no data"),
     "api/openapi.json": Public("the schema, no data"),
     "api/docs": Public("the schema, no data"),
@@ -279,7 +284,10 @@ OWNER_ANSWERS = {
 # Who proves that a route's object is reachable, when not the province admin.
 OWNERS = {
     "accounts/staff/": "sysadmin",
+    "accounts/staff/<int:pk>/": "sysadmin",
+    "accounts/staff/<int:pk>/active/": "sysadmin",
     "accounts/staff/<int:pk>/reset-2fa/": "sysadmin",
+    "accounts/tokens/<int:pk>/revoke/": "sysadmin",
     "api/checkins": "clerk",
     "api/checkins/batch": "clerk",
     "programs/checkin/": "clerk",
@@ -291,7 +299,10 @@ OWNERS = {
 SIBLINGS = {
     # Only a system admin has the account pages: 404 for an officer whatever the scope.
     "accounts/staff/": "luoyang_sysadmin",
+    "accounts/staff/<int:pk>/": "luoyang_sysadmin",
+    "accounts/staff/<int:pk>/active/": "luoyang_sysadmin",
     "accounts/staff/<int:pk>/reset-2fa/": "luoyang_sysadmin",
+    "accounts/tokens/<int:pk>/revoke/": "luoyang_sysadmin",
     "audit/": "luoyang_auditor",  # an officer has no view_audit: 404 whatever the scope
 }
 
@@ -452,7 +463,11 @@ FORMS = {
         "org": "411702",
         "role": "officer",
     },
+    "accounts/staff/<int:pk>/": lambda w: {"role": "reviewer", "org_code": "411702"},
+    "accounts/staff/<int:pk>/active/": lambda w: {"active": "0"},
     "accounts/staff/<int:pk>/reset-2fa/": lambda w: {},
+    "accounts/tokens/": lambda w: {"name": "scope"},
+    "accounts/tokens/<int:pk>/revoke/": lambda w: {},
     "workers/new/": lambda w: {
         "name": "赵新人",
         "id_number": id_of(11),

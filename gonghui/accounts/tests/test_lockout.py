@@ -147,3 +147,36 @@ def test_rows_past_their_cool_off_are_cleared_by_the_next_new_name(settings, yic
     )
     authenticate(request_from("10.0.0.1"), username="yicheng", password="wrong")
     assert list(LoginThrottle.objects.values_list("username", "failures")) == [("yicheng", 1)]
+
+
+def login_through(client, proxy: str, forwarded: str, password: str) -> str:
+    """The login page's answer to a client behind ``proxy`` that says it is ``forwarded``."""
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "yicheng", "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+    return "" if response.status_code == 302 else error_of(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_each_client_address_locks_on_its_own(
+    client, settings, yicheng_officer
+):
+    settings.TRUSTED_PROXIES = ["10.9.0.0/16"]
+    for n in range(5):
+        login_through(client, "10.9.0.1", "223.88.1.7", f"x{n}")
+    assert login_through(client, "10.9.0.2", "223.88.1.7", PASSWORD) == LOCKED_MESSAGE
+    assert list(LoginThrottle.objects.values_list("address", flat=True)) == ["223.88.1.7"]
+    # Forging a first hop changes nothing: the proxy's own entry is the right-most one.
+    assert login_through(client, "10.9.0.1", "1.2.3.4, 223.88.1.7", PASSWORD) == LOCKED_MESSAGE
+    assert login_through(client, "10.9.0.1", "223.88.1.8", PASSWORD) == ""
+
+
+@pytest.mark.django_db
+def test_without_a_trusted_proxy_a_forwarded_header_cannot_dodge_the_lock(client, yicheng_officer):
+    for n in range(5):
+        login_through(client, "10.9.0.1", f"223.88.1.{n}", f"x{n}")
+    assert login_through(client, "10.9.0.1", "223.88.1.99", PASSWORD) == LOCKED_MESSAGE
+    assert list(LoginThrottle.objects.values_list("address", flat=True)) == ["10.9.0.1"]

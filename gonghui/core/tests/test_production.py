@@ -106,6 +106,14 @@ REFUSALS = {
         {"GONGHUI_FIELD_KEY": "not base64 at all!"},
         "GONGHUI_FIELD_KEY must be 32 random bytes",
     ),
+    "audit kept 90 days": (
+        {"GONGHUI_AUDIT_RETENTION_DAYS": "90"},
+        "GONGHUI_AUDIT_RETENTION_DAYS must be a number of days, at least 183",
+    ),
+    "audit retention not a number": (
+        {"GONGHUI_AUDIT_RETENTION_DAYS": "six months"},
+        "GONGHUI_AUDIT_RETENTION_DAYS must be a number of days",
+    ),
 }
 
 
@@ -128,6 +136,21 @@ def test_serve_refuses_unfit_keys_in_one_line_without_a_traceback(tmp_path, case
     assert "拒绝启动" in lines[0] and "refusing to start" in lines[0] and reason in lines[0]
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "prod.sqlite3").exists()  # refused before migrating
+
+
+@pytest.mark.parametrize("command", ["check", "demo"])
+def test_a_short_audit_retention_stops_every_command_in_one_line(tmp_path, command):
+    """The demo too: six months of audit log is the law, not a production nicety."""
+    env = production_env(tmp_path, GONGHUI_AUDIT_RETENTION_DAYS="182")
+    done = subprocess.run([str(BIN), command], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "gonghui 拒绝启动：GONGHUI_AUDIT_RETENTION_DAYS 须是不少于 183 的天数（审计日志至少保存"
+        "六个月） / refusing to start: GONGHUI_AUDIT_RETENTION_DAYS must be a number of days, "
+        "at least 183"
+    ]
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not (tmp_path / "prod.sqlite3").exists()
 
 
 def test_hex_field_key_is_accepted_like_base64(tmp_path):
