@@ -95,7 +95,15 @@ def build_world(text: Callable[[str], str] = str) -> SimpleNamespace:
     w.luoyang_sysadmin = staff("scope_luoyang_sys", "410300", Role.SYSTEM_ADMIN)
     w.tokens = {
         u.pk: issue_api_token(user=u, name="scope walker")
-        for u in (w.admin, w.clerk, w.luoyang, w.luoyang_auditor, w.sysadmin, w.luoyang_sysadmin)
+        for u in (
+            w.admin,
+            w.yicheng,
+            w.clerk,
+            w.luoyang,
+            w.luoyang_auditor,
+            w.sysadmin,
+            w.luoyang_sysadmin,
+        )
     }
 
     # members and orgs
