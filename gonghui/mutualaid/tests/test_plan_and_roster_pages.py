@@ -201,6 +201,25 @@ def test_a_roster_returned_whole_enrols_nobody(client, one_row_roster, yicheng_o
     assert EnrolmentRoster.objects.get().rows.get().decision == "returned"
 
 
+def test_a_review_the_service_or_the_form_refuses_is_shown_and_changes_nothing(
+    client, one_row_roster, agent_and_workers, yicheng_officer
+):
+    """The agent's own union may not review its roster (the service says so above the
+    table); a row the roster does not have is refused by the form."""
+    client.force_login(agent_and_workers[0])
+    own = client.post(f"/mutualaid/rosters/{one_row_roster}/review/", {})
+    assert own.status_code == 400
+    assert own.context["form"].non_field_errors() == ["名册须由上级工会审核"]
+    client.force_login(yicheng_officer)
+    unknown = client.post(
+        f"/mutualaid/rosters/{one_row_roster}/review/", {"returned": ["9"], "reason": "无此人"}
+    )
+    assert unknown.status_code == 400
+    assert "9" in unknown.context["form"].errors["returned"][0]
+    assert 'role="alert"' in unknown.content.decode()
+    assert EnrolmentRoster.objects.get().state == "submitted" and not Enrolment.objects.exists()
+
+
 def test_a_sibling_gets_404_for_the_roster_and_sees_no_plan_or_roster(
     client, plan, one_row_roster, luoyang_officer
 ):
