@@ -12,7 +12,7 @@ from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
-from gonghui.mutualaid.selectors import claim_queue
+from gonghui.mutualaid.selectors import claim_queue, rosters_to_review
 from gonghui.programs.selectors import budgets_nearly_spent
 from gonghui.reports.card import Figure, indicators
 from gonghui.rights.selectors import case_queue, overdue_cases
@@ -37,6 +37,13 @@ def todos(user: User) -> list[Todo]:
     month_start = timezone.localdate().replace(day=1)
     return [
         _item("claims", "互助金申请待我处理", claim_queue(user), "mutualaid:claim_list"),
+        _item(
+            "rosters",
+            "待审核参保名册",
+            rosters_to_review(user),
+            "mutualaid:roster_list",
+            "state=waiting",
+        ),
         _item("cases", "欠薪案件待我处理", case_queue(user), "rights:case_list", "state=waiting"),
         _item(
             "overdue",

@@ -7,7 +7,7 @@ through ``services.reveal_diagnosis``, which audits it).
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 
@@ -20,6 +20,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
+from gonghui.core.scoping import scope_of
 from gonghui.core.story import StoryLine, yuan
 from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_visible_by_id_number
@@ -33,8 +34,10 @@ from gonghui.mutualaid.models import (
     Payout,
     Plan,
     RosterRow,
+    RosterState,
+    RowDecision,
 )
-from gonghui.mutualaid.services import CLAIM_FLOW
+from gonghui.mutualaid.services import CLAIM_FLOW, ROSTER_REVIEWERS
 from gonghui.orgs.models import Org
 from gonghui.orgs.selectors import child_orgs
 
@@ -243,6 +246,33 @@ def rosters_visible_to(user: User) -> QuerySet[EnrolmentRoster]:
     )
 
 
+def rosters_to_review(user: User) -> QuerySet[EnrolmentRoster]:
+    """Rosters waiting for this user's review, oldest first: submitted by a union below the
+    user's org (the org's own rosters wait for the union above it), none for a role that
+    does not review. The home page counts this list and links to it."""
+    if user.role not in ROSTER_REVIEWERS:
+        return EnrolmentRoster.objects.none()
+    return (
+        rosters_visible_to(user)
+        .filter(state=RosterState.SUBMITTED)
+        .exclude(org_path=scope_of(user))
+    )
+
+
+def roster_list(user: User, *, waiting: bool = False) -> QuerySet[EnrolmentRoster]:
+    """The rosters page: every roster in scope (or those ``rosters_to_review``) with its
+    plan and row counts, without loading the rows themselves."""
+    rosters = rosters_to_review(user) if waiting else rosters_visible_to(user)
+    return (
+        rosters.prefetch_related(None)
+        .select_related("plan")
+        .annotate(
+            row_count=Count("rows"),
+            returned_count=Count("rows", filter=Q(rows__decision=RowDecision.RETURNED)),
+        )
+    )
+
+
 def roster_for(user: User, pk: int) -> EnrolmentRoster:
     try:
         return rosters_visible_to(user).get(pk=pk)
@@ -262,8 +292,10 @@ def roster_out(roster: EnrolmentRoster) -> dict:
             {
                 "row_number": r.row_number,
                 "masked_name": mask_name(r.worker.name),
+                "id_masked": r.worker.id_masked,
                 "paid_on": r.paid_on,
                 "decision": r.decision,
+                "decision_label": r.get_decision_display(),
                 "reason": r.reason,
             }
             for r in roster.rows.all()

@@ -241,6 +241,20 @@ def submit_roster(
     return roster
 
 
+# Who may review a roster: staff or reviewers of any union above the one that submitted it.
+ROSTER_REVIEWERS = STAFF | REVIEWERS
+
+
+def may_review_roster(user: User, roster: EnrolmentRoster) -> bool:
+    """Whether ``user`` is of a union above the roster's (never its own) in a reviewing role;
+    the roster page offers the review form only then."""
+    return (
+        user.role in ROSTER_REVIEWERS
+        and in_scope(user, roster.org_path)
+        and roster.org_path != scope_of(user)
+    )
+
+
 @transaction.atomic
 def review_roster(
     *, by: User, roster: EnrolmentRoster, returned: dict[int, str], client_ip: str | None = None
@@ -248,11 +262,7 @@ def review_roster(
     """The next union up (or any union above) accepts every row but those ``returned``
     (row number → reason); accepted rows become enrolments. Reviewed once: a second
     review, even at the same moment, is refused."""
-    if (
-        by.role not in STAFF | REVIEWERS
-        or not in_scope(by, roster.org_path)
-        or roster.org_path == scope_of(by)
-    ):
+    if not may_review_roster(by, roster):
         raise PermissionDenied("forbidden", "名册须由上级工会审核")
     rows = {r.row_number: r for r in roster.rows.select_related("worker")}
     unknown = sorted(set(returned) - set(rows))

@@ -13,6 +13,13 @@ urlpatterns = [
     path("claims/<int:pk>/documents/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/", views.document_download, name="document"),
     path("enrol/", views.enrol, name="enrol"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("rosters/", views.roster_list_page, name="roster_list"),
+    path("rosters/new/", views.roster_upload, name="roster_upload"),
+    path("rosters/template.xlsx", views.roster_template_download, name="roster_template"),
+    path("rosters/<int:pk>/", views.roster_detail, name="roster_detail"),
+    path("rosters/<int:pk>/review/", views.roster_review, name="roster_review"),
     path("figures/", views.figures, name="figures"),
     path("figures/export.xlsx", views.figures_export, name="figures_export"),
 ]

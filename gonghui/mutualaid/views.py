@@ -1,14 +1,17 @@
 """Console pages for mutual aid: the queue, claims with their timeline and actions, filing,
-enrolment, documents and figures with Excel export.
+plans, enrolment (one worker, or a roster reviewed by the union above), documents and
+figures with Excel export.
 
 Every read goes through the mutual-aid selectors (scoped to the user) and every write
 through its services; a claim outside the user's subtree is 404.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,13 +20,22 @@ from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in, workbook_name
 from gonghui.core.forms import show_error
+from gonghui.core.importing import clear_copy
 from gonghui.core.money import yuan_text, yuan_to_fen
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.mutualaid.api import document_response
-from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
-from gonghui.mutualaid.forms import ClaimForm, DocumentForm, EnrolForm
+from gonghui.mutualaid.exporters import claims_workbook, figures_workbook, roster_template
+from gonghui.mutualaid.forms import (
+    ClaimForm,
+    DocumentForm,
+    EnrolForm,
+    PlanForm,
+    RosterForm,
+    RosterReviewForm,
+)
+from gonghui.mutualaid.importers import ROSTER_COLUMNS, import_enrolments
 from gonghui.mutualaid.indicators import FIGURES
-from gonghui.mutualaid.models import ClaimState
+from gonghui.mutualaid.models import ClaimState, RosterState
 from gonghui.mutualaid.selectors import (
     claim_detail,
     claim_for,
@@ -33,22 +45,33 @@ from gonghui.mutualaid.selectors import (
     document_for,
     enrolment_of,
     plans_visible_to,
+    roster_for,
+    roster_list,
+    roster_out,
     worker_by_id,
 )
 from gonghui.mutualaid.services import (
     STAFF,
     act_on_claim,
     attach_document,
+    create_plan,
     enrol_worker,
     file_claim,
+    may_review_roster,
     open_document,
     record_claim_view,
     reveal_diagnosis,
+    review_roster,
 )
+from gonghui.orgs.selectors import org_for
 
 PAGE_SIZE = 50
 # What ``file_claim`` and the upload check name → the claim form's fields.
 CLAIM_FIELDS = {"claimed_fen": "claimed", "file": "document"}
+# What ``create_plan`` and ``yuan_to_fen`` name → the plan form's fields.
+PLAN_FIELDS = {"contribution_fen": "contribution", "annual_cap_fen": "annual_cap"}
+# One line of the benefits box: a category, then the amount after a space, colon or comma.
+BENEFIT_LINE = re.compile(r"(?P<category>.+?)[\s:：，]+(?P<amount>\S+)")
 
 
 def _yuan(fen: int | None) -> str:
@@ -217,7 +240,8 @@ def claim_create(request):
         if claim is not None:
             messages.success(request, "申请已保存为草稿，核对无误后请提交")
             return redirect("mutualaid:claim_detail", pk=claim.pk)
-    return page(request, "mutualaid/claim_form.html", {"nav": "mutualaid", "form": form})
+    context = {"nav": "mutualaid", "form": form, "plans": plans, "may_file": True}
+    return page(request, "mutualaid/claim_form.html", context)
 
 
 def _file(request, form: ClaimForm, plans):
@@ -276,7 +300,7 @@ def enrol(request):
                 return redirect("mutualaid:enrol")
             except DomainError as exc:
                 show_error(form, exc, fields={"worker": "id_number"})
-    context = {"nav": "mutualaid", "form": form, "plans": plans}
+    context = {"nav": "mutualaid", "form": form, "plans": plans, "may_file": True}
     return page(request, "mutualaid/enrol.html", context)
 
 
@@ -300,3 +324,190 @@ def figures_export(request):
         request.user, FIGURES.indicators, period=period, org_code=org_code_in(request)
     )
     return xlsx_response(figures_workbook(request.user, drilled), workbook_name(FIGURES, drilled))
+
+
+@console_view
+def plan_list(request):
+    """The plans the user's workers may join: run in the user's subtree or by the unions
+    above it, as ``/api/mutualaid/plans`` lists them."""
+    context = {
+        "nav": "mutualaid",
+        "plans": _plans(request.user),
+        "may_file": request.user.role in STAFF,
+    }
+    return page(request, "mutualaid/plan_list.html", context)
+
+
+@console_view
+def plan_create(request):
+    """A yearly plan of an org in the user's subtree, through ``create_plan`` (its checks,
+    its audit); a refusal is shown next to the field it concerns."""
+    user = request.user
+    if user.role not in STAFF:
+        return page(request, "403.html", {"exception": "您的角色不能设立互助保障计划"}, status=403)
+    form = PlanForm(request.POST or None, initial={"org_code": user.org.code})
+    if request.method == "POST" and form.is_valid():
+        plan = _create_plan(request, form)
+        if plan is not None:
+            messages.success(request, f"已设立“{plan.name}”，可以办理参保了")
+            return redirect("mutualaid:plan_list")
+    return page(request, "mutualaid/plan_form.html", {"nav": "mutualaid", "form": form})
+
+
+def _create_plan(request, form: PlanForm):
+    data = form.cleaned_data
+    try:
+        org = org_for(request.user, data["org_code"].strip())
+    except Http404:
+        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+        return None
+    try:
+        return create_plan(
+            by=request.user,
+            org=org,
+            year=data["year"],
+            name=data["name"],
+            contribution_fen=yuan_to_fen(
+                data["contribution"], field="contribution_fen", label="每人缴费"
+            ),
+            enrol_opens=data["enrol_opens"],
+            enrol_closes=data["enrol_closes"],
+            cover_starts=data["cover_starts"],
+            cover_ends=data["cover_ends"],
+            annual_cap_fen=yuan_to_fen(
+                data["annual_cap"], field="annual_cap_fen", label="年度最高互助金"
+            ),
+            waiting_days=data["waiting_days"],
+            benefits=_benefits(data["benefits"]),
+        )
+    except DomainError as exc:
+        show_error(form, exc, fields=PLAN_FIELDS)
+    return None
+
+
+def _benefits(text: str) -> dict[str, int]:
+    """The benefits box as category → fen; a line that is not “类别 金额” is refused by its
+    number, the amounts' own checks are ``yuan_to_fen``'s and the service's."""
+    benefits: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = BENEFIT_LINE.fullmatch(line.strip())
+        if match is None:
+            raise DomainError(
+                "bad_benefit", f"给付标准第{number}行应为“疾病类别 金额”", field="benefits"
+            )
+        category = match["category"]
+        if category in benefits:
+            raise DomainError("bad_benefit", f"疾病类别“{category}”写了两次", field="benefits")
+        benefits[category] = yuan_to_fen(
+            match["amount"], field="benefits", label=f"“{category}”的互助金"
+        )
+    return benefits
+
+
+def _roster_tab(request) -> str:
+    return "waiting" if request.GET.get("state") == "waiting" else "all"
+
+
+@console_view
+def roster_list_page(request):
+    """Rosters in the user's subtree, or (``?state=waiting``, the home page's link) those
+    waiting for the user's review, with their row counts."""
+    user = request.user
+    tab = _roster_tab(request)
+    rosters = roster_list(user, waiting=tab == "waiting")
+    context = {
+        "nav": "mutualaid",
+        "tab": tab,
+        "page_obj": Paginator(rosters, PAGE_SIZE).get_page(request.GET.get("page")),
+        "may_file": user.role in STAFF,
+    }
+    return page(request, "mutualaid/roster_list.html", context)
+
+
+@console_view
+def roster_upload(request):
+    """A roster for a plan from Excel/CSV: every row checked, then all of it goes to the
+    union above for review, or nothing does; problems listed by row and column."""
+    user = request.user
+    if user.role not in STAFF:
+        return page(request, "403.html", {"exception": "您的角色不能报送参保名册"}, status=403)
+    plans = _plans(user)
+    form = RosterForm(request.POST or None, request.FILES or None, plans=plans)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        plan = next(p for p in plans if str(p.pk) == form.cleaned_data["plan"])
+        upload = form.cleaned_data["file"]
+        with clear_copy(upload.read()) as path:
+            report = import_enrolments(
+                path, by=user, plan=plan, filename=upload.name, client_ip=client_ip(request)
+            )
+        if report.ok:
+            messages.success(request, f"{report.summary()}，已报送上级工会审核")
+            return redirect("mutualaid:roster_detail", pk=report.run_id)
+    context = {
+        "nav": "mutualaid",
+        "form": form,
+        "plans": plans,
+        "report": report,
+        "shown_errors": report.errors[:500] if report else [],
+        "columns": ROSTER_COLUMNS,
+        "may_file": True,
+    }
+    return page(request, "mutualaid/roster_upload.html", context, status=400 if report else 200)
+
+
+@console_view
+def roster_template_download(request):
+    """An empty roster with the import's header, to fill in and upload."""
+    return xlsx_response(roster_template(), "批量参保名册模板.xlsx")
+
+
+@console_view
+def roster_detail(request, pk: int):
+    """A roster's rows (masked names) and their decisions; the union above reviews it here."""
+    return _roster_page(request, roster_for(request.user, pk))
+
+
+def _roster_page(request, roster, *, form=None, status: int = 200):
+    context = {
+        "nav": "mutualaid",
+        "roster": roster,
+        "rows": roster_out(roster)["rows"],
+        "may_review": roster.state == RosterState.SUBMITTED
+        and may_review_roster(request.user, roster),
+        "form": form or RosterReviewForm(rows=roster.rows.all()),
+    }
+    return page(request, "mutualaid/roster_detail.html", context, status=status)
+
+
+@console_view
+@require_POST
+def roster_review(request, pk: int):
+    """Accept the roster but the rows ticked (returned with the reason), or return it whole
+    (``whole``), through ``review_roster``; accepted rows are enrolled there and then."""
+    user = request.user
+    roster = roster_for(user, pk)
+    rows = list(roster.rows.all())
+    form = RosterReviewForm(request.POST, rows=rows)
+    if form.is_valid():
+        reason = form.cleaned_data["reason"]
+        numbers = (
+            [r.row_number for r in rows]
+            if "whole" in request.POST
+            else form.cleaned_data["returned"]
+        )
+        try:
+            enrolled = review_roster(
+                by=user,
+                roster=roster,
+                returned={n: reason for n in numbers},
+                client_ip=client_ip(request),
+            )
+        except DomainError as exc:
+            show_error(form, exc, fields={"returned": "reason"})
+        else:
+            messages.success(request, f"已审核：{len(enrolled)}人参保，退回{len(numbers)}行")
+            return redirect("mutualaid:roster_detail", pk=pk)
+    return _roster_page(request, roster_for(user, pk), form=form, status=400)

@@ -40,6 +40,7 @@ from django.utils import timezone
 from gonghui.audit.models import AuditEvent
 from gonghui.culture.importers import ATTENDEE_COLUMNS, VISIT_COLUMNS
 from gonghui.members.importers import COLUMNS as WORKER_IMPORT_COLUMNS
+from gonghui.mutualaid.importers import ROSTER_COLUMNS as AID_ROSTER_COLUMNS
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
 from gonghui.rights.importers import WORKER_COLUMNS as CASE_WORKER_COLUMNS
 from gonghui.tests.answers import body_of, visible_text
@@ -159,6 +160,7 @@ PARAMS = {
     ("stations/m/visit/", "token"): "visit_token",
     ("mutualaid/claims/", "pk"): "claim",
     ("mutualaid/documents/", "pk"): "document",
+    ("mutualaid/rosters/", "pk"): "roster",
     ("rights/", "pk"): "case",
     ("rights/<int:pk>/import/", "kind"): "case_import_kind",
     ("training/", "pk"): "klass",
@@ -283,6 +285,8 @@ OWNER_ANSWERS = {
 
 # Who proves that a route's object is reachable, when not the province admin.
 OWNERS = {
+    # a roster goes to the union above: the province has none, a county officer submits it
+    "mutualaid/rosters/new/": "yicheng",
     "accounts/staff/": "sysadmin",
     "accounts/staff/<int:pk>/": "sysadmin",
     "accounts/staff/<int:pk>/active/": "sysadmin",
@@ -576,6 +580,24 @@ FORMS = {
         "id_number": id_of(2),
         "paid_on": "2026-01-02",
     },
+    "mutualaid/plans/new/": lambda w: {
+        "org_code": "411702",
+        "year": "2027",
+        "name": "2027年驿城区职工互助保障",
+        "contribution": "50",
+        "enrol_opens": "2026-11-01",
+        "enrol_closes": "2027-03-31",
+        "cover_starts": "2027-01-01",
+        "cover_ends": "2027-12-31",
+        "annual_cap": "60000",
+        "waiting_days": "90",
+        "benefits": "恶性肿瘤 50000",
+    },
+    "mutualaid/rosters/new/": lambda w: {
+        "plan": str(w.plan.pk),
+        "file": upload("参保名册.csv", AID_ROSTER_COLUMNS, [["李秀英", id_of(2), "2026-01-02"]]),
+    },
+    "mutualaid/rosters/<int:pk>/review/": lambda w: {},
     "rights/new/": lambda w: {
         "org_code": "411702",
         "channel": "hotline",

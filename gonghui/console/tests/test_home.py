@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 PAGE_SIZE = 50
 ROW = {  # the list a to-do links to → the attribute of its table's rows
     "claims": "data-claim",
+    "rosters": "data-roster",
     "cases": "data-case",
     "overdue": "data-case",
     "draws": "data-class",

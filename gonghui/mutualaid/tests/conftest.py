@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from gonghui.accounts.models import Role
+from gonghui.members.services import reveal_id_number
 from gonghui.mutualaid.rollups import ROLLUPS
 from gonghui.mutualaid.services import create_plan, enrol_worker, file_claim
 from gonghui.orgs.models import Org
@@ -71,3 +72,13 @@ def claim(enrolment, yicheng_officer):
         )
 
     return make
+
+
+@pytest.fixture
+def agent_and_workers(staff, grassroots, make_worker, province_admin):
+    """An officer of a grassroots union under 驿城区 and three of its workers with their ID
+    numbers, for rosters the agent submits to the union above."""
+    agent = staff("agent", grassroots.code)
+    workers = [make_worker(name, org=grassroots.code) for name in ("张东青", "李四", "王五")]
+    numbers = [reveal_id_number(by=province_admin, worker=w) for w in workers]
+    return agent, workers, numbers

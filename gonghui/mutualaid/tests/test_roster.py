@@ -5,21 +5,12 @@ from django.core.management import call_command
 
 from gonghui.core.errors import PermissionDenied
 from gonghui.core.tabular import write_csv
-from gonghui.members.services import reveal_id_number
 from gonghui.mutualaid.importers import ROSTER_COLUMNS, import_enrolments
 from gonghui.mutualaid.models import Enrolment, EnrolmentRoster, RosterRow
 from gonghui.mutualaid.selectors import aid_figures
 from gonghui.mutualaid.services import ClaimRefused, review_roster
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def agent_and_workers(staff, grassroots, make_worker, province_admin):
-    agent = staff("agent", grassroots.code)
-    workers = [make_worker(name, org=grassroots.code) for name in ("张东青", "李四", "王五")]
-    numbers = [reveal_id_number(by=province_admin, worker=w) for w in workers]
-    return agent, workers, numbers
 
 
 def test_a_roster_with_a_bad_row_is_not_submitted(plan, agent_and_workers, tmp_path):
