@@ -2,14 +2,12 @@
 and the empty roster template."""
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from gonghui.audit.services import record_event
 from gonghui.core.drilldown import DrillDown
 from gonghui.core.figures import figures_workbook as page_workbook
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.workbook import add_sheet, new_workbook
-from gonghui.mutualaid.importers import ROSTER_COLUMNS
 from gonghui.mutualaid.indicators import FIGURES
 from gonghui.mutualaid.selectors import claim_row
 from gonghui.orgs.models import Org
@@ -74,16 +72,4 @@ def figures_workbook(user, drilled: DrillDown[Org]) -> Workbook:
         org_path=drilled.place.path,
         after={"org": drilled.place.code},
     )
-    return book
-
-
-def roster_template() -> Workbook:
-    """An empty roster with the import's header; 身份证号 is text so Excel keeps all 18
-    digits. No example row: a made-up ID number would be imported like a real one."""
-    book = new_workbook()
-    sheet = add_sheet(book, "参保名册", ROSTER_COLUMNS, [])
-    letter = get_column_letter(ROSTER_COLUMNS.index("身份证号") + 1)
-    sheet.column_dimensions[letter].width = 22
-    for row in range(2, 1002):
-        sheet[f"{letter}{row}"].number_format = "@"
     return book

@@ -5,6 +5,7 @@ every rule is the services' to check."""
 from django import forms
 
 from gonghui.core.forms import UploadForm
+from gonghui.orgs.picker import OrgPickerField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -67,8 +68,8 @@ class PlanForm(forms.Form):
     """A yearly plan as ``services.create_plan`` takes it; the benefits are typed one
     category a line (``恶性肿瘤 50000``), amounts in yuan."""
 
-    org_code = forms.CharField(
-        label="主办组织代码", max_length=20, help_text="本组织及其下级的职工可参加"
+    org_code = OrgPickerField(
+        label="主办组织", help_text="本组织及其下级的职工可参加；输入代码、名称或拼音首字母"
     )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="计划名称", max_length=100)

@@ -17,7 +17,6 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("rosters/", views.roster_list_page, name="roster_list"),
     path("rosters/new/", views.roster_upload, name="roster_upload"),
-    path("rosters/template.xlsx", views.roster_template_download, name="roster_template"),
     path("rosters/<int:pk>/", views.roster_detail, name="roster_detail"),
     path("rosters/<int:pk>/review/", views.roster_review, name="roster_review"),
     path("figures/", views.figures, name="figures"),

@@ -11,7 +11,7 @@ import re
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,7 +24,7 @@ from gonghui.core.importing import clear_copy
 from gonghui.core.money import yuan_text, yuan_to_fen
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.mutualaid.api import document_response
-from gonghui.mutualaid.exporters import claims_workbook, figures_workbook, roster_template
+from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
 from gonghui.mutualaid.forms import (
     ClaimForm,
     DocumentForm,
@@ -63,7 +63,7 @@ from gonghui.mutualaid.services import (
     reveal_diagnosis,
     review_roster,
 )
-from gonghui.orgs.selectors import org_for
+from gonghui.orgs.picker import picked_org
 
 PAGE_SIZE = 50
 # What ``file_claim`` and the upload check name → the claim form's fields.
@@ -356,10 +356,8 @@ def plan_create(request):
 
 def _create_plan(request, form: PlanForm):
     data = form.cleaned_data
-    try:
-        org = org_for(request.user, data["org_code"].strip())
-    except Http404:
-        form.add_error("org_code", "组织代码不存在或不在您的管辖范围内")
+    org = picked_org(form, request.user)
+    if org is None:
         return None
     try:
         return create_plan(
@@ -456,12 +454,6 @@ def roster_upload(request):
         "may_file": True,
     }
     return page(request, "mutualaid/roster_upload.html", context, status=400 if report else 200)
-
-
-@console_view
-def roster_template_download(request):
-    """An empty roster with the import's header, to fill in and upload."""
-    return xlsx_response(roster_template(), "批量参保名册模板.xlsx")
 
 
 @console_view

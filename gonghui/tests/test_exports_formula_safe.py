@@ -145,7 +145,7 @@ PAGES: dict[str, Callable] = {
     "programs/<int:pk>/export.xlsx": lambda client, w: f"/programs/{w.program.pk}/export.xlsx",
     "stations/export.xlsx": lambda client, w: "/stations/export.xlsx",
     "mutualaid/export.xlsx": lambda client, w: "/mutualaid/export.xlsx?state=all",
-    "mutualaid/rosters/template.xlsx": lambda client, w: "/mutualaid/rosters/template.xlsx",
+    "console/fill-in.xlsx": lambda client, w: "/console/fill-in.xlsx?kind=aid-enrolments",
     "mutualaid/figures/export.xlsx": lambda client, w: (
         "/mutualaid/figures/export.xlsx?org=411702&year=2026"
     ),
@@ -166,7 +166,7 @@ PAGES: dict[str, Callable] = {
     ),
 }
 # Downloads holding no typed text at all: read back for formulas all the same.
-FIXED_CONTENT = {"workers/import/template.xlsx", "mutualaid/rosters/template.xlsx"}
+FIXED_CONTENT = {"workers/import/template.xlsx", "console/fill-in.xlsx"}
 
 
 def test_the_sweep_covers_every_exporter():

@@ -35,7 +35,9 @@ def test_the_union_officer_prints_the_cards_for_a_meeting(
     page.wait_for_selector("#todos")
     page.step("logged-in")
 
-    page.goto(f"{live_server.url}/console/orgs/{meeting.union.code}/cards/")
+    page.goto(f"{live_server.url}/orgs/{meeting.union.code}/")  # the union's page in the tree
+    page.step("union-page")
+    page.click("#union-cards")
     assert page.locator("h1").inner_text().startswith("驿城区环卫处工会 · 发放工会卡")
     assert page.locator("#total").inner_text() == "3"
     links = page.locator("a.portal-link")

@@ -80,7 +80,10 @@ def test_a_plan_set_up_on_the_page_takes_a_roster_the_city_approves(
 
     sign_in(page, live_server, "agent")
     page.goto(f"{live_server.url}/mutualaid/rosters/new/")
-    assert page.locator("#template").get_attribute("href") == "/mutualaid/rosters/template.xlsx"
+    assert (
+        page.locator("#template").get_attribute("href")
+        == "/console/fill-in.xlsx?kind=aid-enrolments"
+    )
     page.select_option("#id_plan", str(plan.pk))
     page.set_input_files("#id_file", str(scene.roster))
     page.step("上传名册")

@@ -8,7 +8,6 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from openpyxl import load_workbook
 
 from gonghui.accounts.models import Role
 from gonghui.audit.models import AuditEvent
@@ -71,7 +70,7 @@ def test_an_officer_sets_up_a_plan_that_the_enrolment_page_then_offers(client, y
         ({"cover_ends": "2026-12-31"}, "cover_ends", "保障期和参保时间的结束日期不能早于开始日期"),
         ({"benefits": "恶性肿瘤"}, "benefits", "给付标准第1行应为“疾病类别 金额”"),
         ({"benefits": "恶性肿瘤 5万"}, "benefits", "“恶性肿瘤”的互助金“5万”不是有效金额"),
-        ({"org_code": "410300"}, "org_code", "组织代码不存在或不在您的管辖范围内"),
+        ({"org_code": "410300"}, "org_code", "“410300”不存在或不在您的管辖范围内"),
     ],
 )
 def test_a_refused_plan_shows_the_reason_next_to_its_field(
@@ -139,15 +138,10 @@ def test_a_roster_with_a_bad_row_names_row_and_column_and_submits_nothing(
     assert not EnrolmentRoster.objects.exists() and not Enrolment.objects.exists()
 
 
-def test_the_template_holds_the_import_header_and_keeps_id_numbers_as_text(client, yicheng_officer):
+def test_the_upload_page_links_the_roster_to_fill_in(client, yicheng_officer):
     client.force_login(yicheng_officer)
-    answer = client.get("/mutualaid/rosters/template.xlsx")
-    sheet = load_workbook(io.BytesIO(answer.content)).active
-    assert [c.value for c in sheet[1]] == list(ROSTER_COLUMNS)
-    assert all(c.value is None for row in sheet.iter_rows(min_row=2) for c in row)
-    assert sheet["B2"].number_format == "@"
-    upload = client.get("/mutualaid/rosters/new/")
-    assert 'href="/mutualaid/rosters/template.xlsx"' in upload.content.decode()
+    upload = client.get("/mutualaid/rosters/new/").content.decode()
+    assert 'href="/console/fill-in.xlsx?kind=aid-enrolments"' in upload
 
 
 def test_the_union_above_sees_the_roster_waiting_returns_a_row_and_enrols_the_rest(
