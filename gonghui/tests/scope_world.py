@@ -52,6 +52,7 @@ from gonghui.training.competitions import (
     award_title,
     create_competition,
     enter_competition,
+    record_score,
     set_public_profile,
 )
 from gonghui.training.funds import add_trainee, create_fund_project
@@ -274,6 +275,8 @@ def build_world(text: Callable[[str], str] = str) -> SimpleNamespace:
         held_on=today,
     )
     w.entry = enter_competition(by=w.yicheng, competition=w.competition, worker=w.worker)
+    for part in ("theory", "practical"):  # ranked, so the contest's results can be awarded
+        record_score(by=w.zhumadian, entry=w.entry, judge="赵评委", part=part, points="88")
     w.title = award_title(
         by=w.yicheng, worker=w.other_worker, title="河南工匠", level="province", year=2025
     )

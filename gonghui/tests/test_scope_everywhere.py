@@ -635,6 +635,22 @@ FORMS = {
     "training/<int:pk>/lottery/": lambda w: {"seed": "2026-12-01 公证001"},
     "training/sessions/<int:pk>/": lambda w: {"present": [str(w.training_enrolment.pk)]},
     "training/enrolments/<int:pk>/cancel/": lambda w: {},
+    "training/competitions/new/": lambda w: {
+        "org_code": "411702",
+        "name": "驿城区环卫技能竞赛",
+        "tier": "enterprise",
+        "trade": "环卫",
+        "held_on": _today(w),
+        "theory_weight": "30",
+    },
+    "training/competitions/<int:pk>/enter/": lambda w: {"id_number": id_of(2)},
+    "training/competitions/<int:pk>/award/": lambda w: {"places": "1", "title": "驻马店环卫状元"},
+    "training/craftsmen/award/": lambda w: {
+        "id_number": id_of(2),
+        "title": "五一劳动奖章",
+        "level": "province",
+        "year": "2026",
+    },
     "training/competitions/<int:pk>/scores/": lambda w: {
         "entry": str(w.entry.pk),
         "judge": "王评委",
@@ -803,6 +819,20 @@ BODIES = {
     ("POST", "api/rights/cases/<case_id>/transfer"): lambda w: {
         "to_org": "411721",
         "reason": "用人单位在西平县",
+    },
+    ("POST", "api/training/classes"): lambda w: {
+        "org": "411702",
+        "subject": "戏曲",
+        "course": "驿城区豫剧入门",
+        "name": "豫剧周末班",
+        "teacher": "李老师",
+        "room": "驿城区职工之家",
+        "weekdays": [6],
+        "starts_at": "09:00",
+        "ends_at": "11:00",
+        "term_starts": _today(w, 7),
+        "term_ends": _today(w, 60),
+        "capacity": 20,
     },
     ("POST", "api/training/classes/<class_id>/enrolments"): lambda w: {
         "worker_id": w.other_worker.pk

@@ -7,14 +7,16 @@ Chinese message. Workers are named by id and appear only with masked names.
 """
 
 import datetime
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from gonghui.core.schemas import ErrorOut, Id, InSchema, NotFoundOut, Pagination
+from gonghui.core.schemas import ErrorOut, Id, InSchema, NotFoundOut, Pagination, PositiveCount
 from gonghui.core.views import client_ip
 from gonghui.members.selectors import mask_name, worker_for
+from gonghui.orgs.selectors import org_for
 from gonghui.training.competitions import (
     Ranked,
     competition_for,
@@ -29,16 +31,18 @@ from gonghui.training.funds import (
     spendings_of,
     trainees_of,
 )
-from gonghui.training.models import Channel, Enrolment
+from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY, Channel, Enrolment
 from gonghui.training.selectors import (
     class_for,
     classes_visible_to,
     enrolment_for,
     waiting_position,
 )
-from gonghui.training.services import cancel_enrolment, enrol
+from gonghui.training.services import cancel_enrolment, enrol, open_class
 
 router = Router(tags=["职工夜校"])
+
+Weekday = Annotated[int, Field(ge=1, le=7, description="ISO星期：1=周一 … 7=周日")]
 
 
 class ClassOut(Schema):
@@ -91,6 +95,50 @@ def _out(enrolment: Enrolment, *, created: bool = True) -> dict:
 def list_classes(request: HttpRequest):
     """Classes run in the caller's subtree and by the orgs above it."""
     return classes_visible_to(request.auth)
+
+
+class TrainingClassIn(InSchema):
+    org: str = Field(max_length=20, description="开班组织代码（在您的管辖范围内）")
+    subject: str = Field(min_length=1, max_length=50, description="科目，如 书法、戏曲、太极")
+    course: str = Field(
+        min_length=1, max_length=100, description="课程名称；该组织已有同名课程时沿用"
+    )
+    name: str = Field(min_length=1, max_length=100, description="班级名称")
+    teacher: str = Field(min_length=1, max_length=50)
+    room: str = Field(min_length=1, max_length=100)
+    weekdays: list[Weekday] = Field(min_length=1, max_length=7, description="每周上课日")
+    starts_at: datetime.time
+    ends_at: datetime.time
+    term_starts: datetime.date
+    term_ends: datetime.date
+    capacity: int = Field(ge=MIN_CAPACITY, le=MAX_CAPACITY, description="名额")
+    lottery: bool = Field(False, description="true：先收集报名，工作人员摇号后录取")
+    certificate_sessions: PositiveCount | None = Field(
+        None, description="结业所需出勤次数；为空时取总课次的80%"
+    )
+
+
+@router.post(
+    "/classes",
+    response={201: ClassOut, 400: ErrorOut, 403: ErrorOut, 404: NotFoundOut},
+    url_name="class_create",
+    summary="开设班级",
+)
+def post_class(request: HttpRequest, payload: TrainingClassIn):
+    """A class run by an org of the caller's subtree, with its sessions (the province's
+    holidays skipped), through the same service as the console's form."""
+    user = request.auth
+    terms = payload.dict()
+    org = org_for(user, terms.pop("org").strip())
+    klass = open_class(
+        by=user,
+        org=org,
+        subject=terms.pop("subject"),
+        course_name=terms.pop("course"),
+        client_ip=client_ip(request),
+        **terms,
+    )
+    return Status(201, klass)
 
 
 @router.get(

@@ -32,7 +32,7 @@ from django.utils import timezone
 from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.indicators import Under
-from gonghui.core.periods import Period
+from gonghui.core.periods import FIRST_YEAR, LAST_YEAR, Period
 from gonghui.core.scoping import here_or_above, in_scope, require_in_scope
 from gonghui.training import rollups
 from gonghui.training.models import (
@@ -49,9 +49,21 @@ from gonghui.training.services import WorkerActor
 
 @transaction.atomic
 def create_competition(
-    *, by, org, name: str, tier: str, trade: str, held_on: datetime.date, theory_weight: int = 30
+    *,
+    by,
+    org,
+    name: str,
+    tier: str,
+    trade: str,
+    held_on: datetime.date,
+    theory_weight: int = 30,
+    client_ip: str | None = None,
 ) -> Competition:
+    """A contest run by ``org`` (in the staff's subtree); the model's own checks refuse a
+    blank name or trade and an unknown tier (``ValidationError``)."""
     require_in_scope(by, "manage_programs", org.path)
+    if not 0 <= theory_weight <= 100:
+        raise DomainError("bad_weight", "理论成绩权重应为0至100", field="theory_weight")
     competition = Competition(
         org=org,
         org_path=org.path,
@@ -75,12 +87,15 @@ def create_competition(
             "trade": trade,
             "theory_weight": theory_weight,
         },
+        client_ip=client_ip,
     )
     return competition
 
 
 @transaction.atomic
-def enter_competition(*, by, competition: Competition, worker) -> Entry:
+def enter_competition(
+    *, by, competition: Competition, worker, client_ip: str | None = None
+) -> Entry:
     """Enter a worker of the staff's subtree who belongs to the competition's subtree; the
     contest must be run in the staff's subtree or above it."""
     if not by.can("record_services") or not here_or_above(by, competition.org_path):
@@ -110,6 +125,7 @@ def enter_competition(*, by, competition: Competition, worker) -> Entry:
         object_id=entry.pk,
         org_path=competition.org_path,
         after={"competition": competition.pk, "worker": worker.pk},
+        client_ip=client_ip,
     )
     return entry
 
@@ -185,8 +201,17 @@ def record_score(
 def may_score(user, competition: Competition) -> bool:
     """Whether ``record_score`` would accept the user's marks for this contest (pages show
     the marking forms only then)."""
+    return _may(user, "record_services", competition)
+
+
+def may_award(user, competition: Competition) -> bool:
+    """Whether ``award_from_results`` would accept the user's award for this contest."""
+    return _may(user, "manage_programs", competition)
+
+
+def _may(user, permission: str, competition: Competition) -> bool:
     try:
-        require_in_scope(user, "record_services", competition.org_path)
+        require_in_scope(user, permission, competition.org_path)
     except PermissionDenied:
         return False
     return True
@@ -280,6 +305,8 @@ def ranking_visible_to(user, competition: Competition) -> list[Ranked]:
 
 # --- craftsmen registry ---------------------------------------------------------------------
 
+TITLE_MAX = CraftsmanTitle._meta.get_field("title").max_length
+
 
 @transaction.atomic
 def award_title(
@@ -291,6 +318,7 @@ def award_title(
     year: int,
     competition: Competition | None = None,
     rank: int | None = None,
+    client_ip: str | None = None,
 ) -> CraftsmanTitle:
     """Record an honour for a worker of the staff's subtree; the same honour twice in one year
     is refused."""
@@ -299,6 +327,10 @@ def award_title(
         raise DomainError("bad_level", "称号级别应为全国、省级、市级或企业", field="level")
     if not title.strip():
         raise DomainError("title_required", "请填写称号", field="title")
+    if len(title.strip()) > TITLE_MAX:
+        raise DomainError("title_too_long", f"称号最多{TITLE_MAX}个字", field="title")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DomainError("bad_year", f"授予年份须在{FIRST_YEAR}–{LAST_YEAR}年之间", field="year")
     try:
         with transaction.atomic():
             honour = CraftsmanTitle.objects.create(
@@ -311,7 +343,9 @@ def award_title(
                 rank=rank,
             )
     except IntegrityError:
-        raise DomainError("already_awarded", f"该职工{year}年已获“{title}”") from None
+        raise DomainError(
+            "already_awarded", f"该职工{year}年已获“{title.strip()}”", field="title"
+        ) from None
     record_event(
         actor=by,
         action="award",
@@ -325,6 +359,7 @@ def award_title(
             "year": year,
             "competition": competition.pk if competition else None,
         },
+        client_ip=client_ip,
     )
     return honour
 
@@ -337,11 +372,26 @@ _LEVEL_OF_TIER = {
 
 
 def award_from_results(
-    *, by, competition: Competition, places: int, title: str = "技术能手"
+    *,
+    by,
+    competition: Competition,
+    places: int,
+    title: str = "技术能手",
+    client_ip: str | None = None,
 ) -> list[CraftsmanTitle]:
     """Give ``title`` to every ranked entry placed ``places`` or better (ties all included:
-    with ranks 1, 2, 2, 4, the top 2 places are three people)."""
+    with ranks 1, 2, 2, 4, the top 2 places are three people). All or none: a worker who
+    already holds the title that year refuses the whole award, naming the title."""
     require_in_scope(by, "manage_programs", competition.org_path)
+    if places < 1:
+        raise DomainError("bad_places", "授予名次须为1或以上", field="places")
+    if competition.held_on > timezone.localdate():
+        raise DomainError(
+            "not_held", f"竞赛将于{competition.held_on}举行，赛后方可按成绩授予", field="places"
+        )
+    placed = [row for row in ranking(competition) if row.rank is not None and row.rank <= places]
+    if not placed:
+        raise DomainError("no_results", "尚无成绩完整的参赛者，无法按成绩授予", field="places")
     with transaction.atomic():
         return [
             award_title(
@@ -352,9 +402,9 @@ def award_from_results(
                 year=competition.held_on.year,
                 competition=competition,
                 rank=row.rank,
+                client_ip=client_ip,
             )
-            for row in ranking(competition)
-            if row.rank is not None and row.rank <= places
+            for row in placed
         ]
 
 

@@ -3,7 +3,15 @@
 from django import forms
 
 from gonghui.orgs.picker import OrgPickerField
-from gonghui.training.models import MAX_CAPACITY, MIN_CAPACITY, FundKind, OutcomeKind, Part
+from gonghui.training.models import (
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    FundKind,
+    OutcomeKind,
+    Part,
+    Tier,
+    TitleLevel,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -45,6 +53,9 @@ class ClassForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
+    """A worker named by their whole ID number, sent in a POST body (never in a URL): a class
+    application, a contest entry, an honour."""
+
     id_number = forms.CharField(
         label="职工身份证号", max_length=24, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
@@ -128,3 +139,31 @@ class ScoreForm(forms.Form):
     def __init__(self, *args, entries: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].choices = [("", "请选择参赛者"), *entries]
+
+
+class CompetitionForm(forms.Form):
+    org_code = OrgPickerField(label="主办组织")
+    name = forms.CharField(label="竞赛名称", max_length=100)
+    tier = forms.ChoiceField(label="级别", choices=Tier.choices)
+    trade = forms.CharField(label="工种", max_length=50, help_text="如 电工、焊工、环卫")
+    held_on = forms.DateField(label="比赛日期", widget=DATE)
+    theory_weight = forms.IntegerField(
+        label="理论成绩权重（%）", help_text="0至100，其余为实操成绩"
+    )
+
+
+class TitleForm(EnrolForm):
+    """An honour for one worker of the staff's subtree."""
+
+    title = forms.CharField(
+        label="称号", max_length=50, help_text="如 劳动模范、五一劳动奖章、河南工匠"
+    )
+    level = forms.ChoiceField(label="级别", choices=TitleLevel.choices)
+    year = forms.IntegerField(label="授予年份")
+
+
+class ResultsAwardForm(forms.Form):
+    """A title for every entry placed ``places`` or better (ties included)."""
+
+    places = forms.IntegerField(label="授予前几名", help_text="并列者一并授予")
+    title = forms.CharField(label="称号", max_length=50)

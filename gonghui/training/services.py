@@ -15,6 +15,7 @@ import datetime
 import random
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -39,6 +40,7 @@ from gonghui.training.models import (
     Subject,
     TrainingClass,
 )
+from gonghui.training.selectors import course_named
 
 
 @transaction.atomic
@@ -187,6 +189,26 @@ def create_class(
         },
     )
     return klass
+
+
+@transaction.atomic
+def open_class(
+    *,
+    by: User,
+    org: Org,
+    subject: str,
+    course_name: str,
+    client_ip: str | None = None,
+    **terms: Any,
+) -> TrainingClass:
+    """A class of ``org``'s course named ``course_name``, the course set up first (under
+    ``subject``) when the org has none of that name: what the console's form and
+    ``POST /api/training/classes`` take. ``terms`` are ``create_class``'s; a refused class
+    leaves no new course behind."""
+    course = course_named(org, course_name) or create_course(
+        by=by, org=org, subject=subject, name=course_name
+    )
+    return create_class(by=by, course=course, org=org, client_ip=client_ip, **terms)
 
 
 # --- enrolment ------------------------------------------------------------------------------

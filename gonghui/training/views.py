@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -45,10 +46,16 @@ from gonghui.members.selectors import (
 )
 from gonghui.members.validation import clean_id
 from gonghui.orgs.picker import picked_org
+from gonghui.orgs.selectors import pick_org
 from gonghui.training.competitions import (
+    award_from_results,
+    award_title,
     competition_for,
     competitions_visible_to,
+    create_competition,
+    enter_competition,
     entries_of,
+    may_award,
     may_score,
     public_titles,
     ranking,
@@ -61,12 +68,15 @@ from gonghui.training.competitions import (
 from gonghui.training.exporters import class_workbook, fund_workbook, ranking_workbook
 from gonghui.training.forms import (
     ClassForm,
+    CompetitionForm,
     EnrolForm,
     FundProjectForm,
     LotteryForm,
     OutcomeForm,
+    ResultsAwardForm,
     ScoreForm,
     SpendingForm,
+    TitleForm,
     TraineeForm,
 )
 from gonghui.training.funds import (
@@ -96,7 +106,6 @@ from gonghui.training.selectors import (
     classes_awaiting_draw,
     classes_open_to,
     classes_visible_to,
-    course_named,
     enrolment_for,
     enrolments_of,
     enrolments_visible_to,
@@ -110,11 +119,10 @@ from gonghui.training.selectors import (
 from gonghui.training.services import (
     WorkerActor,
     cancel_enrolment,
-    create_class,
-    create_course,
     draw_lottery,
     enrol,
     issue_certificate,
+    open_class,
     record_attendance,
     record_roll_call,
 )
@@ -174,13 +182,11 @@ def _save_class(form: ClassForm, request):
     if org is None:
         return None
     try:
-        course = course_named(org, data["course_name"]) or create_course(
-            by=user, org=org, subject=data["subject"], name=data["course_name"]
-        )
-        return create_class(
+        return open_class(
             by=user,
-            course=course,
             org=org,
+            subject=data["subject"],
+            course_name=data["course_name"],
             name=data["name"],
             teacher=data["teacher"],
             room=data["room"],
@@ -525,6 +531,44 @@ def competition_list(request):
     return page(request, "training/competition_list.html", context)
 
 
+@login_required
+def competition_create(request):
+    user = request.user
+    _console(user)
+    if not user.can("manage_programs"):
+        raise Http404
+    initial = {"org_code": user.org.code, "held_on": timezone.localdate(), "theory_weight": 30}
+    form = CompetitionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        # The form's fields are the service's keywords, the org given by its code.
+        terms = {k: v for k, v in form.cleaned_data.items() if k != "org_code"}
+        try:
+            competition = create_competition(
+                by=user,
+                org=pick_org(user, form.cleaned_data["org_code"]),
+                client_ip=client_ip(request),
+                **terms,
+            )
+        except (ValidationError, DomainError) as exc:
+            show_error(form, exc)
+        else:
+            messages.success(request, f"已新建竞赛“{competition.name}”")
+            return redirect("training:competition", pk=competition.pk)
+    return page(request, "training/competition_form.html", {"nav": "training", "form": form})
+
+
+def _worker_in_form(user, form):
+    """The worker of the user's subtree whose whole ID number the form's ``id_number``
+    carries, or ``DomainError`` on that field."""
+    number = clean_id(form.cleaned_data["id_number"]).number
+    worker = worker_visible_by_id_number(user, number)
+    if worker is None:
+        raise DomainError(
+            "unknown_worker", "您管辖范围内的职工名册中没有该身份证号", field="id_number"
+        )
+    return worker
+
+
 def _entry_choices(competition) -> list[tuple[int, str]]:
     return [
         (e.pk, f"{mask_name(e.worker.name)} {e.worker.id_masked} {e.worker.org.name}")
@@ -536,19 +580,30 @@ def _competition_page(
     request,
     competition,
     *,
-    score_form: ScoreForm | None = None,
+    bound: dict[str, Form] | None = None,
     problems: list[str] | None = None,
     status: int = 200,
 ):
     """The results table: rank (ties shared, see ``competitions``), masked names, exact
-    scores; with the marking form and the score-sheet upload for those who may mark."""
+    scores; the entry form for those who enter workers, the marking form and score-sheet
+    upload for those who may mark, and the award by results once the contest is held.
+    ``bound`` holds a refused form by its context name, shown with its errors."""
     user = request.user
     rows = ranking_visible_to(user, competition)
     ranks = [r.rank for r in ranking(competition) if r.rank is not None]
     shared = {rank for rank in ranks if ranks.count(rank) > 1}
     scoring = may_score(user, competition)
-    if scoring and score_form is None:
-        score_form = ScoreForm(entries=_entry_choices(competition))
+    held = competition.held_on <= timezone.localdate()
+    forms: dict[str, Form | None] = {
+        "entry_form": EnrolForm() if user.can("record_services") else None,
+        "score_form": ScoreForm(entries=_entry_choices(competition)) if scoring else None,
+        "award_form": (
+            ResultsAwardForm(initial={"places": 3, "title": "技术能手"})
+            if held and ranks and may_award(user, competition)
+            else None
+        ),
+        **(bound or {}),
+    }
     context = {
         "nav": "training",
         "competition": competition,
@@ -556,7 +611,7 @@ def _competition_page(
         "rows": [
             {"r": r, "name": mask_name(r.entry.worker.name), "tied": r.rank in shared} for r in rows
         ],
-        "score_form": score_form if scoring else None,
+        **forms,
         "upload_form": UploadForm() if scoring else None,
         "columns": "，".join(SCORE_COLUMNS),
         "problems": problems or [],
@@ -569,6 +624,28 @@ def competition_detail(request, pk: int):
     user = request.user
     _console(user)
     return _competition_page(request, competition_for(user, pk))
+
+
+@login_required
+@require_POST
+def competition_enter(request, pk: int):
+    """Enter a worker named by ID number; a refusal is shown next to the number."""
+    user = request.user
+    _console(user)
+    competition = competition_for(user, pk)
+    form = EnrolForm(request.POST)
+    if form.is_valid():
+        try:
+            worker = _worker_in_form(user, form)
+            enter_competition(
+                by=user, competition=competition, worker=worker, client_ip=client_ip(request)
+            )
+        except DomainError as exc:
+            show_error(form, exc, fields={"": "id_number"})
+        else:
+            messages.success(request, f"{mask_name(worker.name)} 已报名参赛")
+            return redirect("training:competition", pk=competition.pk)
+    return _competition_page(request, competition, bound={"entry_form": form}, status=400)
 
 
 def _scorer_competition(user, pk: int):
@@ -610,7 +687,7 @@ def competition_score(request, pk: int):
                 f"评委“{score.judge}”：{score.points}分，{verb[marked.change]}",
             )
             return redirect("training:competition", pk=competition.pk)
-    return _competition_page(request, competition, score_form=form, status=400)
+    return _competition_page(request, competition, bound={"score_form": form}, status=400)
 
 
 @login_required
@@ -654,16 +731,79 @@ def competition_export(request, pk: int):
     return response
 
 
+@login_required
+@require_POST
+def competition_award(request, pk: int):
+    """A title for the entries placed N or better; a refusal is shown next to its field."""
+    user = request.user
+    _console(user)
+    competition = competition_for(user, pk)
+    if not may_award(user, competition):
+        raise Http404
+    form = ResultsAwardForm(request.POST)
+    if form.is_valid():
+        try:
+            awarded = award_from_results(
+                by=user,
+                competition=competition,
+                places=form.cleaned_data["places"],
+                title=form.cleaned_data["title"],
+                client_ip=client_ip(request),
+            )
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            names = "、".join(mask_name(t.worker.name) for t in awarded)
+            messages.success(request, f"已授予“{awarded[0].title}”{len(awarded)}人：{names}")
+            return redirect("training:competition", pk=competition.pk)
+    return _competition_page(request, competition, bound={"award_form": form}, status=400)
+
+
 # --- craftsmen registry ---------------------------------------------------------------------
+
+
+def _craftsmen_page(request, form: TitleForm | None = None, status: int = 200):
+    user = request.user
+    rows = [{"t": t, "name": mask_name(t.worker.name)} for t in titles_visible_to(user)[:500]]
+    if form is None and user.can("manage_programs"):
+        form = TitleForm(initial={"year": timezone.localdate().year})
+    context = {"nav": "training", "by_title": titles_by_name(user), "rows": rows, "form": form}
+    return page(request, "training/craftsmen.html", context, status=status)
 
 
 @login_required
 def craftsmen(request):
+    _console(request.user)
+    return _craftsmen_page(request)
+
+
+@login_required
+@require_POST
+def craftsman_award(request):
+    """An honour for a worker named by ID number; a refusal is shown next to its field."""
     user = request.user
     _console(user)
-    rows = [{"t": t, "name": mask_name(t.worker.name)} for t in titles_visible_to(user)[:500]]
-    context = {"nav": "training", "by_title": titles_by_name(user), "rows": rows}
-    return page(request, "training/craftsmen.html", context)
+    if not user.can("manage_programs"):
+        raise Http404
+    form = TitleForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            honour = award_title(
+                by=user,
+                worker=_worker_in_form(user, form),
+                title=data["title"],
+                level=data["level"],
+                year=data["year"],
+                client_ip=client_ip(request),
+            )
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            name = mask_name(honour.worker.name)
+            messages.success(request, f"已授予 {name} {honour.year}年“{honour.title}”")
+            return redirect("training:craftsmen")
+    return _craftsmen_page(request, form, status=400)
 
 
 def craftsman_public(request, pk: int):

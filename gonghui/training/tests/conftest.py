@@ -6,6 +6,7 @@ from django.core.management import call_command
 from gonghui.accounts.selectors import figures_asked_for
 from gonghui.core.periods import Period
 from gonghui.orgs.models import Org
+from gonghui.training.competitions import create_competition
 from gonghui.training.funds import create_fund_project
 from gonghui.training.indicators import FIGURES
 from gonghui.training.rollups import ROLLUPS
@@ -40,6 +41,20 @@ def course(zhumadian_officer):
         org=Org.objects.get(code="411700"),
         subject="书法",
         name="硬笔书法入门",
+    )
+
+
+@pytest.fixture
+def contest(zhumadian_officer):
+    """A city contest, held (on a fixed day in the past), 30% theory."""
+    return create_competition(
+        by=zhumadian_officer,
+        org=Org.objects.get(code="411700"),
+        name="驻马店市电工技能竞赛",
+        tier="city",
+        trade="电工",
+        held_on=datetime.date(2026, 10, 20),
+        theory_weight=30,
     )
 
 

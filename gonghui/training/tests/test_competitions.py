@@ -1,4 +1,3 @@
-import datetime
 from fractions import Fraction
 
 import pytest
@@ -7,11 +6,9 @@ from django.urls import reverse
 from gonghui.audit.models import AuditEvent
 from gonghui.core.errors import DomainError, PermissionDenied
 from gonghui.core.portal import issue_portal_token
-from gonghui.orgs.models import Org
 from gonghui.training.competitions import (
     award_from_results,
     award_title,
-    create_competition,
     enter_competition,
     ranking,
     ranking_visible_to,
@@ -22,19 +19,6 @@ from gonghui.training.competitions import (
 from gonghui.training.services import WorkerActor
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def contest(zhumadian_officer):
-    return create_competition(
-        by=zhumadian_officer,
-        org=Org.objects.get(code="411700"),
-        name="驻马店市电工技能竞赛",
-        tier="city",
-        trade="电工",
-        held_on=datetime.date(2026, 10, 20),
-        theory_weight=30,
-    )
 
 
 def mark(officer, entry, theory: list, practical: list) -> None:

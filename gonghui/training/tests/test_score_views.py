@@ -23,19 +23,6 @@ def id_of(seed: int) -> str:
 
 
 @pytest.fixture
-def contest(zhumadian_officer):
-    return create_competition(
-        by=zhumadian_officer,
-        org=Org.objects.get(code="411700"),
-        name="驻马店市电工技能竞赛",
-        tier="city",
-        trade="电工",
-        held_on=datetime.date(2026, 10, 20),
-        theory_weight=30,
-    )
-
-
-@pytest.fixture
 def entries(contest, zhumadian_officer, make_worker):
     names = ["张东青", "李秀英", "王伟"]
     return [
