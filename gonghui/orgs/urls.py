@@ -6,5 +6,15 @@ app_name = "orgs"
 urlpatterns = [
     path("employers/", views.employer_list, name="employer_list"),
     path("employers/export/", views.employer_export, name="employer_export"),
+    path(
+        "employers/locations/import/",
+        views.employer_locations_import,
+        name="employer_locations_import",
+    ),
+    path(
+        "employers/locations/template.xlsx",
+        views.employer_locations_template,
+        name="employer_locations_template",
+    ),
     path("employers/<int:pk>/location/", views.employer_location, name="employer_location"),
 ]
