@@ -21,6 +21,7 @@ from gonghui.core.workbook import BOLD, append_row
 
 # How many problems the page lists; the summary counts them all.
 SHOWN_PROBLEMS = 200
+SHOWN_WARNINGS = 20  # in one message line above the list the import returns to
 
 Importer = Callable[..., ImportReport]
 
@@ -45,6 +46,10 @@ def import_page(
             report = run(path, filename=upload.name, client_ip=client_ip(request))
         if report.ok:
             messages.success(request, report.summary())
+            if report.warnings:  # imported, yet worth a look (a name differing from the registry)
+                shown = "；".join(str(w) for w in report.warnings[:SHOWN_WARNINGS])
+                more = "等" if len(report.warnings) > SHOWN_WARNINGS else ""
+                messages.warning(request, f"{len(report.warnings)}处提示：{shown}{more}")
             return redirect(done)
     status = 400 if request.method == "POST" else 200
     shown = report.errors[:SHOWN_PROBLEMS] if report else []

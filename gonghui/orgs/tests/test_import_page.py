@@ -60,10 +60,13 @@ def test_locations_import_all_or_nothing_with_row_and_column(
     done = client.post(url, _upload(tmp_path, [good]), follow=True)
     assert done.redirect_chain[-1][0] == reverse("orgs:employer_list")
     assert "新增1" in done.content.decode()
+    renamed = [*good[:1], "驻马店环卫公司", *good[2:4], "33.0", good[5]]
+    warned = client.post(url, _upload(tmp_path, [renamed]), follow=True).content.decode()
+    assert "更新1" in warned and "1处提示：第2行【单位名称】" in warned
     located = Employer.objects.get(pk=employer.pk)
     assert (located.input_lng, located.input_lat, located.address) == (
         114.03,
-        32.99,
+        33.0,
         "驿城区解放路2号",
     )
 
