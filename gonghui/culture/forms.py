@@ -77,3 +77,36 @@ class SignInForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(label="活动照片", help_text="JPEG或PNG")
+
+
+class CampaignForm(forms.Form):
+    """A reading campaign and its items, one a line: the title, a space, then its link."""
+
+    org_code = OrgPickerField(label="主办组织")
+    name = forms.CharField(label="活动名称", max_length=100)
+    starts_on = forms.DateField(
+        label="开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="结束日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    items = forms.CharField(
+        label="阅读篇目（每行一篇）",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="每行：篇目标题，空格，原文链接（http:// 或 https:// 开头）",
+    )
+
+    def clean_items(self) -> list[tuple[str, str]]:
+        """(title, url) per non-blank line; a line without both names its number."""
+        items = []
+        text = self.cleaned_data["items"].replace("\u3000", " ")  # a full-width space too
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            title, _, url = line.strip().rpartition(" ")
+            if not title or not url.startswith(("http://", "https://")):
+                raise forms.ValidationError(f"第{number}行须为“篇目标题 原文链接”")
+            items.append((title, url))
+        if not items:
+            raise forms.ValidationError("至少填写一篇")
+        return items

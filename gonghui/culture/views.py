@@ -1,10 +1,12 @@
 """Culture console pages: the events calendar (plan, report held, cancel), an event's
-attendees and photos, bookhouses (detail, edit, monthly visits, Excel in and out), figures.
+attendees and photos, bookhouses (detail, edit, monthly visits, Excel in and out), reading
+campaigns (list, create, tracking links, the platforms' counts imported), figures.
 
 Reads through the culture selectors (scoped), writes through the culture services.
 """
 
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +24,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.idnumber import parse_id
+from gonghui.core.import_pages import import_page
 from gonghui.core.importing import clear_copy
 from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
 from gonghui.core.ratelimit import anonymous_client, over_limit, too_many
@@ -30,6 +33,7 @@ from gonghui.culture.exporters import bookhouse_workbook
 from gonghui.culture.forms import (
     BookhouseEditForm,
     BookhouseForm,
+    CampaignForm,
     EventForm,
     HeldForm,
     PhotoForm,
@@ -37,7 +41,9 @@ from gonghui.culture.forms import (
     VisitsForm,
 )
 from gonghui.culture.importers import (
+    COUNT_COLUMNS,
     import_bookhouse_visits,
+    import_campaign_counts,
     import_event_attendees,
     month_cell,
 )
@@ -48,10 +54,14 @@ from gonghui.culture.selectors import (
     bookhouse_for,
     bookhouse_months,
     bookhouses_visible_to,
+    campaign_for,
+    campaigns_visible_to,
     event_for,
     events_visible_to,
+    items_of,
     photo_for,
     photos_of,
+    reading_by_item,
     tracked_item,
 )
 from gonghui.culture.services import (
@@ -60,6 +70,7 @@ from gonghui.culture.services import (
     add_photo,
     cancel_event,
     count_reading,
+    create_campaign,
     photo_bytes,
     plan_event,
     record_visits,
@@ -470,6 +481,97 @@ def bookhouse_visits(request, pk: int):
             messages.success(request, f"已登记{month:%Y年%m月}读者人次")
             return redirect("culture:bookhouse_detail", pk=pk)
     return _bookhouse_page(request, bookhouse_for(user, pk), visits_form=form, status=400)
+
+
+@login_required
+def campaign_list(request):
+    """Reading campaigns of the user's subtree, newest first, with their reads and shares."""
+    user = request.user
+    _console(user)
+    campaigns = campaigns_visible_to(user, totals=True).order_by("-starts_on", "-id")
+    return page(request, "culture/campaign_list.html", {"nav": "culture", "campaigns": campaigns})
+
+
+@login_required
+def campaign_create(request):
+    user = request.user
+    _console(user, manage=True)
+    form = CampaignForm(request.POST or None, initial={"org_code": user.org.code})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        campaign = _save(
+            form,
+            request,
+            lambda org: create_campaign(
+                by=user,
+                org=org,
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                items=data["items"],
+            ),
+        )
+        if campaign is not None:
+            messages.success(request, f"已创建阅读活动“{campaign.name}”")
+            return redirect("culture:campaign_detail", pk=campaign.pk)
+    heading = "新建阅读活动"
+    return page(request, "culture/form.html", {"nav": "culture", "form": form, "heading": heading})
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    """A campaign's totals, its items with the reads and shares of their tracking links,
+    and the links to share: the user's own org's, or the organiser's for staff above it."""
+    user = request.user
+    _console(user)
+    campaign = campaign_for(user, pk, totals=True)
+    counts = reading_by_item(user, campaign)
+    # A link counts only for an org inside the campaign: staff above it share the organiser's.
+    inside = user.org.path.startswith(campaign.org_path)
+    link_org = user.org if inside else campaign.org
+    items = [
+        {
+            "item": item,
+            "counts": counts.get(item.pk, (0, 0)),
+            "link": request.build_absolute_uri(
+                reverse("culture:track_read", args=(item.pk, link_org.code))
+            ),
+        }
+        for item in items_of(campaign)
+    ]
+    context = {
+        "nav": "culture",
+        "campaign": campaign,
+        "items": items,
+        "imported": counts.get(None, (0, 0)),
+        "link_org": link_org,
+    }
+    return page(request, "culture/campaign_detail.html", context)
+
+
+@login_required
+def campaign_counts_import(request, pk: int):
+    """A reading platform's daily counts per org: a POST runs ``import_campaign_counts`` on
+    the uploaded file (all rows or none); a day's counts replace those imported before for
+    that org and day."""
+    user = request.user
+    _console(user, manage=True)
+    campaign = campaign_for(user, pk)
+    done = reverse("culture:campaign_detail", args=(pk,))
+    context = {
+        "nav": "culture",
+        "heading": f"导入阅读次数 · {campaign.name}",
+        "columns": COUNT_COLUMNS,
+        "template_url": f"{reverse('console:fill_in')}?kind=campaign-counts",
+        "back": (done, campaign.name),
+        "note": (
+            f"每行一个组织一天的数字；日期须在活动期内（{campaign.starts_on:%Y-%m-%d}至"
+            f"{campaign.ends_on:%Y-%m-%d}）且不晚于今天，组织须在活动和您的管辖范围内。"
+            "同一组织同一天再次导入将替换原数，跟踪链接的计数不受影响。"
+        ),
+    }
+    run = partial(import_campaign_counts, campaign=campaign.pk, by=user)
+    return import_page(request, run=run, done=done, context=context)
 
 
 @login_required

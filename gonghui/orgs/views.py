@@ -1,20 +1,24 @@
 """The employers registered in the user's subtree, with their workplace locations."""
 
 import io
+from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from gonghui.core.coords import Crs
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import show_error
+from gonghui.core.import_pages import import_page
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
+from gonghui.orgs.importers import COLUMNS, import_employer_locations
 from gonghui.orgs.selectors import (
     PICK_LIMIT,
     employer_for,
@@ -63,8 +67,7 @@ def employer_export(request):
 def employer_location(request, pk: int):
     """Set or clear one employer's workplace location through ``set_employer_location``."""
     employer = employer_for(request.user, pk)
-    if not request.user.can(WRITE_EMPLOYERS):
-        raise Http404
+    _location_writer(request.user)
     if request.method != "POST":
         form = EmployerLocationForm(initial=EmployerLocationForm.initial_for(employer))
     else:
@@ -101,3 +104,28 @@ def org_choices(request):
     orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1)
     context = {"orgs": orgs[:PICK_LIMIT], "more": len(orgs) > PICK_LIMIT, "field": field, "q": q}
     return page(request, "orgs/org_choices.html", context)
+
+
+def _location_writer(user) -> None:
+    if not user.can(WRITE_EMPLOYERS):
+        raise Http404
+
+
+@console_view
+def employer_locations_import(request):
+    """Workplace locations from the exported list (or the template): a POST runs
+    ``import_employer_locations`` on the uploaded file (all rows or none)."""
+    _location_writer(request.user)
+    context = {
+        "nav": "orgs",
+        "heading": "导入用人单位工作地点",
+        "columns": COLUMNS,
+        "template_url": f"{reverse('console:fill_in')}?kind=employer-locations",
+        "back": (reverse("orgs:employer_list"), "用人单位"),
+        "note": (
+            "单位须已在您的管辖范围内登记（按统一社会信用代码查找）；坐标系为 WGS84、GCJ02 或"
+            " BD09。经度、纬度、坐标系都空白的行保持原样。可先导出用人单位清单，补上经纬度后导入。"
+        ),
+    }
+    run = partial(import_employer_locations, by=request.user)
+    return import_page(request, run=run, done=reverse("orgs:employer_list"), context=context)

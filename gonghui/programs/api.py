@@ -2,7 +2,9 @@
 
 A point or program the caller may not use is 404 (its existence is not
 revealed); a refusal at the counter is 409 with the code, the message and the
-worker's masked name; a role that may not check in is 403.
+worker's masked name; a role that may not check in is 403. Programmes and service
+points are created as on their console pages: by a role that manages programmes, for
+an org of the caller's subtree (403 otherwise, 404 for an org code it may not see).
 """
 
 from django.http import HttpRequest
@@ -12,9 +14,12 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
 from gonghui.accounts.bearer import TokenReadByView
+from gonghui.accounts.selectors import staff_visible_to
+from gonghui.core.errors import DomainError
 from gonghui.core.rendered import json_answer
 from gonghui.core.schemas import ErrorOut, Id, NotFoundOut, Pagination
 from gonghui.core.views import client_ip
+from gonghui.orgs.selectors import org_for
 from gonghui.programs.models import ServicePoint
 from gonghui.programs.offline import OfflineItem, upload_offline_batch
 from gonghui.programs.schemas import (
@@ -25,9 +30,11 @@ from gonghui.programs.schemas import (
     OfflineBatchOut,
     OrgFiguresOut,
     PointOut,
+    ProgramCreateIn,
     ProgramDetailOut,
     ProgramOut,
     RefusalOut,
+    ServicePointCreateIn,
     yuan,
 )
 from gonghui.programs.selectors import (
@@ -40,7 +47,15 @@ from gonghui.programs.selectors import (
     program_for,
     programs_visible_to,
 )
-from gonghui.programs.services import ServiceRefused, read_card, serve_cardholder
+from gonghui.programs.services import (
+    ServiceRefused,
+    create_program,
+    create_service_point,
+    read_card,
+    serve_cardholder,
+)
+
+WRITE_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: NotFoundOut}
 
 checkins_router = Router(tags=["核销"])
 programs_router = Router(tags=["服务项目"])
@@ -161,6 +176,52 @@ def post_checkin_batch(request: HttpRequest, payload: OfflineBatchIn):
 def list_programs(request: HttpRequest):
     """Programs run in the caller's subtree and by the orgs above it."""
     return programs_visible_to(request.auth)
+
+
+@programs_router.post(
+    "",
+    response={200: ProgramOut, **WRITE_ERRORS},
+    url_name="program_create",
+    summary="新建服务项目",
+)
+def post_program(request: HttpRequest, payload: ProgramCreateIn):
+    """A programme run by an org of the caller's subtree for that org's subtree; its
+    budget is set by the caller (so under four eyes another manager changes it)."""
+    user = request.auth
+    data = payload.dict()
+    program = create_program(by=user, org=org_for(user, data.pop("org").strip()), **data)
+    return program_for(user, program.pk)
+
+
+@programs_router.post(
+    "/{program_id}/points",
+    response={200: PointOut, **WRITE_ERRORS},
+    url_name="program_point_create",
+    summary="新建服务点",
+)
+def post_point(request: HttpRequest, program_id: Id, payload: ServicePointCreateIn):
+    """A service point of an org inside the programme's area offering the programme; the
+    listed staff accounts (of the caller's subtree) check workers in there."""
+    user = request.auth
+    program = program_for(user, program_id)
+    names = list(dict.fromkeys(n.strip() for n in payload.staff if n.strip()))
+    staff = list(staff_visible_to(user, usernames=names))
+    missing = sorted(set(names) - {s.username for s in staff})
+    if missing:
+        raise DomainError(
+            "unknown_staff",
+            f"以下账号不存在或不在您的管辖范围内：{'、'.join(missing)}",
+            field="staff",
+        )
+    point = create_service_point(
+        by=user,
+        org=org_for(user, payload.org.strip()),
+        name=payload.name.strip(),
+        address=payload.address.strip(),
+        programs=[program],
+        staff=staff,
+    )
+    return _point_for(user, point.pk)
 
 
 @programs_router.get(

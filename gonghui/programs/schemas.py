@@ -5,11 +5,13 @@ the server twice, exact: integer fen and a yuan string with two decimals.
 """
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
 from gonghui.core.money import fen_to_yuan
-from gonghui.core.schemas import Id, InSchema
+from gonghui.core.schemas import Count, Fen, Id, InSchema
+from gonghui.programs.models import Frequency, ProgramKind, ReportLine, WhenExhausted
 
 MAX_BATCH = 1000
 
@@ -106,6 +108,44 @@ class ProgramOut(Schema):
     @staticmethod
     def resolve_org_name(obj) -> str:
         return obj.org.name
+
+
+Age = Annotated[int, Field(ge=0, le=150, description="周岁")]
+
+
+class ProgramCreateIn(InSchema):
+    """A programme as the 新建服务项目 page takes it; money in integer fen."""
+
+    org: str = Field(max_length=20, description="主办组织代码（在您的管辖范围内）")
+    name: str = Field(min_length=1, max_length=100)
+    kind: ProgramKind = Field(description="one_off 一次性服务 / policy 赠送保险 / daily 日常服务")
+    starts_on: datetime.date
+    ends_on: datetime.date
+    frequency: Frequency = Field(description="once 每人限一次 / yearly 每人每年 / daily 每人每天")
+    categories: Count = Field(0, description="限职工类别（位掩码，0为不限）")
+    min_age: Age | None = None
+    max_age: Age | None = None
+    members_only: bool = False
+    unit_cost_fen: Fen = Field(0, description="每服务一人次计入的金额（分）")
+    budget_fen: Fen | None = Field(None, description="预算（分）；空为不设预算")
+    when_exhausted: WhenExhausted = WhenExhausted.REFUSE
+    report_line: ReportLine = Field(ReportLine.NONE, description="计入成绩单的栏目；空为不单列")
+    insurer: str = Field("", max_length=100, description="保险公司（赠送保险）")
+    policy_number: str = Field("", max_length=64)
+    cover_starts: datetime.date | None = None
+    cover_ends: datetime.date | None = None
+    sum_insured_fen: Fen | None = Field(None, description="保额（分/人）")
+
+
+class ServicePointCreateIn(InSchema):
+    """A service point offering the programme named in the path."""
+
+    org: str = Field(max_length=20, description="所属组织代码（在项目和您的管辖范围内）")
+    name: str = Field(min_length=1, max_length=100)
+    address: str = Field("", max_length=200)
+    staff: list[str] = Field(
+        [], max_length=100, description="在该点扫码核销的经办人账号（用户名，在您的管辖范围内）"
+    )
 
 
 def yuan(fen: int) -> str:

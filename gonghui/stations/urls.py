@@ -9,6 +9,7 @@ urlpatterns = [
     path("map/", views.station_map, name="map"),
     path("coverage/", views.station_coverage, name="coverage"),
     path("new/", views.station_create, name="create"),
+    path("import/", views.station_import, name="import"),
     path("<int:pk>/", views.station_detail, name="detail"),
     path("<int:pk>/edit/", views.station_edit, name="edit"),
     path("<int:pk>/headcount/", views.station_headcount, name="headcount"),

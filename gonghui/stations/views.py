@@ -10,6 +10,7 @@ Reads go through the stations selectors, writes through the stations services.
 import datetime
 import io
 import json
+from functools import partial
 
 import segno
 from django.conf import settings
@@ -30,11 +31,13 @@ from gonghui.core.errors import DomainError
 from gonghui.core.figures import org_code_in, page_context, period_in
 from gonghui.core.forms import show_error
 from gonghui.core.hours import format_hours, parse_hours
+from gonghui.core.import_pages import import_page
 from gonghui.core.portal import portal_worker_id
 from gonghui.core.views import client_ip, console_view, page
 from gonghui.orgs.picker import picked_org
 from gonghui.stations.exporters import write_stations
 from gonghui.stations.forms import StationForm
+from gonghui.stations.importers import COLUMNS, OPTIONAL, import_stations
 from gonghui.stations.indicators import FIGURES
 from gonghui.stations.models import Rating, Status
 from gonghui.stations.selectors import (
@@ -231,6 +234,26 @@ def station_create(request):
 def station_edit(request, pk: int):
     _manager(request.user)
     return _station_form(request, station_for(request.user, pk))
+
+
+@console_view
+def station_import(request):
+    """The station list staff keep in Excel: a POST runs ``import_stations`` on the uploaded
+    file (all rows or none)."""
+    _manager(request.user)
+    context = {
+        "nav": "stations",
+        "heading": "批量导入驿站",
+        "columns": COLUMNS,
+        "template_url": f"{reverse('console:fill_in')}?kind=stations",
+        "back": (reverse("stations:list"), "爱心驿站"),
+        "note": (
+            f"可在末尾加{'、'.join(OPTIONAL)}两列（缺列时保留原值，空白清除）。"
+            "同一组织下同名的驿站视为同一驿站，再次导入即更新。"
+        ),
+    }
+    run = partial(import_stations, by=request.user)
+    return import_page(request, run=run, done=reverse("stations:list"), context=context)
 
 
 def _station_form(request, station):

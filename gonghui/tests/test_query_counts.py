@@ -354,6 +354,7 @@ LISTINGS = [
     Listing("/api/culture/events", an_event),
     Listing("/culture/bookhouses/", a_bookhouse),
     Listing("/api/culture/bookhouses", a_bookhouse),
+    Listing("/culture/campaigns/", a_campaign),
     Listing("/api/culture/campaigns", a_campaign),
     Listing("/audit/", an_audit_event),
 ]

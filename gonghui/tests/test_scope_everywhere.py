@@ -38,11 +38,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from gonghui.audit.models import AuditEvent
-from gonghui.culture.importers import ATTENDEE_COLUMNS, VISIT_COLUMNS
+from gonghui.culture.importers import ATTENDEE_COLUMNS, COUNT_COLUMNS, VISIT_COLUMNS
 from gonghui.members.importers import COLUMNS as WORKER_IMPORT_COLUMNS
 from gonghui.mutualaid.importers import ROSTER_COLUMNS as AID_ROSTER_COLUMNS
+from gonghui.orgs.importers import COLUMNS as LOCATION_COLUMNS
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
 from gonghui.rights.importers import WORKER_COLUMNS as CASE_WORKER_COLUMNS
+from gonghui.stations.importers import COLUMNS as STATION_COLUMNS
 from gonghui.tests.answers import body_of, visible_text
 from gonghui.tests.scope_world import PDF, PNG, build_world, id_of
 from gonghui.training.importers import FUND_COLUMNS, SCORE_COLUMNS
@@ -177,6 +179,7 @@ PARAMS = {
     ("culture/", "pk"): "event",
     ("culture/photos/", "pk"): "event_photo",
     ("culture/bookhouses/", "pk"): "bookhouse",
+    ("culture/campaigns/", "pk"): "campaign",
     ("culture/r/", "pk"): "content_item",
     ("culture/r/<int:pk>/", "code"): "area_code",
 }
@@ -501,6 +504,22 @@ FORMS = {
         "lat": "32.99",
         "crs": "wgs84",
     },
+    "orgs/employers/locations/import/": lambda w: {
+        "file": upload(
+            "工作地点.csv",
+            LOCATION_COLUMNS,
+            [
+                [
+                    w.employer_terms[1],
+                    w.employer_terms[0],
+                    "驿城区解放路2号",
+                    "114.03",
+                    "32.99",
+                    "WGS84",
+                ]
+            ],
+        ),
+    },
     "programs/new/": lambda w: {
         "org_code": "411702",
         "name": "驿城区送清凉",
@@ -541,6 +560,27 @@ FORMS = {
         "crs": "wgs84",
         "hours": "08:00-20:00",
         "status": "open",
+    },
+    "stations/import/": lambda w: {
+        "file": upload(
+            "驿站.csv",
+            STATION_COLUMNS,
+            [
+                [
+                    "驿城区第三爱心驿站",
+                    "411702",
+                    "驻马店市驿城区中华路9号",
+                    "114.02",
+                    "32.97",
+                    "WGS84",
+                    "饮水",
+                    "08:00-20:00",
+                    "",
+                    "开放",
+                    "",
+                ]
+            ],
+        ),
     },
     "stations/<int:pk>/edit/": lambda w: {
         "org_code": "411702",
@@ -735,6 +775,16 @@ FORMS = {
         "periodicals": "0",
     },
     "culture/bookhouses/<int:pk>/visits/": lambda w: {"month": "2026-11", "visits": "30"},
+    "culture/campaigns/new/": lambda w: {
+        "org_code": "411702",
+        "name": "驿城区经典诵读",
+        "starts_on": _today(w),
+        "ends_on": _today(w, 30),
+        "items": "劳动者之歌 https://example.org/song",
+    },
+    "culture/campaigns/<int:pk>/counts/import/": lambda w: {
+        "file": upload("阅读次数.csv", COUNT_COLUMNS, [["411702", _today(w), "30", "2"]]),
+    },
     "culture/r/<int:pk>/<str:code>/share/": lambda w: {},
 }
 
@@ -768,6 +818,20 @@ BODIES = {
         "joined_on": "2024-01-01",
     },
     ("PATCH", "api/workers/<worker_id>"): lambda w: {"phone": "13900139001"},
+    ("POST", "api/programs"): lambda w: {
+        "org": "411702",
+        "name": "驿城区送清凉",
+        "kind": "daily",
+        "starts_on": _today(w),
+        "ends_on": _today(w, 30),
+        "frequency": "daily",
+        "unit_cost_fen": 500,
+    },
+    ("POST", "api/programs/<program_id>/points"): lambda w: {
+        "org": "411702",
+        "name": "驿城区第二服务点",
+        "staff": [w.clerk.username],
+    },
     ("POST", "api/stations/<station_id>/visits"): lambda w: {"count": 2},
     ("POST", "api/mutualaid/plans"): lambda w: {
         "org": "411702",

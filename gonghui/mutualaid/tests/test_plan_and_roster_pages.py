@@ -70,7 +70,11 @@ def test_an_officer_sets_up_a_plan_that_the_enrolment_page_then_offers(client, y
         ({"cover_ends": "2026-12-31"}, "cover_ends", "保障期和参保时间的结束日期不能早于开始日期"),
         ({"benefits": "恶性肿瘤"}, "benefits", "给付标准第1行应为“疾病类别 金额”"),
         ({"benefits": "恶性肿瘤 5万"}, "benefits", "“恶性肿瘤”的互助金“5万”不是有效金额"),
-        ({"org_code": "410300"}, "org_code", "“410300”不存在或不在您的管辖范围内"),
+        (
+            {"org_code": "410300"},
+            "org_code",
+            "“410300”不存在或不在您的管辖范围内：请输入组织代码、名称或拼音首字母",
+        ),
     ],
 )
 def test_a_refused_plan_shows_the_reason_next_to_its_field(
