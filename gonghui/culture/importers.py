@@ -46,8 +46,8 @@ ATTENDEE_COLUMNS = ("身份证号", "姓名")
 VISIT_COLUMNS = ("书屋名称", "所属组织代码", "月份", "读者人次")
 COUNT_COLUMNS = ("组织代码", "日期", "阅读次数", "转发次数")
 ATTENDEE_EXAMPLE = ("18位身份证号（文本格式）", "张三")
-VISIT_EXAMPLE = ("驿城区职工书屋", "411702", "2026-03", 320)
-COUNT_EXAMPLE = ("411702", "2026-03-01", 150, 12)
+VISIT_EXAMPLE = ("某某职工书屋", "本单位组织代码", "2026-03", 320)
+COUNT_EXAMPLE = ("本单位组织代码", "2026-03-01", 150, 12)
 # Attribute a refusal names (the services' keywords) → its column in each sheet.
 ATTENDEE_COLUMN_OF = {"worker": "身份证号"}
 VISIT_COLUMN_OF = {"month": "月份", "visits": "读者人次"}

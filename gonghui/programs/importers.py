@@ -45,7 +45,7 @@ from gonghui.programs.services import (
 
 COLUMNS = ("身份证号", "姓名", "服务日期", "服务点", "数量", "金额(元)")
 ID, NAME, DATE, POINT, QUANTITY, AMOUNT = COLUMNS
-EXAMPLE = ("18位身份证号（文本格式）", "张三", "2026-03-01", "驿城区环卫早餐点", 1, "5.00")
+EXAMPLE = ("18位身份证号（文本格式）", "张三", "2026-03-01", "某某环卫早餐点", 1, "5.00")
 MAX_QUANTITY = 9999
 # One person's service costs far less; a bigger figure is a slipped column, not a price.
 MAX_AMOUNT_FEN = 100_000_000 * 100
