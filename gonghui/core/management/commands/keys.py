@@ -1,4 +1,5 @@
-"""``gonghui keys rotate``: every encrypted column under the first key of the ring.
+"""``gonghui keys rotate``: every encrypted column and uploaded file under the first key of
+the ring.
 
 Deploy with ``GONGHUI_FIELD_KEYS=new,old`` (server and this command alike), run the
 rotation while the server serves, then drop the old key from the ring. Resumable and
@@ -7,7 +8,14 @@ idempotent: run it again after an interruption (``core.rotation``).
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gonghui.core.rotation import rotate_all, sealed_models, stale_count
+from gonghui.core.rotation import (
+    rotate_all,
+    rotate_files,
+    sealed_models,
+    stale_count,
+    stale_files,
+    upload_models,
+)
 
 
 class Command(BaseCommand):
@@ -22,6 +30,8 @@ class Command(BaseCommand):
             for model, sealed in sealed_models():
                 left = stale_count(model, sealed)
                 self.stdout.write(f"{model._meta.label}: 待轮换 {left} 行")
+            for upload in upload_models():
+                self.stdout.write(f"{upload._meta.label}: 待轮换 {stale_files(upload)} 个文件")
             return
         try:
             done = rotate_all(batch=batch)
@@ -29,4 +39,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         for label, rows in done.items():
             self.stdout.write(f"{label}: 已用新密钥重新加密 {rows} 行")
+        for label, files in rotate_files().items():
+            self.stdout.write(f"{label}: 已用新密钥重新加密 {files} 个文件")
         self.stdout.write("轮换完成：可以从 GONGHUI_FIELD_KEYS 中去掉旧密钥")
