@@ -56,7 +56,7 @@ PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # every new row must lie in the sibling's own subtree. No refused attempt is logged.
 AUDIT = "audit.AuditEvent"
 # The chain's head moves with every event appended: part of the log, checked with it.
-AUDIT_LOG = {AUDIT, "audit.AuditChain"}
+AUDIT_LOG = {AUDIT, "audit.AuditChain", "audit.AuditSeal"}
 
 
 # --- the routes -------------------------------------------------------------------------------
@@ -466,6 +466,7 @@ FORMS = {
         "joined_on": "2020-01-01",
     },
     "workers/<int:pk>/reveal-id/": lambda w: {},
+    "workers/find/": lambda w: {"id_number": id_of(1)},
     "workers/import/": lambda w: {
         "file": upload(
             "名册.csv",
@@ -702,6 +703,7 @@ BODIES = {
         "program": w.program.pk,
         "items": [{"token": w.card_token, "served_at": _now(), "request_id": "scope-walker-3"}],
     },
+    ("POST", "api/workers/find"): lambda w: {"id_number": id_of(1)},
     ("POST", "api/workers"): lambda w: {
         "name": "赵新人",
         "id_number": id_of(13),
@@ -782,6 +784,8 @@ BODIES = {
 # Reads sent as POST that change nothing but the audit log (an unmasked read is audited).
 OWNER_ONLY_AUDITED = {
     "workers/<int:pk>/reveal-id/": "the ID number in clear",
+    "workers/find/": "a whole-number search: the worker's page, found by its ID number",
+    "api/workers/find": "a whole-number search: the worker, found by its ID number",
     "mutualaid/claims/<int:pk>/diagnosis/": "the diagnosis in clear",
 }
 
