@@ -680,6 +680,7 @@ FORMS = {
     },
     "culture/bookhouses/<int:pk>/visits/": lambda w: {"month": "2026-11", "visits": "30"},
     "culture/r/<int:pk>/<str:code>/share/": lambda w: {},
+    "programs/<int:pk>/budget/": lambda w: {"budget": "123456.00", "reason": "追加年度预算"},
 }
 
 
@@ -797,6 +798,8 @@ OWNER_WRITES_NOTHING = {
     "password (accounts/tests/test_passwords.py changes it)",
     "accounts/2fa/": "the client is verified already; a wrong code touches django-otp's table only",
     "accounts/2fa/enrol/": "an enrolled account is sent to the code prompt",
+    "programs/<int:pk>/budget/": "the admin set the budget in force, so four eyes refuse the "
+    "admin's change (programs/tests/test_budget_page.py changes it by another manager)",
 }
 
 
