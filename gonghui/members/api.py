@@ -38,15 +38,20 @@ def list_workers(
     member: bool | None = None,
 ):
     """Workers in the caller's subtree. ``q``: name (simplified or traditional), pinyin or
-    initials (an ID number finds nobody here: POST it to ``/api/workers/find``); ``org``: a union code in scope (its whole
-    subtree; 404 outside scope); ``category``: a category name or 新就业形态劳动者."""
+    initials (an ID number finds nobody here: POST it to ``/api/workers/find``); ``org``:
+    a union code in scope (its whole subtree; 404 outside scope); ``category``: a category
+    name or 新就业形态劳动者."""
     org_path = org_for(request.auth, org).path if org else None
     return workers_visible_to(
         request.auth, q=q, org_path=org_path, category=category, member=member
     )
 
 
-@router.post("/find", response={200: WorkerOut, 404: NotFoundOut}, summary="按身份证号查找职工")
+@router.post(
+    "/find",
+    response={200: WorkerOut, 403: ErrorOut, 404: NotFoundOut},
+    summary="按身份证号查找职工",
+)
 def find_worker(request: HttpRequest, payload: IdSearchIn):
     """The worker with this whole ID number in the caller's subtree, else 404; audited.
     Posted so that the number stays out of URLs (access logs, proxies)."""
