@@ -1,13 +1,24 @@
 """The audit log as a hash chain: an edited, inserted or deleted event is found.
 
 Each event stores ``prev_hash`` (the previous event's ``hash``, in id order) and ``hash`` =
-HMAC-SHA256(key, prev_hash + the event's content). The key is derived from
-``GONGHUI_FIELD_KEY`` (``core.crypto.derived_key``), which is never in the database or its
-backups: someone who can write to the database but does not hold the key cannot compute
-the hash of a changed or made-up event, nor re-link the chain around a removed one. (A
-plain SHA-256 chain could be recomputed by that someone from the edited row onwards.)
-Changing the field key therefore needs the chain re-sealed, as it needs the numbers
-re-encrypted.
+HMAC-SHA256(key, prev_hash + the event's content). The key is derived from the field key
+(the first of ``GONGHUI_FIELD_KEYS``), which is never in the database or its backups:
+someone who can write to the database but does not hold the key cannot compute the hash of
+a changed or made-up event, nor re-link the chain around a removed one. (A plain SHA-256
+chain could be recomputed by that someone from the edited row onwards.)
+
+A field key rotation (``gonghui keys rotate``) re-seals the chain, since the old key is
+then dropped from the ring and with it the means to check the events hashed under it.
+Rewriting those hashes would change every later link up to the head while the server
+appends, so the hashes stay as they are (they remain the chain's links) and ``reseal``
+instead stores beside each such event an ``AuditSeal``: HMAC under the current key of the
+event's link, hash and content. It first verifies the chain under the ring that still
+holds the old key and seals nothing of a broken chain, so a seal vouches only for what was
+sound; afterwards an event verifies by its hash under any ring key or by its seal, and an
+event edited (or a seal removed or moved) after the rotation is still found, by its id.
+Purge checkpoints are re-signed the same way. Events appended during the rotation are
+hashed under the new key already; the pass skips what is current, so an interrupted run
+is resumed by running it again.
 
 Appending locks the chain's head row (``AuditChain``, pk 1) for the rest of the writer's
 transaction: ``SELECT … FOR UPDATE`` on PostgreSQL, and on SQLite the IMMEDIATE transaction
@@ -27,15 +38,16 @@ import ipaddress
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from gonghui.audit.models import AuditChain, AuditCheckpoint, AuditEvent
-from gonghui.core.crypto import derived_key
+from gonghui.audit.models import AuditChain, AuditCheckpoint, AuditEvent, AuditSeal
 from gonghui.core.errors import DomainError
+from gonghui.core.keys import field_key_bytes
 from gonghui.core.plain_insert import insert_one
 
 GENESIS = "0" * 64
@@ -79,6 +91,32 @@ def chain_hash(key: bytes, prev: str, values: Iterable) -> str:
     return hmac.new(key, prev.encode() + b"\n" + _canonical(values), hashlib.sha256).hexdigest()
 
 
+def _keys() -> tuple[bytes, ...]:
+    """The chain key of every field key in the ring, the current one (which seals) first."""
+    return tuple(_chain_key(master.strip()) for master in settings.FIELD_KEYS if master.strip())
+
+
+@cache
+def _chain_key(master: str) -> bytes:
+    return hmac.new(field_key_bytes(master), KEY_LABEL.encode(), hashlib.sha256).digest()
+
+
+def _seal_mac(key: bytes, prev: str, stored: str, content: Iterable) -> str:
+    # A prefix no real link has (a link is 64 hex digits), so a seal is never a chain hash.
+    return chain_hash(key, f"reseal\n{prev}\n{stored}", content)
+
+
+def _vouched(key: bytes, prev: str, stored: str, seal: str | None, content: list) -> bool:
+    if seal is not None and hmac.compare_digest(_seal_mac(key, prev, stored, content), seal):
+        return True
+    return hmac.compare_digest(chain_hash(key, prev, content), stored)
+
+
+def _sound(keys: tuple[bytes, ...], prev: str, stored: str, seal: str | None, content) -> bool:
+    """Whether an event's hash (or its seal) holds under one of ``keys``."""
+    return any(_vouched(key, prev, stored, seal, content) for key in keys)
+
+
 def _content(event: AuditEvent) -> list:
     return [getattr(event, name) for name in CONTENT]
 
@@ -105,7 +143,7 @@ def _move_head(last_hash: str) -> None:
 def seal(events: list[AuditEvent], prev: str) -> str:
     """Link ``events`` (unsaved, in the order they will be stored) after ``prev``; returns
     the last one's hash."""
-    key = derived_key(KEY_LABEL)
+    key = _keys()[0]
     for event in events:
         event.prev_hash = prev
         event.hash = prev = chain_hash(key, prev, _content(event))
@@ -178,36 +216,52 @@ def _checkpoint_mac(key: bytes, last_id: int, last_hash: str, purged_before: dat
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
+def _events():
+    """(id, prev_hash, hash, seal's mac or None, *CONTENT) of every event, in id order."""
+    seal = AuditSeal.objects.filter(event_id=OuterRef("id")).values("mac")[:1]
+    events = AuditEvent._base_manager.order_by("id").annotate(seal=Subquery(seal))
+    return events.values_list("id", "prev_hash", "hash", "seal", *CONTENT)
+
+
 def _rows(upto: int | None = None) -> Iterator[tuple]:
-    events = AuditEvent._base_manager.order_by("id")
+    events = _events()
     if upto is not None:
         events = events.filter(id__lte=upto)
-    return events.values_list("id", "prev_hash", "hash", *CONTENT).iterator(chunk_size=5000)
+    return events.iterator(chunk_size=5000)
+
+
+def _checkpoint_holds(keys: tuple[bytes, ...], checkpoint: AuditCheckpoint) -> bool:
+    return any(
+        hmac.compare_digest(
+            _checkpoint_mac(
+                key, checkpoint.last_id, checkpoint.last_hash, checkpoint.purged_before
+            ),
+            checkpoint.mac,
+        )
+        for key in keys
+    )
 
 
 def verify(*, upto: int | None = None) -> Verdict:
     """Check the whole chain (or up to event ``upto``) from the latest checkpoint: the first
     edited, inserted or deleted event, or events missing from the end."""
-    key = derived_key(KEY_LABEL)
+    keys = _keys()
     expected, after_id = GENESIS, 0
     checkpoint = AuditCheckpoint.objects.order_by("-id").first()
     if checkpoint is not None:
-        mac = _checkpoint_mac(
-            key, checkpoint.last_id, checkpoint.last_hash, checkpoint.purged_before
-        )
-        if not hmac.compare_digest(mac, checkpoint.mac):
+        if not _checkpoint_holds(keys, checkpoint):
             return Verdict(0, Break(checkpoint.last_id, "清理检查点被篡改"))
         expected, after_id = checkpoint.last_hash, checkpoint.last_id
     count = 0
     rows = _rows(upto)
     pending = next(rows, None)
     while pending is not None:
-        event_id, prev_hash, stored, *content = pending
+        event_id, prev_hash, stored, seal, *content = pending
         pending = next(rows, None)
         count += 1
         if event_id <= after_id:
             return Verdict(count, Break(event_id, "清理检查点之前的位置出现了记录（插入）"))
-        sound = hmac.compare_digest(chain_hash(key, prev_hash, content), stored)
+        sound = _sound(keys, prev_hash, stored, seal, content)
         if sound and prev_hash == expected:
             expected = stored
             continue
@@ -263,8 +317,9 @@ def purge(*, before: datetime.date, actor_name: str) -> AuditCheckpoint | None:
                 f"审计链在记录{verdict.broken.event_id}处不成立（{verdict.broken.reason}），"
                 "不能清理",
             )
-        key = derived_key(KEY_LABEL)
+        key = _keys()[0]
         rows, _ = events.filter(id__lte=last[0]).delete()
+        AuditSeal.objects.filter(event_id__lte=last[0]).delete()
         return AuditCheckpoint.objects.create(
             purged_before=before,
             last_id=last[0],
@@ -280,3 +335,48 @@ def head_hash() -> str:
     were removed from the end together with the head."""
     head = AuditChain.objects.filter(pk=HEAD).values_list("last_hash", flat=True).first()
     return head or GENESIS
+
+
+def reseal(*, batch: int = 1000) -> int:
+    """Vouch for every event not hashed under the current field key with an ``AuditSeal``
+    under it, and re-sign the purge checkpoints; returns how many events were sealed.
+
+    Run while the ring still holds the key(s) the chain was hashed under (``gonghui keys
+    rotate`` calls it). Refused (``DomainError``) when the chain does not verify: sealing a
+    broken chain would make the break pass for sound once the old key is gone.
+    """
+    # Up to the last event now: the server may append meanwhile, and the head read after
+    # the events would then be ahead of them. Later events are checked one by one below.
+    last = AuditEvent._base_manager.order_by("-id").values_list("id", flat=True).first()
+    verdict = verify(upto=last or 0)
+    if not verdict.ok:
+        assert verdict.broken is not None
+        raise DomainError(
+            "chain_broken",
+            f"审计链在记录{verdict.broken.event_id}处不成立（{verdict.broken.reason}），不能重签",
+        )
+    keys = _keys()
+    current = keys[0]
+    sealed, last_id = 0, 0
+    while chunk := list(_events().filter(id__gt=last_id)[:batch]):
+        last_id = chunk[-1][0]
+        seals = []
+        for event_id, prev_hash, stored, seal, *content in chunk:
+            if _vouched(current, prev_hash, stored, seal, content):
+                continue
+            if not _sound(keys, prev_hash, stored, seal, content):  # changed since verify
+                raise DomainError("chain_broken", f"审计链在记录{event_id}处不成立，不能重签")
+            seals.append(
+                AuditSeal(event_id=event_id, mac=_seal_mac(current, prev_hash, stored, content))
+            )
+        AuditSeal.objects.bulk_create(
+            seals, update_conflicts=True, unique_fields=["event_id"], update_fields=["mac"]
+        )
+        sealed += len(seals)
+    for checkpoint in AuditCheckpoint.objects.order_by("id"):
+        if _checkpoint_holds(keys, checkpoint):
+            mac = _checkpoint_mac(
+                current, checkpoint.last_id, checkpoint.last_hash, checkpoint.purged_before
+            )
+            AuditCheckpoint.objects.filter(pk=checkpoint.pk, mac=checkpoint.mac).update(mac=mac)
+    return sealed

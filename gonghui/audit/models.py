@@ -100,3 +100,20 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purged_before}之前 {self.rows}条 至记录{self.last_id}"
+
+
+class AuditSeal(models.Model):
+    """An event's hash vouched for under a later field key (``audit.chain.reseal``): the
+    event's own ``hash`` was made under a key that a rotation then removed. ``mac`` covers
+    the event's link, hash and content, so a seal moved to another event, or an event
+    edited after it was sealed, does not verify."""
+
+    event_id = models.BigIntegerField("记录", primary_key=True)
+    mac = models.CharField("校验码", max_length=64)
+
+    class Meta:
+        verbose_name = "审计记录重签"
+        verbose_name_plural = "审计记录重签"
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.mac}"

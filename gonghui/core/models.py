@@ -1,5 +1,7 @@
 """Shared records: one row per file import, so every imported row traces to who and when."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
@@ -77,7 +79,12 @@ class ChangeStamp(models.Model):
 
 class UploadRecord(models.Model):
     """What ``core.uploads`` stored, kept on the row of whatever the file belongs to (a claim's
-    document, an event's or a station's photo); the file itself is encrypted on disk."""
+    document, an event's or a station's photo); the file itself is encrypted on disk.
+
+    Each concrete model names in ``PURPOSE`` the purpose its files are sealed with, so that
+    ``gonghui keys rotate`` (``core.rotation``) can re-encrypt them without knowing the app."""
+
+    PURPOSE: ClassVar[str]
 
     content_type = models.CharField("类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")

@@ -9,13 +9,14 @@ personal data), with a random name; only a scoped view may hand them out.
 """
 
 import hashlib
+import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
-from gonghui.core.crypto import decrypt_bytes, encrypt_bytes
+from gonghui.core.crypto import decrypt_bytes, encrypt_bytes, is_current
 from gonghui.core.errors import DomainError
 from gonghui.core.files import private_dir, write_private
 
@@ -95,6 +96,44 @@ def store_photo(data: bytes, *, filename: str, folder: str, purpose: str) -> Sto
 def read_upload(relative_path: str, *, purpose: str) -> bytes:
     """The clear bytes of a stored upload (callers have checked scope and audited the read)."""
     return decrypt_bytes(_path(relative_path).read_bytes(), purpose=purpose)
+
+
+def upload_is_current(relative_path: str) -> bool:
+    """Whether the stored file is sealed under the current field key (a missing file, being
+    removed with its row, has nothing left to rotate)."""
+    try:
+        with _path(relative_path).open("rb") as handle:
+            return is_current(handle.read(5))
+    except FileNotFoundError:
+        return True
+
+
+def reseal_upload(relative_path: str, *, purpose: str) -> bool:
+    """Re-encrypt a stored upload under the current field key; False when it already was
+    (or is gone).
+
+    The new ciphertext goes to a temporary file beside the old one, which ``os.replace``
+    then swaps in atomically: a crash leaves either the old file (readable while the old
+    key is in the ring, and rotated by the next run) or the new one, never half of each.
+    """
+    path = _path(relative_path)
+    try:
+        blob = path.read_bytes()
+    except FileNotFoundError:
+        return False
+    if is_current(blob):
+        return False
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write_private(
+            temporary, encrypt_bytes(decrypt_bytes(blob, purpose=purpose), purpose=purpose)
+        )
+        if not path.exists():
+            return False  # deleted with its row meanwhile: not brought back
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return True
 
 
 def delete_upload(relative_path: str) -> None:

@@ -167,6 +167,8 @@ class EventAttendee(models.Model):
 class EventPhoto(UploadRecord):
     """A JPEG or PNG of a held or planned event, encrypted on disk outside the web root."""
 
+    PURPOSE = "culture-event-photo"
+
     event = models.ForeignKey(Event, models.PROTECT, related_name="photos")
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("文件名", max_length=200)

@@ -479,7 +479,7 @@ def sign_in(
     return done
 
 
-PHOTO_PURPOSE = "culture-event-photo"
+PHOTO_PURPOSE = EventPhoto.PURPOSE
 
 
 @transaction.atomic

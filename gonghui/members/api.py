@@ -5,11 +5,22 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from gonghui.core.errors import PermissionDenied
-from gonghui.core.schemas import ErrorOut, Id, Pagination
+from gonghui.core.schemas import ErrorOut, Id, NotFoundOut, Pagination
 from gonghui.core.views import client_ip
-from gonghui.members.schemas import ValidationErrorOut, WorkerCreateIn, WorkerOut, WorkerPatchIn
+from gonghui.members.schemas import (
+    IdSearchIn,
+    ValidationErrorOut,
+    WorkerCreateIn,
+    WorkerOut,
+    WorkerPatchIn,
+)
 from gonghui.members.selectors import worker_for, workers_visible_to
-from gonghui.members.services import prepare_worker, prepare_worker_update, save_worker
+from gonghui.members.services import (
+    find_worker_by_id_number,
+    prepare_worker,
+    prepare_worker_update,
+    save_worker,
+)
 from gonghui.orgs.selectors import org_for, org_refs_visible_to
 
 router = Router(tags=["职工"])
@@ -26,13 +37,30 @@ def list_workers(
     category: str = "",
     member: bool | None = None,
 ):
-    """Workers in the caller's subtree. ``q``: name (simplified or traditional), pinyin,
-    initials or the last 4 of the ID number; ``org``: a union code in scope (its whole
-    subtree; 404 outside scope); ``category``: a category name or 新就业形态劳动者."""
+    """Workers in the caller's subtree. ``q``: name (simplified or traditional), pinyin or
+    initials (an ID number finds nobody here: POST it to ``/api/workers/find``); ``org``:
+    a union code in scope (its whole subtree; 404 outside scope); ``category``: a category
+    name or 新就业形态劳动者."""
     org_path = org_for(request.auth, org).path if org else None
     return workers_visible_to(
         request.auth, q=q, org_path=org_path, category=category, member=member
     )
+
+
+@router.post(
+    "/find",
+    response={200: WorkerOut, 403: ErrorOut, 404: NotFoundOut},
+    summary="按身份证号查找职工",
+)
+def find_worker(request: HttpRequest, payload: IdSearchIn):
+    """The worker with this whole ID number in the caller's subtree, else 404; audited.
+    Posted so that the number stays out of URLs (access logs, proxies)."""
+    worker = find_worker_by_id_number(
+        by=request.auth, number=payload.id_number, client_ip=client_ip(request)
+    )
+    if worker is None:
+        return Status(404, {"code": "not_found", "message": "未找到"})
+    return worker
 
 
 @router.get("/{worker_id}", response=WorkerOut, url_name="worker_detail", summary="职工详情")

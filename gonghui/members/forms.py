@@ -14,6 +14,16 @@ from gonghui.orgs.picker import OrgPicker, OrgPickerField
 MEMBER_CHOICES = [("", "全部"), ("yes", "是"), ("no", "否")]
 
 
+class IdSearchForm(forms.Form):
+    """A whole ID number, posted: never in a URL, where access logs and history keep it."""
+
+    id_number = forms.CharField(
+        label="按身份证号查找",
+        max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "完整的18位身份证号"}),
+    )
+
+
 class WorkerFilterForm(forms.Form):
     q = forms.CharField(
         label="搜索",
@@ -21,7 +31,7 @@ class WorkerFilterForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "姓名、拼音、首字母或身份证后4位",
+                "placeholder": "姓名、拼音或首字母",
                 "autocomplete": "off",
             }
         ),

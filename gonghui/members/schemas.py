@@ -74,3 +74,9 @@ class ValidationErrorOut(ErrorOut):
     """The first problem at the top level (as every error), and all of them in ``errors``."""
 
     errors: list[ErrorOut]
+
+
+class IdSearchIn(InSchema):
+    """A whole ID number, in the body: a query string ends up in access logs."""
+
+    id_number: str = Field(max_length=30)

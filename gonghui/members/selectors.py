@@ -22,7 +22,8 @@ from gonghui.members.validation import ID_PURPOSE
 from gonghui.orgs.models import Employer
 
 _LETTERS = re.compile(r"^[a-z]+$")
-_WHOLE_ID = re.compile(r"^\d{17}[\dX]$")
+# 15 characters and more: an old 15-digit number, or all of a new one but a digit or two.
+_ID_LIKE = re.compile(r"^\d{14,17}[\dX]$")
 
 
 def workers_visible_to(
@@ -33,13 +34,15 @@ def workers_visible_to(
     category: str = "",
     member: bool | None = None,
 ) -> QuerySet[Worker]:
-    """Workers in the user's subtree, filtered; ``q`` is a name (either script), pinyin,
-    initials or a whole ID number.
+    """Workers in the user's subtree, filtered; ``q`` is a name (either script), pinyin or
+    initials.
 
-    A whole number is matched through the blind index, exactly: the search confirms
-    only a number the searcher already typed. Parts of a number (the last 4, a birth
-    date) are not searchable, because answering "whose number ends in 113X?" would
-    give away the characters the mask hides (``core.disclosure``)."""
+    ``q`` comes in a URL (the list's GET form, the API's query string), which access logs,
+    browser history and Referer headers keep: a ``q`` that looks like an ID number finds
+    nobody, and the whole-number search is ``members.services.find_worker_by_id_number``,
+    posted. Parts of a number (the last 4, a birth date) are not searchable either,
+    because answering "whose number ends in 113X?" would give away the characters the
+    mask hides (``core.disclosure``)."""
     workers: QuerySet[Worker] = Worker.objects.visible_to(user).select_related("org", "employer")
     if org_path:
         workers = workers.filter(org_path__startswith=org_path)
@@ -59,10 +62,14 @@ def _search(q: str) -> Q:
     lowered = q.lower().replace(" ", "")
     if _LETTERS.match(lowered):
         return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
-    number = normalise_id(q)
-    if _WHOLE_ID.match(number):
-        return Q(id_index__in=blind_index_candidates(number, purpose=ID_PURPOSE))
+    if looks_like_id_number(q):
+        return Q(pk__in=[])
     return Q(name_simple__contains=simplified(q.strip()))
+
+
+def looks_like_id_number(q: str) -> bool:
+    """Whether ``q`` is (nearly) a whole ID number: what a search in a URL must not carry."""
+    return bool(_ID_LIKE.match(normalise_id(q)))
 
 
 def worker_for(user: User, pk: int) -> Worker:

@@ -29,10 +29,11 @@ from gonghui.core.crypto import (
     keyring,
 )
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.idnumber import mask_phone, normalise_id
+from gonghui.core.idnumber import mask_id, mask_phone, normalise_id
 from gonghui.core.scoping import in_scope, require_in_scope, scope_of
 from gonghui.members.models import Transfer, Worker
 from gonghui.members.rollups import OutdoorDeltas, add_outdoor
+from gonghui.members.selectors import worker_visible_by_id_number
 from gonghui.members.validation import (
     ID_PURPOSE,
     PHONE_PURPOSE,
@@ -563,6 +564,30 @@ def reveal_id_number(*, by: User, worker: Worker, client_ip: str | None = None) 
         after={"field": "身份证号"},
     )
     return decrypt(worker.id_cipher, purpose=ID_PURPOSE)
+
+
+@transaction.atomic
+def find_worker_by_id_number(
+    *, by: User, number: str, client_ip: str | None = None
+) -> Worker | None:
+    """The worker in ``by``'s subtree with this whole ID number, or None; always audited
+    (who, when, the number masked, found or not), as a search confirms a number.
+
+    Posted, never in a URL: callers take ``number`` from a request body only."""
+    if not by.can("browse"):
+        raise PermissionDenied("forbidden", "您的角色不能查询职工")
+    clean = normalise_id(number)
+    worker = worker_visible_by_id_number(by, clean)
+    record_event(
+        actor=by,
+        action="id_search",
+        object_type="worker",
+        object_id=worker.pk if worker else "-",
+        org_path=worker.org_path if worker else scope_of(by) or "",
+        client_ip=client_ip,
+        after={"身份证号": mask_id(clean) if len(clean) > 5 else "*", "found": worker is not None},
+    )
+    return worker
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from gonghui.members import views
 app_name = "members"
 urlpatterns = [
     path("", views.worker_list, name="worker_list"),
+    path("find/", views.worker_find, name="worker_find"),
     path("export.xlsx", views.worker_export, name="worker_export"),
     path("new/", views.worker_create, name="worker_create"),
     path("import/", views.worker_import, name="worker_import"),

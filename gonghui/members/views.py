@@ -31,10 +31,16 @@ from gonghui.core.tabular import cell_text, iter_padded, read_table
 from gonghui.core.views import client_ip, console_view, page, xlsx_response
 from gonghui.core.workbook import append_row, template_workbook
 from gonghui.members.exporters import export_workers
-from gonghui.members.forms import ImportForm, WorkerFilterForm, WorkerForm
+from gonghui.members.forms import IdSearchForm, ImportForm, WorkerFilterForm, WorkerForm
 from gonghui.members.importers import COLUMNS, EXAMPLE, import_workers
-from gonghui.members.selectors import transfers_of, worker_for, workers_visible_to
+from gonghui.members.selectors import (
+    looks_like_id_number,
+    transfers_of,
+    worker_for,
+    workers_visible_to,
+)
 from gonghui.members.services import (
+    find_worker_by_id_number,
     prepare_worker,
     prepare_worker_update,
     record_bad_rows_download,
@@ -71,9 +77,7 @@ def _filters(request) -> tuple[WorkerFilterForm, dict | None]:
     return form, filters
 
 
-@console_view
-@vary_on_headers("HX-Request")
-def worker_list(request):
+def _list_page(request, *, id_form: IdSearchForm):
     form, filters = _filters(request)
     workers = workers_visible_to(request.user, **(filters or {}))
     if filters is None:
@@ -82,11 +86,42 @@ def worker_list(request):
     context = {
         "nav": "workers",
         "form": form,
+        "id_form": id_form,
         "page_obj": page_obj,
         "filters_ok": filters is not None,
+        # Not searched: the number came in a URL. The box below posts it instead.
+        "id_in_url": looks_like_id_number(request.GET.get("q", "")),
     }
     template = "members/_worker_results.html" if request.htmx else "members/worker_list.html"
     return page(request, template, context)
+
+
+@console_view
+@vary_on_headers("HX-Request")
+def worker_list(request):
+    return _list_page(request, id_form=IdSearchForm())
+
+
+@never_cache
+@console_view
+@require_POST
+def worker_find(request):
+    """A whole ID number, posted (never in a URL): the worker's page, or 未找到 on the list."""
+    id_form = IdSearchForm(request.POST)
+    if id_form.is_valid():
+        try:
+            worker = find_worker_by_id_number(
+                by=request.user,
+                number=id_form.cleaned_data["id_number"],
+                client_ip=client_ip(request),
+            )
+        except DomainError as exc:
+            show_error(id_form, exc)
+        else:
+            if worker is not None:
+                return redirect("members:worker_detail", worker.pk)
+            id_form.add_error("id_number", "未找到")
+    return _list_page(request, id_form=id_form)
 
 
 @console_view

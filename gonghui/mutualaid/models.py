@@ -163,6 +163,8 @@ class Claim(models.Model):
 class ClaimDocument(UploadRecord):
     """Evidence for a claim (diagnosis, bills): encrypted on disk outside the web root."""
 
+    PURPOSE = "mutualaid-document"
+
     claim = models.ForeignKey(Claim, models.PROTECT, related_name="documents")
     org_path = models.CharField(max_length=255, db_index=True)
     name = models.CharField("文件名", max_length=200)

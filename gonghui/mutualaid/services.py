@@ -553,7 +553,7 @@ def act_on_claim(
     return move_claim(by=by, claim=claim, action=action, reason=reason, client_ip=client_ip)
 
 
-DOCUMENT_PURPOSE = "mutualaid-document"
+DOCUMENT_PURPOSE = ClaimDocument.PURPOSE
 
 
 @transaction.atomic

@@ -77,6 +77,14 @@ PROGRAM_FIELDS = {
 }
 
 
+class BudgetForm(forms.Form):
+    """A new budget for a programme, in 元 (blank: no budget), and why; the four-eyes rule
+    and the spent floor are the service's (``change_budget``)."""
+
+    budget = _yuan_field("新预算（元）", help_text="留空表示不设预算，单位：元")
+    reason = forms.CharField(label="修改理由", max_length=200)
+
+
 class ServicePointForm(forms.Form):
     org_code = OrgPickerField(label="所属组织")
     name = forms.CharField(label="服务点名称", max_length=100)

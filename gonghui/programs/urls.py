@@ -9,6 +9,7 @@ urlpatterns = [
     path("points/new/", views.point_create, name="point_create"),
     path("checkin/", views.checkin, name="checkin"),
     path("<int:pk>/", views.program_detail, name="detail"),
+    path("<int:pk>/budget/", views.program_budget, name="budget"),
     path("<int:pk>/export.xlsx", views.program_export, name="export"),
     path("<int:pk>/import/", views.program_import, name="import"),
     path("records/<int:pk>/void/", views.record_void, name="void"),

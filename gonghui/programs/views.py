@@ -29,13 +29,25 @@ from gonghui.accounts.selectors import staff_visible_to
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import UploadForm, show_error
 from gonghui.core.importing import clear_copy
-from gonghui.core.money import chinese_units, yuan_in_units, yuan_text, yuan_to_fen
+from gonghui.core.money import (
+    chinese_units,
+    fen_to_yuan,
+    yuan_in_units,
+    yuan_text,
+    yuan_to_fen,
+)
 from gonghui.core.views import client_ip, page
 from gonghui.members.cards import issue_card_token
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.orgs.picker import picked_org
 from gonghui.programs.exporters import program_workbook
-from gonghui.programs.forms import PROGRAM_FIELDS, CheckinForm, ProgramForm, ServicePointForm
+from gonghui.programs.forms import (
+    PROGRAM_FIELDS,
+    BudgetForm,
+    CheckinForm,
+    ProgramForm,
+    ServicePointForm,
+)
 from gonghui.programs.importers import COLUMNS as SERVICE_COLUMNS
 from gonghui.programs.importers import import_services
 from gonghui.programs.selectors import (
@@ -53,6 +65,7 @@ from gonghui.programs.selectors import (
 )
 from gonghui.programs.services import (
     ServiceRefused,
+    change_budget,
     check_in,
     create_program,
     create_service_point,
@@ -140,10 +153,21 @@ def program_detail(request, pk: int):
     return _program_page(request, program_for(user, pk))
 
 
-def _program_page(request, program, *, problems: list[str] | None = None, status: int = 200):
+def _program_page(
+    request,
+    program,
+    *,
+    problems: list[str] | None = None,
+    budget_form: BudgetForm | None = None,
+    status: int = 200,
+):
     """The programme's figures for the user's org (or ``?org=`` inside it), its recent
-    records, and the service-list upload for those who record services."""
+    records, the service-list upload for those who record services and the budget form
+    for those who manage programmes."""
     user = request.user
+    if budget_form is None and user.can("manage_programs"):
+        fen = program.budget_fen
+        budget_form = BudgetForm(initial={"budget": "" if fen is None else str(fen_to_yuan(fen))})
     figures = program_figures(user, program, org_code=_org_code(request))
     here = figures.org.path
     context = {
@@ -178,8 +202,38 @@ def _program_page(request, program, *, problems: list[str] | None = None, status
         "upload_form": UploadForm() if _may_import(user, program) else None,
         "columns": "，".join(SERVICE_COLUMNS),
         "problems": problems,
+        "budget_form": budget_form,
     }
     return page(request, "programs/program_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def program_budget(request, pk: int):
+    """修改预算: the new budget in 元 and a reason; a refusal (four eyes: the manager who set
+    the budget in force may not change it again, or below what is spent) shown on the page."""
+    user = request.user
+    _manager(user)
+    program = program_for(user, pk)
+    form = BudgetForm(request.POST)
+    if form.is_valid():
+        budget_fen = _fen(form, "budget", required=False)
+        if not form.errors:
+            try:
+                change_budget(
+                    by=user,
+                    program=program,
+                    budget_fen=budget_fen,
+                    reason=form.cleaned_data["reason"],
+                    client_ip=client_ip(request),
+                )
+            except DomainError as exc:
+                show_error(form, exc, fields=PROGRAM_FIELDS)
+            else:
+                shown = "不设预算" if budget_fen is None else f"{yuan_text(budget_fen)}元"
+                messages.success(request, f"预算已改为{shown}")
+                return redirect("programs:detail", pk=program.pk)
+    return _program_page(request, program, budget_form=form)
 
 
 def _may_import(user, program) -> bool:

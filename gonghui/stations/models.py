@@ -139,6 +139,8 @@ class StationPhoto(UploadRecord):
     stations that are not open cannot be found by counting.
     """
 
+    PURPOSE = "stations-photo"
+
     station = models.ForeignKey(Station, models.CASCADE, related_name="photos")
     public_id = models.CharField(max_length=32, unique=True)
     caption = models.CharField("说明", max_length=100, blank=True)

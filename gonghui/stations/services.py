@@ -437,7 +437,7 @@ def record_worker_visit(
 
 # --- photos -------------------------------------------------------------------------------
 
-PHOTO_PURPOSE = "stations-photo"
+PHOTO_PURPOSE = StationPhoto.PURPOSE
 
 
 @transaction.atomic

@@ -95,10 +95,18 @@ def _save(by, refs, number: str, phone: str) -> Worker:
     return save_worker(by=by, prepared=prepared, refs=refs)
 
 
+@pytest.fixture
+def on_the_old_key(settings):
+    """The ring before the rotation; listed before the fixtures that write, so that the
+    audit events they log are hashed under it too."""
+    settings.FIELD_KEYS, settings.CRYPTO = [OLD], "aes"
+
+
 @pytest.mark.parametrize("to", ["aes", "sm"])
 @pytest.mark.django_db(transaction=True)
-def test_rotation_while_workers_are_read_and_written(settings, file_database, province_admin, to):
-    settings.FIELD_KEYS, settings.CRYPTO = [OLD], "aes"
+def test_rotation_while_workers_are_read_and_written(
+    on_the_old_key, settings, file_database, province_admin, to
+):
     refs = org_refs_visible_to(province_admin)
     rng = random.Random(71)
     numbers = [make_id(rng, "411702") for _ in range(60)]
@@ -168,3 +176,41 @@ def test_api_tokens_issued_before_a_rotation_keep_working_during_it(settings, pr
     settings.FIELD_KEYS = [NEW]
     assert user_for_api_token(before) is None  # reissued once the old key leaves the ring
     assert user_for_api_token(during) == province_admin
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rotation_re_encrypts_uploaded_files_so_they_open_without_the_old_key(
+    settings, file_database, tmp_path
+):
+    from gonghui.core.rotation import stale_files, upload_models
+    from gonghui.core.uploads import read_upload, reseal_upload
+    from gonghui.tests.scope_world import PDF, PNG, build_world
+
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+    settings.FIELD_KEYS, settings.CRYPTO = [OLD], "aes"
+    world = build_world()
+    uploads = {world.station_photo: PNG, world.event_photo: PNG, world.document: PDF}
+    assert {type(u) for u in uploads} == set(upload_models())
+
+    settings.FIELD_KEYS, settings.CRYPTO = [NEW, OLD], "sm"
+    status = io.StringIO()
+    call_command("keys", "status", stdout=status)
+    for model in upload_models():
+        assert f"{model._meta.label}: 待轮换 1 个文件" in status.getvalue()
+    # A run that stopped after one file: that one is current, the others still open.
+    first = next(iter(uploads))
+    assert reseal_upload(first.stored_as, purpose=first.PURPOSE)
+    assert sum(stale_files(model) for model in upload_models()) == 2
+    out = io.StringIO()
+    call_command("keys", "rotate", stdout=out)
+    assert out.getvalue().count("已用新密钥重新加密 1 个文件") == 2
+    assert not list(settings.UPLOAD_DIR.rglob("*.tmp"))  # nothing left beside the files
+
+    settings.FIELD_KEYS = [NEW]  # the old key is gone: every document still opens
+    for upload, data in uploads.items():
+        assert read_upload(upload.stored_as, purpose=upload.PURPOSE) == data
+        mode = (settings.UPLOAD_DIR / upload.stored_as).stat().st_mode & 0o777
+        assert mode == 0o600
+    again = io.StringIO()
+    call_command("keys", "rotate", stdout=again)
+    assert again.getvalue().count("已用新密钥重新加密 0 个文件") == 3  # idempotent

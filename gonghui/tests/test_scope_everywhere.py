@@ -59,7 +59,7 @@ PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 # every new row must lie in the sibling's own subtree. No refused attempt is logged.
 AUDIT = "audit.AuditEvent"
 # The chain's head moves with every event appended: part of the log, checked with it.
-AUDIT_LOG = {AUDIT, "audit.AuditChain"}
+AUDIT_LOG = {AUDIT, "audit.AuditChain", "audit.AuditSeal"}
 
 
 # --- the routes -------------------------------------------------------------------------------
@@ -491,6 +491,7 @@ FORMS = {
         "joined_on": "2020-01-01",
     },
     "workers/<int:pk>/reveal-id/": lambda w: {},
+    "workers/find/": lambda w: {"id_number": id_of(1)},
     "workers/import/": lambda w: {
         "file": upload(
             "名册.csv",
@@ -786,6 +787,7 @@ FORMS = {
         "file": upload("阅读次数.csv", COUNT_COLUMNS, [["411702", _today(w), "30", "2"]]),
     },
     "culture/r/<int:pk>/<str:code>/share/": lambda w: {},
+    "programs/<int:pk>/budget/": lambda w: {"budget": "123456.00", "reason": "追加年度预算"},
 }
 
 
@@ -809,6 +811,7 @@ BODIES = {
         "program": w.program.pk,
         "items": [{"token": w.card_token, "served_at": _now(), "request_id": "scope-walker-3"}],
     },
+    ("POST", "api/workers/find"): lambda w: {"id_number": id_of(1)},
     ("POST", "api/workers"): lambda w: {
         "name": "赵新人",
         "id_number": id_of(13),
@@ -917,6 +920,8 @@ BODIES = {
 # Reads sent as POST that change nothing but the audit log (an unmasked read is audited).
 OWNER_ONLY_AUDITED = {
     "workers/<int:pk>/reveal-id/": "the ID number in clear",
+    "workers/find/": "a whole-number search: the worker's page, found by its ID number",
+    "api/workers/find": "a whole-number search: the worker, found by its ID number",
     "mutualaid/claims/<int:pk>/diagnosis/": "the diagnosis in clear",
     "rights/<int:pk>/reveal/": "the case's workers' names and phones in clear",
 }
@@ -929,6 +934,8 @@ OWNER_WRITES_NOTHING = {
     "password (accounts/tests/test_passwords.py changes it)",
     "accounts/2fa/": "the client is verified already; a wrong code touches django-otp's table only",
     "accounts/2fa/enrol/": "an enrolled account is sent to the code prompt",
+    "programs/<int:pk>/budget/": "the admin set the budget in force, so four eyes refuse the "
+    "admin's change (programs/tests/test_budget_page.py changes it by another manager)",
 }
 
 

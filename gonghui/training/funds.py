@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from gonghui.audit.services import record_event
+from gonghui.audit.workflow import four_eyes_refusal
 from gonghui.core.errors import DomainError
 from gonghui.core.money import yuan_text
 from gonghui.core.rollups import add_to_rollup
@@ -130,6 +131,7 @@ def create_fund_project(
         starts_on=starts_on,
         ends_on=ends_on,
         budget_fen=budget_fen,
+        budget_set_by=by,
         created_at=timezone.now(),
     )
     _full_clean(project)
@@ -171,6 +173,10 @@ def update_fund_project(
 ) -> FundProject:
     """Change a project's terms; the budget may not fall below what is already spent.
 
+    Four eyes (``settings.FOUR_EYES``), as for a programme's budget: whoever set the budget
+    in force (at creation or the last change) cannot change it again; another manager
+    must. The other terms anyone managing the project may change.
+
     The row is locked first so that a spending in flight is either counted in the
     check or waits for this change.
     """
@@ -184,6 +190,12 @@ def update_fund_project(
         budget_fen=budget_fen,
     )
     current = FundProject.objects.select_for_update().get(pk=project.pk)
+    new_budget = budget_fen != current.budget_fen
+    refusal = new_budget and four_eyes_refusal(
+        by=by, earlier=(current.budget_set_by_id,), what="修改预算", because="设定现行预算"
+    )
+    if refusal:
+        raise refusal
     if budget_fen < current.spent_fen:
         raise DomainError(
             "budget_below_spent",
@@ -204,9 +216,20 @@ def update_fund_project(
     current.name, current.kind, current.employer = name.strip(), kind, employer
     current.provider, current.starts_on, current.ends_on = provider.strip(), starts_on, ends_on
     current.budget_fen = budget_fen
+    if new_budget:
+        current.budget_set_by = by
     _full_clean(current)
     current.save(
-        update_fields=["name", "kind", "employer", "provider", "starts_on", "ends_on", "budget_fen"]
+        update_fields=[
+            "name",
+            "kind",
+            "employer",
+            "provider",
+            "starts_on",
+            "ends_on",
+            "budget_fen",
+            "budget_set_by",
+        ]
     )
     record_event(
         actor=by,

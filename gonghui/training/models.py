@@ -428,6 +428,16 @@ class FundProject(models.Model):
     ends_on = models.DateField("结束日期")
     budget_fen = models.BigIntegerField("预算（分）")
     spent_fen = models.BigIntegerField("已支出（分）", default=0)
+    # Who set the budget in force (at creation or the last change): four eyes keep that
+    # person from changing it again (``training.funds.update_fund_project``).
+    budget_set_by = models.ForeignKey(
+        "accounts.User",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="预算设定人",
+    )
     created_at = models.DateTimeField("创建时间")
 
     objects = ScopedQuerySet.as_manager()

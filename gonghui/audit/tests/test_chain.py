@@ -231,3 +231,74 @@ def test_concurrent_writers_never_fork_the_chain():
     links = list(AuditEvent.objects.filter(action="update").values_list("prev_hash", flat=True))
     assert len(links) == threads * each == len(set(links))  # no two events extend the same one
     assert chain.verify().ok
+
+
+OLD_KEY = "b2xkLWZpZWxkLWtleS1vZi10aGUtYXVkaXQtdGVzdHMhIQ=="
+NEW_KEY = "bmV3LWZpZWxkLWtleS1vZi10aGUtYXVkaXQtdGVzdHMhIQ=="
+
+
+def test_the_log_verifies_after_a_rotation_without_the_old_key(settings, capsys):
+    settings.FIELD_KEYS = [OLD_KEY]
+    log(4)
+    settings.FIELD_KEYS = [NEW_KEY, OLD_KEY]  # the server runs on the ring while rotating
+    log(2)
+    call_command("audit", "verify")
+    call_command("keys", "rotate")
+    log(1)
+    settings.FIELD_KEYS = [NEW_KEY]
+    call_command("audit", "verify")
+    assert f"审计链完整：{AuditEvent.objects.count()}条记录" in capsys.readouterr().out
+    assert AuditEvent.objects.filter(action="keys_rotate").count() == 1
+
+
+def test_without_the_reseal_dropping_the_old_key_breaks_the_chain(settings):
+    settings.FIELD_KEYS = [OLD_KEY]
+    events = log(2)
+    settings.FIELD_KEYS = [NEW_KEY]
+    assert f"记录{events[0].pk}" in verify_fails()
+
+
+def rotated(settings, n: int) -> list[AuditEvent]:
+    """``n`` events logged under the old key, re-sealed, and the old key dropped."""
+    settings.FIELD_KEYS = [OLD_KEY]
+    events = log(n)
+    settings.FIELD_KEYS = [NEW_KEY, OLD_KEY]
+    assert chain.reseal() >= n
+    settings.FIELD_KEYS = [NEW_KEY]
+    return events
+
+
+def test_a_row_tampered_after_a_rotation_is_still_found(settings):
+    events = rotated(settings, 5)
+    raw(f"UPDATE {table()} SET object_id = '77' WHERE id = %s", [events[3].pk])
+    message = verify_fails()
+    assert f"记录{events[3].pk}" in message and "被修改" in message
+
+
+def test_a_removed_seal_is_found_as_a_modified_row(settings):
+    events = rotated(settings, 3)
+    raw("DELETE FROM audit_auditseal WHERE event_id = %s", [events[1].pk])
+    assert f"记录{events[1].pk}" in verify_fails()
+
+
+def test_a_broken_chain_is_not_resealed(settings):
+    settings.FIELD_KEYS = [OLD_KEY]
+    events = log(3)
+    raw(f"UPDATE {table()} SET actor_name = 'x' WHERE id = %s", [events[1].pk])
+    settings.FIELD_KEYS = [NEW_KEY, OLD_KEY]
+    with pytest.raises(DomainError) as refused:
+        chain.reseal()
+    assert refused.value.code == "chain_broken"
+    settings.FIELD_KEYS = [NEW_KEY]
+    assert f"记录{events[0].pk}" in verify_fails()  # nothing was sealed under the new key
+
+
+def test_a_purge_checkpoint_is_resigned_by_the_rotation(settings, province_admin):
+    settings.FIELD_KEYS = [OLD_KEY]
+    log(3, by=province_admin, days_ago=400)
+    log(2)
+    purge_audit_log(by=province_admin, before=timezone.localdate() - datetime.timedelta(200))
+    settings.FIELD_KEYS = [NEW_KEY, OLD_KEY]
+    chain.reseal()
+    settings.FIELD_KEYS = [NEW_KEY]
+    assert chain.verify().ok

@@ -41,6 +41,7 @@ ENDPOINTS = [
     ("get", "/api/workers/{id}"),
     ("post", "/api/workers"),
     ("patch", "/api/workers/{id}"),
+    ("post", "/api/workers/find"),  # the sibling's 404: test_a_whole_id_number_is_found_…
 ]
 
 
@@ -126,13 +127,29 @@ def test_county_officer_sees_own_county_workers_only(call, yicheng_officer, zhan
 # --- reading --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("q", ["zhangdongqing", "zdq", "張東青", "张东青", "东青", ZHANG_ID])
-def test_search_finds_zhang_by_pinyin_initials_either_script_or_whole_id(
+@pytest.mark.parametrize("q", ["zhangdongqing", "zdq", "張東青", "张东青", "东青"])
+def test_search_finds_zhang_by_pinyin_initials_or_either_script(
     call, yicheng_officer, zhang, make_worker, q
 ):
     make_worker("李芳", org="411702")
     body = call(yicheng_officer, "get", "/api/workers", {"q": q}).json()
     assert [w["name"] for w in body["items"]] == ["张东青"]
+
+
+def test_a_whole_id_number_is_found_by_post_only_and_audited(
+    call, yicheng_officer, luoyang_officer, zhang
+):
+    assert call(yicheng_officer, "get", "/api/workers", {"q": ZHANG_ID}).json()["count"] == 0
+    found = call(yicheng_officer, "post", "/api/workers/find", {"id_number": ZHANG_ID})
+    assert found.status_code == 200 and found.json()["name"] == "张东青"
+    assert ZHANG_ID not in found.wsgi_request.get_full_path()
+    hidden = call(luoyang_officer, "post", "/api/workers/find", {"id_number": ZHANG_ID})
+    assert hidden.status_code == 404
+    searches = AuditEvent.objects.filter(action="id_search").order_by("id")
+    assert [(e.actor_id, e.after["found"]) for e in searches] == [
+        (yicheng_officer.pk, True),
+        (luoyang_officer.pk, False),
+    ]
 
 
 def test_worker_shows_masked_numbers_and_derived_fields(

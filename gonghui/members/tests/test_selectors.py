@@ -1,8 +1,9 @@
 import pytest
 from django.http import Http404
 
+from gonghui.audit.models import AuditEvent
 from gonghui.members.selectors import worker_for, workers_visible_to
-from gonghui.members.services import reveal_id_number
+from gonghui.members.services import find_worker_by_id_number, reveal_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -19,11 +20,21 @@ def test_name_in_either_script_pinyin_and_initials_find_the_worker(zhang, provin
     assert list(workers_visible_to(province_admin, q=query)) == [zhang]
 
 
-def test_a_whole_id_number_finds_the_worker_and_a_part_of_one_finds_nobody(zhang, province_admin):
+def test_an_id_number_in_the_list_query_finds_nobody_only_the_posted_search_does(
+    zhang, province_admin, luoyang_officer
+):
     number = reveal_id_number(by=province_admin, worker=zhang)
-    assert list(workers_visible_to(province_admin, q=number.lower())) == [zhang]
-    for part in (number[-4:], number[6:14], number[:-1]):
+    for part in (number.lower(), number[-4:], number[6:14], number[:-1]):
         assert list(workers_visible_to(province_admin, q=part)) == [], part
+    assert find_worker_by_id_number(by=province_admin, number=number.lower()) == zhang
+    assert find_worker_by_id_number(by=luoyang_officer, number=number) is None
+    searches = AuditEvent.objects.filter(action="id_search").order_by("id")
+    assert [(e.actor_id, e.after["found"]) for e in searches] == [
+        (province_admin.pk, True),
+        (luoyang_officer.pk, False),
+    ]
+    assert all(e.after["身份证号"] == zhang.id_masked for e in searches)
+    assert searches[1].org_path == luoyang_officer.org.path  # the searcher's own subtree
 
 
 def test_new_employment_form_is_derived_from_categories(zhang, make_worker, province_admin):

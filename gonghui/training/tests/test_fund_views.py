@@ -64,6 +64,31 @@ def test_an_officer_creates_a_project_from_the_page(client, yicheng_officer):
     assert project.budget_fen == 1_234_567 and project.employer.name == "驿城区环卫公司"
 
 
+def test_the_edit_page_shows_the_four_eyes_refusal_of_a_budget_change(
+    client, make_project, an_employer, yicheng_officer, zhumadian_officer
+):
+    project = make_project(budget_fen=100_000)  # set by 驿城区's officer
+    form = {
+        "org_code": "411702",
+        "name": project.name,
+        "kind": "diploma",
+        "employer_name": an_employer[0],
+        "uscc": an_employer[1],
+        "provider": project.provider,
+        "starts_on": project.starts_on.isoformat(),
+        "ends_on": project.ends_on.isoformat(),
+        "budget": "1,500.00",
+    }
+    url = reverse("training:fund_edit", args=[project.pk])
+    client.force_login(yicheng_officer)
+    refused = client.post(url, form).content.decode()
+    assert "修改预算须由另一人办理：您已设定现行预算（双人复核）" in refused
+    assert FundProject.objects.get(pk=project.pk).budget_fen == 100_000
+    client.force_login(zhumadian_officer)
+    assert client.post(url, form).status_code == 302
+    assert FundProject.objects.get(pk=project.pk).budget_fen == 150_000
+
+
 def test_detail_shows_budget_spent_left_and_masked_trainees(client, zhumadian_officer, funded):
     project, people, _ = funded
     client.force_login(zhumadian_officer)  # the city sees its counties' projects

@@ -84,20 +84,14 @@ def test_the_database_itself_refuses_an_overspent_project(make_project):
         FundProject.objects.filter(pk=project.pk).update(spent_fen=101)
 
 
-def test_the_budget_cannot_be_cut_below_what_is_spent(make_project, yicheng_officer, an_employer):
-    project = make_project(budget_fen=100_000)
+def test_the_budget_cannot_be_cut_below_what_is_spent(
+    make_project, yicheng_officer, zhumadian_officer, an_employer
+):
+    project = make_project(budget_fen=100_000, by=zhumadian_officer)
     record_spending(
         by=yicheng_officer, project=project, spent_on=TODAY, amount_fen=70_000, purpose="学费"
     )
-    terms = dict(
-        name=project.name,
-        kind="diploma",
-        employer_name=an_employer[0],
-        uscc=an_employer[1],
-        provider=project.provider,
-        starts_on=project.starts_on,
-        ends_on=project.ends_on,
-    )
+    terms = _terms(project, an_employer)
     with pytest.raises(DomainError) as refused:
         update_fund_project(by=yicheng_officer, project=project, budget_fen=69_999, **terms)
     assert "700.00" in refused.value.message
@@ -111,6 +105,53 @@ def test_the_budget_cannot_be_cut_below_what_is_spent(make_project, yicheng_offi
     # projects and budget moved to the new start year (the rollup check proves the rest)
     earlier = FundYear.objects.get(org__code="411702", year=changed.starts_on.year)
     assert (earlier.projects, earlier.budget_fen) == (1, 80_000)
+
+
+def _terms(project, an_employer) -> dict:
+    return dict(
+        name=project.name,
+        kind="diploma",
+        employer_name=an_employer[0],
+        uscc=an_employer[1],
+        provider=project.provider,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+    )
+
+
+def test_whoever_set_the_budget_may_not_change_it_again_four_eyes(
+    make_project, yicheng_officer, zhumadian_officer, an_employer
+):
+    project = make_project(budget_fen=100_000)  # set by 驿城区's officer
+    terms = _terms(project, an_employer)
+    with pytest.raises(PermissionDenied) as refused:
+        update_fund_project(by=yicheng_officer, project=project, budget_fen=120_000, **terms)
+    assert refused.value.code == "four_eyes" and "修改预算须由另一人办理" in refused.value.message
+    assert FundProject.objects.get(pk=project.pk).budget_fen == 100_000
+    # the other terms the same officer may still change
+    renamed = update_fund_project(
+        by=yicheng_officer, project=project, budget_fen=100_000, **{**terms, "name": "新班名"}
+    )
+    assert renamed.name == "新班名"
+    changed = update_fund_project(
+        by=zhumadian_officer, project=project, budget_fen=120_000, **{**terms, "name": "新班名"}
+    )
+    assert (changed.budget_fen, changed.budget_set_by) == (120_000, zhumadian_officer)
+    with pytest.raises(PermissionDenied):  # now the city's officer set it
+        update_fund_project(by=zhumadian_officer, project=project, budget_fen=130_000, **terms)
+    back = update_fund_project(by=yicheng_officer, project=project, budget_fen=130_000, **terms)
+    assert back.budget_fen == 130_000
+
+
+def test_with_four_eyes_off_the_same_manager_changes_the_fund_budget(
+    settings, make_project, yicheng_officer, an_employer
+):
+    settings.FOUR_EYES = False
+    project = make_project(budget_fen=100_000)
+    changed = update_fund_project(
+        by=yicheng_officer, project=project, budget_fen=90_000, **_terms(project, an_employer)
+    )
+    assert changed.budget_fen == 90_000
 
 
 def test_a_sibling_officer_may_not_spend_or_add(make_project, luoyang_officer, make_worker):
