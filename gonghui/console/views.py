@@ -2,15 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from gonghui.console.cards import cards_of, cards_pdf, union_for_cards, union_workers
 from gonghui.console.fill_in import FILL_INS
 from gonghui.console.selectors import WAITING_DAYS, imports_visible_to
 from gonghui.console.story import worker_story as story_lines
 from gonghui.console.todo import todos, year_figures
-from gonghui.core.views import console_view, page, xlsx_response
+from gonghui.core.views import console_view, download, download_name, page, xlsx_response
 from gonghui.core.workbook import template_workbook
 from gonghui.members.selectors import worker_for
 
@@ -89,8 +87,7 @@ def union_cards_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """Every worker's card of the union, several to an A4 page, to print for a meeting."""
     union = union_for_cards(request.user, code)
     cards = cards_of(request, union_workers(request.user, union))
-    response = HttpResponse(cards_pdf(union, cards), content_type="application/pdf")
-    name = f"工会卡-{union.code}-{timezone.localdate():%Y%m%d}.pdf"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    name = download_name("工会卡", union.code, "pdf")
+    response = download(cards_pdf(union, cards), "application/pdf", name)
     response["Cache-Control"] = "private, no-store"
     return response
