@@ -17,10 +17,14 @@ from gonghui.audit.services import record_event
 from gonghui.core.errors import DomainError
 from gonghui.core.importing import ImportReport
 from gonghui.core.models import ImportRun
+from gonghui.core.redaction import redact
 
 Progress = Callable[[int, int], None]
 Report = TypeVar("Report", bound=ImportReport)
 Row = TypeVar("Row")
+
+# How many problems a refused run keeps as text; it counts them all.
+KEPT_PROBLEMS = 20
 
 
 def import_counts(report: ImportReport) -> dict:
@@ -39,12 +43,13 @@ def run_import(
     report: Report,
     *,
     by,
-    kind: str | None,
+    kind: str,
     client_ip: str | None,
     check: Callable[[], Sequence[Row] | None],
     write: Callable[[Sequence[Row]], None],
     after: Callable[[Report], dict] = import_counts,
     progress: Progress | None = None,
+    keep_run: bool = True,
 ) -> Report:
     """Check a file, then write it in one transaction, all or nothing; returns ``report``.
 
@@ -61,9 +66,14 @@ def run_import(
 
     A kept import of ``kind`` is an ``ImportRun`` (opened before ``write``, so rows may
     point to it through ``report.run_id``; None during a dry run) and an audit event whose
-    ``after`` is ``after(report)``. ``kind=None`` is for an import whose own service keeps
-    the record of it (a mutual-aid roster is itself the run, awaiting review; a case's
-    roster and recoveries are audited on the case): then no ``ImportRun`` is kept.
+    ``after`` is ``after(report)``. ``keep_run=False`` is for an import whose own service
+    keeps the record of it (a mutual-aid roster is itself the run, awaiting review; a case's
+    roster and recoveries are audited on the case): then no kept ``ImportRun`` is written.
+
+    A refused file (not a dry run), whatever the importer, is an ``ImportRun`` too, marked
+    ``refused`` with its problem count and the first ``KEPT_PROBLEMS`` problems, redacted
+    (a problem may quote a cell): nothing else of it is written, and this row is what tells
+    its user on the home page that a file still waits to be fixed.
 
     ``progress(done, total)`` is called with all rows done once the run ends; ``check``
     and ``write`` report their own progress on the way.
@@ -71,8 +81,16 @@ def run_import(
     rows = check()
     if rows is not None and report.ok:
         _write_or_roll_back(
-            report, rows, by=by, kind=kind, client_ip=client_ip, write=write, after=after
+            report,
+            rows,
+            by=by,
+            kind=kind if keep_run else None,
+            client_ip=client_ip,
+            write=write,
+            after=after,
         )
+    if not report.ok and not report.dry_run:
+        _keep_refusal(report, by=by, kind=kind)
     if progress and report.rows:
         progress(report.rows, report.rows)
     return report
@@ -117,4 +135,19 @@ def _keep_run(run: ImportRun, report: ImportReport, *, by, client_ip: str | None
         org_path=by.scope_path,
         client_ip=client_ip,
         after=after,
+    )
+
+
+def _keep_refusal(report: ImportReport, *, by, kind: str) -> None:
+    problems = [report.file_error] if report.file_error else []
+    problems += [str(p) for p in report.errors[: KEPT_PROBLEMS - len(problems)]]
+    ImportRun.objects.create(
+        kind=kind,
+        filename=report.filename,
+        user=by,
+        org_path=by.scope_path,
+        rows=report.rows,
+        refused=True,
+        problem_count=len(report.errors) + bool(report.file_error),
+        problems=redact("\n".join(problems)),
     )

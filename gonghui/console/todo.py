@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gonghui.accounts.models import User
 from gonghui.accounts.selectors import org_asked_for
+from gonghui.console.selectors import imports_visible_to
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
 from gonghui.mutualaid.selectors import claim_queue, rosters_to_review
@@ -68,6 +69,13 @@ def todos(user: User) -> list[Todo]:
             stations_visible_to(user, unvisited_since=month_start),
             "stations:list",
             "unvisited=month",
+        ),
+        _item(
+            "imports",
+            "导入未成功",
+            imports_visible_to(user, waiting=True),
+            "console:import_list",
+            "state=waiting",
         ),
     ]
 

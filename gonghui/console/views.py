@@ -2,14 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from gonghui.console.cards import cards_of, cards_pdf, union_for_cards, union_workers
 from gonghui.console.fill_in import FILL_INS
+from gonghui.console.selectors import WAITING_DAYS, imports_visible_to
 from gonghui.console.story import worker_story as story_lines
 from gonghui.console.todo import todos, year_figures
-from gonghui.core.views import console_view, page, xlsx_response
+from gonghui.core.views import console_view, download, download_name, page, xlsx_response
 from gonghui.core.workbook import template_workbook
 from gonghui.members.selectors import worker_for
 
@@ -36,6 +35,25 @@ def worker_story(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"nav": "workers", "worker": worker, "lines": story_lines(request.user, worker)}
     template = "console/_story.html" if request.htmx else "console/worker_story.html"
     return page(request, template, context)
+
+
+@console_view
+def import_list(request: HttpRequest) -> HttpResponse:
+    """导入记录: the imports of the user's subtree, done and refused, with each refused
+    file's problems; ``?state=waiting`` is the home page's "导入未成功", the user's own."""
+    waiting = request.GET.get("state") == "waiting"
+    runs = imports_visible_to(request.user, waiting=waiting)
+    page_obj = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    titles = {kind: fill.title for kind, fill in FILL_INS.items()}
+    rows = [(run, titles.get(run.kind, run.kind), run.problems.splitlines()) for run in page_obj]
+    context = {
+        "nav": "home",
+        "page_obj": page_obj,
+        "rows": rows,
+        "waiting": waiting,
+        "waiting_days": WAITING_DAYS,
+    }
+    return page(request, "console/import_list.html", context)
 
 
 @console_view
@@ -69,8 +87,7 @@ def union_cards_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """Every worker's card of the union, several to an A4 page, to print for a meeting."""
     union = union_for_cards(request.user, code)
     cards = cards_of(request, union_workers(request.user, union))
-    response = HttpResponse(cards_pdf(union, cards), content_type="application/pdf")
-    name = f"工会卡-{union.code}-{timezone.localdate():%Y%m%d}.pdf"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    name = download_name("工会卡", union.code, "pdf")
+    response = download(cards_pdf(union, cards), "application/pdf", name)
     response["Cache-Control"] = "private, no-store"
     return response

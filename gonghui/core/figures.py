@@ -21,7 +21,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.indicators import Indicator
 from gonghui.core.money import fen_to_yuan
 from gonghui.core.periods import Period, period_asked
-from gonghui.core.views import recent_years
+from gonghui.core.views import download_name, recent_years
 from gonghui.core.workbook import add_sheet, new_workbook
 
 DISTINCT_NOTE = (
@@ -182,6 +182,5 @@ def figures_workbook(page: FiguresPage, drilled: DrillDown[N]) -> Workbook:
 
 
 def workbook_name(page: FiguresPage, drilled: DrillDown[N]) -> str:
-    """The download's name: page, org, period and today (欠薪维权统计-驻马店市总工会-2026年-20260315.xlsx)."""
-    org = drilled.place
-    return f"{page.title}-{org.name}-{drilled.period}-{timezone.localdate():%Y%m%d}.xlsx"
+    """The download's name: page, period, org and today (欠薪维权统计-2026年-411700-20260315.xlsx)."""
+    return download_name(f"{page.title}-{drilled.period}", drilled.place.code, "xlsx")

@@ -5,10 +5,26 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
-from gonghui.core.scoping import ScopedQuerySet
+from gonghui.core.scoping import ScopedQuerySet, subtree_index
+
+
+class ImportRunQuerySet(ScopedQuerySet):
+    def waiting(self, *, since) -> "ImportRunQuerySet":
+        """Refused runs still waiting for their user to fix: made after ``since`` and not
+        followed by a successful import of the same kind by the same user."""
+        fixed = ImportRun.objects.filter(
+            refused=False,
+            user=models.OuterRef("user"),
+            kind=models.OuterRef("kind"),
+            started_at__gt=models.OuterRef("started_at"),
+        )
+        return self.filter(refused=True, started_at__gte=since).exclude(models.Exists(fixed))
 
 
 class ImportRun(models.Model):
+    """One import of a file: kept with its counts, or refused with its problems (nothing
+    of a refused file is written, so this row is all that tells its user to fix it)."""
+
     kind = models.CharField("导入类型", max_length=40)
     filename = models.CharField("文件名", max_length=255)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, verbose_name="操作人")
@@ -18,8 +34,14 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField("更新", default=0)
     unchanged = models.PositiveIntegerField("未变", default=0)
     started_at = models.DateTimeField(auto_now_add=True)
+    refused = models.BooleanField("未成功", default=False)
+    problem_count = models.PositiveIntegerField("问题数", default=0)
+    problems = models.TextField("问题（前若干条）", blank=True)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
+        indexes = [subtree_index("core_importrun_org_path")]
         verbose_name = "导入记录"
         verbose_name_plural = "导入记录"
 

@@ -95,13 +95,25 @@ def console_view(view):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def download_name(what: str, org_code: str, ext: str) -> str:
+    """Every download's name, ``<what>-<org code>-<YYYYMMDD>.<ext>``: files saved from
+    several orgs on several days sort and never overwrite each other. ``org_code`` is the
+    org the file is about, or the user's own for a list of the user's subtree."""
+    return f"{what}-{org_code}-{timezone.localdate():%Y%m%d}.{ext}"
+
+
+def download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    """``body`` as a download named ``filename``."""
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
 def xlsx_response(book, filename: str) -> HttpResponse:
     """An openpyxl workbook as a download named ``filename``."""
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return download(buffer.getvalue(), XLSX, filename)
 
 
 def recent_years() -> range:

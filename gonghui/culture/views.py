@@ -28,7 +28,7 @@ from gonghui.core.import_pages import import_page
 from gonghui.core.importing import clear_copy
 from gonghui.core.periods import FIRST_YEAR, LAST_YEAR
 from gonghui.core.ratelimit import anonymous_client, over_limit, too_many
-from gonghui.core.views import client_ip, page, xlsx_response
+from gonghui.core.views import client_ip, download_name, page, xlsx_response
 from gonghui.culture.exporters import bookhouse_workbook
 from gonghui.culture.forms import (
     BookhouseEditForm,
@@ -400,7 +400,7 @@ def bookhouse_export(request):
     _console(user)
     year = _year(request)
     book = bookhouse_workbook(bookhouses_visible_to(user, year=year), year=year)
-    return xlsx_response(book, f"职工书屋-{year}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(book, download_name(f"职工书屋-{year}", user.org.code, "xlsx"))
 
 
 @login_required

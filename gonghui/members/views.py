@@ -13,9 +13,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
@@ -28,7 +27,7 @@ from gonghui.core.files import private_dir, write_private
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.tabular import cell_text, iter_padded, read_table
-from gonghui.core.views import client_ip, console_view, page, xlsx_response
+from gonghui.core.views import client_ip, console_view, download, download_name, page, xlsx_response
 from gonghui.core.workbook import append_row, template_workbook
 from gonghui.members.exporters import export_workers
 from gonghui.members.forms import IdSearchForm, ImportForm, WorkerFilterForm, WorkerForm
@@ -139,7 +138,10 @@ def worker_export(request):
     finally:
         path.unlink(missing_ok=True)  # the open handle keeps the data until streamed (POSIX)
     return FileResponse(
-        ClosedAtEnd(stream), as_attachment=True, filename="职工名册.xlsx", content_type=XLSX
+        ClosedAtEnd(stream),
+        as_attachment=True,
+        filename=download_name("职工名册", request.user.org.code, "xlsx"),
+        content_type=XLSX,
     )
 
 
@@ -439,9 +441,8 @@ def worker_import_badrows(request):
     )
     buffer = io.BytesIO()  # clear ID numbers: built in memory, never on disk
     book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{Path(filename).stem}-出错的行.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    name = download_name(f"{Path(filename).stem}-出错的行", request.user.org.code, "xlsx")
+    response = download(buffer.getvalue(), XLSX, name)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -54,7 +54,8 @@ def import_enrolments(
     return run_import(
         report,
         by=by,
-        kind=None,  # the roster is the run: submit_roster keeps and audits it
+        kind="aid-enrolments",
+        keep_run=False,  # the roster is the run: submit_roster keeps and audits it
         client_ip=client_ip,
         check=lambda: parse_worker_rows(
             path,

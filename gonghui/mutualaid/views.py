@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gonghui.accounts.selectors import figures_asked_for
@@ -22,7 +21,7 @@ from gonghui.core.figures import org_code_in, page_context, period_in, workbook_
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import yuan_text, yuan_to_fen
-from gonghui.core.views import client_ip, console_view, page, xlsx_response
+from gonghui.core.views import client_ip, console_view, download_name, page, xlsx_response
 from gonghui.mutualaid.api import document_response
 from gonghui.mutualaid.exporters import claims_workbook, figures_workbook
 from gonghui.mutualaid.forms import (
@@ -112,7 +111,8 @@ def claim_export(request):
     """The list as shown (queue or state) as .xlsx, without health data; audited."""
     tab, claims = _listed(request)
     book = claims_workbook(request.user, claims, tab=tab)
-    return xlsx_response(book, f"互助金申请-{tab}-{timezone.localdate():%Y%m%d}.xlsx")
+    name = download_name(f"互助金申请-{tab}", request.user.org.code, "xlsx")
+    return xlsx_response(book, name)
 
 
 @console_view

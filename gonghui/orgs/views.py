@@ -5,17 +5,15 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from gonghui.core.coords import Crs
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import show_error
 from gonghui.core.import_pages import import_page
-from gonghui.core.views import client_ip, console_view, page
+from gonghui.core.views import client_ip, console_view, download, download_name, page
 from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.importers import COLUMNS, import_employer_locations
@@ -57,10 +55,8 @@ def employer_export(request):
     """The filtered list as the location import template (.xlsx); audited by the exporter."""
     buffer = io.BytesIO()
     write_employers(request.user, buffer, **_employer_filters(request))
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"用人单位工作地点-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    name = download_name("用人单位工作地点", request.user.org.code, "xlsx")
+    return download(buffer.getvalue(), XLSX, name)
 
 
 @console_view

@@ -6,7 +6,6 @@ every other page here is 404 for them, as a page outside their subtree would be.
 """
 
 import datetime
-import io
 from dataclasses import dataclass
 
 import segno
@@ -15,11 +14,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -36,7 +35,7 @@ from gonghui.core.money import (
     yuan_text,
     yuan_to_fen,
 )
-from gonghui.core.views import client_ip, page
+from gonghui.core.views import client_ip, download_name, page, xlsx_response
 from gonghui.members.cards import issue_card_token
 from gonghui.members.selectors import mask_name, worker_for
 from gonghui.orgs.picker import picked_org
@@ -273,12 +272,7 @@ def program_export(request, pk: int):
     program = program_for(user, pk)
     figures = program_figures(user, program, org_code=_org_code(request))
     book = program_workbook(user, figures, budget_left_fen=budget_left_for(user, program))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{program.name}-{figures.org.name}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return xlsx_response(book, download_name(program.name, figures.org.code, "xlsx"))
 
 
 @login_required

@@ -2,12 +2,11 @@
 click down the tree at a time, with the same card as Excel or PDF."""
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 
 from gonghui.core.figures import org_code_in, period_in, period_query
 from gonghui.core.scoping import ancestor_paths
-from gonghui.core.views import XLSX, console_view, page, recent_years
+from gonghui.core.views import XLSX, console_view, download, download_name, page, recent_years
 from gonghui.orgs.models import Org, OrgKind
 from gonghui.reports import formats, maps
 from gonghui.reports.card import Card, monthly, report_card
@@ -108,10 +107,9 @@ def card_months(request: HttpRequest) -> JsonResponse:
 
 
 def _download(card: Card, body: bytes, content_type: str, suffix: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    name = f"成绩单-{card.org.code}-{card.org.name}-{card.period}-{timezone.localdate():%Y%m%d}.{suffix}"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return download(
+        body, content_type, download_name(f"成绩单-{card.period}", card.org.code, suffix)
+    )
 
 
 @console_view

@@ -88,7 +88,8 @@ def import_case_workers(
     return run_import(
         report,
         by=by,
-        kind=None,  # add_workers audits the roster on the case
+        kind="case-workers",
+        keep_run=False,  # add_workers audits the roster on the case
         client_ip=client_ip,
         check=lambda: parse_worker_rows(
             path,
@@ -143,7 +144,8 @@ def import_recoveries(
     return run_import(
         report,
         by=by,
-        kind=None,  # record_recoveries audits the instalments on the case
+        kind="recoveries",
+        keep_run=False,  # record_recoveries audits the instalments on the case
         client_ip=client_ip,
         check=lambda: parse_worker_rows(
             path,

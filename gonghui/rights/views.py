@@ -21,7 +21,7 @@ from gonghui.core.figures import org_code_in, page_context, period_in, workbook_
 from gonghui.core.forms import show_error
 from gonghui.core.importing import clear_copy
 from gonghui.core.money import yuan_to_fen
-from gonghui.core.views import client_ip, console_view, page, xlsx_response
+from gonghui.core.views import client_ip, console_view, download_name, page, xlsx_response
 from gonghui.orgs.picker import picked_org
 from gonghui.orgs.selectors import org_to_hand_over_to
 from gonghui.rights.exporters import case_workbook, figures_workbook
@@ -254,7 +254,7 @@ def case_export(request, pk: int):
     user = request.user
     case = case_for(user, pk)
     book = case_workbook(user, case, case_detail(user, case)["workers"])
-    return xlsx_response(book, f"欠薪案件{case.pk}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(book, download_name(f"欠薪案件{case.pk}", case.org.code, "xlsx"))
 
 
 @console_view

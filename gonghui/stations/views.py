@@ -20,7 +20,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -33,7 +32,7 @@ from gonghui.core.forms import show_error
 from gonghui.core.hours import format_hours, parse_hours
 from gonghui.core.import_pages import import_page
 from gonghui.core.portal import portal_worker_id
-from gonghui.core.views import client_ip, console_view, page
+from gonghui.core.views import client_ip, console_view, download, download_name, page
 from gonghui.orgs.picker import picked_org
 from gonghui.stations.exporters import write_stations
 from gonghui.stations.forms import StationForm
@@ -116,10 +115,8 @@ def station_export(request):
     """The filtered list as the import template (.xlsx); audited by the exporter."""
     buffer = io.BytesIO()
     write_stations(request.user, buffer, **_filters(request))
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"爱心驿站-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    name = download_name("爱心驿站", request.user.org.code, "xlsx")
+    return download(buffer.getvalue(), XLSX, name)
 
 
 def _visit_url(request, station) -> str:
@@ -160,10 +157,8 @@ def station_qr(request, pk: int):
     station = station_for(request.user, pk)
     buffer = io.BytesIO()
     segno.make(_visit_url(request, station), error="m").save(buffer, kind="png", scale=10)
-    response = HttpResponse(buffer.getvalue(), content_type="image/png")
-    name = f"{station.name}-到访二维码.png"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    name = download_name(f"{station.name}-到访二维码", station.org.code, "png")
+    return download(buffer.getvalue(), "image/png", name)
 
 
 @console_view

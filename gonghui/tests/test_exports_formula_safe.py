@@ -19,6 +19,7 @@ import stat
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -27,6 +28,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from gonghui.cli.management.commands.export import EXPORTERS as CLI_EXPORTERS
 from gonghui.core.tabular import read_table, write_csv
@@ -222,6 +224,34 @@ def test_console_downloads_write_no_formula(client, world, pattern):
     response = client.get(url)
     assert response.status_code == 200, url
     assert_xlsx_safe(_body(response), hostile=pattern not in FIXED_CONTENT)
+    if pattern not in FIXED_CONTENT:  # a blank list to fill in is the same for everyone
+        assert_download_name(response, "xlsx")
+
+
+# The downloads that are no spreadsheet: a union's cards, the report card, a station's QR code.
+OTHER_DOWNLOADS = {
+    "union-cards": (lambda w: f"/console/orgs/{w.grassroots.code}/cards.pdf", "pdf"),
+    "report-card": (lambda w: f"/reports/card.pdf?org=411702&year={w.today.year}", "pdf"),
+    "station-qr": (lambda w: f"/stations/{w.station.pk}/qr.png", "png"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(OTHER_DOWNLOADS))
+def test_other_downloads_carry_org_code_and_date(client, world, what):
+    client.force_login(world.admin)
+    url, ext = OTHER_DOWNLOADS[what]
+    response = client.get(url(world))
+    assert response.status_code == 200
+    assert_download_name(response, ext)
+
+
+def assert_download_name(response, ext: str) -> None:
+    """Named ``<what>-<org code>-<today>.<ext>`` (issue 19), whatever the exporter."""
+    header = response["Content-Disposition"]
+    encoded = re.search(r"filename\*=utf-8''(\S+)", header)
+    name = unquote(encoded[1]) if encoded else re.search(r'filename="([^"]+)"', header)[1]
+    today = f"{timezone.localdate():%Y%m%d}"
+    assert re.fullmatch(rf".+-\d{{6,10}}-{today}\.{ext}", name), name
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ RNG = random.Random(11)
 ROWS = [(2, "驿城区第一环卫公司", make_uscc(RNG)), (3, "驿城区第二环卫公司", make_uscc(RNG))]
 
 
-def run(by, *, dry_run=False, kind="employers", refuse=None, check_error=None, seen=None):
+def run(by, *, dry_run=False, keep_run=True, refuse=None, check_error=None, seen=None):
     """Import ``ROWS``; ``refuse`` names a row the write refuses ("row") or the whole file
     ("file") once the row before it is written; ``check_error`` a row the check finds bad."""
     report = ImportReport(filename="单位.csv", dry_run=dry_run)
@@ -51,7 +51,8 @@ def run(by, *, dry_run=False, kind="employers", refuse=None, check_error=None, s
     returned = run_import(
         report,
         by=by,
-        kind=kind,
+        kind="employers",
+        keep_run=keep_run,
         client_ip="10.0.0.9",
         check=check,
         write=write,
@@ -65,6 +66,13 @@ def run(by, *, dry_run=False, kind="employers", refuse=None, check_error=None, s
 
 def imports():
     return AuditEvent.objects.filter(action="import")
+
+
+def refused_run(problems: str) -> None:
+    """The one run kept of a refused file: refused, with its problems, and no audit event."""
+    run_row = ImportRun.objects.get()
+    assert run_row.refused and (run_row.kind, run_row.problems) == ("employers", problems)
+    assert run_row.problem_count == 1 and not imports().exists()
 
 
 def test_a_clean_run_keeps_one_run_and_one_audit_event(province_admin):
@@ -97,27 +105,28 @@ def test_a_refusal_only_the_write_finds_rolls_back_the_rows_written_before_it(pr
     assert [(p.row, p.message) for p in report.errors] == [(3, "该单位已注销")]
     assert "未导入任何数据" in report.summary()
     assert not Employer.objects.exists()  # row 2 was written, then rolled back
-    assert not ImportRun.objects.exists() and not imports().exists()
+    refused_run("第3行【统一社会信用代码】该单位已注销")
     assert report.run_id is None
 
 
 def test_a_whole_file_refusal_from_the_write_is_the_files_error(province_admin):
     report = run(province_admin, refuse="file")
     assert report.file_error == "单位.csv：本月已结账" and not report.ok
-    assert not Employer.objects.exists()
-    assert not ImportRun.objects.exists() and report.run_id is None
+    assert not Employer.objects.exists() and report.run_id is None
+    refused_run("单位.csv：本月已结账")
 
 
 def test_a_bad_row_found_by_the_check_writes_nothing(province_admin):
     seen = {}
     report = run(province_admin, check_error=3, seen=seen)
     assert not report.ok and seen["write_calls"] == []
-    assert not Employer.objects.exists() and not ImportRun.objects.exists()
+    assert not Employer.objects.exists()
+    refused_run("第3行【统一社会信用代码】格式不对")
     assert seen["progress"] == [(2, 2)]
 
 
 def test_an_import_whose_service_keeps_its_own_record_keeps_no_run(province_admin):
-    report = run(province_admin, kind=None)
+    report = run(province_admin, keep_run=False)
     assert report.ok and Employer.objects.count() == 2
     assert not ImportRun.objects.exists() and not imports().exists()
     assert report.run_id is None

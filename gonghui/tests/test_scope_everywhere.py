@@ -38,6 +38,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from gonghui.audit.models import AuditEvent
+from gonghui.core.models import ImportRun
 from gonghui.culture.importers import ATTENDEE_COLUMNS, COUNT_COLUMNS, VISIT_COLUMNS
 from gonghui.members.importers import COLUMNS as WORKER_IMPORT_COLUMNS
 from gonghui.mutualaid.importers import ROSTER_COLUMNS as AID_ROSTER_COLUMNS
@@ -60,6 +61,9 @@ PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 AUDIT = "audit.AuditEvent"
 # The chain's head moves with every event appended: part of the log, checked with it.
 AUDIT_LOG = {AUDIT, "audit.AuditChain", "audit.AuditSeal"}
+# Likewise a refused upload is kept as a refused import run of whoever tried it (issue 19):
+# the snapshot leaves refused runs out and they are checked to lie in the sibling's subtree.
+IMPORT_RUN = "core.ImportRun"
 
 
 # --- the routes -------------------------------------------------------------------------------
@@ -414,7 +418,8 @@ def snapshot() -> dict[str, tuple[int, str]]:
             )
             table = connection.ops.quote_name(model._meta.db_table)
             pk = connection.ops.quote_name(model._meta.pk.column)
-            cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {pk}")
+            kept = " WHERE NOT refused" if label == IMPORT_RUN else ""
+            cursor.execute(f"SELECT {columns} FROM {table}{kept} ORDER BY {pk}")
             rows = [tuple(_plain(v) for v in row) for row in cursor.fetchall()]
             taken[label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
     return taken
@@ -1057,6 +1062,10 @@ def assert_nothing_changed(world, route: Route, what: str) -> None:
     if AUDIT not in allowed:
         logged = audit_outside(world, world.sibling_path)
         assert not logged, f"{what} by a sibling wrote audit rows outside its subtree: {logged}"
+    refusals = ImportRun.objects.filter(refused=True).exclude(
+        org_path__startswith=world.sibling_path
+    )
+    assert not refusals.exists(), f"{what} by a sibling kept a refused import outside its subtree"
 
 
 @pytest.mark.parametrize("route", GET_ROUTES, ids=_id)

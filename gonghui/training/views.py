@@ -7,19 +7,16 @@ session set by a signed link (see ``tokens.py``); they never show another
 worker's name.
 """
 
-import io
-
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms import Form
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -37,7 +34,7 @@ from gonghui.core.portal import (
     read_portal_token,
 )
 from gonghui.core.scoping import in_scope
-from gonghui.core.views import client_ip, page
+from gonghui.core.views import client_ip, download_name, page, xlsx_response
 from gonghui.members.selectors import (
     mask_name,
     worker_by_id_number,
@@ -236,12 +233,7 @@ def class_export(request, pk: int):
     book = class_workbook(
         klass, roster(klass, enrolments_visible_to(user, klass)), list(klass.sessions.all())
     )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{klass.name}-名单-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return xlsx_response(book, download_name(f"{klass.name}-名单", klass.org.code, "xlsx"))
 
 
 @login_required
@@ -723,12 +715,8 @@ def competition_export(request, pk: int):
     _console(user)
     competition = competition_for(user, pk)
     book = ranking_workbook(competition, ranking_visible_to(user, competition))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{competition.name}-成绩排名-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    name = download_name(f"{competition.name}-成绩排名", competition.org.code, "xlsx")
+    return xlsx_response(book, name)
 
 
 @login_required
@@ -1097,9 +1085,6 @@ def fund_export(request, pk: int):
     _console(user)
     project = fund_project_for(user, pk)
     book = fund_workbook(project, trainees_of(project), list(spendings_of(project)))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"{project.name}-学员与支出-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return xlsx_response(
+        book, download_name(f"{project.name}-学员与支出", project.org.code, "xlsx")
+    )

@@ -24,6 +24,7 @@ ROW = {  # the list a to-do links to → the attribute of its table's rows
     "draws": "data-class",
     "budgets": "data-program",
     "stations": "data-station",
+    "imports": "data-import",
 }
 
 
