@@ -50,6 +50,7 @@ from gonghui.mutualaid.selectors import (
     worker_by_id,
 )
 from gonghui.mutualaid.services import (
+    REVIEWERS,
     STAFF,
     act_on_claim,
     attach_document,
@@ -137,6 +138,7 @@ def _detail_page(request, claim, *, diagnosis: str | None = None, upload_form=No
         "rule": _yuan(claim.rule_fen),
         "state_label": claim.get_state_display(),
         "may_reveal": request.user.role in ("reviewer", "province_admin"),
+        "may_open_documents": request.user.role in STAFF | REVIEWERS,
         "may_upload": request.user.role in STAFF
         and claim.state in (ClaimState.DRAFT, ClaimState.SUBMITTED, ClaimState.RETURNED),
         "upload_form": upload_form or DocumentForm(),
