@@ -20,6 +20,7 @@ from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.importers import COLUMNS, import_employer_locations
 from gonghui.orgs.selectors import (
+    PICK_AMONG,
     PICK_LIMIT,
     employer_for,
     employers_visible_to,
@@ -96,12 +97,13 @@ def employer_location(request, pk: int):
 @console_view
 def org_choices(request):
     """The org picker's list as the user types (htmx): radio buttons of the user's orgs that
-    the text may mean, named after the form field asking."""
+    the text may mean (among the set the field names), named after the form field asking."""
     field = request.GET.get("field", "")
-    if not field.isidentifier():
+    among = request.GET.get("among", "")
+    if not field.isidentifier() or among not in PICK_AMONG:
         raise Http404
     q = request.GET.get(field, "").strip()
-    orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1)
+    orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1, among=among)
     context = {"orgs": orgs[:PICK_LIMIT], "more": len(orgs) > PICK_LIMIT, "field": field, "q": q}
     return page(request, "orgs/org_choices.html", context)
 
