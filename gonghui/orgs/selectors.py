@@ -125,8 +125,22 @@ def orgs_to_hand_over_to(user: Actor) -> QuerySet[Org]:
     )
 
 
-# The sets of orgs an org field may offer, by the name its picker asks with.
-PICK_AMONG = {"": orgs_visible_to, "hand_over": orgs_to_hand_over_to}
+def orgs_for_accounts(user: Actor) -> QuerySet[Org]:
+    """The orgs the system admin may put accounts in: its own org's subtree. It reads no
+    registry (no ``scope_path``), so ``orgs_visible_to`` offers it nothing; the tree's
+    names hold nothing personal, and ``create_staff`` checks the subtree again."""
+    if not user.can("manage_accounts"):
+        return Org.objects.none()
+    home = Org.objects.filter(staff__pk=user.pk).values_list("path", flat=True).first()
+    if home is None:
+        return Org.objects.none()
+    return Org.objects.filter(path__startswith=home)
+
+
+# The sets of orgs an org field may offer, by the name its picker asks with, and the
+# permission the picker's list needs for each (anyone else gets 404).
+PICK_AMONG = {"": orgs_visible_to, "hand_over": orgs_to_hand_over_to, "accounts": orgs_for_accounts}
+PICK_NEEDS = {"": "browse", "hand_over": "browse", "accounts": "manage_accounts"}
 
 
 def org_by_code(code: str) -> Org | None:

@@ -4,6 +4,7 @@ import io
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -20,8 +21,8 @@ from gonghui.orgs.exporters import write_employers
 from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.importers import COLUMNS, import_employer_locations
 from gonghui.orgs.selectors import (
-    PICK_AMONG,
     PICK_LIMIT,
+    PICK_NEEDS,
     employer_for,
     employers_visible_to,
     orgs_matching,
@@ -94,13 +95,14 @@ def employer_location(request, pk: int):
     return page(request, "orgs/employer_location.html", context)
 
 
-@console_view
+@login_required
 def org_choices(request):
     """The org picker's list as the user types (htmx): radio buttons of the user's orgs that
-    the text may mean (among the set the field names), named after the form field asking."""
+    the text may mean (among the set the field names), named after the form field asking.
+    Each set needs its own permission: the system admin's account forms pick orgs too."""
     field = request.GET.get("field", "")
     among = request.GET.get("among", "")
-    if not field.isidentifier() or among not in PICK_AMONG:
+    if not field.isidentifier() or not request.user.can(PICK_NEEDS.get(among, "")):
         raise Http404
     q = request.GET.get(field, "").strip()
     orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1, among=among)
