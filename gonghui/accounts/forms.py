@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from gonghui.accounts.lockout import is_locked
 from gonghui.accounts.models import Role
 from gonghui.core.views import client_ip
+from gonghui.orgs.picker import OrgPickerField
 
 LOCKED_MESSAGE = "登录失败次数过多，已暂停登录，请稍后再试"
 
@@ -48,7 +49,7 @@ class StaffForm(forms.Form):
 
     username = forms.CharField(label="用户名", max_length=150)
     password = forms.CharField(label="初始密码", strip=False, widget=forms.PasswordInput)
-    org = forms.CharField(label="所属组织代码", max_length=12)
+    org = OrgPickerField(label="所属组织", among="accounts")
     role = forms.ChoiceField(label="角色", choices=Role.choices)
 
 
@@ -57,7 +58,7 @@ class StaffChangeForm(forms.Form):
     that both are within its subtree and the role one it may give)."""
 
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    org_code = forms.CharField(label="所属组织代码", max_length=12)
+    org_code = OrgPickerField(label="所属组织", among="accounts")
 
 
 class ApiTokenForm(forms.Form):

@@ -47,7 +47,7 @@ from gonghui.accounts.services import (
 from gonghui.core.errors import DomainError
 from gonghui.core.forms import show_error
 from gonghui.core.views import page
-from gonghui.orgs.models import Org
+from gonghui.orgs.picker import picked_org
 
 
 class LoginView(auth_views.LoginView):
@@ -141,16 +141,6 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return page(request, "accounts/password_change.html", {"form": form})
 
 
-def _org_named(form: StaffForm | StaffChangeForm, field: str) -> Org | None:
-    """The org whose code the form's ``field`` holds, or None with the error on the form.
-    The system admin reads no registry (no scope), so the service, not a selector, checks
-    that the org lies in its subtree."""
-    org = Org.objects.filter(code=form.cleaned_data[field]).first()
-    if org is None:
-        form.add_error(field, "组织代码不存在")
-    return org
-
-
 def _managed_account(request: HttpRequest, pk: int) -> User:
     """An account of the system admin's subtree; 404 for any other role or account."""
     if not request.user.can("manage_accounts"):
@@ -165,7 +155,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = StaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        org = _org_named(form, "org")
+        org = picked_org(form, request.user, field="org")
         if org is not None:
             try:
                 create_staff(
@@ -190,7 +180,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"role": account.role, "org_code": account.org.code if account.org else ""}
     form = StaffChangeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        org = _org_named(form, "org_code")
+        org = picked_org(form, request.user)
         if org is not None:
             try:
                 change_staff(by=request.user, user=account, role=form.cleaned_data["role"], org=org)

@@ -8,6 +8,7 @@ from django.http import Http404
 from gonghui.core.actors import Actor
 from gonghui.core.chinese import simplified
 from gonghui.core.errors import DomainError
+from gonghui.core.scoping import ancestor_paths, scope_of
 from gonghui.orgs.models import Employer, Org
 
 
@@ -110,6 +111,38 @@ def org_to_hand_over_to(code: str) -> Org:
         raise Http404 from None
 
 
+def orgs_to_hand_over_to(user: Actor) -> QuerySet[Org]:
+    """The orgs an org field handing work over offers the user: the user's subtree, the orgs
+    above it and each of those orgs' direct children (a county's city and the city's other
+    counties, the province and its cities), so a case can leave the sender's subtree without
+    the list showing a county every union of the province."""
+    path = scope_of(user)
+    if path is None:
+        return Org.objects.none()
+    above = ancestor_paths(path)
+    return Org.objects.filter(
+        Q(path__startswith=path) | Q(path__in=above) | Q(parent__path__in=above)
+    )
+
+
+def orgs_for_accounts(user: Actor) -> QuerySet[Org]:
+    """The orgs the system admin may put accounts in: its own org's subtree. It reads no
+    registry (no ``scope_path``), so ``orgs_visible_to`` offers it nothing; the tree's
+    names hold nothing personal, and ``create_staff`` checks the subtree again."""
+    if not user.can("manage_accounts"):
+        return Org.objects.none()
+    home = Org.objects.filter(staff__pk=user.pk).values_list("path", flat=True).first()
+    if home is None:
+        return Org.objects.none()
+    return Org.objects.filter(path__startswith=home)
+
+
+# The sets of orgs an org field may offer, by the name its picker asks with, and the
+# permission the picker's list needs for each (anyone else gets 404).
+PICK_AMONG = {"": orgs_visible_to, "hand_over": orgs_to_hand_over_to, "accounts": orgs_for_accounts}
+PICK_NEEDS = {"": "browse", "hand_over": "browse", "accounts": "manage_accounts"}
+
+
 def org_by_code(code: str) -> Org | None:
     """An org by its code, unscoped: for public links that name an org (no user to scope by)."""
     return Org.objects.filter(code=code).first()
@@ -118,10 +151,11 @@ def org_by_code(code: str) -> Org | None:
 PICK_LIMIT = 10
 
 
-def orgs_matching(user: Actor, text: str, *, limit: int = PICK_LIMIT) -> list[Org]:
+def orgs_matching(user: Actor, text: str, *, limit: int = PICK_LIMIT, among: str = "") -> list[Org]:
     """The user's orgs an org field's text may mean: a code or its start (4117), part of
     the name in either script (驻马店, 駐馬店), or the start of its pinyin or initials
-    (zhumadian, zmd); the exact code first, then from the top of the tree down."""
+    (zhumadian, zmd); the exact code first, then from the top of the tree down. ``among``
+    names the set offered (``PICK_AMONG``): the user's subtree unless the field says."""
     text = text.strip()
     if not text:
         return []
@@ -132,16 +166,16 @@ def orgs_matching(user: Actor, text: str, *, limit: int = PICK_LIMIT) -> list[Or
         wanted = Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
     else:
         wanted = Q(name__contains=simplified(text))
-    found = list(orgs_visible_to(user).filter(wanted).order_by("depth", "path")[:limit])
+    found = list(PICK_AMONG[among](user).filter(wanted).order_by("depth", "path")[:limit])
     found.sort(key=lambda org: org.code != text)
     return found
 
 
-def pick_org(user: Actor, text: str) -> Org:
+def pick_org(user: Actor, text: str, *, among: str = "") -> Org:
     """The one org of the user's subtree that an org field's text means; a refusal lists the
     candidates (with their codes) when it could mean several, so a form used without
     JavaScript still leads to a choice."""
-    found = orgs_matching(user, text, limit=PICK_LIMIT + 1)
+    found = orgs_matching(user, text, limit=PICK_LIMIT + 1, among=among)
     exact = [org for org in found if text.strip() in (org.code, org.name)]
     if len(exact) == 1:
         return exact[0]

@@ -4,6 +4,7 @@ import io
 from functools import partial
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
@@ -19,6 +20,7 @@ from gonghui.orgs.forms import EmployerLocationForm
 from gonghui.orgs.importers import COLUMNS, import_employer_locations
 from gonghui.orgs.selectors import (
     PICK_LIMIT,
+    PICK_NEEDS,
     employer_for,
     employers_visible_to,
     orgs_matching,
@@ -89,15 +91,17 @@ def employer_location(request, pk: int):
     return page(request, "orgs/employer_location.html", context)
 
 
-@console_view
+@login_required
 def org_choices(request):
     """The org picker's list as the user types (htmx): radio buttons of the user's orgs that
-    the text may mean, named after the form field asking."""
+    the text may mean (among the set the field names), named after the form field asking.
+    Each set needs its own permission: the system admin's account forms pick orgs too."""
     field = request.GET.get("field", "")
-    if not field.isidentifier():
+    among = request.GET.get("among", "")
+    if not field.isidentifier() or not request.user.can(PICK_NEEDS.get(among, "")):
         raise Http404
     q = request.GET.get(field, "").strip()
-    orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1)
+    orgs = orgs_matching(request.user, q, limit=PICK_LIMIT + 1, among=among)
     context = {"orgs": orgs[:PICK_LIMIT], "more": len(orgs) > PICK_LIMIT, "field": field, "q": q}
     return page(request, "orgs/org_choices.html", context)
 

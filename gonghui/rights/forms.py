@@ -29,7 +29,8 @@ class ImportForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_org = forms.CharField(label="接收组织代码", max_length=20)
+    # A case may be handed outside the sender's subtree: its picker offers the orgs above too.
+    to_org = OrgPickerField(label="接收组织", among="hand_over")
     reason = forms.CharField(label="移交理由", max_length=500)
 
 

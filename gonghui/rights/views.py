@@ -23,7 +23,6 @@ from gonghui.core.importing import clear_copy
 from gonghui.core.money import yuan_to_fen
 from gonghui.core.views import client_ip, console_view, download_name, page, xlsx_response
 from gonghui.orgs.picker import picked_org
-from gonghui.orgs.selectors import org_to_hand_over_to
 from gonghui.rights.exporters import case_workbook, figures_workbook
 from gonghui.rights.forms import REFERRALS, CaseForm, ImportForm, TransferForm
 from gonghui.rights.importers import (
@@ -229,23 +228,24 @@ def case_transfer(request, pk: int):
     user = request.user
     case = case_for(user, pk)
     form = TransferForm(request.POST)
-    if form.is_valid():
-        try:
-            to_org = org_to_hand_over_to(form.cleaned_data["to_org"])
-            transfer_case(
-                by=user,
-                case=case,
-                to_org=to_org,
-                reason=form.cleaned_data["reason"],
-                client_ip=client_ip(request),
-            )
-            messages.success(request, f"已移交{to_org.name}，本单位保留查看权限")
-        except Http404:
-            messages.error(request, "接收组织代码不存在")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, "请填写接收组织代码和移交理由")
+    if not form.is_valid():
+        messages.error(request, "请填写接收组织和移交理由")
+        return redirect("rights:case_detail", pk=pk)
+    to_org = picked_org(form, user, field="to_org")
+    if to_org is None:  # the picker's refusal, naming the candidates when several fit
+        messages.error(request, form.errors["to_org"][0])
+        return redirect("rights:case_detail", pk=pk)
+    try:
+        transfer_case(
+            by=user,
+            case=case,
+            to_org=to_org,
+            reason=form.cleaned_data["reason"],
+            client_ip=client_ip(request),
+        )
+        messages.success(request, f"已移交{to_org.name}，本单位保留查看权限")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("rights:case_detail", pk=pk)
 
 

@@ -293,7 +293,10 @@ def session_open_to(worker: Worker, session_id: int) -> Session | None:
 
 def story_of(user: User, worker: Worker) -> list[StoryLine]:
     """The worker's class seats and certificates, competitions, titles and funded training in
-    the user's subtree."""
+    the user's subtree. Seats and entries count those of the classes and contests above the
+    user's org too: the user sees those classes and contests already (``here_or_above``),
+    and the caller has checked the worker is the user's own, so a county officer reads their
+    worker's place in the city's class without seeing anyone else's."""
     lines = [
         StoryLine(
             e.applied_at.date(),
@@ -302,7 +305,7 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             + (f"，结业证书{e.certificate_no}" if e.certificate_no else ""),
             reverse("training:detail", args=[e.klass_id]),
         )
-        for e in Enrolment.objects.visible_to(user)
+        for e in Enrolment.objects.here_or_above(user)
         .filter(worker=worker)
         .select_related("klass")
         .order_by("applied_at", "pk")
@@ -314,7 +317,7 @@ def story_of(user: User, worker: Worker) -> list[StoryLine]:
             f"参加技能竞赛“{e.competition.name}”",
             reverse("training:competition", args=[e.competition_id]),
         )
-        for e in Entry.objects.visible_to(user)
+        for e in Entry.objects.here_or_above(user)
         .filter(worker=worker)
         .select_related("competition")
         .order_by("pk")

@@ -118,7 +118,8 @@ def test_the_staff_pages_change_an_account(client, sysadmin, yicheng_officer):
     detail = reverse("accounts:staff_detail", args=[yicheng_officer.pk])
     assert f'href="{detail}"' in listing
     answer = client.post(detail, {"role": "reviewer", "org_code": "410300"})
-    assert "只有系统管理员可以管理本组织及下级的账号" in answer.content.decode()
+    assert "“410300”不存在或不在您的管辖范围内" in answer.content.decode()  # the picker's
+    assert User.objects.get(pk=yicheng_officer.pk).role == Role.OFFICER
     answer = client.post(detail, {"role": "reviewer", "org_code": "411700"})
     assert answer["Location"] == detail
     assert User.objects.get(pk=yicheng_officer.pk).role == Role.REVIEWER
@@ -154,3 +155,27 @@ def test_the_pages_are_404_for_a_sibling_admin_and_other_roles(
         )
         assert answer.status_code == 404
     assert User.objects.get(pk=yicheng_officer.pk).is_active
+
+
+def test_the_system_admins_org_field_offers_its_own_subtree(client, sysadmin, luoyang_officer):
+    """The system admin reads no registry, yet its account forms pick orgs: the picker's
+    list answers it with its own subtree only, and an ambiguous text creates nobody."""
+    client.force_login(sysadmin)
+    pick = reverse("orgs:pick")
+    answer = client.get(pick, {"field": "org", "among": "accounts", "org": "ycq"}).content.decode()
+    assert 'name="org_pick" value="411702"' in answer
+    answer = client.get(pick, {"field": "org", "among": "accounts", "org": "4103"})
+    assert (
+        'value="4103' not in answer.content.decode() and "没有匹配的组织" in answer.content.decode()
+    )
+    assert client.get(pick, {"field": "org", "org": "ycq"}).status_code == 404  # no registry
+    staff_list = reverse("accounts:staff_list")
+    assert '"among": "accounts"' in client.get(staff_list).content.decode()
+    form = {"username": "new_one", "password": "Gonghui-2026!x", "role": "officer"}
+    answer = client.post(staff_list, {**form, "org": "4117"})
+    assert "对应多个组织" in answer.content.decode() and "（411702）" in answer.content.decode()
+    assert not User.objects.filter(username="new_one").exists()
+    assert client.post(staff_list, {**form, "org": "ycq"})["Location"] == staff_list
+    assert User.objects.get(username="new_one").org.code == "411702"
+    client.force_login(luoyang_officer)
+    assert client.get(pick, {"field": "org", "among": "accounts", "org": "ycq"}).status_code == 404

@@ -64,3 +64,26 @@ def test_a_form_rendered_offers_the_picker(client, yicheng_officer):
     client.force_login(yicheng_officer)
     page = client.get(reverse("stations:create")).content.decode()
     assert 'hx-get="/orgs/pick/"' in page and 'id="id_org_code-choices"' in page
+
+
+def test_a_hand_over_field_offers_the_orgs_above_and_their_children_not_the_province(
+    yicheng_officer,
+):
+    offered = {o.code for o in orgs_matching(yicheng_officer, "41", limit=100, among="hand_over")}
+    assert {"410000", "411700", "411702", "411721", "410300"} <= offered
+    assert "410302" not in offered  # a county of another city: not the county's to see listed
+    assert pick_org(yicheng_officer, "西平县", among="hand_over").code == "411721"
+    with pytest.raises(DomainError):
+        pick_org(yicheng_officer, "411721")  # the subtree alone, as every other org field
+
+
+def test_the_pick_list_answers_for_a_named_set_and_404s_for_an_unknown_one(client, yicheng_officer):
+    client.force_login(yicheng_officer)
+    url = reverse("orgs:pick")
+    answer = client.get(url, {"field": "to_org", "among": "hand_over", "to_org": "xpx"})
+    assert 'name="to_org_pick" value="411721"' in answer.content.decode()
+    assert (
+        'value="411721"'
+        not in client.get(url, {"field": "to_org", "to_org": "xpx"}).content.decode()
+    )
+    assert client.get(url, {"field": "to_org", "among": "all", "to_org": "xpx"}).status_code == 404

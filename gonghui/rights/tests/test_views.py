@@ -100,6 +100,26 @@ def test_a_transferred_case_is_read_only_for_the_sender(client, opened_by_page, 
     assert 'id="actions"' in client.get(f"/rights/{case.pk}/").content.decode()
 
 
+def test_the_transfer_picker_takes_initials_and_lists_candidates_when_several_fit(
+    client, opened_by_page
+):
+    case = opened_by_page
+    page = client.get(f"/rights/{case.pk}/").content.decode()
+    assert '"among": "hand_over"' in page  # the picker offers the orgs a case may go to
+    answer = client.post(
+        f"/rights/{case.pk}/transfer/", {"to_org": "县", "reason": "用工地"}, follow=True
+    )
+    assert (
+        "对应多个组织" in answer.content.decode()
+        and "西平县总工会（411721）" in answer.content.decode()
+    )
+    case.refresh_from_db()
+    assert case.org.code == "411702"
+    client.post(f"/rights/{case.pk}/transfer/", {"to_org": "xpx", "reason": "用工地在西平县"})
+    case.refresh_from_db()
+    assert case.org.code == "411721"
+
+
 def test_a_sibling_officer_gets_404_from_every_case_page(client, opened_by_page, luoyang_officer):
     case = opened_by_page
     client.force_login(luoyang_officer)
