@@ -63,8 +63,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _followed(url: str) -> bool:
     path = urlsplit(url).path
-    return url.startswith("/") and not url.startswith("//") and not (
-        path.startswith(NOT_FOLLOWED) or PHONE_PAGES.match(path)
+    return (
+        url.startswith("/")
+        and not url.startswith("//")
+        and not (path.startswith(NOT_FOLLOWED) or PHONE_PAGES.match(path))
     )
 
 
