@@ -11,6 +11,7 @@ import numpy as np
 from gonghui.cli.generate.bulk import Rows, loading
 from gonghui.cli.generate.context import Generation, Tree
 from gonghui.cli.generate.places import near, station_sites
+from gonghui.core.chinese import name_keys
 from gonghui.core.coords import Crs, to_wgs84
 from gonghui.orgs.generate import make_uscc
 from gonghui.orgs.models import Employer, Org, OrgKind
@@ -131,7 +132,11 @@ def _bulk(g: Generation, specs: list) -> tuple[list[int], list[int], list[str]]:
         Employer,
         ["name", "uscc", "org_id", "address", "lat", "lng", "input_crs", "input_lat", "input_lng"],
     )
-    unions = Rows(Org, ["code", "name", "kind", "parent_id", "path", "depth", "employer_id"])
+    unions = Rows(
+        Org,
+        ["code", "name", "name_pinyin", "name_initials", "kind", "parent_id", "path", "depth"]
+        + ["employer_id"],
+    )
     employer_ids, union_ids, paths = [], [], []
     sequence = dict.fromkeys(range(len(tree.county_codes)), 0)
     with loading(Employer, Org):
@@ -147,8 +152,10 @@ def _bulk(g: Generation, specs: list) -> tuple[list[int], list[int], list[str]]:
             sequence[county] += 1
             code = f"{tree.county_codes[county]}{sequence[county]:04d}"
             path = f"{tree.county_paths[county]}{code}/"
+            union_name = f"{name}工会"
+            _, pinyin, initials = name_keys(union_name)
             union = unions.add(
-                code, f"{name}工会", OrgKind.GRASSROOTS, county_id, path, 3, employer
+                code, union_name, pinyin, initials, OrgKind.GRASSROOTS, county_id, path, 3, employer
             )
             employer_ids.append(employer)
             union_ids.append(union)
