@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.accounts.models import Role
+from gonghui.audit.services import record_event
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,24 @@ def test_roles_without_view_audit_get_404(client, staff, role):
 def test_audit_link_is_in_the_nav_for_auditors(client, staff):
     client.force_login(staff("shenji", "411700", Role.AUDITOR))
     assert "审计日志" in client.get(reverse("members:worker_list")).content.decode()
+
+
+def test_each_kind_of_reveal_reads_as_what_was_shown(client, staff, yicheng_officer):
+    for object_type in ("worker", "wage_case"):
+        record_event(
+            actor=yicheng_officer,
+            action="unmask",
+            object_type=object_type,
+            object_id="1",
+            org_path="410000/411700/411702/",
+        )
+    record_event(
+        actor=yicheng_officer,
+        action="deactivate_staff",
+        object_type="user",
+        object_id="2",
+        org_path="410000/411700/411702/",
+    )
+    client.force_login(staff("shenji", "411700", Role.AUDITOR))
+    html = client.get(reverse("audit:event_list")).content.decode()
+    assert "查看完整身份证号" in html and "查看涉案职工姓名电话" in html and "停用账号" in html
