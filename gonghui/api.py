@@ -10,6 +10,7 @@ from ninja.errors import HttpError, ValidationError
 
 from gonghui.accounts.bearer import TokenAuth
 from gonghui.core.errors import DomainError
+from gonghui.core.middleware import UNREADABLE_UPLOAD
 from gonghui.core.schemas import NUL_ERROR, NulRefusingParser, document_standard_answers
 from gonghui.core.views import NOT_FOUND
 from gonghui.culture.api import router as culture_router
@@ -115,7 +116,7 @@ def upload_unreadable(request: HttpRequest, exc: MultiPartParserError):
         request,
         {
             "code": "bad_upload",
-            "message": "上传内容无法解析：须为带 boundary 的 multipart/form-data",
+            "message": UNREADABLE_UPLOAD,
         },
         status=400,
     )
