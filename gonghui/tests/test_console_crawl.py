@@ -9,7 +9,8 @@ from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 
 from gonghui.accounts.models import Role
@@ -70,13 +71,24 @@ def _followed(url: str) -> bool:
     )
 
 
+def _close(answer) -> None:
+    """Close a download's file as a WSGI server would, without the request_finished signal
+    closing the database connection the module's world lives in (as Django's test client
+    itself does)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        answer.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def crawl(client, start: str = "/") -> tuple[dict[str, int], int]:
     """Each URL reached → its status; and how many were left unvisited past MAX_PAGES."""
     seen, queue, answers = {start}, deque([start]), {}
     while queue and len(answers) < MAX_PAGES:
         url = queue.popleft()
         answer = client.get(url)
-        answer.close()  # a download streams from a file
+        _close(answer)
         answers[url] = answer.status_code
         found = []
         if answer.status_code in (301, 302):
