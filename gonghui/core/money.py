@@ -56,6 +56,11 @@ def yuan_text(fen: int) -> str:
     return f"{fen_to_yuan(fen):,.2f}"
 
 
+def yuan(fen: int) -> str:
+    """12,345.67元: an amount inside a sentence (a story line, a refusal, a log line)."""
+    return f"{yuan_text(fen)}元"
+
+
 UNITS = ((Decimal(10**8), "亿"), (Decimal(10**4), "万"))
 DIGIT_WORDS = dict(zip("123456789", "一两三四五六七八九", strict=True))
 

@@ -4,8 +4,6 @@ tells its own lines through its selectors, and the console puts them in date ord
 import datetime
 from dataclasses import dataclass
 
-from gonghui.core.money import yuan_text
-
 
 @dataclass(frozen=True)
 class StoryLine:
@@ -13,8 +11,3 @@ class StoryLine:
     module: str  # 普惠服务, 互助保障, …
     what: str
     href: str | None = None
-
-
-def yuan(fen: int) -> str:
-    """Money as the pages show it: 元 with two places and thousands separators."""
-    return f"{yuan_text(fen)}元"

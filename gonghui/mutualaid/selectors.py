@@ -17,11 +17,11 @@ from gonghui.audit.workflow import timeline
 from gonghui.core.drilldown import shared
 from gonghui.core.idnumber import normalise_id
 from gonghui.core.indicators import Under
-from gonghui.core.money import fen_to_yuan
+from gonghui.core.money import fen_to_yuan, yuan
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import scope_of
-from gonghui.core.story import StoryLine, yuan
+from gonghui.core.story import StoryLine
 from gonghui.members.models import Worker
 from gonghui.members.selectors import mask_name, worker_visible_by_id_number
 from gonghui.mutualaid.models import (

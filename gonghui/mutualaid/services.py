@@ -24,7 +24,7 @@ from gonghui.audit.workflow import Transition, Workflow
 from gonghui.core.audited import service
 from gonghui.core.crypto import decrypt, encrypt
 from gonghui.core.errors import DomainError, PermissionDenied
-from gonghui.core.money import yuan_text
+from gonghui.core.money import yuan
 from gonghui.core.scoping import in_scope, require_role_in_scope, scope_of
 from gonghui.core.uploads import read_upload, store_upload
 from gonghui.members.models import Worker
@@ -425,10 +425,6 @@ class Payable:
     rule: str
 
 
-def _yuan(fen: int) -> str:
-    return f"{yuan_text(fen)}元"
-
-
 def payable(claim: Claim) -> Payable:
     """min(category amount, amount claimed, annual cap left) once the waiting period is over.
 
@@ -446,9 +442,9 @@ def payable(claim: Claim) -> Payable:
     left = max(plan.annual_cap_fen - used, 0)
     fen = min(claim.benefit.amount_fen, claim.claimed_fen, left)
     rule = (
-        f"“{claim.benefit.category}”给付标准{_yuan(claim.benefit.amount_fen)}；"
-        f"申请{_yuan(claim.claimed_fen)}；年度封顶{_yuan(plan.annual_cap_fen)}，"
-        f"已批准{_yuan(used)}，尚余{_yuan(left)}；取三者最小值{_yuan(fen)}"
+        f"“{claim.benefit.category}”给付标准{yuan(claim.benefit.amount_fen)}；"
+        f"申请{yuan(claim.claimed_fen)}；年度封顶{yuan(plan.annual_cap_fen)}，"
+        f"已批准{yuan(used)}，尚余{yuan(left)}；取三者最小值{yuan(fen)}"
     )
     return Payable(fen, rule)
 
@@ -482,7 +478,7 @@ def approve_claim(
     amount = found.fen if amount_fen is None else amount_fen
     if amount > found.fen:
         raise ClaimRefused(
-            "above_rule", f"批准金额{_yuan(amount)}超过规则允许的{_yuan(found.fen)}（{found.rule}）"
+            "above_rule", f"批准金额{yuan(amount)}超过规则允许的{yuan(found.fen)}（{found.rule}）"
         )
     if amount <= 0:
         raise DomainError("bad_amount", "批准金额须大于0", field="amount_fen")

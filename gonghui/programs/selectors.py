@@ -28,10 +28,11 @@ from gonghui.accounts.selectors import (
     token_user_from_row,
 )
 from gonghui.core.indicators import Under
+from gonghui.core.money import yuan
 from gonghui.core.periods import Period
 from gonghui.core.plain_select import from_row, select_list
 from gonghui.core.rollups import COUNTY_DEPTH, distinct_workers
-from gonghui.core.story import StoryLine, yuan
+from gonghui.core.story import StoryLine
 from gonghui.members.models import Worker
 from gonghui.members.selectors import (
     service_worker_columns,

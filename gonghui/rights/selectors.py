@@ -20,10 +20,11 @@ from gonghui.audit.workflow import timeline
 from gonghui.core.crypto import decrypt
 from gonghui.core.drilldown import shared
 from gonghui.core.indicators import Under
+from gonghui.core.money import yuan
 from gonghui.core.periods import Period
 from gonghui.core.rollups import distinct_workers
 from gonghui.core.scoping import in_scope
-from gonghui.core.story import StoryLine, yuan
+from gonghui.core.story import StoryLine
 from gonghui.members.models import PHONE_PURPOSE, Worker
 from gonghui.members.selectors import mask_name
 from gonghui.orgs.models import Org

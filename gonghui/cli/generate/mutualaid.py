@@ -25,7 +25,7 @@ from gonghui.cli.generate.context import Generation
 from gonghui.cli.generate.timeline import Timeline
 from gonghui.core.crypto import encrypt
 from gonghui.core.models import WorkflowStep
-from gonghui.core.money import fen_to_yuan, yuan_text
+from gonghui.core.money import fen_to_yuan, yuan
 from gonghui.members.models import Worker
 from gonghui.mutualaid.models import Benefit, Claim, ClaimState, Enrolment, Payout, Plan
 from gonghui.mutualaid.services import (
@@ -253,18 +253,14 @@ def _diagnosis(spec: ClaimSpec) -> str:
     return f"{spec.category}（{spec.diagnosed_on:%Y年%m月%d日}确诊）"
 
 
-def _yuan(fen: int) -> str:
-    return f"{yuan_text(fen)}元"
-
-
 def _rule(benefit: Benefit, claimed: int, used: int) -> tuple[int, str]:
     """``mutualaid.services.payable`` for a claim whose person-year has ``used`` approved."""
     left = max(ANNUAL_CAP - used, 0)
     fen = min(benefit.amount_fen, claimed, left)
     text = (
-        f"“{benefit.category}”给付标准{_yuan(benefit.amount_fen)}；"
-        f"申请{_yuan(claimed)}；年度封顶{_yuan(ANNUAL_CAP)}，"
-        f"已批准{_yuan(used)}，尚余{_yuan(left)}；取三者最小值{_yuan(fen)}"
+        f"“{benefit.category}”给付标准{yuan(benefit.amount_fen)}；"
+        f"申请{yuan(claimed)}；年度封顶{yuan(ANNUAL_CAP)}，"
+        f"已批准{yuan(used)}，尚余{yuan(left)}；取三者最小值{yuan(fen)}"
     )
     return fen, text
 
