@@ -24,7 +24,7 @@ def staff_visible_to(user: User, *, usernames: list[str] | None = None) -> Query
     path = user.scope_path
     if not path:
         return User.objects.none()
-    staff = User.objects.filter(is_active=True, org__path__startswith=path).select_related("org")
+    staff = User.objects.filter(is_active=True, org__path__subtree=path).select_related("org")
     return staff.filter(username__in=usernames) if usernames is not None else staff
 
 
@@ -34,7 +34,7 @@ def accounts_managed_by(user: User) -> QuerySet[User]:
     if not user.can("manage_accounts") or user.org is None:
         return User.objects.none()
     return (
-        User.objects.filter(org__path__startswith=user.org.path)
+        User.objects.filter(org__path__subtree=user.org.path)
         .select_related("org")
         .order_by("username")
     )

@@ -25,7 +25,7 @@ class Under:
     own: bool = False
 
     def filter(self, field: str = "org_path") -> dict:
-        return {field: self.path} if self.own else {f"{field}__startswith": self.path}
+        return {field: self.path} if self.own else {f"{field}__subtree": self.path}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
+from django.db.models import Count
 
 from gonghui.core.indicators import Under
 from gonghui.core.periods import Period
@@ -53,6 +54,21 @@ class WorkerYearRollup(RollupRow):
 
     class Meta:
         abstract = True
+
+
+def persons_indexes(prefix: str, *key: str, measures: tuple[str, ...] = ()) -> list[models.Index]:
+    """The two indexes that answer a ``WorkerYearRollup``'s distinct persons from the index
+    alone: ``by_worker`` hands a whole province's rows over in worker order, so their
+    distinct count needs no sort; ``by_path`` narrows a city's or a county's to its range of
+    paths. ``key`` leads both (a programme), ``measures`` are the counts a read filters on
+    or adds up. ``distinct_workers`` words each read so that SQLite picks the right one."""
+    tail = ("year", "worker", "org_path")
+    return [
+        models.Index(fields=[*key, *tail, *measures], name=f"{prefix}_by_worker"),
+        models.Index(
+            fields=[*key, "year", "org_path", "worker", *measures], name=f"{prefix}_by_path"
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -269,7 +285,15 @@ def distinct_workers(
     which that rollup cannot split. Both querysets carry ``worker_id`` and ``org_path``."""
     years = period.whole_years
     if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
-        rows = per_county.filter(year__range=years)
+        first, last = years
+        rows = (
+            per_county.filter(year=first) if first == last else per_county.filter(year__range=years)
+        )
     else:
         rows = raw.filter(**period.dates(raw_date)) if raw_date else raw
-    return rows.filter(**under.filter()).values("worker_id").distinct().count()
+    rows = rows.filter(**under.filter())
+    if under.path.count("/") == 1:
+        # A whole tree: read in worker order (``persons_indexes``' by_worker) and count
+        # each run of one worker once, without sorting the province's rows.
+        return rows.values("worker_id").distinct().count()
+    return rows.aggregate(n=Count("worker_id", distinct=True))["n"]

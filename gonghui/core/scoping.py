@@ -5,7 +5,7 @@ with their org's path, and nothing when they have no scope (anonymous, no
 org, or a role that may not browse). Programmes, plans, classes and contests run
 by a federation serve its whole subtree, so those are also seen from below
 (``here_or_above``). Nothing else in the project compares org paths with a
-user's scope: a test fails on ``org_path__startswith`` outside this module,
+user's scope: a test fails on ``org_path__subtree`` outside this module,
 selectors and rollups.
 """
 
@@ -14,9 +14,40 @@ from typing import Self
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.lookups import StartsWith
 
 from gonghui.core.actors import Actor
 from gonghui.core.errors import PermissionDenied
+
+
+@models.CharField.register_lookup
+class Subtree(StartsWith):
+    """``org_path__subtree=path``: the rows under ``path``, the one way paths are compared.
+
+    PostgreSQL answers it as ``LIKE 'path%'`` from the ``varchar_pattern_ops`` index
+    (``subtree_index``). SQLite's LIKE ignores ASCII case and so never uses an index: a
+    county's figures scanned the whole of a province's rollup. There it is the same set
+    as a range, ``path <= org_path < successor(path)``, which the plain index serves.
+
+    The range of a whole tree (a province, ``410000/``) holds every row, where an index on
+    the path only adds a lookup per row; there the path is written ``+org_path``, which
+    SQLite reads as "no index for this term", so it picks an index that serves the rest
+    of the query.
+    """
+
+    lookup_name = "subtree"
+
+    def as_sql(self, compiler, connection):
+        return StartsWith(self.lhs, self.rhs).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler, connection):
+        if not isinstance(self.rhs, str) or not self.rhs:
+            return self.as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if self.rhs.count("/") == 1:
+            lhs = f"+{lhs}"
+        above = self.rhs[:-1] + chr(ord(self.rhs[-1]) + 1)
+        return f"({lhs} >= %s AND {lhs} < %s)", [*lhs_params, self.rhs, *lhs_params, above]
 
 
 def scope_of(user: Actor) -> str | None:
@@ -50,7 +81,7 @@ class ScopedQuerySet(models.QuerySet):
         path = scope_of(user)
         if path is None:
             return self.none()
-        return self.filter(**{f"{self.scope_field}__startswith": path})
+        return self.filter(**{f"{self.scope_field}__subtree": path})
 
     def here_or_above(self, user: Actor) -> Self:
         """Rows of the user's subtree and of the orgs above the user's, whose services
@@ -59,13 +90,13 @@ class ScopedQuerySet(models.QuerySet):
         if path is None:
             return self.none()
         return self.filter(
-            Q(**{f"{self.scope_field}__startswith": path})
+            Q(**{f"{self.scope_field}__subtree": path})
             | Q(**{f"{self.scope_field}__in": ancestor_paths(path)})
         )
 
     def under(self, path: str) -> Self:
         """The rows of one org's subtree: a drill-down inside rows already cut to a scope."""
-        return self.filter(**{f"{self.scope_field}__startswith": path})
+        return self.filter(**{f"{self.scope_field}__subtree": path})
 
 
 def subtree_index(name: str) -> models.Index:

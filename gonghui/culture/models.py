@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from gonghui.core.models import UploadRecord
-from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup, persons_indexes
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -211,6 +211,7 @@ class CultureWorkerYear(WorkerYearRollup):
                 fields=["worker", "year", "county"], name="culture_worker_year_key"
             )
         ]
+        indexes = persons_indexes("culture_wy")
 
     def __str__(self) -> str:
         return f"{self.worker_id}/{self.year}/{self.county_id}"

@@ -280,7 +280,7 @@ def _figures(path: str, period: Period) -> CultureFigures:
     sums = daily_sums(under, period)
     names = dict(BookhouseLevel.choices)
     levels = (
-        Bookhouse.objects.filter(org_path__startswith=path).values("level").annotate(n=Count("id"))
+        Bookhouse.objects.filter(org_path__subtree=path).values("level").annotate(n=Count("id"))
     )
     reading = reading_sums(under, period)
     return CultureFigures(

@@ -45,7 +45,7 @@ def workers_visible_to(
     mask hides (``core.disclosure``)."""
     workers: QuerySet[Worker] = Worker.objects.visible_to(user).select_related("org", "employer")
     if org_path:
-        workers = workers.filter(org_path__startswith=org_path)
+        workers = workers.filter(org_path__subtree=org_path)
     if category == NEW_EMPLOYMENT_FORM:
         workers = workers.extra(where=["(categories & %s) != 0"], params=[NEW_EMPLOYMENT_FORM_BITS])
     elif category in BY_NAME:
@@ -84,7 +84,7 @@ def transfers_of(user: User, worker: Worker) -> QuerySet[Transfer]:
     if not user.scope_path:
         return Transfer.objects.none()
     return Transfer.objects.filter(
-        worker=worker, worker__org_path__startswith=user.scope_path
+        worker=worker, worker__org_path__subtree=user.scope_path
     ).select_related("from_org", "to_org", "by")
 
 
@@ -174,7 +174,7 @@ def service_worker_from_row(
 def worker_by_id_number(number: str, *, within_path: str) -> Worker | None:
     """Exact lookup through the blind index, inside a subtree."""
     indexes = blind_index_candidates(number, purpose=ID_PURPOSE)
-    return Worker.objects.filter(id_index__in=indexes, org_path__startswith=within_path).first()
+    return Worker.objects.filter(id_index__in=indexes, org_path__subtree=within_path).first()
 
 
 def worker_visible_by_id_number(user: User, number: str) -> Worker | None:
@@ -204,7 +204,7 @@ def workers_by_id_numbers(numbers: list[str], *, within_path: str) -> dict[str, 
     found: dict[str, Worker] = {}
     for start in range(0, len(indexes), 900):  # SQLite's bound-parameter limit
         batch = Worker.objects.filter(
-            id_index__in=indexes[start : start + 900], org_path__startswith=within_path
+            id_index__in=indexes[start : start + 900], org_path__subtree=within_path
         ).only("id", "name", "id_index", "org_path")
         found.update((by_index[w.id_index], w) for w in batch)
     return found

@@ -12,7 +12,7 @@ from django.db.models import F, Q
 
 from gonghui.core.audited import AuditedQuerySet
 from gonghui.core.models import UploadRecord
-from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup, persons_indexes
 from gonghui.core.rotation import Sealed
 from gonghui.core.scoping import ScopedQuerySet
 
@@ -231,6 +231,7 @@ class AidPayeeYear(WorkerYearRollup):
         constraints = [
             models.UniqueConstraint(fields=["worker", "year", "county"], name="aid_payee_year_key"),
         ]
+        indexes = persons_indexes("aid_payee")
 
     def __str__(self) -> str:
         return f"{self.worker_id}/{self.year}/{self.county_id}"

@@ -120,9 +120,7 @@ def orgs_to_hand_over_to(user: Actor) -> QuerySet[Org]:
     if path is None:
         return Org.objects.none()
     above = ancestor_paths(path)
-    return Org.objects.filter(
-        Q(path__startswith=path) | Q(path__in=above) | Q(parent__path__in=above)
-    )
+    return Org.objects.filter(Q(path__subtree=path) | Q(path__in=above) | Q(parent__path__in=above))
 
 
 def orgs_for_accounts(user: Actor) -> QuerySet[Org]:
@@ -134,7 +132,7 @@ def orgs_for_accounts(user: Actor) -> QuerySet[Org]:
     home = Org.objects.filter(staff__pk=user.pk).values_list("path", flat=True).first()
     if home is None:
         return Org.objects.none()
-    return Org.objects.filter(path__startswith=home)
+    return Org.objects.filter(path__subtree=home)
 
 
 # The sets of orgs an org field may offer, by the name its picker asks with, and the

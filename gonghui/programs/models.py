@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from gonghui.core.audited import AuditedQuerySet
-from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup, persons_indexes
 from gonghui.core.scoping import ScopedQuerySet, subtree_index
 
 
@@ -266,7 +266,10 @@ class ProgramWorkerYear(WorkerYearRollup):
                 fields=["program", "worker", "year", "county"], name="program_worker_year_key"
             )
         ]
-        indexes = [subtree_index("program_worker_year_subtree")]
+        indexes = [
+            subtree_index("program_worker_year_subtree"),
+            *persons_indexes("program_wy", "program", measures=("times",)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.program_id}/{self.worker_id}/{self.year}/{self.county_id}: {self.times}"

@@ -78,7 +78,7 @@ def budgets_nearly_spent(user: User) -> "QuerySet[WithAnnotations[Program, Spend
     is left out, as its spending tells of the other cities'."""
     return (
         programs_visible_to(user)
-        .filter(org_path__startswith=user.scope_path or "\0", budget_fen__gt=0)
+        .filter(org_path__subtree=user.scope_path or "\0", budget_fen__gt=0)
         .alias(spent_tenths=F("spent_fen") * 10)
         .filter(spent_tenths__gte=F("budget_fen") * 9)
     )
@@ -235,8 +235,8 @@ def _served_rows(path: str, **programs) -> QuerySet:
     """Rows to count distinct workers served under ``path`` for all time, grouped as the
     caller likes: the per-county rollup at county level and above, live raw records below."""
     if path.count("/") <= COUNTY_DEPTH:
-        return ProgramWorkerYear.objects.filter(org_path__startswith=path, **programs)
-    return ServiceRecord.objects.filter(voided=False, org_path__startswith=path, **programs)
+        return ProgramWorkerYear.objects.filter(org_path__subtree=path, **programs)
+    return ServiceRecord.objects.filter(voided=False, org_path__subtree=path, **programs)
 
 
 def _persons(under: Under, period: Period, **programs) -> int:
@@ -287,7 +287,7 @@ def program_figures(user: User, program: Program, *, org_code: str | None = None
     """Persons (distinct), person-times and amount for the user's part of the program,
     split by child org and by day. ``org_code`` drills down inside that part."""
     base = _base_path(user, program, org_code)
-    daily = ProgramDaily.objects.filter(program=program, org_path__startswith=base)
+    daily = ProgramDaily.objects.filter(program=program, org_path__subtree=base)
     by_path = list(
         daily.values("org_path").annotate(times=Sum("person_times"), fen=Sum("amount_fen"))
     )
@@ -340,7 +340,7 @@ def program_totals(user: User, programs: list[Program]) -> dict[int, ProgramTota
     if not totals or not path:
         return totals
     daily = (
-        ProgramDaily.objects.filter(program_id__in=totals, org_path__startswith=path)
+        ProgramDaily.objects.filter(program_id__in=totals, org_path__subtree=path)
         .values("program_id")
         .annotate(times=Sum("person_times"), fen=Sum("amount_fen"))
     )
@@ -385,7 +385,7 @@ def recent_records(
     """The latest records of the program delivered under ``under`` (already in scope)."""
     return list(
         records_visible_to(user, program=program)
-        .filter(org_path__startswith=under)
+        .filter(org_path__subtree=under)
         .order_by("-served_at", "-id")[:limit]
     )
 

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from gonghui.core.audited import AuditedQuerySet
-from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup, persons_indexes
 from gonghui.core.scoping import ScopedQuerySet
 
 
@@ -184,6 +184,7 @@ class RightsWorkerYear(WorkerYearRollup):
                 fields=["worker", "year", "county"], name="rights_worker_year_key"
             )
         ]
+        indexes = persons_indexes("rights_wy")
 
     def __str__(self) -> str:
         return f"{self.worker_id}/{self.year}/{self.county_id}"

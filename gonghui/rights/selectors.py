@@ -71,7 +71,7 @@ def case_queue(user: User) -> QuerySet[WageCase]:
     path = user.scope_path or "\0"
     return (
         cases_visible_to(user)
-        .filter(state__in=states, org_path__startswith=path)
+        .filter(state__in=states, org_path__subtree=path)
         .order_by("last_progress_at", "id")
     )
 
@@ -80,9 +80,7 @@ def overdue_cases(*, under: str, days: int | None = None) -> QuerySet[WageCase]:
     """Open cases under an org path with no progress for ``days`` (the setting by default);
     for the daily report and the officer's dashboard."""
     return (
-        WageCase.objects.filter(
-            org_path__startswith=under, last_progress_at__lt=overdue_before(days)
-        )
+        WageCase.objects.filter(org_path__subtree=under, last_progress_at__lt=overdue_before(days))
         .exclude(state=CaseState.CLOSED)
         .select_related("org")
         .order_by("last_progress_at", "id")

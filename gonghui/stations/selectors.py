@@ -143,7 +143,7 @@ def stations_visible_to(
         visited = StationDaily.objects.filter(day__gte=unvisited_since, person_times__gt=0)
         stations = stations.exclude(pk__in=visited.values("station_id"))
     if org_path:
-        stations = stations.filter(org_path__startswith=org_path)
+        stations = stations.filter(org_path__subtree=org_path)
     if status:
         stations = stations.filter(status=status)
     if facilities:
@@ -288,7 +288,7 @@ def visits_in(under: Under, period: Period) -> int:
 def _counties_with_an_open_station(region: str) -> set[str]:
     """The county paths (an org's own above county level) under ``region`` where a station
     is open."""
-    paths = Station.objects.filter(org_path__startswith=region, status=Status.OPEN)
+    paths = Station.objects.filter(org_path__subtree=region, status=Status.OPEN)
     return {
         county_path_of(path)
         for path in paths.order_by().values_list("org_path", flat=True).distinct()

@@ -13,7 +13,7 @@ ALLOWED = {"selectors.py", "rollups.py"}
 # A subtree filter, a prefix test against a user's scope, or the "no scope matches
 # nothing" trick: each belongs in core.scoping.
 PATTERNS = [
-    re.compile(r"path__startswith"),
+    re.compile(r"path__(startswith|subtree)"),
     re.compile(r"startswith\([^)]*scope_path"),
     re.compile(r"scope_path\s*\)?\s*\.startswith"),
     re.compile(r"""scope_path or ["']\\0["']"""),

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from gonghui.audit.models import AuditEvent
+from gonghui.orgs.models import Org, OrgKind
 from gonghui.programs.models import ProgramWorkerYear, ServiceRecord
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,8 @@ TABLES = [
 @pytest.mark.parametrize(("model", "index"), TABLES)
 def test_one_index_covers_org_path_and_serves_a_subtree_read(model, index):
     """On PostgreSQL the subtree read's plan names the index (sequential scans off, the
-    table being small); SQLite's LIKE ignores case and uses no index there anyway."""
+    table being small); on SQLite, whose LIKE ignores case and never uses an index, the
+    ``subtree`` lookup is a range that does."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, model._meta.db_table)
     on_path = sorted(
@@ -27,11 +29,32 @@ def test_one_index_covers_org_path_and_serves_a_subtree_read(model, index):
         if facts["index"] and facts["columns"] == ["org_path"]
     )
     assert on_path == [index]
-    if connection.vendor == "postgresql":
-        subtree = model.objects.filter(org_path__startswith="410000/411700/")
-        sql, params = subtree.query.sql_with_params()
-        with connection.cursor() as cursor:
+    subtree = model.objects.filter(org_path__subtree="410000/411700/")
+    sql, params = subtree.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert index in plan
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = "\n".join(str(row) for row in cursor.fetchall())
+    assert index in plan
+
+
+@pytest.mark.parametrize(
+    ("path", "inside"),
+    [
+        ("990000/991700/", True),
+        ("990000/991700/991702/", True),
+        ("990000/9917000/", False),  # a longer code is not a child
+        ("990000/99170/", False),
+        ("990000/991800/", False),
+        ("990000/", False),
+    ],
+)
+def test_subtree_is_the_rows_under_a_path_and_nothing_beside_it(path, inside):
+    Org.objects.create(
+        code="419999", name="测试", kind=OrgKind.GRASSROOTS, path=path, depth=path.count("/")
+    )
+    found = Org.objects.filter(path__subtree="990000/991700/", code="419999").exists()
+    assert found is inside

@@ -12,7 +12,7 @@ up the tree.
 from django.db import models
 from django.db.models import F, Q
 
-from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup
+from gonghui.core.rollups import OrgPeriodRollup, WorkerYearRollup, persons_indexes
 from gonghui.core.scoping import ScopedQuerySet
 
 MIN_CAPACITY = 5
@@ -255,6 +255,7 @@ class TrainingWorkerYear(WorkerYearRollup):
                 fields=["worker", "year", "county"], name="training_worker_year_key"
             )
         ]
+        indexes = persons_indexes("training_wy", measures=("enrolments", "attendances", "entries"))
 
     def __str__(self) -> str:
         return f"{self.worker_id}/{self.year}/{self.county_id}"

@@ -58,7 +58,7 @@ def classes_awaiting_draw(user: User) -> QuerySet[TrainingClass]:
     """Classes run in the user's subtree whose applications wait for the draw (the home
     page's to-do and the class list's ``?draw=pending``)."""
     return classes_visible_to(user).filter(
-        org_path__startswith=user.scope_path or "\0", lottery=True, lottery_drawn=False
+        org_path__subtree=user.scope_path or "\0", lottery=True, lottery_drawn=False
     )
 
 
@@ -75,7 +75,7 @@ def enrolments_visible_to(user: User, klass: TrainingClass | None = None) -> Que
     if not path:
         return Enrolment.objects.none()
     rows = Enrolment.objects.filter(
-        Q(org_path__startswith=path) | Q(worker__org_path__startswith=path)
+        Q(org_path__subtree=path) | Q(worker__org_path__subtree=path)
     ).select_related("worker__org", "klass")
     return rows.filter(klass=klass) if klass is not None else rows
 
