@@ -270,6 +270,13 @@ def _adapt(ops, value):
 COUNTY_DEPTH = 3  # path segments of a county: 410000/411700/411702/
 
 
+def in_years(years: tuple[int, int]) -> dict:
+    """A rollup's ``year`` filter for whole years: one year is an equality, so that an index
+    goes on past ``year`` to the path or the worker (a range would stop it there)."""
+    first, last = years
+    return {"year": first} if first == last else {"year__range": years}
+
+
 def distinct_workers(
     under: Under,
     period: Period,
@@ -285,10 +292,7 @@ def distinct_workers(
     which that rollup cannot split. Both querysets carry ``worker_id`` and ``org_path``."""
     years = period.whole_years
     if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
-        first, last = years
-        rows = (
-            per_county.filter(year=first) if first == last else per_county.filter(year__range=years)
-        )
+        rows = per_county.filter(**in_years(years))
     else:
         rows = raw.filter(**period.dates(raw_date)) if raw_date else raw
     rows = rows.filter(**under.filter())

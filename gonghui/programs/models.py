@@ -257,6 +257,9 @@ class ProgramWorkerYear(WorkerYearRollup):
 
     # No index of its own: the unique key leads with it.
     program = models.ForeignKey(Program, models.CASCADE, related_name="+", db_index=False)
+    # The programme's report card line, kept on each row so that a line's distinct persons
+    # are read in worker order from one index whatever the number of its programmes.
+    line = models.CharField(max_length=20, choices=ReportLine.choices, default="", blank=True)
     org_path = models.CharField(max_length=255)
     times = models.BigIntegerField(default=0)
 
@@ -268,7 +271,7 @@ class ProgramWorkerYear(WorkerYearRollup):
         ]
         indexes = [
             subtree_index("program_worker_year_subtree"),
-            *persons_indexes("program_wy", "program", measures=("times",)),
+            *persons_indexes("program_wy", "line", measures=("times",)),
         ]
 
     def __str__(self) -> str:

@@ -57,6 +57,7 @@ def bump_statements(
     county_path = county_path_of(record.org_path)
     year_params = [
         record.program_id,
+        record.program_id,
         record.worker_id,
         record.served_on.year,
         county_path,
@@ -80,9 +81,10 @@ def _bump_sql(source: str | None) -> tuple[str, str]:
     def rows(values: str) -> str:
         return f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"
 
+    line = f"(SELECT report_line FROM {Program._meta.db_table} WHERE id = %s)"
     year = (
-        f"INSERT INTO {_YEAR} (program_id, worker_id, year, county_id, org_path, times) "
-        f"{rows(f'%s, %s, %s, {org_id_by_path_sql()}, %s, %s')} "
+        f"INSERT INTO {_YEAR} (program_id, line, worker_id, year, county_id, org_path, times) "
+        f"{rows(f'%s, {line}, %s, %s, {org_id_by_path_sql()}, %s, %s')} "
         "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
         f"times = {_YEAR}.times + excluded.times"
     )
@@ -104,7 +106,10 @@ DAILY = RollupTable(
     ("person_times", "amount_fen"),
 )
 WORKER_YEAR = RollupTable(
-    "人数汇总", ProgramWorkerYear, ("program_id", "worker_id", "year", "org_path"), ("times",)
+    "人数汇总",
+    ProgramWorkerYear,
+    ("program_id", "line", "worker_id", "year", "org_path"),
+    ("times",),
 )
 
 
@@ -112,13 +117,14 @@ def recount() -> tuple[Counter, Counter]:
     """Both tables recounted from the live (not voided) service records."""
     daily: Counter = Counter()
     years: Counter = Counter()
+    lines = dict(Program.objects.values_list("id", "report_line"))
     rows = ServiceRecord.objects.filter(voided=False).values_list(
         "program_id", "org_id", "org_path", "served_on", "amount_fen", "worker_id"
     )
     for program, org, path, day, amount, worker in rows.iterator(chunk_size=10_000):
         daily[(program, org, path, day, slot_of(worker), "person_times")] += 1
         daily[(program, org, path, day, slot_of(worker), "amount_fen")] += amount
-        years[(program, worker, day.year, county_path_of(path), "times")] += 1
+        years[(program, lines[program], worker, day.year, county_path_of(path), "times")] += 1
     return daily, years
 
 

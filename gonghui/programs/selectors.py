@@ -31,7 +31,7 @@ from gonghui.core.indicators import Under
 from gonghui.core.money import yuan
 from gonghui.core.periods import Period
 from gonghui.core.plain_select import from_row, select_list
-from gonghui.core.rollups import COUNTY_DEPTH, distinct_workers
+from gonghui.core.rollups import COUNTY_DEPTH, distinct_workers, in_years
 from gonghui.core.story import StoryLine
 from gonghui.members.models import Worker
 from gonghui.members.selectors import (
@@ -239,32 +239,36 @@ def _served_rows(path: str, **programs) -> QuerySet:
     return ServiceRecord.objects.filter(voided=False, org_path__subtree=path, **programs)
 
 
-def _persons(under: Under, period: Period, **programs) -> int:
-    """Exact distinct workers served ``under`` an org in ``period`` by the programmes
-    ``programs`` selects (a field lookup on ``program``)."""
+def _persons(under: Under, period: Period, *, rollup: dict, raw: dict) -> int:
+    """Exact distinct workers served ``under`` an org in ``period``: ``rollup`` selects the
+    per-county rows (a programme, or a card line), ``raw`` the same programmes' records."""
     return distinct_workers(
         under,
         period,
-        per_county=ProgramWorkerYear.objects.filter(**programs),
-        raw=ServiceRecord.objects.filter(voided=False, **programs),
+        per_county=ProgramWorkerYear.objects.filter(**rollup),
+        raw=ServiceRecord.objects.filter(voided=False, **raw),
         raw_date="served_on",
     )
 
 
 def distinct_persons(program: Program, path: str) -> int:
     """Exact distinct workers served under ``path`` over the programme's life."""
-    return _persons(Under(path), Period.all_time(), program=program)
+    mine = {"program": program}
+    return _persons(Under(path), Period.all_time(), rollup=mine, raw=mine)
 
 
 def _line_programs(line: str) -> list[int]:
     """The programmes filed under a report card line: a handful of ids, looked up first so
-    that the rollups are read through their program-first key rather than a join."""
+    that the raw records are read through their program-first key rather than a join."""
     return list(Program.objects.filter(report_line=line).values_list("id", flat=True))
 
 
 def line_persons(line: str, under: Under, period: Period) -> int:
-    """Distinct workers served by the programmes of a report card line."""
-    return _persons(under, period, program_id__in=_line_programs(line))
+    """Distinct workers served by the programmes of a report card line; the per-county rows
+    carry the line, so a worker served by two of its programmes is read once in order."""
+    return _persons(
+        under, period, rollup={"line": line}, raw={"program_id__in": _line_programs(line)}
+    )
 
 
 def line_person_times(line: str, under: Under, period: Period) -> int:
@@ -274,7 +278,7 @@ def line_person_times(line: str, under: Under, period: Period) -> int:
     years = period.whole_years
     if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
         per_worker = ProgramWorkerYear.objects.filter(
-            program_id__in=_line_programs(line), year__range=years, **under.filter()
+            line=line, **in_years(years), **under.filter()
         )
         return per_worker.aggregate(n=Sum("times"))["n"] or 0
     per_day = ProgramDaily.objects.filter(
