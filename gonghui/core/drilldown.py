@@ -74,8 +74,14 @@ def shared(compute: Callable[[Under, Period], Sums]) -> Callable[[Under, Period]
 
 
 def measure_all(indicators: Iterable[Indicator], under: Under, period: Period) -> dict[str, int]:
-    """Each indicator's value ``under`` an org in ``period``, by id."""
-    return {i.id: i.measure(under, period) for i in indicators}
+    """Each indicator's value ``under`` an org in ``period``, by id; an aggregate several of
+    them read (``shared``) runs once, as in a drill-down (inside one, its rows share it)."""
+    token = _computed.set({}) if _computed.get() is None else None
+    try:
+        return {i.id: i.measure(under, period) for i in indicators}
+    finally:
+        if token is not None:
+            _computed.reset(token)
 
 
 def drill_down(
