@@ -10,6 +10,7 @@ coverage page measures through once ``figures_asked_for`` has checked the org is
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -179,9 +180,9 @@ def visit_days(station: Station, *, days: int = 30) -> list[tuple[datetime.date,
 # --- figures -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class OutdoorGroup:
-    """Outdoor workers of one org, of one workplace (or none), and whether they are covered."""
+class OutdoorGroup(NamedTuple):
+    """Outdoor workers of one org, of one workplace (or none), and whether they are covered;
+    a tuple, as a province makes twelve thousand of them for every card."""
 
     org_path: str
     workers: int
@@ -205,13 +206,17 @@ def outdoor_coverage(under: Under) -> list[OutdoorGroup]:
     near = _near_open_station({place for _, place, _ in workers if place is not None}, radius)
     # Every county of these workers lies within the asking org's county, or under it.
     open_counties = _counties_with_an_open_station(county_path_of(under.path))
+    county_open: dict[str, bool] = {}  # per org path: many workplaces share one org
+
+    def in_open_county(path: str) -> bool:
+        if path not in county_open:
+            county_open[path] = county_path_of(path) in open_counties
+        return county_open[path]
+
     return [
-        OutdoorGroup(
-            org_path=path,
-            workers=n,
-            by_radius=place is not None,
-            covered=place in near if place is not None else county_path_of(path) in open_counties,
-        )
+        OutdoorGroup(path, n, True, place in near)
+        if place is not None
+        else OutdoorGroup(path, n, False, in_open_county(path))
         for path, place, n in workers
     ]
 
