@@ -247,6 +247,34 @@ class ProgramDaily(OrgPeriodRollup):
         return f"{self.program_id}/{self.org_id}/{self.day}#{self.slot}: {self.person_times}"
 
 
+class ProgramOrgYear(OrgPeriodRollup):
+    """Rollup: live person-times per program × delivering org × year, in ``SLOTS`` rows as
+    the day rollup. A year of a province's breakfasts is a few thousand of these rows
+    against a day rollup's near million or a per-worker rollup's 288 thousand, so the
+    card's person-times of a whole year read here; ``line`` is the programme's card line."""
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="+", db_index=False)
+    line = models.CharField(max_length=20, choices=ReportLine.choices, default="", blank=True)
+    year = models.PositiveSmallIntegerField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    person_times = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "org", "year", "slot"], name="program_org_year_slot_key"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["line", "year", "org_path", "person_times"], name="program_org_year_line"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program_id}/{self.org_id}/{self.year}#{self.slot}: {self.person_times}"
+
+
 class ProgramWorkerYear(WorkerYearRollup):
     """Rollup: live services of one worker in one program, year and county.
 

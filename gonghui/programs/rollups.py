@@ -19,12 +19,14 @@ from gonghui.programs.models import (
     BudgetSlot,
     Program,
     ProgramDaily,
+    ProgramOrgYear,
     ProgramWorkerYear,
     ServiceRecord,
     slot_of,
 )
 
 _DAILY = ProgramDaily._meta.db_table
+_ORG_YEAR = ProgramOrgYear._meta.db_table
 _YEAR = ProgramWorkerYear._meta.db_table
 
 
@@ -45,15 +47,19 @@ def bump(record: ServiceRecord, *, sign: int = 1) -> None:
             cursor.execute(
                 f"DELETE FROM {_YEAR} WHERE program_id = %s AND times <= 0", [record.program_id]
             )
+            cursor.execute(
+                f"DELETE FROM {_ORG_YEAR} WHERE program_id = %s AND person_times <= 0",
+                [record.program_id],
+            )
 
 
 def bump_statements(
     record: ServiceRecord, *, sign: int = 1, source: str | None = None
 ) -> list[tuple[str, list]]:
-    """The two upserts that add ``sign`` × the record to the rollups, with their
-    parameters, the day's row last. ``source`` (a name a larger statement defines) makes
+    """The three upserts that add ``sign`` × the record to the rollups, with their
+    parameters, the shared rows (the org's year, then its day) last. ``source`` (a name a larger statement defines) makes
     them write once per row of it, so that they write nothing when it is empty."""
-    year, day = _bump_sql(source)
+    year, org_year, day = _bump_sql(source)
     county_path = county_path_of(record.org_path)
     year_params = [
         record.program_id,
@@ -73,11 +79,20 @@ def bump_statements(
         sign,
         sign * record.amount_fen,
     ]
-    return [(year, year_params), (day, day_params)]
+    org_year_params = [
+        record.program_id,
+        record.program_id,
+        record.org_id,
+        record.org_path,
+        record.served_on.year,
+        slot_of(record.worker_id),
+        sign,
+    ]
+    return [(year, year_params), (org_year, org_year_params), (day, day_params)]
 
 
 @cache
-def _bump_sql(source: str | None) -> tuple[str, str]:
+def _bump_sql(source: str | None) -> tuple[str, str, str]:
     def rows(values: str) -> str:
         return f"SELECT {values} FROM {source}" if source else f"VALUES ({values})"
 
@@ -88,6 +103,12 @@ def _bump_sql(source: str | None) -> tuple[str, str]:
         "ON CONFLICT (program_id, worker_id, year, county_id) DO UPDATE SET "
         f"times = {_YEAR}.times + excluded.times"
     )
+    org_year = (
+        f"INSERT INTO {_ORG_YEAR} (program_id, line, org_id, org_path, year, slot, person_times) "
+        f"{rows(f'%s, {line}, %s, %s, %s, %s, %s')} "
+        "ON CONFLICT (program_id, org_id, year, slot) DO UPDATE SET "
+        f"person_times = {_ORG_YEAR}.person_times + excluded.person_times"
+    )
     day = (
         f"INSERT INTO {_DAILY} "
         "(program_id, org_id, org_path, day, slot, person_times, amount_fen) "
@@ -96,7 +117,7 @@ def _bump_sql(source: str | None) -> tuple[str, str]:
         f"person_times = {_DAILY}.person_times + excluded.person_times, "
         f"amount_fen = {_DAILY}.amount_fen + excluded.amount_fen"
     )
-    return year, day
+    return year, org_year, day
 
 
 DAILY = RollupTable(
@@ -104,6 +125,12 @@ DAILY = RollupTable(
     ProgramDaily,
     ("program_id", "org_id", "org_path", "day", "slot"),
     ("person_times", "amount_fen"),
+)
+ORG_YEAR = RollupTable(
+    "年汇总",
+    ProgramOrgYear,
+    ("program_id", "line", "org_id", "org_path", "year", "slot"),
+    ("person_times",),
 )
 WORKER_YEAR = RollupTable(
     "人数汇总",
@@ -113,9 +140,10 @@ WORKER_YEAR = RollupTable(
 )
 
 
-def recount() -> tuple[Counter, Counter]:
-    """Both tables recounted from the live (not voided) service records."""
+def recount() -> tuple[Counter, Counter, Counter]:
+    """The three tables recounted from the live (not voided) service records."""
     daily: Counter = Counter()
+    org_years: Counter = Counter()
     years: Counter = Counter()
     lines = dict(Program.objects.values_list("id", "report_line"))
     rows = ServiceRecord.objects.filter(voided=False).values_list(
@@ -124,8 +152,11 @@ def recount() -> tuple[Counter, Counter]:
     for program, org, path, day, amount, worker in rows.iterator(chunk_size=10_000):
         daily[(program, org, path, day, slot_of(worker), "person_times")] += 1
         daily[(program, org, path, day, slot_of(worker), "amount_fen")] += amount
+        org_years[
+            (program, lines[program], org, path, day.year, slot_of(worker), "person_times")
+        ] += 1
         years[(program, lines[program], worker, day.year, county_path_of(path), "times")] += 1
-    return daily, years
+    return daily, org_years, years
 
 
 def _spent_by_slot(daily: Counter) -> Counter:
@@ -137,7 +168,7 @@ def _spent_by_slot(daily: Counter) -> Counter:
     return +spent
 
 
-def _spending_differences(want: tuple[Counter, Counter]) -> list[str]:
+def _spending_differences(want: tuple[Counter, ...]) -> list[str]:
     """The budget slots' spending against what the recounted day rows spent."""
     have = Counter(
         {
@@ -150,7 +181,7 @@ def _spending_differences(want: tuple[Counter, Counter]) -> list[str]:
     return counter_differences("支出（预算分槽）", _spent_by_slot(want[0]), have)
 
 
-def _reset_budgets(want: tuple[Counter, Counter]) -> None:
+def _reset_budgets(want: tuple[Counter, ...]) -> None:
     """Each programme's slots spend what the recount says, and share out the rest again."""
     spent = _spent_by_slot(want[0])
     for program in Program.objects.all():
@@ -159,7 +190,7 @@ def _reset_budgets(want: tuple[Counter, Counter]) -> None:
 
 ROLLUPS = RollupSet(
     label="福利项目汇总表",
-    tables=(DAILY, WORKER_YEAR),
+    tables=(DAILY, ORG_YEAR, WORKER_YEAR),
     recount=recount,
     also_check=_spending_differences,
     also_rebuild=_reset_budgets,

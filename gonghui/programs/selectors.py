@@ -45,6 +45,7 @@ from gonghui.programs.models import (
     BudgetSlot,
     Program,
     ProgramDaily,
+    ProgramOrgYear,
     ProgramWorkerYear,
     ServicePoint,
     ServiceRecord,
@@ -272,15 +273,13 @@ def line_persons(line: str, under: Under, period: Period) -> int:
 
 
 def line_person_times(line: str, under: Under, period: Period) -> int:
-    """Person-times of the programmes of a report card line. For whole years at county
-    level and above, the per-worker rollup's ``times`` add up to them in far fewer rows
-    than the day rollup (a worker's year is one row; a shop's year is 365 × 8 slots)."""
+    """Person-times of the programmes of a report card line: for whole years from the
+    per-org year rollup (a few thousand rows for a province's year of breakfasts), else
+    from the day rollup."""
     years = period.whole_years
-    if years and not under.own and under.path.count("/") <= COUNTY_DEPTH:
-        per_worker = ProgramWorkerYear.objects.filter(
-            line=line, **in_years(years), **under.filter()
-        )
-        return per_worker.aggregate(n=Sum("times"))["n"] or 0
+    if years:
+        per_year = ProgramOrgYear.objects.filter(line=line, **in_years(years), **under.filter())
+        return per_year.aggregate(n=Sum("person_times"))["n"] or 0
     per_day = ProgramDaily.objects.filter(
         program_id__in=_line_programs(line), **under.filter(), **period.dates("day")
     )

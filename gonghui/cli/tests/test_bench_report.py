@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from gonghui.programs.models import ProgramWorkerYear
+from gonghui.programs.models import ProgramOrgYear
 from gonghui.reports.card import indicators
 from gonghui.reports.tests.conftest import (
     case,
@@ -52,9 +52,9 @@ def test_every_figure_equals_duckdb_at_three_levels(world, province_admin):
 
 
 def test_a_drifted_rollup_is_caught(world, province_admin):
-    # A lost increment in the per-worker rollup the province's breakfast figures read.
-    ProgramWorkerYear.objects.filter(org_path__startswith="410000/411700/").update(
-        times=F("times") - 1
+    # A lost increment in the per-org rollup the province's breakfast person-times read.
+    ProgramOrgYear.objects.filter(org_path__startswith="410000/411700/").update(
+        person_times=F("person_times") - 1
     )
     with pytest.raises(CommandError, match="不一致"):
         bench("--orgs", "410000,410300")
