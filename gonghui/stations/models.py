@@ -82,7 +82,11 @@ class Station(models.Model):
             ),
         ]
         # The nearest search cuts a lat/lng box first.
-        indexes = [models.Index(fields=["status", "lat", "lng"], name="station_box")]
+        indexes = [
+            models.Index(fields=["status", "lat", "lng"], name="station_box"),
+            # The counties with an open station (coverage) from the index alone.
+            models.Index(fields=["status", "org_path"], name="station_status_path"),
+        ]
 
     def __str__(self) -> str:
         return self.name

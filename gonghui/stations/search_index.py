@@ -103,6 +103,7 @@ class StationIndex:
         self.closures = {row_of[pk]: days for pk, days in closures.items() if pk in row_of}
         self._open_minute: datetime.datetime | None = None
         self._open = np.zeros(0, dtype=bool)
+        self._near: dict[float, dict[tuple[float, float], bool]] = {}
 
     def open_flags(self, local: datetime.datetime) -> np.ndarray:
         """Per row, whether the station is open at ``local`` (Shanghai wall clock)."""
@@ -119,6 +120,22 @@ class StationIndex:
                     flags[row] = is_open_at(timetable, minute, closed)
             self._open, self._open_minute = flags, minute
         return self._open
+
+    def near_any(
+        self, points: Sequence[tuple[float, float]], radius_m: float, local: datetime.datetime
+    ) -> set[tuple[float, float]]:
+        """The ``points`` with a station of this index within ``radius_m``, open at the hour
+        or not. Answers are kept for the index's life: the coverage figures ask about the
+        same workplaces on every card, and only a change to the stations, which replaces
+        the index, can change them."""
+        known = self._near.setdefault(radius_m, {})
+        todo = [point for point in points if point not in known]
+        if todo:
+            hits = self.search_many(
+                todo, k=1, within_m=radius_m, open_now=False, facilities=0, local=local
+            )
+            known.update(zip(todo, (bool(found) for found in hits), strict=True))
+        return {point for point in points if known[point]}
 
     def search(self, lat: float, lng: float, **filters) -> list[Hit]:
         """The exact ``k`` nearest rows that pass the filters, nearest first, ties by id."""

@@ -10,7 +10,6 @@ coverage page measures through once ``figures_asked_for`` has checked the org is
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -180,19 +179,12 @@ def visit_days(station: Station, *, days: int = 30) -> list[tuple[datetime.date,
 # --- figures -----------------------------------------------------------------------------
 
 
-class OutdoorGroup(NamedTuple):
-    """Outdoor workers of one org, of one workplace (or none), and whether they are covered;
-    a tuple, as a province makes twelve thousand of them for every card."""
-
-    org_path: str
-    workers: int
-    by_radius: bool  # their employer has a workplace location
-    covered: bool
-
-
-def outdoor_coverage(under: Under) -> list[OutdoorGroup]:
-    """The outdoor workers under an org (``Under``: its subtree or its own only) by org and
-    workplace, each group covered or not, as the stations stand now.
+@shared
+def outdoor_sums(under: Under, period: Period) -> dict[str, int]:
+    """Outdoor workers ``under`` an org (``Under``: its subtree or its own only) and those
+    covered by an open station, by rule: a snapshot of the registry and the stations as
+    they stand now, which ``period`` does not narrow, since neither keeps a history (a
+    worker's categories and employer, a station's status).
 
     A worker whose employer has a workplace location is covered when an open station lies
     within ``STATION_COVERAGE_M`` metres of it; any open station counts, inside the org's
@@ -200,38 +192,24 @@ def outdoor_coverage(under: Under) -> list[OutdoorGroup]:
     rest. A worker whose employer has no location is covered when their union's county
     (区/县; the org itself above county level) has an open station anywhere in it, the
     finest place the registry gives for them. Neither rule depends on the org asking, so a
-    worker is covered or not alike at every level and the groups add up the tree."""
-    radius = settings.STATION_COVERAGE_M
+    worker is covered or not alike at every level, and these add up the tree. A province
+    has some twelve thousand (org, workplace) groups, summed here in one pass."""
     workers = outdoor_workers_by_workplace(under)
-    near = _near_open_station({place for _, place, _ in workers if place is not None}, radius)
+    near = _near_open_station(
+        {place for _, place, _ in workers if place is not None}, settings.STATION_COVERAGE_M
+    )
     # Every county of these workers lies within the asking org's county, or under it.
     open_counties = _counties_with_an_open_station(county_path_of(under.path))
     county_open: dict[str, bool] = {}  # per org path: many workplaces share one org
-
-    def in_open_county(path: str) -> bool:
+    sums = {"workers": 0, "by_radius": 0, "by_county": 0}
+    for path, place, n in workers:
+        sums["workers"] += n
+        if place is not None:
+            sums["by_radius"] += n if place in near else 0
+            continue
         if path not in county_open:
             county_open[path] = county_path_of(path) in open_counties
-        return county_open[path]
-
-    return [
-        OutdoorGroup(path, n, True, place in near)
-        if place is not None
-        else OutdoorGroup(path, n, False, in_open_county(path))
-        for path, place, n in workers
-    ]
-
-
-@shared
-def outdoor_sums(under: Under, period: Period) -> dict[str, int]:
-    """Outdoor workers ``under`` an org and those covered, by rule (``outdoor_coverage``): a
-    snapshot of the registry and the stations as they stand now, which ``period`` does not
-    narrow, since neither keeps a history (a worker's categories and employer, a station's
-    status). Workers belong to one org, so these add up the tree."""
-    sums = {"workers": 0, "by_radius": 0, "by_county": 0}
-    for group in outdoor_coverage(under):
-        sums["workers"] += group.workers
-        if group.covered:
-            sums["by_radius" if group.by_radius else "by_county"] += group.workers
+        sums["by_county"] += n if county_open[path] else 0
     return sums
 
 
@@ -302,15 +280,11 @@ def _counties_with_an_open_station(region: str) -> set[str]:
 
 def _near_open_station(places: set[tuple[float, float]], radius_m: float) -> set[tuple]:
     """The places with an open station (status open, whatever the hour) within ``radius_m``,
-    asked of the in-memory nearest-search index in one batch."""
+    asked of the in-memory nearest-search index, which remembers its answers."""
     if not places:
         return set()
-    points = list(places)
     local = timezone.localtime(timezone.now(), SHANGHAI).replace(tzinfo=None)
-    hits = current_index(local.date()).search_many(
-        points, k=1, within_m=radius_m, open_now=False, facilities=0, local=local
-    )
-    return {point for point, found in zip(points, hits, strict=True) if found}
+    return current_index(local.date()).near_any(list(places), radius_m, local)
 
 
 # --- photos and the workers' public pages --------------------------------------------------
