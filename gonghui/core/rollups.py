@@ -60,7 +60,7 @@ def persons_indexes(prefix: str, *key: str, measures: tuple[str, ...] = ()) -> l
     """The two indexes that answer a ``WorkerYearRollup``'s distinct persons from the index
     alone: ``by_worker`` hands a whole province's rows over in worker order, so their
     distinct count needs no sort; ``by_path`` narrows a city's or a county's to its range of
-    paths. ``key`` leads both (a programme), ``measures`` are the counts a read filters on
+    paths. ``key`` leads both (a card line), ``measures`` are the counts a read filters on
     or adds up. ``distinct_workers`` words each read so that SQLite picks the right one."""
     tail = ("year", "worker", "org_path")
     return [
